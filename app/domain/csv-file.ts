@@ -1,0 +1,94 @@
+/**
+ * Reads an uploaded CSV into a header and data rows, or explains precisely what is wrong with it.
+ * Pure: the web server calls it to validate an upload, the worker to process it.
+ */
+import { parse } from 'csv-parse/sync';
+import { AppError } from '../errors.js';
+
+export interface CsvTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export interface ParseCsvOptions {
+  /** Most data rows accepted; one more answers `TOO_MANY_ROWS`. */
+  readonly maxRows: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses `bytes` as a UTF-8 CSV with a header row. Throws {@link AppError} for anything unusable. */
+export function parseCsv(bytes: Uint8Array, options: ParseCsvOptions): CsvTable {
+  const text = decodeText(bytes);
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new AppError('EMPTY_FILE', 'The file is empty. Upload a CSV file with a header row and at least one data row.');
+  }
+  const records = parseRecords(text);
+  const [header, ...rest] = records.filter((r) => !isBlank(r.fields));
+  if (!header) throw new AppError('EMPTY_FILE', 'The file is empty. Upload a CSV file with a header row and at least one data row.');
+  const rows = rest;
+  for (const row of rows) {
+    if (row.fields.length !== header.fields.length) {
+      throw new AppError(
+        'BAD_CSV',
+        `Malformed CSV at line ${row.startLine}: expected ${header.fields.length} fields like the header, found ${row.fields.length}. Fix that row and upload again.`,
+      );
+    }
+  }
+  if (rows.length === 0) {
+    throw new AppError('NO_DATA_ROWS', 'The file has a header row but no data rows. Add at least one row and upload again.');
+  }
+  if (rows.length > options.maxRows) {
+    throw new AppError('TOO_MANY_ROWS', `The file has ${rows.length} data rows; the limit is ${options.maxRows}. Split it into smaller files.`);
+  }
+  return { header: header.fields, rows: rows.map((r) => r.fields) };
+}
+
+interface CsvRecord {
+  readonly fields: string[];
+  /** 1-based line on which the record starts (records may span lines inside quotes). */
+  readonly startLine: number;
+}
+
+function decodeText(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new AppError('BAD_CSV', 'The file is not UTF-8 text (line 1). Save it as a UTF-8 CSV file and upload again.');
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new AppError('BAD_CSV', `The file contains binary data at line ${line}. Upload a plain-text CSV file.`);
+  }
+  return text;
+}
+
+function parseRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let lastEndLine = 0;
+  try {
+    parse(text, {
+      bom: true,
+      relax_column_count: true,
+      // Column counts are checked above against the header, so the message can name the line.
+      on_record: (fields: string[], context: { lines: number }) => {
+        records.push({ fields, startLine: lastEndLine + 1 });
+        lastEndLine = context.lines;
+        return null;
+      },
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/ at line \d+.*$|, got .*$| on line \d+.*$/s, '') : 'unreadable';
+    throw new AppError(
+      'BAD_CSV',
+      `Malformed CSV at line ${lastEndLine + 1}: ${reason}. Check the quotes in the record that starts on that line and upload again.`,
+    );
+  }
+  return records;
+}
+
+function isBlank(fields: readonly string[]): boolean {
+  return fields.length === 1 && fields[0]?.trim() === '';
+}

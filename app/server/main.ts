@@ -1,0 +1,36 @@
+/** `npm run web`: the web server process, configured only by the environment. */
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { startWebServer } from './web-server.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = await startWebServer(config);
+  server.app.log.info({ url: server.url, enableWebsocket: config.enableWebsocket }, 'web server listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    // A hung drain must not outlive Kubernetes' grace period: exit regardless after the timeout.
+    const deadline = setTimeout(() => process.exit(0), config.shutdownTimeoutMs);
+    deadline.unref();
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`web server failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

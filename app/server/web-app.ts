@@ -1,0 +1,68 @@
+/**
+ * Builds the web server's fastify instance from its dependencies (no globals, no env reads), so
+ * tests and `main.ts` compose it the same way. Listening and signals belong to `main.ts`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { QueueJobData } from '../queue.js';
+import type { JobStore } from '../store/job-store.js';
+import { makeErrorHandler, sendError } from './error-handler.js';
+import { loggerOptions } from './logger.js';
+import type { WebMetrics } from './metrics.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { CSV_CONTENT_TYPES } from './upload.js';
+import { applySecurityHeaders } from './security-headers.js';
+
+export interface WebAppDeps {
+  readonly config: Config;
+  readonly redis: Redis;
+  readonly store: JobStore;
+  readonly queue: Queue<QueueJobData>;
+  readonly metrics: WebMetrics;
+}
+
+export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
+  const { config, redis, metrics } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: config.maxUploadBytes,
+    // Kubernetes' load balancer sits in front; trust it for the client address in logs only.
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const isRedisUp = (): boolean => redis.status === 'ready';
+
+  app.setErrorHandler(makeErrorHandler(isRedisUp, config.maxUploadBytes));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}. See the README for the API.`)));
+  app.addHook('onSend', async (_request, reply) => applySecurityHeaders(reply));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({
+      route: request.routeOptions.url ?? 'unknown',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
+  });
+
+  app.addContentTypeParser(CSV_CONTENT_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } });
+
+  registerSystemRoutes(app, { redis, metrics, enableWebsocket: config.enableWebsocket });
+  await app.register(async (scope) => registerJobRoutes(scope, {
+    store: deps.store,
+    queue: deps.queue,
+    jwtSecret: config.jwtSecret,
+    maxUploadBytes: config.maxUploadBytes,
+    maxRows: config.maxRows,
+    uploadsPerMinute: config.uploadsPerMinute,
+  }));
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE));
+  return app;
+}
+
+const PLACEHOLDER_PAGE = '<!doctype html><title>personalizedline</title><p>The jobs page is being built.</p>';

@@ -1,0 +1,50 @@
+/**
+ * The web process: connections, the fastify app, listening and graceful shutdown. `main.ts` adds
+ * only the environment and the signals, so tests run the very same server in-process.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { createJobQueue } from '../queue.js';
+import { connectRedis } from '../store/redis-connection.js';
+import { JobStore } from '../store/job-store.js';
+import { WebMetrics } from './metrics.js';
+import { buildWebApp } from './web-app.js';
+
+export interface WebServerOptions {
+  /** Redis key prefix; tests pass their own. @default 'pl' */
+  readonly prefix?: string;
+}
+
+export interface WebServer {
+  readonly app: FastifyInstance;
+  /** `http://host:port` once listening. */
+  readonly url: string;
+  /** Stops accepting, drains, closes Redis. Resolves when everything is closed. */
+  close(): Promise<void>;
+}
+
+export async function startWebServer(config: Config, options: WebServerOptions = {}): Promise<WebServer> {
+  const prefix = options.prefix ?? 'pl';
+  let app: FastifyInstance | undefined;
+  const onError = (role: string) => (error: Error): void => app?.log.warn({ role, err: error.message }, 'redis connection error');
+  const redis = connectRedis(config.redisUrl, 'web', { onError: onError('web') });
+  const queueRedis = connectRedis(config.redisUrl, 'web-queue', { onError: onError('web-queue') });
+  const store = new JobStore(redis, { prefix });
+  const queue = createJobQueue(queueRedis, `${prefix}:bull`);
+  queue.on('error', () => undefined);
+  const metrics = new WebMetrics();
+  app = await buildWebApp({ config, redis, store, queue, metrics });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+
+  return {
+    app,
+    url,
+    close: async () => {
+      await app.close();
+      await queue.close().catch(() => undefined);
+      redis.disconnect();
+      queueRedis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * One attempt at one job, from `running` to a terminal state. Decides what a resumed job does,
+ * enforces JOB_TIMEOUT_MS per attempt, and makes sure the terminal state gets written.
+ */
+import type { Logger } from 'pino';
+import { isTerminal } from '../domain/job.js';
+import { parseCsv } from '../domain/csv-file.js';
+import { AppError } from '../errors.js';
+import type { JobStore, StateChange } from '../store/job-store.js';
+import { runCsvJob } from './csv-job-runner.js';
+import { ProgressPublisher } from './progress-publisher.js';
+import { writeUntilStored } from './write-until-stored.js';
+
+export interface AttemptOptions {
+  readonly store: JobStore;
+  readonly log: Logger;
+  readonly jobId: string;
+  readonly rowDelayMs: number;
+  readonly jobTimeoutMs: number;
+  readonly progressIntervalMs: number;
+  readonly maxRows: number;
+  /** How many times a worker died holding this job before this attempt (BullMQ's stalled count). */
+  readonly deadWorkers: number;
+  /**
+   * Aborted when this worker is being stopped for good: a terminal write that keeps failing stops
+   * retrying, and the job is left to the next worker (BullMQ's stalled-job recovery).
+   */
+  readonly shutdown: AbortSignal;
+}
+
+/** A job whose workers died this many times is failed instead of tried again (a poison file). */
+export const MAX_DEAD_WORKERS = 2;
+
+/** The abort reason when an attempt runs out of time. */
+export class TimedOut extends Error {}
+
+export async function runAttempt(options: AttemptOptions): Promise<void> {
+  const { store, log, jobId } = options;
+  const record = await store.read(jobId);
+  if (!record || isTerminal(record.status)) return;
+
+  const finish = (change: StateChange): Promise<void> => writeTerminal(options, change);
+  if (options.deadWorkers >= MAX_DEAD_WORKERS) {
+    return finish({ status: 'failed', processed: record.processed, total: record.total,
+      error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.` });
+  }
+
+  const input = await store.readInput(jobId);
+  if (input === undefined) {
+    return finish({ status: 'failed', processed: 0, total: record.total, error: 'The uploaded file is no longer stored. Upload it again.' });
+  }
+  await store.transition(jobId, { status: 'running', processed: record.processed, total: record.total });
+
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new TimedOut()), options.jobTimeoutMs);
+  const publisher = new ProgressPublisher({ store, jobId, total: record.total, intervalMs: options.progressIntervalMs,
+    log, alreadyReported: record.processed });
+  let processed = 0;
+  try {
+    const table = parseCsv(Buffer.from(input, 'utf8'), { maxRows: options.maxRows });
+    const resultCsv = await runCsvJob({
+      table, rowDelayMs: options.rowDelayMs, signal: timeout.signal,
+      onRow: (done) => {
+        processed = done;
+        return publisher.isDue(done) ? publisher.report(done) : undefined;
+      },
+    });
+    await finish({ status: 'succeeded', processed: table.rows.length, total: table.rows.length, resultCsv });
+  } catch (error) {
+    const reported = Math.max(processed, record.processed);
+    const message = timeout.signal.aborted
+      ? `The job timed out after ${options.jobTimeoutMs} ms (JOB_TIMEOUT_MS) with ${reported} of ${record.total} rows done. Split the file or raise JOB_TIMEOUT_MS.`
+      : failureMessage(error);
+    await finish({ status: 'failed', processed: reported, total: record.total, error: message });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  return `The job failed: ${error instanceof Error ? error.message : String(error)}. Upload the file again.`;
+}
+
+async function writeTerminal(options: AttemptOptions, change: StateChange): Promise<void> {
+  const { store, log, jobId } = options;
+  const written = await writeUntilStored(() => store.transition(jobId, change), {
+    signal: options.shutdown,
+    onRetry: (error) => log.warn({ jobId, err: error.message }, `[Worker] Could not store the final state of job ${jobId}; retrying`),
+  });
+  if (written === undefined) return;
+  if (change.status === 'succeeded') log.info({ jobId, rows: change.total }, `[Worker] Published success status for job ${jobId}`);
+  else log.info({ jobId, error: change.error }, `[Worker] Published failure status for job ${jobId}`);
+}
