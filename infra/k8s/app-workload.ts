@@ -1,0 +1,112 @@
+/**
+ * What the `web` and `rq-worker` Deployments share: the image's layout, the Secret-backed environment,
+ * the writable `/tmp`, the pod spec and the rollout strategy. Values here are facts about the image
+ * (built from this repository): working directory `/app`, compiled entry points under `build/`.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { selectorLabels, workloadLabels, type WorkloadName } from './labels.js';
+import { nodeMaxOldSpaceMb } from './resources.js';
+import { appUserId, podSecurityContext } from './security.js';
+
+/** The image's working directory; the commands below are relative to it. */
+export const appWorkingDir = '/app';
+
+/** Container commands, as the image and a local `npm run build` both lay the files out. */
+export const appCommands = {
+  web: ['node', 'build/app/server/main.js'],
+  worker: ['node', 'build/app/worker/main.js'],
+} as const;
+
+/** The keys the Secret must hold (the Pulumi program creates it). */
+export const secretKeys = ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'] as const;
+
+/** An environment variable with a literal value. */
+export function valueEnv(name: string, value: string): k8s.EnvVar {
+  return { name, value };
+}
+
+/** An environment variable read from `secretName`'s key of the same name; a missing key stops the pod. */
+export function secretEnv(name: string, secretName: string, key: (typeof secretKeys)[number]): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secretName, key, optional: false } } };
+}
+
+/** Environment both app containers get: the Redis URL and JWT secret, the log level, the heap cap. */
+export function commonAppEnv(secretName: string, logLevel: string): k8s.EnvVar[] {
+  return [
+    secretEnv('REDIS_URL', secretName, 'REDIS_URL'),
+    secretEnv('JWT_SECRET', secretName, 'JWT_SECRET'),
+    valueEnv('LOG_LEVEL', logLevel),
+    valueEnv('NODE_OPTIONS', `--max-old-space-size=${nodeMaxOldSpaceMb}`),
+  ];
+}
+
+/**
+ * A digest-pinned image never changes, so the node's copy is good (`IfNotPresent`); a tag may move,
+ * so it is pulled on every start (`Always`, which is also what Kubernetes does for `:latest`).
+ */
+export function imagePullPolicyFor(image: string): 'IfNotPresent' | 'Always' {
+  return image.includes('@sha256:') ? 'IfNotPresent' : 'Always';
+}
+
+/** The only writable path of the app containers (the root filesystem is read-only). */
+export const tmpVolumeName = 'tmp';
+
+/** `/tmp` as a small node-disk `emptyDir`: Node and the app write nothing else. */
+export function tmpVolume(): k8s.Volume {
+  return { name: tmpVolumeName, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } };
+}
+
+/** Where {@link tmpVolume} is mounted. */
+export function tmpVolumeMount(): k8s.VolumeMount {
+  return { name: tmpVolumeName, mountPath: '/tmp' };
+}
+
+/** Inputs of {@link appDeploymentProps}. */
+export interface AppDeploymentInput {
+  readonly name: WorkloadName;
+  readonly replicas: number;
+  readonly container: k8s.Container;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/**
+ * A Deployment of one app container. The rollout surges one new pod and never takes an old one away
+ * before the new one is ready, so one replica never drops to zero ready pods.
+ */
+export function appDeploymentProps(input: AppDeploymentInput): k8s.KubeDeploymentProps {
+  return {
+    metadata: { name: input.name, labels: workloadLabels(input.name) },
+    spec: {
+      replicas: input.replicas,
+      selector: { matchLabels: selectorLabels(input.name) },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+      },
+      // `npm run rollback -- quick` is `kubectl rollout undo`, which needs the old ReplicaSets.
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      minReadySeconds: 0,
+      template: {
+        metadata: { labels: workloadLabels(input.name) },
+        spec: appPodSpec(input.container, input.terminationGracePeriodSeconds),
+      },
+    },
+  };
+}
+
+function appPodSpec(container: k8s.Container, terminationGracePeriodSeconds: number): k8s.PodSpec {
+  return {
+    containers: [container],
+    volumes: [tmpVolume()],
+    securityContext: podSecurityContext(appUserId),
+    // The app talks to the Kubernetes API never; no token means nothing to steal.
+    automountServiceAccountToken: false,
+    // Service links would add REDIS_PORT=tcp://… and friends to the environment; the app is
+    // configured by the contract's variables only.
+    enableServiceLinks: false,
+    restartPolicy: 'Always',
+    dnsPolicy: 'ClusterFirst',
+    terminationGracePeriodSeconds,
+  };
+}

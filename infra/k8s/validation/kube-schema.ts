@@ -1,0 +1,33 @@
+/**
+ * Validation of each object against the Kubernetes OpenAPI schema as compiled by kubernetes-models
+ * (types, enums, required fields, formats). It does not reject unknown fields: see strict-fields.ts.
+ */
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Namespace, Service } from 'kubernetes-models/v1';
+
+interface Validatable {
+  validate(): void;
+}
+
+/** The kinds the manifests contain; a new kind must be added here before it can be synthesized. */
+const models: Record<string, (data: object) => Validatable> = {
+  'v1/Namespace': (data) => new Namespace(data as ConstructorParameters<typeof Namespace>[0]),
+  'v1/Service': (data) => new Service(data as ConstructorParameters<typeof Service>[0]),
+  'apps/v1/Deployment': (data) => new Deployment(data as ConstructorParameters<typeof Deployment>[0]),
+  'apps/v1/StatefulSet': (data) => new StatefulSet(data as ConstructorParameters<typeof StatefulSet>[0]),
+  'networking.k8s.io/v1/NetworkPolicy': (data) =>
+    new NetworkPolicy(data as ConstructorParameters<typeof NetworkPolicy>[0]),
+};
+
+/** Validates one object; returns its problems (empty when valid), each prefixed with `where`. */
+export function checkKubeSchema(object: Record<string, unknown>, where: string): string[] {
+  const model = models[`${String(object.apiVersion)}/${String(object.kind)}`];
+  if (!model) return [`${where}: no kubernetes-models schema registered for ${String(object.apiVersion)} ${String(object.kind)}`];
+  try {
+    model(object).validate();
+    return [];
+  } catch (error) {
+    return [`${where}: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Chart `rq-worker`: the CSV job worker's Deployment. It serves nothing, so it has no Service.
+ * The name is the old Python RQ worker's, kept so existing dashboards and runbooks keep working.
+ */
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import {
+  appCommands,
+  appDeploymentProps,
+  appWorkingDir,
+  commonAppEnv,
+  imagePullPolicyFor,
+  tmpVolumeMount,
+  valueEnv,
+} from './app-workload.js';
+import { workloadNames } from './labels.js';
+import { containerBudgets, toResourceRequirements } from './resources.js';
+import { appUserId, containerSecurityContext } from './security.js';
+
+/** Props of {@link WorkerChart}. */
+export interface WorkerChartProps {
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** Image of the worker container. */
+  readonly image: string;
+  /** `spec.replicas`, written even when 1. */
+  readonly replicas: number;
+  /** Secret with `REDIS_URL` and `JWT_SECRET`. */
+  readonly secretName: string;
+  /** `LOG_LEVEL` of the container. */
+  readonly logLevel: string;
+}
+
+/** The contract's defaults, written out so the manifest shows how the worker runs. */
+export const workerRowDelayMs = 0;
+/** The longest one attempt of a job may run (15 min). */
+export const workerJobTimeoutMs = 900_000;
+
+/**
+ * A row takes milliseconds, so on SIGTERM the worker only has to finish the row in hand and let go of
+ * its job (which another worker resumes); 30 s covers that with a wide margin, CPU throttling included.
+ */
+export const workerTerminationGracePeriodSeconds = 30;
+
+/** Deployment `rq-worker`. */
+export class WorkerChart extends Chart {
+  constructor(scope: Construct, id: string, props: WorkerChartProps) {
+    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    new k8s.KubeDeployment(this, 'deployment', appDeploymentProps({
+      name: workloadNames.worker,
+      replicas: props.replicas,
+      container: workerContainer(props),
+      terminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
+    }));
+  }
+}
+
+function workerContainer(props: WorkerChartProps): k8s.Container {
+  return {
+    name: workloadNames.worker,
+    image: props.image,
+    imagePullPolicy: imagePullPolicyFor(props.image),
+    workingDir: appWorkingDir,
+    command: [...appCommands.worker],
+    env: [
+      valueEnv('ROW_DELAY_MS', String(workerRowDelayMs)),
+      valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
+      ...commonAppEnv(props.secretName, props.logLevel),
+    ],
+    resources: toResourceRequirements(containerBudgets.worker),
+    securityContext: containerSecurityContext(appUserId),
+    volumeMounts: [tmpVolumeMount()],
+  };
+}
