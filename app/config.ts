@@ -7,7 +7,7 @@
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
-  /** @default 8080 */
+  /** 0 picks a free port (tests). @default 8080 */
   readonly port: number;
   /** @default '0.0.0.0' */
   readonly host: string;
@@ -118,7 +118,7 @@ export function loadConfig(env: Env): Config {
   };
 
   const config: Config = {
-    port: read('PORT', integer(1, 65535), 8080),
+    port: read('PORT', integer(0, 65535), 8080),
     host: read('HOST', text, '0.0.0.0'),
     redisUrl: read('REDIS_URL', redisUrl, 'redis://127.0.0.1:6379'),
     jwtSecret: read('JWT_SECRET', text, undefined),

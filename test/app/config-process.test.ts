@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { startAppProcess } from '../support/app-process.js';
+
+describe('process start-up with bad configuration', () => {
+  for (const entry of ['app/server/main.ts', 'app/worker/main.ts']) {
+    it(`${entry} exits 1 with one message naming every bad variable`, async () => {
+      const proc = startAppProcess(entry, { PORT: 'x', ENABLE_WEBSOCKET: 'nope' });
+      expect(await proc.exited).toBe(1);
+      const output = proc.lines.join('\n');
+      expect(output).toContain('JWT_SECRET is required');
+      expect(output).toContain('ENABLE_WEBSOCKET');
+      expect(output.split('\n').filter((line) => line.includes('Invalid configuration'))).toHaveLength(1);
+    });
+  }
+});
