@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultManifestOptions,
+  ManifestOptionsError,
+  manifestEnvVars,
+  manifestOptionsFromEnv,
+  resolveManifestOptions,
+} from '../../../infra/k8s/options.js';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestOptionsError);
+    return [...(error as ManifestOptionsError).problems];
+  }
+  throw new Error('expected a ManifestOptionsError');
+}
+
+describe('manifest options from the environment', () => {
+  it('keeps every default when no override is set', () => {
+    expect(manifestOptionsFromEnv({})).toEqual(defaultManifestOptions);
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    expect(manifestOptionsFromEnv({ IMAGE: '', NAMESPACE: '  ', WEB_REPLICAS: '' })).toEqual(defaultManifestOptions);
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(manifestOptionsFromEnv({ PORT: '1', REDIS_URL: 'x', HOME: '/root' })).toEqual(defaultManifestOptions);
+  });
+
+  it('reads every documented override', () => {
+    const options = manifestOptionsFromEnv({
+      NAMESPACE: 'staging',
+      IMAGE: `europe-docker.pkg.dev/p/r/personalizedline@sha256:${'a'.repeat(64)}`,
+      ENABLE_WEBSOCKET: 'false',
+      SESSION_AFFINITY: 'ClientIP',
+      SESSION_AFFINITY_TIMEOUT_SECONDS: '600',
+      WEB_REPLICAS: '2',
+      WORKER_REPLICAS: '3',
+      SECRET_NAME: 'other-secrets',
+      REDIS_IMAGE: 'redis:7.2.5-alpine',
+      REDIS_STORAGE: '5Gi',
+      REDIS_STORAGE_CLASS: 'premium-rwo',
+      LOG_LEVEL: 'debug',
+    });
+    expect(options).toEqual({
+      namespace: 'staging',
+      image: `europe-docker.pkg.dev/p/r/personalizedline@sha256:${'a'.repeat(64)}`,
+      enableWebsocket: false,
+      sessionAffinity: 'ClientIP',
+      sessionAffinityTimeoutSeconds: 600,
+      webReplicas: 2,
+      workerReplicas: 3,
+      secretName: 'other-secrets',
+      redisImage: 'redis:7.2.5-alpine',
+      redisStorage: '5Gi',
+      redisStorageClass: 'premium-rwo',
+      logLevel: 'debug',
+    });
+  });
+
+  it('maps every variable to an option that exists', () => {
+    for (const key of Object.values(manifestEnvVars)) expect(Object.keys(defaultManifestOptions)).toContain(key);
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf(() => manifestOptionsFromEnv({
+      NAMESPACE: 'Bad_Namespace',
+      IMAGE: 'has spaces:1',
+      ENABLE_WEBSOCKET: 'yes',
+      SESSION_AFFINITY: 'clientip',
+      SESSION_AFFINITY_TIMEOUT_SECONDS: '0',
+      WEB_REPLICAS: 'two',
+      WORKER_REPLICAS: '11',
+      SECRET_NAME: 'UPPER',
+      REDIS_IMAGE: '',
+      REDIS_STORAGE: 'lots',
+      LOG_LEVEL: 'verbose',
+    }));
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named.sort()).toEqual([
+      'ENABLE_WEBSOCKET', 'IMAGE', 'LOG_LEVEL', 'NAMESPACE', 'REDIS_STORAGE', 'SECRET_NAME',
+      'SESSION_AFFINITY', 'SESSION_AFFINITY_TIMEOUT_SECONDS', 'WEB_REPLICAS', 'WORKER_REPLICAS',
+    ]);
+    expect(problems.find((p) => p.startsWith('ENABLE_WEBSOCKET'))).toContain('"yes"');
+  });
+
+  it('accepts only the two spellings Kubernetes uses for affinity', () => {
+    expect(manifestOptionsFromEnv({ SESSION_AFFINITY: 'None' }).sessionAffinity).toBe('None');
+    expect(problemsOf(() => manifestOptionsFromEnv({ SESSION_AFFINITY: 'none' }))[0]).toMatch(/^SESSION_AFFINITY:/);
+  });
+
+  it('accepts zero replicas (a paused workload) and rejects a fraction', () => {
+    expect(manifestOptionsFromEnv({ WORKER_REPLICAS: '0' }).workerReplicas).toBe(0);
+    expect(problemsOf(() => manifestOptionsFromEnv({ WEB_REPLICAS: '1.5' }))[0]).toMatch(/^WEB_REPLICAS:/);
+  });
+});
+
+describe('manifest options from code', () => {
+  it('fills in optional fields from the defaults', () => {
+    const resolved = resolveManifestOptions({ namespace: 'a', image: 'b:1', enableWebsocket: false, sessionAffinity: 'None' });
+    expect(resolved).toEqual({ ...defaultManifestOptions, namespace: 'a', image: 'b:1', enableWebsocket: false });
+  });
+
+  it('names bad options by their property names', () => {
+    const problems = problemsOf(() => resolveManifestOptions({
+      ...defaultManifestOptions,
+      webReplicas: -1,
+      sessionAffinity: 'Sticky' as 'None',
+      sessionAffinityTimeoutSeconds: 86_401,
+    }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['sessionAffinity', 'sessionAffinityTimeoutSeconds', 'webReplicas']);
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Each synth override changes exactly what it names and nothing else. The overrides go through
+ * `manifestOptionsFromEnv` — the same path as `npm run synth` (synth-cli.test.ts runs the entry itself).
+ */
+import { describe, expect, it } from 'vitest';
+import { manifestOptionsFromEnv } from '../../../infra/k8s/options.js';
+import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
+import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
+import { envByName, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+
+const defaults = synthObjects();
+
+function synthFromEnv(env: Record<string, string>): KubeObject[] {
+  return parseManifestYaml(synthesizeManifests(manifestOptionsFromEnv(env)));
+}
+
+/** The defaults with `edit` applied: what an override's output must equal exactly. */
+function expectedWith(edit: (objects: KubeObject[]) => void): KubeObject[] {
+  const objects = structuredClone(defaults);
+  edit(objects);
+  return objects;
+}
+
+const appWorkloads = (objects: KubeObject[]): KubeObject[] =>
+  [findObject(objects, 'Deployment', 'web'), findObject(objects, 'Deployment', 'rq-worker')];
+
+describe('synth overrides', () => {
+  it('IMAGE sets the web and rq-worker image and leaves Redis its own', () => {
+    const image = 'europe-west1-docker.pkg.dev/proj/repo/personalizedline:v42';
+    expect(synthFromEnv({ IMAGE: image })).toEqual(expectedWith((objects) => {
+      for (const workload of appWorkloads(objects)) onlyContainer(workload).image = image;
+    }));
+    expect(onlyContainer(findObject(synthFromEnv({ IMAGE: image }), 'StatefulSet', 'redis')).image).toBe('redis:7.4.2-alpine');
+  });
+
+  it('IMAGE pinned by digest is pulled only when missing from the node', () => {
+    const image = `europe-west1-docker.pkg.dev/proj/repo/personalizedline@sha256:${'c'.repeat(64)}`;
+    expect(synthFromEnv({ IMAGE: image })).toEqual(expectedWith((objects) => {
+      for (const workload of appWorkloads(objects)) Object.assign(onlyContainer(workload), { image, imagePullPolicy: 'IfNotPresent' });
+    }));
+  });
+
+  it('ENABLE_WEBSOCKET=false reaches the web container and nothing else', () => {
+    expect(synthFromEnv({ ENABLE_WEBSOCKET: 'false' })).toEqual(expectedWith((objects) => {
+      envByName(onlyContainer(findObject(objects, 'Deployment', 'web'))).get('ENABLE_WEBSOCKET')!.value = 'false';
+    }));
+  });
+
+  it('SESSION_AFFINITY=ClientIP turns on affinity with the default 3 h timeout', () => {
+    expect(synthFromEnv({ SESSION_AFFINITY: 'ClientIP' })).toEqual(expectedWith((objects) => {
+      Object.assign(findObject(objects, 'Service', 'web').spec, {
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+      });
+    }));
+  });
+
+  it('SESSION_AFFINITY_TIMEOUT_SECONDS sets the timeout, and only matters with ClientIP', () => {
+    const service = findObject(synthFromEnv({ SESSION_AFFINITY: 'ClientIP', SESSION_AFFINITY_TIMEOUT_SECONDS: '600' }), 'Service', 'web');
+    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 600 } });
+    expect(synthFromEnv({ SESSION_AFFINITY_TIMEOUT_SECONDS: '600' })).toEqual(defaults);
+  });
+
+  it('NAMESPACE renames the Namespace and moves every object into it', () => {
+    expect(synthFromEnv({ NAMESPACE: 'staging' })).toEqual(expectedWith((objects) => {
+      for (const object of objects) {
+        if (object.kind === 'Namespace') object.metadata.name = 'staging';
+        else object.metadata.namespace = 'staging';
+      }
+    }));
+  });
+
+  it('WEB_REPLICAS and WORKER_REPLICAS scale their Deployments only', () => {
+    expect(synthFromEnv({ WEB_REPLICAS: '2', WORKER_REPLICAS: '0' })).toEqual(expectedWith((objects) => {
+      findObject(objects, 'Deployment', 'web').spec.replicas = 2;
+      findObject(objects, 'Deployment', 'rq-worker').spec.replicas = 0;
+    }));
+  });
+
+  it('SECRET_NAME repoints every secret reference', () => {
+    const objects = synthFromEnv({ SECRET_NAME: 'other' });
+    const refs = objects.flatMap((o) => (o.spec?.template?.spec?.containers ?? []) as KubeObject[])
+      .flatMap((c) => (c.env as KubeObject[]).filter((e) => e.valueFrom).map((e) => e.valueFrom.secretKeyRef.name as string));
+    expect(refs).toHaveLength(6);
+    expect(new Set(refs)).toEqual(new Set(['other']));
+  });
+
+  it('REDIS_IMAGE, REDIS_STORAGE and REDIS_STORAGE_CLASS change the StatefulSet only', () => {
+    expect(synthFromEnv({ REDIS_IMAGE: 'redis:7.2.5-alpine', REDIS_STORAGE: '5Gi', REDIS_STORAGE_CLASS: 'premium-rwo' }))
+      .toEqual(expectedWith((objects) => {
+        const redis = findObject(objects, 'StatefulSet', 'redis');
+        onlyContainer(redis).image = 'redis:7.2.5-alpine';
+        Object.assign(redis.spec.volumeClaimTemplates[0].spec, {
+          resources: { requests: { storage: '5Gi' } },
+          storageClassName: 'premium-rwo',
+        });
+      }));
+  });
+
+  it('LOG_LEVEL sets the app containers\' LOG_LEVEL', () => {
+    expect(synthFromEnv({ LOG_LEVEL: 'debug' })).toEqual(expectedWith((objects) => {
+      for (const workload of appWorkloads(objects)) envByName(onlyContainer(workload)).get('LOG_LEVEL')!.value = 'debug';
+    }));
+  });
+});
