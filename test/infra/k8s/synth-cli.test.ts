@@ -12,7 +12,7 @@ import { defaultManifestOptions } from '../../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
 import { REPO_ROOT } from '../../support/app-process.js';
-import { envByName, findObject, onlyContainer } from './support/manifests.js';
+import { envByName, findObject, onlyContainer, type KubeObject } from './support/manifests.js';
 
 interface Run {
   code: number | null;
@@ -97,7 +97,7 @@ describe('npm run synth and npx cdk8s synth', () => {
       NAMESPACE: 'demo',
     });
     expect(result.code, result.stderr).toBe(0);
-    const objects = [...readManifests(dir).values()].flatMap((text) => parseManifestYaml(text));
+    const objects: KubeObject[] = [...readManifests(dir).values()].flatMap((text) => parseManifestYaml(text));
     const web = onlyContainer(findObject(objects, 'Deployment', 'web'));
     expect(web.image).toBe('registry.example/personalizedline:v7');
     expect(onlyContainer(findObject(objects, 'Deployment', 'rq-worker')).image).toBe('registry.example/personalizedline:v7');
