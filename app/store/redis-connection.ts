@@ -6,7 +6,10 @@ export type ConnectionRole = 'web' | 'web-subscriber' | 'web-queue' | 'worker' |
 export interface ConnectOptions {
   /** @default true */
   readonly failFast?: boolean;
-  /** Told about connection errors (the process logs them); ioredis keeps reconnecting regardless. */
+  /**
+   * Told about the first connection error of each outage (the process logs it), not about every
+   * reconnect attempt; ioredis keeps reconnecting regardless.
+   */
   readonly onError?: (error: Error) => void;
 }
 
@@ -30,6 +33,12 @@ export function connectRedis(url: string, role: ConnectionRole, options: Connect
   };
   const redis = new Redis(url, settings);
   // Without a listener ioredis prints every reconnect failure as an unhandled 'error' event.
-  redis.on('error', (error: Error) => options.onError?.(error));
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    options.onError?.(error);
+  });
+  redis.on('ready', () => { reported = false; });
   return redis;
 }
