@@ -14,6 +14,7 @@ import { makeErrorHandler, sendError } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import type { WebMetrics } from './metrics.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerPageRoutes } from './routes/page.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { CSV_CONTENT_TYPES } from './upload.js';
 import { applySecurityHeaders } from './security-headers.js';
@@ -61,8 +62,6 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     maxRows: config.maxRows,
     uploadsPerMinute: config.uploadsPerMinute,
   }));
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE));
+  registerPageRoutes(app);
   return app;
 }
-
-const PLACEHOLDER_PAGE = '<!doctype html><title>personalizedline</title><p>The jobs page is being built.</p>';
