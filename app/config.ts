@@ -39,6 +39,12 @@ export interface Config {
   readonly wsMaxConnectionsPerUser: number;
   /** Browser origins allowed to open WebSockets; empty allows any. @default [] */
   readonly allowedOrigins: readonly string[];
+  /** A WebSocket with more unsent bytes than this gets only the newest state (coalescing). @default 65536 */
+  readonly wsBufferLimitBytes: number;
+  /** A WebSocket that stays over the buffer limit this long is closed with `1013`. @default 30000 */
+  readonly wsSlowConsumerTimeoutMs: number;
+  /** On shutdown, WebSocket closes (`1001`) are spread over this window. @default 2000 */
+  readonly wsDrainWindowMs: number;
   /** Web: the longest a SIGTERM drain may take before the process exits. @default 10000 */
   readonly shutdownTimeoutMs: number;
 }
@@ -134,6 +140,9 @@ export function loadConfig(env: Env): Config {
     wsPingIntervalMs: read('WS_PING_INTERVAL_MS', integer(100), 25_000),
     wsMaxConnectionsPerUser: read('WS_MAX_CONNECTIONS_PER_USER', integer(1), 20),
     allowedOrigins: read('ALLOWED_ORIGINS', origins, []),
+    wsBufferLimitBytes: read('WS_BUFFER_LIMIT_BYTES', integer(1_024, 64 * 1024 * 1024), 64 * 1024),
+    wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
+    wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), 2_000),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -9,6 +9,7 @@ import { connectRedis } from '../store/redis-connection.js';
 import { JobStore } from '../store/job-store.js';
 import { WebMetrics } from './metrics.js';
 import { buildWebApp } from './web-app.js';
+import { attachWebSocketEndpoint } from './ws/websocket-endpoint.js';
 
 export interface WebServerOptions {
   /** Redis key prefix; tests pass their own. @default 'pl' */
@@ -34,6 +35,11 @@ export async function startWebServer(config: Config, options: WebServerOptions =
   queue.on('error', () => undefined);
   const metrics = new WebMetrics();
   app = await buildWebApp({ config, redis, store, queue, metrics });
+  // One subscriber connection per process feeds every WebSocket (app/server/ws/progress-relay.ts).
+  const subscriber = config.enableWebsocket
+    ? connectRedis(config.redisUrl, 'web-subscriber', { onError: onError('web-subscriber') })
+    : undefined;
+  const websocket = attachWebSocketEndpoint(app.server, { config, store, subscriber, metrics, log: app.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
 
@@ -41,7 +47,9 @@ export async function startWebServer(config: Config, options: WebServerOptions =
     app,
     url,
     close: async () => {
-      await app.close();
+      // Stop accepting and finish in-flight HTTP while the WebSockets close with 1001; the HTTP
+      // server's close completes only once the upgraded sockets are gone.
+      await Promise.all([websocket.drain(), app.close()]);
       await queue.close().catch(() => undefined);
       redis.disconnect();
       queueRedis.disconnect();
