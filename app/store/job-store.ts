@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { isJobStatus, percentOf, type Job, type JobStatus } from '../domain/job.js';
 import { progressChannel, redisKeys, type RedisKeys } from '../domain/redis-keys.js';
 import { CREATE_JOB, TRANSITION_JOB } from './lua-scripts.js';
+import { refusalAsDependencyDown } from './redis-refusal.js';
 
 export interface NewJob {
   readonly userId: string;
@@ -57,11 +58,11 @@ export class JobStore {
     const id = randomUUID();
     const nowMs = this.now();
     const k = this.keys;
-    await this.redis.eval(
+    await refusalAsDependencyDown(() => this.redis.eval(
       CREATE_JOB, 5,
       k.job(id), k.userJobs(job.userId), k.input(id), k.openJobs, k.jobCounter,
       id, job.userId, job.filename, job.total, new Date(nowMs).toISOString(), nowMs, job.inputCsv, progressChannel(id),
-    );
+    ));
     const record = await this.read(id);
     if (!record) throw new Error(`job ${id} vanished right after it was created`);
     return record;
@@ -74,12 +75,12 @@ export class JobStore {
   async transition(jobId: string, change: StateChange): Promise<string | undefined> {
     const nowMs = this.now();
     const k = this.keys;
-    const text = await this.redis.eval(
+    const text = await refusalAsDependencyDown(() => this.redis.eval(
       TRANSITION_JOB, 3,
       k.job(jobId), k.openJobs, k.result(jobId),
       change.status, change.processed, change.total, percentOf(change.processed, change.total, change.status),
       change.error ?? '', new Date(nowMs).toISOString(), nowMs, progressChannel(jobId), change.resultCsv ?? '',
-    );
+    ));
     return typeof text === 'string' ? text : undefined;
   }
 
@@ -133,7 +134,7 @@ export class JobStore {
    */
   async countUpload(userId: string): Promise<number> {
     const key = this.keys.uploadRate(userId, Math.floor(this.now() / 60_000));
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[null, number]];
+    const [[, count]] = (await refusalAsDependencyDown(() => this.redis.multi().incr(key).expire(key, 120).exec())) as [[null, number]];
     return count;
   }
 }

@@ -1,0 +1,31 @@
+/** What a watching client (WebSocket or polling) saw of one job, and how it is judged. */
+import type { CaseRecorder } from '../report/class-result.js';
+
+export interface WatchResult {
+  readonly jobId: string;
+  readonly transport: 'websocket' | 'polling';
+  /** The terminal Progress message text, when one arrived. */
+  readonly terminalText: string | undefined;
+  readonly terminalStatus: 'succeeded' | 'failed' | undefined;
+  readonly frames: number;
+  readonly connections: number;
+  /** Close codes in order (WebSocket), e.g. [1001, 1000]. */
+  readonly closeCodes: readonly number[];
+  /** Broken promises of the contract seen on the way (reordering, a changed text for a seq, ...). */
+  readonly violations: readonly string[];
+}
+
+/**
+ * One case per client: it passes when it received the terminal state and saw no violation.
+ * Clients without the terminal state are counted as missing it.
+ */
+export function judgeWatchers(recorder: CaseRecorder, results: readonly WatchResult[]): void {
+  recorder.missingClients(results.filter((r) => r.terminalText === undefined).length);
+  for (const result of results) {
+    const problems = [...result.violations];
+    if (result.terminalText === undefined) {
+      problems.unshift(`no terminal state after ${result.frames} frame(s), ${result.connections} connection(s), closes [${result.closeCodes.join(',')}]`);
+    }
+    recorder.check(`${result.transport} client of job ${result.jobId}`, problems.length === 0 ? undefined : problems.join('; '));
+  }
+}

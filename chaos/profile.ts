@@ -1,0 +1,50 @@
+/**
+ * The two profiles: `quick` runs inside `npm test` on a 2-core CI machine in a few minutes; `full` is
+ * `npm run chaos` (more rounds, more fast-check runs, the 5,000-client load). Every class reads its
+ * sizes from here and nowhere else.
+ */
+
+export interface Profile {
+  readonly name: 'quick' | 'full';
+  /** fast-check seed; printed with every failure so a run can be repeated (CHAOS_SEED). */
+  readonly seed: number;
+  /** Times each fault is injected. */
+  readonly faultRounds: number;
+  /** Jobs running while a fault is injected. */
+  readonly jobsPerRound: number;
+  readonly rowsPerJob: number;
+  /** Worker ROW_DELAY_MS: long enough to inject a fault mid-job. */
+  readonly rowDelayMs: number;
+  /** Clients watching during a fault (the issue's "50 connected clients"). */
+  readonly watchers: number;
+  /** Runs of each fast-check property. */
+  readonly propertyRuns: number;
+  /** The bounded loopback load. */
+  readonly load: {
+    readonly jobs: number;
+    readonly websocketClients: number;
+    readonly pollingClients: number;
+    readonly rowsPerJob: number;
+    /** The whole load phase must end within this. */
+    readonly budgetMs: number;
+  };
+}
+
+export function seedFrom(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env.CHAOS_SEED;
+  return raw && /^-?\d+$/.test(raw) ? Number(raw) : Math.floor(Math.random() * 2 ** 31);
+}
+
+export function quickProfile(seed: number): Profile {
+  return {
+    name: 'quick', seed, faultRounds: 1, jobsPerRound: 3, rowsPerJob: 60, rowDelayMs: 40, watchers: 50, propertyRuns: 40,
+    load: { jobs: 20, websocketClients: 200, pollingClients: 20, rowsPerJob: 20, budgetMs: 60_000 },
+  };
+}
+
+export function fullProfile(seed: number): Profile {
+  return {
+    name: 'full', seed, faultRounds: 3, jobsPerRound: 8, rowsPerJob: 80, rowDelayMs: 40, watchers: 50, propertyRuns: 300,
+    load: { jobs: 500, websocketClients: 5_000, pollingClients: 200, rowsPerJob: 20, budgetMs: 60_000 },
+  };
+}
