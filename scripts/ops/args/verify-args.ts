@@ -1,0 +1,68 @@
+/** `npm run verify` arguments. */
+import { OpsError } from '../outcome.js';
+import { DEFAULT_NAMESPACE } from '../pulumi/pulumi-project.js';
+import { parseDeploymentUrl } from '../verify/deployment-url.js';
+import { DEFAULT_VERIFY_USER } from '../verify/token-source.js';
+import { namespaceOption, onOffOption, parseStrict, secondsOption } from './common.js';
+
+export const VERIFY_HELP = `Usage: npm run verify -- --url URL [--token JWT] [options]
+
+Checks a running deployment end to end and prints one line per check, starting with PASS or FAIL:
+  health              GET /health answers 200 {"status":"ok"}
+  ready               GET /ready answers 200 (the web server reaches Redis)
+  config              GET /config matches --websocket, pollIntervalMs 2000
+  websocket-job       a 3-row CSV is uploaded and its job watched over /ws/jobs/{id} (subprotocol
+                      bearer) through to its terminal state and the close code 1000
+  job-result          GET /jobs/{id}/result is the CSV with a personalized_line column
+With --websocket off, instead of websocket-job:
+  websocket-disabled  the upgrade is refused with 503 WEBSOCKET_DISABLED
+  polling-job         the job is followed by polling GET /jobs/{id}/progress, as the page does
+With --kubectl, also pods-web, pods-rq-worker, pods-redis (all pods ready) and logs-web,
+logs-rq-worker, logs-redis (no error lines in the last 200 lines of each pod).
+
+Options:
+  --url URL            the deployment, e.g. http://127.0.0.1:8080 (required)
+  --token JWT          token for the job checks; default: minted for user "${DEFAULT_VERIFY_USER}" from
+                       JWT_SECRET (or, for a 127.0.0.1 URL, the secret of the local stack of npm start)
+  --user NAME          user of the minted token (default ${DEFAULT_VERIFY_USER})
+  --websocket on|off   whether WebSocket should be on (default on)
+  --timeout SECONDS    longest wait for the job to finish (default 60)
+  --kubectl            also check pods and logs with kubectl
+  --namespace NS       namespace for --kubectl (default ${DEFAULT_NAMESPACE})
+  --help               this text
+
+Exit status: 0 when every check passed, 1 when one failed, 2 for bad arguments.`;
+
+export interface VerifyArgs {
+  readonly help: boolean;
+  readonly url: string;
+  readonly token?: string;
+  readonly user: string;
+  readonly websocket: boolean;
+  readonly timeoutMs: number;
+  readonly kubectlNamespace?: string;
+}
+
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
+  const { values } = parseStrict(argv, {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    user: { type: 'string', default: DEFAULT_VERIFY_USER },
+    websocket: { type: 'string', default: 'on' },
+    timeout: { type: 'string', default: '60' },
+    kubectl: { type: 'boolean', default: false },
+    namespace: { type: 'string', default: DEFAULT_NAMESPACE },
+    help: { type: 'boolean', default: false },
+  }, VERIFY_HELP);
+  if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0 };
+  if (!values.url) throw new OpsError('USAGE', `--url is required.\n\n${VERIFY_HELP}`);
+  return {
+    help: false,
+    url: parseDeploymentUrl(values.url),
+    token: values.token,
+    user: values.user,
+    websocket: onOffOption('websocket', values.websocket, VERIFY_HELP),
+    timeoutMs: secondsOption('timeout', values.timeout, VERIFY_HELP),
+    kubectlNamespace: values.kubectl ? namespaceOption(values.namespace, VERIFY_HELP) : undefined,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Names shared with the Pulumi program in `infra/pulumi/` (project `personalizedline`): its
+ * directory, the stack config keys the scripts set, and the stack outputs they read. Kept in one
+ * module so a rename in the program is one edit here.
+ */
+import { isIPv6 } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The Pulumi project name; config keys live under this namespace. */
+export const PULUMI_PROJECT = 'personalizedline';
+
+/** Absolute path of the Pulumi program, so the scripts work from any working directory. */
+export const PULUMI_DIR = fileURLToPath(new URL('../../../infra/pulumi', import.meta.url));
+
+/** Stack config keys, fully qualified. */
+export const CONFIG_KEYS = {
+  /** boolean: `ENABLE_WEBSOCKET` of the web container. */
+  enableWebsocket: `${PULUMI_PROJECT}:enableWebsocket`,
+  /** string `repo@sha256:…`: when set, the program deploys this image and builds nothing. */
+  imageDigestOverride: `${PULUMI_PROJECT}:imageDigestOverride`,
+  /** secret: signs user tokens; verify mints its token with it when `JWT_SECRET` is unset. */
+  jwtSecret: `${PULUMI_PROJECT}:jwtSecret`,
+  /** string: Kubernetes namespace of the workloads (default {@link DEFAULT_NAMESPACE}). */
+  namespace: `${PULUMI_PROJECT}:namespace`,
+} as const;
+
+/** Stack output names. */
+export const OUTPUT_NAMES = {
+  /** The image the workloads run, by digest (`repo@sha256:…`). */
+  image: 'imageRef',
+  /** External IP of Service `web`. */
+  loadBalancerIp: 'loadBalancerIp',
+  /** `http://<ip>/health`. */
+  healthUrl: 'healthUrl',
+  /** `ws://<ip>/ws/jobs/{job_id}` template. */
+  websocketUrl: 'websocketUrl',
+} as const;
+
+/** Default namespace, as in the synthesized manifests. */
+export const DEFAULT_NAMESPACE = 'personalizedline';
+
+/** Where every `pulumi` invocation runs and on which stack (`undefined`: the selected one). */
+export interface StackTarget {
+  readonly stack?: string;
+  /** @default PULUMI_DIR */
+  readonly cwd?: string;
+}
+
+/** Arguments of `pulumi <args…>` pinned to the program's directory and, when given, the stack. */
+export function pulumiArgs(target: StackTarget, ...args: string[]): string[] {
+  const stack = target.stack ? ['--stack', target.stack] : [];
+  return [...args, ...stack, '--cwd', target.cwd ?? PULUMI_DIR];
+}
+
+/** An image reference pinned by digest, as `full` rollback requires. */
+export function isDigestReference(image: string): boolean {
+  return /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/.test(image);
+}
+
+/**
+ * The deployment's base URL (`http://<ip>`) from stack outputs: the health URL without its path,
+ * else the load balancer IP. Undefined when neither output exists (yet).
+ */
+export function baseUrlFromOutputs(outputs: Readonly<Record<string, unknown>>): string | undefined {
+  const health = outputs[OUTPUT_NAMES.healthUrl];
+  if (typeof health === 'string' && health) {
+    try {
+      return new URL(health).origin;
+    } catch {
+      // fall through to the IP
+    }
+  }
+  const ip = outputs[OUTPUT_NAMES.loadBalancerIp];
+  return typeof ip === 'string' && ip ? baseUrlFromIp(ip) : undefined;
+}
+
+/** `http://<ip>` (Service `web` listens on port 80); IPv6 addresses in brackets. */
+export function baseUrlFromIp(ip: string): string {
+  return `http://${isIPv6(ip) ? `[${ip}]` : ip}`;
+}

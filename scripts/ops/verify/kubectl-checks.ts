@@ -1,0 +1,91 @@
+/**
+ * verify `--kubectl`: the pods of `app=web`, `app=rq-worker` and `app=redis` are ready, and their
+ * recent logs hold no error lines. Judging the kubectl output is pure; commands go through a runner.
+ */
+import type { CommandRunner } from '../command-runner.js';
+import { CheckFailure, runCheck, type CheckResult } from './check-result.js';
+
+/** The workloads of the contract, by their `app` label. */
+export const WORKLOAD_APPS = ['web', 'rq-worker', 'redis'] as const;
+
+/** How many recent lines per workload are searched, as the original runbook's `--tail=200`. */
+export const LOG_TAIL_LINES = 200;
+
+interface PodJson {
+  metadata?: { name?: string };
+  status?: {
+    phase?: string;
+    containerStatuses?: Array<{ ready?: boolean; state?: { waiting?: { reason?: string } } }>;
+  };
+}
+
+/** Pure: judges `kubectl get pods -o json`; answers the PASS detail or throws {@link CheckFailure}. */
+export function judgePods(app: string, json: string): string {
+  let pods: PodJson[];
+  try {
+    pods = (JSON.parse(json) as { items?: PodJson[] }).items ?? [];
+  } catch {
+    throw new CheckFailure(`kubectl get pods -l app=${app} did not answer JSON`);
+  }
+  if (pods.length === 0) throw new CheckFailure(`no pods with label app=${app}`);
+  const notReady = pods.filter((pod) => {
+    const statuses = pod.status?.containerStatuses ?? [];
+    return pod.status?.phase !== 'Running' || statuses.length === 0 || statuses.some((c) => c.ready !== true);
+  });
+  if (notReady.length > 0) {
+    const reasons = notReady.map((pod) => {
+      const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
+      return `${pod.metadata?.name ?? '?'} ${waiting ?? pod.status?.phase ?? 'unknown'}`;
+    });
+    throw new CheckFailure(`${pods.length - notReady.length}/${pods.length} pods ready; not ready: ${reasons.join(', ')}`);
+  }
+  return `${pods.length}/${pods.length} pods ready (${pods.map((p) => p.metadata?.name ?? '?').join(', ')})`;
+}
+
+/** pino levels 50 (error) and 60 (fatal). */
+const PINO_ERROR_LEVEL = 50;
+
+/**
+ * Pure: the error lines among log lines. JSON lines (the app's pino logs) count by their level, so a
+ * message that merely mentions "error" is not one; other lines (Redis) by an error word.
+ */
+export function errorLines(logText: string): string[] {
+  return logText.split('\n').filter((line) => {
+    const trimmed = line.trim();
+    if (!trimmed) return false;
+    if (trimmed.startsWith('{')) {
+      try {
+        const level = (JSON.parse(trimmed) as { level?: unknown }).level;
+        if (typeof level === 'number') return level >= PINO_ERROR_LEVEL;
+        if (typeof level === 'string') return /^(error|fatal)$/i.test(level);
+      } catch {
+        // a line cut in half: judge it as text
+      }
+    }
+    return /\b(error|fatal|panic|exception)\b/i.test(trimmed);
+  });
+}
+
+/** Runs the pod and log checks of every workload in `namespace`. */
+export async function runKubectlChecks(namespace: string, run: CommandRunner): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const app of WORKLOAD_APPS) {
+    results.push(await runCheck(`pods-${app}`, async () => {
+      const answer = await run('kubectl', ['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'json']);
+      if (answer.code !== 0) throw new CheckFailure(`kubectl get pods failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
+      return judgePods(app, answer.stdout);
+    }));
+  }
+  for (const app of WORKLOAD_APPS) {
+    results.push(await runCheck(`logs-${app}`, async () => {
+      const answer = await run('kubectl', ['logs', '-n', namespace, '-l', `app=${app}`, `--tail=${LOG_TAIL_LINES}`]);
+      if (answer.code !== 0) throw new CheckFailure(`kubectl logs failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
+      const errors = errorLines(answer.stdout);
+      if (errors.length > 0) {
+        throw new CheckFailure(`${errors.length} error line(s) in the last ${LOG_TAIL_LINES} per pod, e.g. ${errors.slice(0, 2).map((l) => l.slice(0, 200)).join(' | ')}`);
+      }
+      return `no error lines in the last ${LOG_TAIL_LINES} per pod`;
+    }));
+  }
+  return results;
+}
