@@ -17,7 +17,7 @@ import { isJobId } from '../../domain/job.js';
 import { AppError } from '../../errors.js';
 import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
-import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, closeCodeLabel, closeReason } from './close-codes.js';
+import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeCodeLabel, closeReason } from './close-codes.js';
 import { UserConnectionLimit } from './connection-limits.js';
 import { FrameDelivery } from './frame-delivery.js';
 import { Heartbeat } from './heartbeat.js';
@@ -81,7 +81,12 @@ export class ProgressGateway {
       limitBytes: config.wsBufferLimitBytes,
       slowConsumerTimeoutMs: config.wsSlowConsumerTimeoutMs,
       counts: this.metrics.counts,
-      close: (socket, code, reason) => this.closeWith(socket, code, reason),
+      close: (socket, code, reason) => {
+        if (code === CLOSE_TRY_AGAIN_LATER) {
+          log.warn({ jobId: socket.jobId, bufferedBytes: socket.bufferedAmount }, 'WebSocket reads too slowly; closing 1013');
+        }
+        this.closeWith(socket, code, reason);
+      },
     });
     this.heartbeat = new Heartbeat(this.sockets, config.wsPingIntervalMs, (socket) => { socket.closeCode = CLOSE_ABNORMAL; });
     this.heartbeat.start();
