@@ -67,15 +67,18 @@ function decodeText(bytes: Uint8Array): string {
 
 function parseRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let lastEndLine = 0;
+  // csv-parse's own `lines` counts a CRLF inside a quoted cell as two lines, so lines are counted
+  // here from the byte offset where each record ends (`bytes`, UTF-8, as csv-parse reports it).
+  const lineAt = lineCounter(Buffer.from(text, 'utf8'));
+  let lastEndByte = 0;
   try {
     parse(text, {
       bom: true,
       relax_column_count: true,
       // Column counts are checked above against the header, so the message can name the line.
-      on_record: (fields: string[], context: { lines: number }) => {
-        records.push({ fields, startLine: lastEndLine + 1 });
-        lastEndLine = context.lines;
+      on_record: (fields: string[], context: { bytes: number }) => {
+        records.push({ fields, startLine: lineAt(lastEndByte) });
+        lastEndByte = context.bytes;
         return null;
       },
     });
@@ -83,10 +86,26 @@ function parseRecords(text: string): CsvRecord[] {
     const reason = error instanceof Error ? error.message.replace(/ at line \d+.*$|, got .*$| on line \d+.*$/s, '') : 'unreadable';
     throw new AppError(
       'BAD_CSV',
-      `Malformed CSV at line ${lastEndLine + 1}: ${reason}. Check the quotes in the record that starts on that line and upload again.`,
+      `Malformed CSV at line ${lineAt(lastEndByte)}: ${reason}. Check the quotes in the record that starts on that line and upload again.`,
     );
   }
   return records;
+}
+
+/**
+ * Answers the 1-based line at a byte offset; a line break is CRLF, LF or a lone CR. Offsets must not
+ * decrease between calls (records come in order), so the whole file is scanned once.
+ */
+function lineCounter(bytes: Uint8Array): (offset: number) => number {
+  let position = 0;
+  let line = 1;
+  return (offset) => {
+    for (; position < offset && position < bytes.length; position++) {
+      const byte = bytes[position];
+      if (byte === 0x0a || (byte === 0x0d && bytes[position + 1] !== 0x0a)) line++;
+    }
+    return line;
+  };
 }
 
 function isBlank(fields: readonly string[]): boolean {

@@ -30,7 +30,9 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
 }
 
 async function readMultipart(request: FastifyRequest, maxBytes: number): Promise<Upload> {
-  const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
+  const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } }).catch((error: unknown) => {
+    throw malformedMultipart(error);
+  });
   if (!part || part.fieldname !== 'file') {
     throw new AppError('BAD_REQUEST', 'No file in the form. Send the CSV as multipart/form-data field "file".');
   }
@@ -39,10 +41,19 @@ async function readMultipart(request: FastifyRequest, maxBytes: number): Promise
     bytes = await part.toBuffer();
   } catch (error) {
     if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) throw tooLarge(maxBytes);
-    throw error;
+    throw malformedMultipart(error);
   }
   if (part.file.truncated) throw tooLarge(maxBytes);
   return { bytes, filename: cleanFilename(part.filename) };
+}
+
+/**
+ * Busboy's own errors (a body cut short, a boundary that never closes) carry no status: they are the
+ * client's malformed request, so `400`, not `500`. Errors that already have a status pass unchanged.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (error instanceof AppError || (error as { statusCode?: unknown }).statusCode !== undefined) return error;
+  return new AppError('BAD_REQUEST', `The multipart body could not be read (${(error as Error).message}). Send the CSV as multipart/form-data field "file".`);
 }
 
 export function tooLarge(maxBytes: number): AppError {
