@@ -26,7 +26,10 @@ export async function deployCommand(args: DeployArgs, env: OpsEnvironment): Prom
   await executePlan(steps, run, out);
   if (args.preview || args.skipVerify) return 0;
 
-  const namespace = args.namespace ?? (await readConfigValue(target, CONFIG_KEYS.namespace, run)) ?? DEFAULT_NAMESPACE;
+  // The namespace matters only to the kubectl checks: ask the stack for it only then.
+  const namespace = args.kubectl
+    ? args.namespace ?? (await readConfigValue(target, CONFIG_KEYS.namespace, run)) ?? DEFAULT_NAMESPACE
+    : undefined;
   const websocket = (await readConfigValue(target, CONFIG_KEYS.enableWebsocket, run)) !== 'false';
   const passed = await verifyAfterChange({
     url: args.url,
@@ -34,7 +37,7 @@ export async function deployCommand(args: DeployArgs, env: OpsEnvironment): Prom
     jwtSecret: env.jwtSecret,
     websocket,
     timeoutMs: args.timeoutMs,
-    kubectlNamespace: args.kubectl ? namespace : undefined,
+    kubectlNamespace: namespace,
     stack: target,
   }, run, out);
   if (!passed) {

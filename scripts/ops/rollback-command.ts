@@ -55,6 +55,7 @@ async function fullRollback(args: RollbackArgs, env: OpsEnvironment): Promise<nu
   await change(`Full rollback of stack ${target.stack}: from ${currentImage ?? 'unknown'} to ${image}, without rebuilding.`,
     fullRollbackPlan(target, image), args, env);
   env.out(`note: the stack stays pinned to ${image} (${CONFIG_KEYS.imageDigestOverride}) until the next npm run deploy clears it.`);
+  if (args.skipVerify) return 0;
   const websocket = (await readConfigValue(target, CONFIG_KEYS.enableWebsocket, env.run)) !== 'false';
   return verifyOrThrow(args, env, { websocket, stack: target }, await namespaceOf(args, target, env));
 }

@@ -117,6 +117,9 @@ export async function findPreviousImage(target: StackTarget, currentImage: strin
     const image = imageOfCheckpoint(exported.stdout);
     out(`history: version ${version} released ${image ?? '(no image output)'}`);
     releases.push({ version, image });
+    // Once the current image's release is behind us, the first other image is the answer: stop.
+    const settled = releases.some((r) => r.image === currentImage) ? chooseRollbackRelease(releases, currentImage) : undefined;
+    if (settled?.image) return { image: settled.image, version: settled.version };
   }
   const chosen = chooseRollbackRelease(releases, currentImage);
   if (!chosen?.image) throw new OpsError('FAILED', `No release older than ${currentImage} ran another image in the last ${MAX_VERSIONS_SEARCHED} updates. ${NO_EXPORT_HINT}`);

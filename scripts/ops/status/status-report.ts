@@ -68,15 +68,18 @@ export function buildStatusReport(first: Scrape, second: Scrape, redis: RedisHea
 
 /** The report as aligned lines for a terminal. */
 export function formatStatusReport(report: StatusReport): string[] {
-  const missing = (metric: string): string => `n/a (the server exports no ${metric})`;
-  const rate = (value: number | undefined, metric: string): string => (value === undefined ? missing(metric) : `${value.toFixed(2)}/s`);
   const over = `over ${report.intervalSeconds.toFixed(1)} s`;
+  const missing = (metric: string): string => `n/a (the server exports no ${metric})`;
+  const rate = (value: number | undefined, metric: string, what: string): string =>
+    value === undefined ? missing(metric) : `${value.toFixed(2)}/s (${what}${over})`;
+  const websocket = report.websocketEnabled === undefined ? 'unknown (GET /config failed)'
+    : report.websocketEnabled ? 'enabled' : 'disabled (clients poll)';
   return [
-    `websocket            ${report.websocketEnabled === undefined ? 'unknown (GET /config failed)' : report.websocketEnabled ? 'enabled' : 'disabled (clients poll)'}`,
-    `connections open     ${report.connectionsOpen === undefined ? missing(METRICS.connectionsOpen) : String(report.connectionsOpen)}`,
-    `frames sent          ${rate(report.framesPerSecond, METRICS.framesSent)} (${over})`,
-    `polling requests     ${rate(report.pollingRequestsPerSecond, METRICS.httpRequests)} (GET /jobs, /jobs/{id}, /jobs/{id}/progress, ${over})`,
-    `all http requests    ${rate(report.httpRequestsPerSecond, METRICS.httpRequests)} (without /metrics, ${over})`,
+    `websocket            ${websocket}`,
+    `connections open     ${report.connectionsOpen ?? missing(METRICS.connectionsOpen)}`,
+    `frames sent          ${rate(report.framesPerSecond, METRICS.framesSent, '')}`,
+    `polling requests     ${rate(report.pollingRequestsPerSecond, METRICS.httpRequests, 'GET /jobs, /jobs/{id}, /jobs/{id}/progress, ')}`,
+    `all http requests    ${rate(report.httpRequestsPerSecond, METRICS.httpRequests, 'without /metrics, ')}`,
     `redis                ${report.redis.ready ? 'ready' : 'DOWN'} (${report.redis.detail})`,
   ];
 }

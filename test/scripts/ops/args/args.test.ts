@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseDeployArgs } from '../../../../scripts/ops/args/deploy-args.js';
+import { parseRollbackArgs } from '../../../../scripts/ops/args/rollback-args.js';
+import { parseStatusArgs } from '../../../../scripts/ops/args/status-args.js';
+import { parseVerifyArgs } from '../../../../scripts/ops/args/verify-args.js';
+import { OpsError } from '../../../../scripts/ops/outcome.js';
+import { IMAGE_A } from '../../support/cloud-answers.js';
+
+const usageError = (fn: () => unknown): OpsError => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof OpsError && error.code === 'USAGE') return error;
+    throw error;
+  }
+  throw new Error('expected a USAGE error');
+};
+
+describe('verify arguments', () => {
+  it('has contract defaults', () => {
+    expect(parseVerifyArgs(['--url', 'http://127.0.0.1:8080/'])).toEqual({
+      help: false, url: 'http://127.0.0.1:8080', token: undefined, user: 'verify', websocket: true, timeoutMs: 60_000, kubectlNamespace: undefined,
+    });
+  });
+
+  it('reads every option', () => {
+    expect(parseVerifyArgs(['--url', 'http://x', '--token', 't', '--websocket', 'off', '--timeout', '2.5', '--kubectl', '--namespace', 'ns1'])).toMatchObject({
+      token: 't', websocket: false, timeoutMs: 2500, kubectlNamespace: 'ns1',
+    });
+  });
+
+  it.each([[['--url']], [['--url', 'http://x', '--websocket', 'maybe']], [['--url', 'http://x', '--timeout', '0']], [['--url', 'http://x', '--kubectl', '--namespace', 'Bad_NS']], [['--nope']]])(
+    'rejects %j', (argv) => {
+      usageError(() => parseVerifyArgs(argv));
+    },
+  );
+});
+
+describe('deploy arguments', () => {
+  it('defaults to the selected stack, confirmation, verify', () => {
+    expect(parseDeployArgs([])).toMatchObject({ stack: undefined, yes: false, preview: false, skipVerify: false, timeoutMs: 120_000, kubectl: false });
+  });
+
+  it('reads --stack, --yes, --preview, --skip-verify, --url', () => {
+    expect(parseDeployArgs(['--stack', 'prod', '--yes', '--preview', '--skip-verify', '--url', 'http://x/'])).toMatchObject({
+      stack: 'prod', yes: true, preview: true, skipVerify: true, url: 'http://x',
+    });
+  });
+});
+
+describe('rollback arguments', () => {
+  it('knows quick, quick --emergency and full', () => {
+    expect(parseRollbackArgs(['quick']).mode).toBe('quick');
+    expect(parseRollbackArgs(['quick', '--emergency', '--namespace', 'pl']).mode).toBe('emergency');
+    expect(parseRollbackArgs(['full', '--image', IMAGE_A])).toMatchObject({ mode: 'full', image: IMAGE_A });
+  });
+
+  it('rejects what does not fit together', () => {
+    expect(usageError(() => parseRollbackArgs(['quick', 'full'])).message).toContain('quick or full');
+    expect(usageError(() => parseRollbackArgs(['quick', '--emergency', '--stack', 'prod'])).message).toContain('--stack does not apply');
+    expect(usageError(() => parseRollbackArgs(['full', '--image', 'x:latest'])).message).toContain('by digest');
+  });
+});
+
+describe('status arguments', () => {
+  it('needs --url; interval defaults to 5 s', () => {
+    expect(parseStatusArgs(['--url', 'http://x'])).toEqual({ help: false, url: 'http://x', intervalMs: 5000, json: false });
+    expect(usageError(() => parseStatusArgs([])).message).toContain('--url is required');
+  });
+});

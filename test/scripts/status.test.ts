@@ -1,0 +1,100 @@
+/**
+ * `npm run status` against a real web server. No worker runs here, so uploaded jobs stay queued and
+ * their WebSockets stay open: the connection count and frame count are exact, not timing-dependent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startWebProcess, type WebProcess } from '../support/app-process.js';
+import { sampleCsv, tokenFor, uploadCsv } from '../support/jobs-client.js';
+import { readRedisHealth, scrapeMetrics } from '../../scripts/ops/status/collect-status.js';
+import { buildStatusReport } from '../../scripts/ops/status/status-report.js';
+import { runScript } from './support/run-script.js';
+
+const SECRET = 'status-test-secret';
+
+describe('npm run status', () => {
+  let redis: TestRedis;
+  let web: WebProcess;
+  let token: string;
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    web = await startWebProcess({ REDIS_URL: redis.url, JWT_SECRET: SECRET });
+    token = await tokenFor(SECRET, 'status-user');
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    await web?.stop();
+    await redis?.destroy();
+  });
+
+  /** Uploads a job (it stays queued) and opens its WebSocket; resolves on the first frame. */
+  const openJobSocket = async (): Promise<void> => {
+    const { body } = await uploadCsv(web.url, token, sampleCsv(2));
+    const socket = new WebSocket(`${web.url.replace('http', 'ws')}/ws/jobs/${body.id}`, ['bearer', token]);
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('message', () => resolve());
+      socket.once('close', (code) => reject(new Error(`closed ${code} before the first frame`)));
+    });
+  };
+
+  it('counts open connections, frames and polling requests between two scrapes', async () => {
+    const first = await scrapeMetrics(web.url);
+    await openJobSocket();
+    await openJobSocket();
+    const { body } = await uploadCsv(web.url, token, sampleCsv(1));
+    for (let i = 0; i < 3; i++) await fetch(`${web.url}/jobs/${body.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${web.url}/jobs?offset=0&limit=60`, { headers: { authorization: `Bearer ${token}` } });
+    const second = await scrapeMetrics(web.url);
+    const report = buildStatusReport(first, second, await readRedisHealth(web.url), true);
+
+    expect(report.connectionsOpen).toBe(2);
+    // Each socket got exactly its snapshot frame.
+    expect(report.framesPerSecond! * report.intervalSeconds).toBeCloseTo(2, 6);
+    // 3 progress polls and 1 list poll; the uploads are POSTs and /metrics is not polling.
+    expect(report.pollingRequestsPerSecond! * report.intervalSeconds).toBeCloseTo(4, 6);
+    expect(report.httpRequestsPerSecond! * report.intervalSeconds).toBeGreaterThanOrEqual(7 - 1e-6);
+    expect(report.redis).toEqual({ ready: true, detail: 'GET /ready 200' });
+  });
+
+  it('prints connections, rates, the WebSocket switch and Redis health; exit 0', async () => {
+    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.5'], { env: { PATH: '/usr/bin:/bin' } });
+    expect(run.stdout).toMatch(/^websocket\s+enabled$/m);
+    expect(run.stdout).toMatch(/^connections open\s+2$/m);
+    expect(run.stdout).toMatch(/^frames sent\s+\d+\.\d\d\/s \(over 0\.\d s\)$/m);
+    expect(run.stdout).toMatch(/^polling requests\s+\d+\.\d\d\/s /m);
+    expect(run.stdout).toMatch(/^redis\s+ready \(GET \/ready 200\)$/m);
+    expect(run.code).toBe(0);
+  });
+
+  it('answers JSON with --json', async () => {
+    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2', '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({ connectionsOpen: 2, websocketEnabled: true, redis: { ready: true } });
+    expect(run.code).toBe(0);
+  });
+
+  it('reports Redis down and exits 1 while Redis is stopped', async () => {
+    await redis.stop();
+    try {
+      const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2'], { env: { PATH: '/usr/bin:/bin' } });
+      expect(run.stdout).toMatch(/^redis\s+DOWN \(GET \/ready 503: DEPENDENCY_DOWN/m);
+      expect(run.code).toBe(1);
+    } finally {
+      await redis.start();
+    }
+  });
+
+  it('fails with the reason when /metrics does not answer, and refuses bad arguments', async () => {
+    const down = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', '0.1'], { env: { PATH: '/usr/bin:/bin' } });
+    expect(down.stderr).toContain('GET http://127.0.0.1:1/metrics failed');
+    expect(down.code).toBe(1);
+    const bad = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', 'soon'], { env: { PATH: '/usr/bin:/bin' } });
+    expect(bad.stderr).toContain('--interval must be a positive number of seconds');
+    expect(bad.code).toBe(2);
+  });
+});
