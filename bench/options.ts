@@ -1,0 +1,158 @@
+/**
+ * The benchmark's command line: profiles (`--quick`, the default full profile) and overrides, parsed
+ * once and validated at once, like the app's config. Pure: no I/O.
+ */
+
+/** The systems the benchmark can measure. */
+export const SYSTEMS = ['this', 'ws-relay', 'ws-naive', 'socketio', 'polling', 'floor'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+export interface BenchOptions {
+  /** Systems to measure, in the order they alternate within one size. */
+  readonly systems: readonly SystemName[];
+  /** Client counts C, one run per system per size. */
+  readonly sizes: readonly number[];
+  /** Jobs J per run; `undefined` means C / 10 (at least 1). */
+  readonly jobs: number | undefined;
+  /** Progress messages per second over all jobs (terminal states included). @default 1000 */
+  readonly rate: number;
+  /** Length of the measured window in seconds. @default 20 (10 with --quick) */
+  readonly durationS: number;
+  /** How many times the whole plan runs, alternating systems each time. @default 1 */
+  readonly repeat: number;
+  /** Most client sockets in one load-generator process. @default 5000 */
+  readonly clientsPerProcess: number;
+  /** Where to write the JSON report, if anywhere. */
+  readonly json: string | undefined;
+  /** Where to write the SVG chart, if anywhere. */
+  readonly svg: string | undefined;
+  /** Folder for server logs and profiles. @default 'bench-output' */
+  readonly outDir: string;
+  /** Record a CPU profile of each `this` server over the measured window. @default false */
+  readonly cpuProfile: boolean;
+  /** Write a heap snapshot of each `this` server while all clients are connected and idle. @default false */
+  readonly heapSnapshot: boolean;
+  /** The profile the options started from, for the report. */
+  readonly profile: 'quick' | 'smoke' | 'full' | 'custom';
+  readonly help: boolean;
+}
+
+export class OptionsError extends Error {
+  readonly code = 'BENCH_OPTIONS_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid options: ${problems.join('; ')}. Run \`npm run bench -- --help\`.`);
+    this.name = 'OptionsError';
+  }
+}
+
+export const USAGE = `npm run bench -- [options]
+
+Measures WebSocket delivery of Progress messages for the project's web server ("this") and the
+alternatives, each as its own server process on one Redis, alternating, and prints a table.
+
+Profiles:
+  (none)                  full: C = 1000, 5000, 10000; 20 s each; every system
+  --quick                 C = 1000; 10 s; every system (CI and the README); overrides below apply
+  --smoke                 C = 200; 3 s; every system (the test suite: completeness, not speed)
+Overrides:
+  --connections N[,N...]  client counts C (e.g. 19000)
+  --jobs J                jobs per run (default C/10)
+  --rate R                messages per second over all jobs (default 1000)
+  --duration S            measured window in seconds
+  --repeat N              run the whole plan N times (report ranges and medians)
+  --systems a,b           subset of: ${SYSTEMS.join(', ')}
+  --clients-per-process N sockets per load-generator process (default 5000; each process may open
+                          at most its open-file limit)
+  --json FILE             write the JSON report
+  --svg FILE              write the SVG chart (p99 latency and memory per connection)
+  --out DIR               folder for server logs and profiles (default bench-output)
+  --cpu-prof              CPU profile of "this" over each measured window (written to --out)
+  --heap-snapshot         heap snapshot of "this" with all clients connected (written to --out)
+  --help                  this text`;
+
+const FLAGS_WITH_VALUE = new Set([
+  '--connections', '--jobs', '--rate', '--duration', '--repeat', '--systems', '--clients-per-process',
+  '--json', '--svg', '--out',
+]);
+
+/** Parses `argv` (without node and script); throws {@link OptionsError} naming every problem. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const problems: string[] = [];
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (FLAGS_WITH_VALUE.has(flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
+      else values.set(flag, value);
+    } else if (['--quick', '--smoke', '--cpu-prof', '--heap-snapshot', '--help', '-h'].includes(flag)) {
+      switches.add(flag === '-h' ? '--help' : flag);
+    } else {
+      problems.push(`unknown argument "${arg}"`);
+    }
+  }
+
+  const quick = switches.has('--quick');
+  const smoke = switches.has('--smoke');
+  if (quick && smoke) problems.push('choose one of --quick and --smoke');
+  const whole = (flag: string, min: number, fallback: number): number => {
+    const raw = values.get(flag);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min) {
+      problems.push(`${flag} must be a whole number of at least ${min}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+
+  let sizes: number[] = smoke ? [200] : quick ? [1000] : [1000, 5000, 10000];
+  const rawSizes = values.get('--connections');
+  if (rawSizes !== undefined) {
+    const parts = rawSizes.split(',').map((p) => p.trim());
+    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) problems.push(`--connections must be whole numbers of at least 1, got "${rawSizes}"`);
+    else sizes = parts.map(Number);
+  }
+
+  let systems: SystemName[] = [...SYSTEMS];
+  const rawSystems = values.get('--systems');
+  if (rawSystems !== undefined) {
+    const parts = rawSystems.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+    const unknown = parts.filter((p) => !(SYSTEMS as readonly string[]).includes(p));
+    if (unknown.length > 0 || parts.length === 0) problems.push(`--systems must list some of ${SYSTEMS.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
+    else systems = parts as SystemName[];
+  }
+
+  const rawJobs = values.get('--jobs');
+  const options: BenchOptions = {
+    systems,
+    sizes,
+    jobs: rawJobs === undefined ? undefined : whole('--jobs', 1, 1),
+    rate: whole('--rate', 1, 1000),
+    durationS: whole('--duration', 1, smoke ? 3 : quick ? 10 : 20),
+    repeat: whole('--repeat', 1, 1),
+    clientsPerProcess: whole('--clients-per-process', 1, 5000),
+    json: values.get('--json'),
+    svg: values.get('--svg'),
+    outDir: values.get('--out') ?? 'bench-output',
+    cpuProfile: switches.has('--cpu-prof'),
+    heapSnapshot: switches.has('--heap-snapshot'),
+    profile: profileOf(smoke ? 'smoke' : quick ? 'quick' : 'full', [...values.keys()]),
+    help: switches.has('--help'),
+  };
+  if (problems.length > 0) throw new OptionsError(problems);
+  return options;
+}
+
+/** A run is `quick` or `full` only when nothing that shapes the load was overridden. */
+function profileOf(base: 'quick' | 'smoke' | 'full', flags: readonly string[]): BenchOptions['profile'] {
+  const shaping = ['--connections', '--jobs', '--rate', '--duration', '--systems'];
+  return flags.some((f) => shaping.includes(f)) ? 'custom' : base;
+}
+
+/** J for a run of C clients: the `--jobs` override, else C / 10, at least 1. */
+export function jobsFor(options: BenchOptions, connections: number): number {
+  return options.jobs ?? Math.max(1, Math.round(connections / 10));
+}

@@ -1,0 +1,53 @@
+/** The printed tables: every run, and (with repeats) the medians. Pure text. */
+import type { RunResult } from './run-result.js';
+import type { RunSummary } from './summary.js';
+
+type Cell = string | number | null | undefined;
+
+/** Left-aligned first column, right-aligned numbers, columns separated by two spaces. */
+export function formatTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const text = [header, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
+  const widths = header.map((_, c) => Math.max(...text.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]): string => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  const [head, ...body] = text;
+  return [line(head as string[]), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Milliseconds with a precision that fits their size. */
+export function ms(value: number | null | undefined): string | undefined {
+  if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
+  if (value < 10) return value.toFixed(2);
+  if (value < 100) return value.toFixed(1);
+  return value.toFixed(0);
+}
+
+/** Bytes as KB with one decimal. */
+export function kb(value: number | null | undefined): string | undefined {
+  if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
+  return `${(value / 1024).toFixed(1)} KB`;
+}
+
+/** `floor` has one Redis subscriber instead of C clients. */
+function clientsCell(system: string, connections: number): string | number {
+  return system === 'floor' ? '1 sub' : connections;
+}
+
+const RUN_HEADER = ['system', 'C', 'jobs', 'rate', 'connect p50', 'delivered/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
+  'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min'];
+
+export function runTable(runs: readonly RunResult[]): string {
+  return formatTable(RUN_HEADER, runs.map((r) => [
+    r.repeat > 1 ? `${r.system} #${r.repeat}` : r.system, clientsCell(r.system, r.connections), r.jobs, r.rate, ms(r.connect_p50_ms),
+    `${r.delivered}/${r.expected}`, ms(r.p50_ms), ms(r.p95_ms), ms(r.p99_ms), ms(r.max_ms),
+    kb(r.heap_per_conn_bytes), kb(r.rss_per_conn_bytes), r.cpu_percent, r.redis_clients, r.http_requests,
+  ]));
+}
+
+export function summaryTable(summaries: readonly RunSummary[]): string {
+  const header = ['system', 'C', 'runs', 'delivered/expected', 'p50 ms', 'p99 ms (median)', 'p99 range', 'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min'];
+  return formatTable(header, summaries.map((s) => [
+    s.system, clientsCell(s.system, s.connections), s.repeats, `${s.delivered}/${s.expected}`, ms(s.p50_ms), ms(s.p99_ms),
+    s.p99_range ? `${ms(s.p99_range.min)}–${ms(s.p99_range.max)}` : undefined,
+    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent, s.redis_clients, s.http_requests,
+  ]));
+}
