@@ -17,8 +17,9 @@ export interface ContainerBudget {
 
 /**
  * The budget per container.
- * - web: Fastify + WebSocket fan-out idles at ~60 MiB RSS; 256 Mi leaves room for upload buffers.
- * - rq-worker: one CSV job at a time, rows streamed; same envelope as web.
+ * - web: idles at about 85 MiB RSS (measured locally, Node 20); 256 Mi leaves room for uploads
+ *   (10 MiB each at most) and WebSocket buffers.
+ * - rq-worker: idles at about 75 MiB; one CSV job at a time; same envelope as web.
  * - redis: `maxmemory` ({@link redisMaxMemory}) is half the limit because an append-only-file rewrite
  *   forks and copy-on-write can touch the parent's pages while the child writes.
  */

@@ -38,9 +38,12 @@ export const workerRowDelayMs = 0;
 export const workerJobTimeoutMs = 900_000;
 
 /**
- * A row takes milliseconds, so on SIGTERM the worker only has to finish the row in hand and let go of
- * its job (which another worker resumes); 30 s covers that with a wide margin, CPU throttling included.
+ * On SIGTERM the worker lets its running job finish for up to `SHUTDOWN_TIMEOUT_MS`, then stops it; a
+ * job it did not finish is resumed by another worker. Rows take milliseconds, so 10 s is plenty.
  */
+export const workerShutdownTimeoutMs = 10_000;
+
+/** Longer than {@link workerShutdownTimeoutMs}, so the worker stops by itself before the SIGKILL. */
 export const workerTerminationGracePeriodSeconds = 30;
 
 /** Deployment `rq-worker`. */
@@ -66,6 +69,7 @@ function workerContainer(props: WorkerChartProps): k8s.Container {
     env: [
       valueEnv('ROW_DELAY_MS', String(workerRowDelayMs)),
       valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
+      valueEnv('SHUTDOWN_TIMEOUT_MS', String(workerShutdownTimeoutMs)),
       ...commonAppEnv(props.secretName, props.logLevel),
     ],
     resources: toResourceRequirements(containerBudgets.worker),

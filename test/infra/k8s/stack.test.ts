@@ -181,7 +181,7 @@ describe('the synthesized containers, run locally', () => {
     const lines = (await result.text()).trim().split(/\r?\n/);
     expect(lines[0]).toContain('personalized_line');
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['Ada', 'Grace', 'Linus']);
-  });
+  }, 120_000);
 
   it('redis answers its own probe command with the Secret\'s password', () => {
     const command = redisContainer.readinessProbe.exec.command as string[];

@@ -52,6 +52,10 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
+// Each test starts Node processes (npm, tsx, cdk8s-cli); on a busy 2-core machine that is slow, so
+// the ceiling is generous. Nothing here asserts on time.
+const processTimeoutMs = 180_000;
+
 const expectedFiles = ['0000-namespace.k8s.yaml', '0001-redis.k8s.yaml', '0002-rq-worker.k8s.yaml', '0003-web.k8s.yaml'];
 const distDir = join(REPO_ROOT, 'dist');
 
@@ -77,7 +81,7 @@ describe('npm run synth and npx cdk8s synth', () => {
 
     const inProcess = parseManifestYaml(synthesizeManifests(defaultManifestOptions));
     expect([...fromCdk8s.values()].flatMap((text) => parseManifestYaml(text))).toEqual(inProcess);
-  });
+  }, processTimeoutMs);
 
   it('write to CDK8S_OUTDIR when set (what cdk8s synth --output and --stdout use)', async () => {
     const dir = tempDir();
@@ -85,7 +89,7 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(result.code, result.stderr).toBe(0);
     expect([...readManifests(dir).keys()]).toEqual(expectedFiles);
     expect(result.stdout).toContain(`synth: wrote ${dir}/0003-web.k8s.yaml`);
-  });
+  }, processTimeoutMs);
 
   it('apply IMAGE, ENABLE_WEBSOCKET, SESSION_AFFINITY and NAMESPACE from the environment', async () => {
     const dir = tempDir();
@@ -105,7 +109,7 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(findObject(objects, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
     expect(findObject(objects, 'Namespace', 'demo')).toBeDefined();
     expect(new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))).toEqual(new Set(['demo']));
-  });
+  }, processTimeoutMs);
 
   it('refuse bad overrides with one message naming each, and write nothing', async () => {
     const dir = join(tempDir(), 'out');
@@ -115,5 +119,5 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(result.stderr).toContain('SESSION_AFFINITY: must be "None" or "ClientIP" (got "Sticky")');
     expect(result.stderr).toContain('NAMESPACE: must be a DNS label');
     expect(existsSync(dir)).toBe(false);
-  });
+  }, processTimeoutMs);
 });
