@@ -4,9 +4,8 @@
  * `cdk8s synth` sets to its output folder (`dist/` from cdk8s.yaml; a temporary one with `--stdout`).
  */
 import { ManifestOptionsError, manifestOptionsFromEnv } from './options.js';
-import { writeManifests } from './synthesize.js';
+import { synthesizeManifests, writeManifests } from './synthesize.js';
 import { validateManifestYaml } from './validation/validate-manifests.js';
-import { synthesizeManifests } from './synthesize.js';
 
 function main(): number {
   try {

@@ -111,7 +111,7 @@ function redisStatefulSetSpec(props: RedisChartProps): k8s.StatefulSetSpec {
 
 function redisContainer(props: RedisChartProps): k8s.Container {
   // redis-cli reads the password from REDISCLI_AUTH, so probes never put it on a command line.
-  const ping: k8s.ExecAction = { command: ['sh', '-c', 'redis-cli -p 6379 ping | grep -q PONG'] };
+  const ping: k8s.ExecAction = { command: ['sh', '-c', `redis-cli -p ${redisPort} ping | grep -q PONG`] };
   return {
     name: workloadNames.redis,
     image: props.image,
@@ -128,7 +128,10 @@ function redisContainer(props: RedisChartProps): k8s.Container {
     startupProbe: { exec: ping, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60, successThreshold: 1 },
     readinessProbe: { exec: ping, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 1 },
     // Liveness only asks whether the process accepts connections; a busy Redis is not restarted.
-    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(redisPort) }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+    livenessProbe: {
+      tcpSocket: { port: k8s.IntOrString.fromNumber(redisPort) },
+      periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1,
+    },
     resources: toResourceRequirements(containerBudgets.redis),
     securityContext: containerSecurityContext(redisUserId),
     volumeMounts: [{ name: redisDataVolume.name, mountPath: redisDataVolume.mountPath }],

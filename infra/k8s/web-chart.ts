@@ -72,12 +72,14 @@ export class WebChart extends Chart {
       container: webContainer(props),
       terminationGracePeriodSeconds: webTerminationGracePeriodSeconds,
     }));
-    new k8s.KubeService(this, 'service', { metadata: { name: workloadNames.web, labels: workloadLabels('web') }, spec: webServiceSpec(props) });
+    new k8s.KubeService(this, 'service', {
+      metadata: { name: workloadNames.web, labels: workloadLabels('web') },
+      spec: webServiceSpec(props),
+    });
   }
 }
 
 function webContainer(props: WebChartProps): k8s.Container {
-  const http = k8s.IntOrString.fromString('http');
   return {
     name: workloadNames.web,
     image: props.image,
@@ -93,9 +95,9 @@ function webContainer(props: WebChartProps): k8s.Container {
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a
     // Redis outage never restarts the web pod — it only takes it out of the Service via /ready.
-    startupProbe: { httpGet: { path: '/health', port: http, scheme: 'HTTP' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30, successThreshold: 1 },
-    livenessProbe: { httpGet: { path: '/health', port: http, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
-    readinessProbe: { httpGet: { path: '/ready', port: http, scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 1 },
+    startupProbe: httpProbe('/health', { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 }),
+    livenessProbe: httpProbe('/health', { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+    readinessProbe: httpProbe('/ready', { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 }),
     // Node is the one program every app image has (no `sleep` in distroless images), and the
     // lifecycle `sleep` action needs Kubernetes 1.30+.
     lifecycle: {
@@ -105,6 +107,10 @@ function webContainer(props: WebChartProps): k8s.Container {
     securityContext: containerSecurityContext(appUserId),
     volumeMounts: [tmpVolumeMount()],
   };
+}
+
+function httpProbe(path: string, timing: Pick<k8s.Probe, 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'>): k8s.Probe {
+  return { httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' }, ...timing, successThreshold: 1 };
 }
 
 function webServiceSpec(props: WebChartProps): k8s.ServiceSpec {
