@@ -78,18 +78,27 @@ describe('progress relay', () => {
   });
 
   it('resubscribes after CLIENT KILL and still brings every client to the terminal state', async () => {
-    const { records, clients } = await watchMany(5, 4);
+    const { records, clients } = await watchMany(6, 4);
+    const gapJobs = records.slice(0, 5);
+    const [keptOpen] = records.slice(5);
     const [before] = await subscriberIds();
     await stack.redis.client('KILL', 'ID', before!);
     // Published while no subscriber is connected (ioredis waits at least 200 ms before reconnecting):
     // only the relay's fresh snapshot after the reconnect can deliver these.
-    await Promise.all(records.map((r) => stack.store.transition(r.id, { status: 'running', processed: 2, total: 3 })));
-    await finish(records);
-    const missedLive = await numsub(records[0]!.id) === 0;
-    await expectAllTerminal(clients);
+    await Promise.all(gapJobs.map((r) => stack.store.transition(r.id, { status: 'running', processed: 2, total: 3 })));
+    await finish(gapJobs);
+    const missedLive = await numsub(gapJobs[0]!.id) === 0;
+    await expectAllTerminal(clients.slice(0, 20));
     const after = await subscriberIds();
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
+
+    // The channel that stayed watched across the drop is subscribed again and carries live messages.
+    await waitForRelay(stack.web.url);
+    expect(await numsub(keptOpen!.id)).toBe(1);
+    await finish([keptOpen!]);
+    await expectAllTerminal(clients.slice(20));
+    for (const client of clients.slice(20)) expect(client.frames.map(seqOfFrame)).toEqual([1, 2]);
     // Not an assertion on timing, a record of which path was taken.
     if (!missedLive) console.warn('the subscriber reconnected before the changes were published; the live path delivered them');
   });
