@@ -1,0 +1,88 @@
+/**
+ * Every stack config read of the Pulumi program, in one place, each with its typed default
+ * (`Pulumi.prod.yaml` is the example stack file; docs/pulumi.md lists the `pulumi config set` commands).
+ * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type { SessionAffinity } from '../k8s/options.js';
+import { gcrHosts, type GcrHost } from './registry.js';
+
+/** CPU architectures GKE node pools run; the image is built for one of them. */
+export const imagePlatforms = ['linux/amd64', 'linux/arm64'] as const;
+export type ImagePlatform = (typeof imagePlatforms)[number];
+
+/** The stack's settings, read once by {@link readStackConfig}. */
+export interface StackConfig {
+  /** `gcp:project` (required): the project of the cluster and the registry. */
+  readonly gcpProject: string;
+  /** `gcp:region`. @default 'us-central1' */
+  readonly gcpRegion: string;
+  /** `clusterName`: the existing GKE cluster. @default 'personalizedline' */
+  readonly clusterName: string;
+  /** `clusterLocation`: its region (regional cluster) or zone. @default gcpRegion */
+  readonly clusterLocation: string;
+  /** `namespace`: created by the manifests. @default 'personalizedline' */
+  readonly namespace: string;
+  /** `registry`: a gcr.io host, served by an Artifact Registry repository of the same name. @default 'gcr.io' */
+  readonly registry: GcrHost;
+  /** `imageName`: the image is `<registry>/<gcpProject>/<imageName>`. @default 'personalizedline' */
+  readonly imageName: string;
+  /** `imageTag`: the human-readable tag pushed besides `latest`. @default the git commit (see git-commit.ts) */
+  readonly imageTag: string;
+  /** `createGcrRepository`: create the `gcr.io` Artifact Registry repository. @default true */
+  readonly createGcrRepository: boolean;
+  /** `platform`: the nodes' architecture. @default 'linux/amd64' */
+  readonly platform: ImagePlatform;
+  /** `enableWebsocket`: `ENABLE_WEBSOCKET` of the web pods. @default true */
+  readonly enableWebsocket: boolean;
+  /** `sessionAffinity` of the `web` Service. @default 'None' */
+  readonly sessionAffinity: SessionAffinity;
+  /** `sessionAffinityTimeoutSeconds`, used with `ClientIP`. @default the charts' default (10800) */
+  readonly sessionAffinityTimeoutSeconds: number | undefined;
+  /** `webReplicas`. @default 1 */
+  readonly webReplicas: number;
+  /** `workerReplicas`. @default 1 */
+  readonly workerReplicas: number;
+  /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
+  readonly rolloutTimeoutMinutes: number;
+  /** `jwtSecret` (required, secret): signs user tokens. */
+  readonly jwtSecret: pulumi.Output<string>;
+  /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
+  readonly redisPassword: pulumi.Output<string>;
+}
+
+/**
+ * Reads the stack config. `defaultImageTag` is called only when `imageTag` is unset, so a stack that
+ * pins its tag never needs git.
+ */
+export function readStackConfig(defaultImageTag: () => string): StackConfig {
+  const config = new pulumi.Config();
+  const gcpConfig = new pulumi.Config('gcp');
+  // The required keys first, so a stack missing one fails before anything slower (git) runs.
+  const gcpProject = gcpConfig.require('project');
+  const jwtSecret = config.requireSecret('jwtSecret');
+  const redisPassword = config.requireSecret('redisPassword');
+  const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
+  return {
+    gcpProject,
+    gcpRegion,
+    clusterName: config.get('clusterName') ?? 'personalizedline',
+    clusterLocation: config.get('clusterLocation') ?? gcpRegion,
+    namespace: config.get('namespace') ?? 'personalizedline',
+    registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
+    imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
+    imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
+    createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
+    platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
+    enableWebsocket: config.getBoolean('enableWebsocket') ?? true,
+    sessionAffinity: (config.get('sessionAffinity', { allowedValues: ['None', 'ClientIP'] }) ??
+      'None') as SessionAffinity,
+    sessionAffinityTimeoutSeconds: config.getNumber('sessionAffinityTimeoutSeconds', { min: 1, max: 86_400 }),
+    // The charts check the upper bound (10) and say why; here only the type and sign.
+    webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
+    workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
+    rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
+    jwtSecret,
+    redisPassword,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `pulumi up`: build and push the image, then roll it out to the existing GKE cluster and wait until
+ * it is ready. Safe to repeat: an unchanged build context builds nothing, an unchanged image digest
+ * changes no pod. Replaces the original guide's manual docker build / docker push / kubectl apply /
+ * kubectl rollout status. docs/pulumi.md says what to install and which config to set.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { fileURLToPath } from 'node:url';
+import { createAppSecret } from './app-secret.js';
+import { gkeProvider } from './cluster.js';
+import { readStackConfig } from './config.js';
+import { readCommitTag } from './git-commit.js';
+import { buildAppImage, imageTags } from './image.js';
+import { appSecretName, renderManifests } from './manifests.js';
+import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
+import { applyManifests, loadBalancerAddress } from './rollout.js';
+
+// Pulumi runs the program from this folder; the build context is the project root.
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const config = readStackConfig(() => readCommitTag(projectRoot));
+const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
+// The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
+// synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
+const { namespaceYaml } = renderManifests(config, imageTags(repository, config.imageTag)[0]!);
+
+// The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
+const gcrRepository = config.createGcrRepository ? createGcrRepository(config.registry, config.gcpProject) : undefined;
+
+// The image, built from the root Dockerfile and pushed as :<commit> and :latest.
+const { digestRef } = buildAppImage(
+  {
+    contextDir: projectRoot,
+    repository,
+    registry: config.registry,
+    tag: config.imageTag,
+    platform: config.platform,
+    accessToken: registryAccessToken(),
+  },
+  { dependsOn: gcrRepository ? [gcrRepository] : [] },
+);
+
+// The existing cluster, reached with the user's gcloud credentials.
+const provider = gkeProvider({
+  project: config.gcpProject,
+  location: config.clusterLocation,
+  clusterName: config.clusterName,
+});
+
+// First the Namespace (it is part of the charts' output)...
+const namespace = applyManifests('namespace', {
+  yaml: namespaceYaml,
+  provider,
+  timeoutMinutes: config.rolloutTimeoutMinutes,
+});
+
+// ...then the Secret in it...
+const secret = createAppSecret(
+  { name: appSecretName, namespace: config.namespace, jwtSecret: config.jwtSecret, redisPassword: config.redisPassword },
+  { provider, dependsOn: [namespace] },
+);
+
+// ...then Redis, the worker and the web server, synthesized with the pushed digest (a new image is a
+// new pod template, so it rolls out), waiting until all are ready.
+const app = applyManifests('app', {
+  yaml: digestRef.apply((image) => renderManifests(config, image).workloadYaml),
+  provider,
+  timeoutMinutes: config.rolloutTimeoutMinutes,
+  dependsOn: [secret],
+});
+
+const address = loadBalancerAddress(app.resources, config.namespace, 'web');
+
+/** The `web` Service's external IP. */
+export const loadBalancerIp = address;
+/** The deployed image, by digest. */
+export const imageRef = digestRef;
+/** Liveness URL of the deployment. */
+export const healthUrl = pulumi.interpolate`http://${address}/health`;
+/** WebSocket progress URL; replace {job_id} with a job's id. */
+export const websocketUrl = pulumi.interpolate`ws://${address}/ws/jobs/{job_id}`;

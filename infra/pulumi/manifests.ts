@@ -1,0 +1,66 @@
+/**
+ * The cdk8s charts, synthesized in-process from stack config and the pushed image's digest, and split
+ * in two so the Secret can be created between them: the Namespace first, then everything that lives
+ * in it (whose pods need the Secret). Pure: no Pulumi resources here.
+ */
+import { parse } from 'yaml';
+import type { ManifestOptions } from '../k8s/options.js';
+import { synthesizeManifests } from '../k8s/synthesize.js';
+import type { StackConfig } from './config.js';
+
+/** The Secret the charts reference (`envFrom`/`secretKeyRef`); the program creates it. */
+export const appSecretName = 'personalizedline-secrets';
+
+/** The manifest options for `config`, with `image` as the web and rq-worker image. */
+export function manifestOptionsFor(config: StackConfig, image: string): ManifestOptions {
+  return {
+    namespace: config.namespace,
+    image,
+    enableWebsocket: config.enableWebsocket,
+    sessionAffinity: config.sessionAffinity,
+    sessionAffinityTimeoutSeconds: config.sessionAffinityTimeoutSeconds,
+    webReplicas: config.webReplicas,
+    workerReplicas: config.workerReplicas,
+    secretName: appSecretName,
+  };
+}
+
+/** The synthesized manifests, split by {@link splitNamespace}. */
+export interface RenderedManifests {
+  /** The Namespace object(s), verbatim. */
+  readonly namespaceYaml: string;
+  /** Every other object, verbatim and in the synthesized order. */
+  readonly workloadYaml: string;
+}
+
+/** Synthesizes the charts for `config` and `image` (a digest reference) and splits them. */
+export function renderManifests(config: StackConfig, image: string): RenderedManifests {
+  return splitNamespace(synthesizeManifests(manifestOptionsFor(config, image)));
+}
+
+/**
+ * Splits a multi-document YAML stream into its Namespace documents and the rest, keeping each
+ * document's text exactly. A `---` line at column 0 can only be a document marker in Kubernetes
+ * manifests (block scalars are always indented under their key).
+ */
+export function splitNamespace(manifests: string): RenderedManifests {
+  const namespaces: string[] = [];
+  const others: string[] = [];
+  for (const document of splitDocuments(manifests)) {
+    const object = parse(document) as { kind?: unknown } | null;
+    (object?.kind === 'Namespace' ? namespaces : others).push(document);
+  }
+  return { namespaceYaml: joinDocuments(namespaces), workloadYaml: joinDocuments(others) };
+}
+
+/** The documents of a YAML stream, each ending in a newline; empty documents are dropped. */
+export function splitDocuments(manifests: string): string[] {
+  return manifests
+    .split(/^---[ \t]*$\n?/m)
+    .filter((document) => document.trim() !== '')
+    .map((document) => (document.endsWith('\n') ? document : `${document}\n`));
+}
+
+function joinDocuments(documents: string[]): string {
+  return documents.join('---\n');
+}

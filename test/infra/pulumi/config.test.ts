@@ -1,0 +1,153 @@
+import * as pulumi from '@pulumi/pulumi';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { readStackConfig, type StackConfig } from '../../../infra/pulumi/config.js';
+import { installMockCloud, valueOf } from './support/pulumi-mocks.js';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const secrets = {
+  'personalizedline:jwtSecret': 'jwt',
+  'personalizedline:redisPassword': 'redis-pw',
+};
+const secretKeys = Object.keys(secrets);
+const noGit = (): string => {
+  throw new Error('git must not be consulted when imageTag is set');
+};
+
+function read(config: Record<string, string>, defaultTag: () => string = () => 'from-git'): StackConfig {
+  pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...secrets, ...config }, secretKeys);
+  return readStackConfig(defaultTag);
+}
+
+describe('stack config', () => {
+  beforeAll(async () => {
+    await installMockCloud();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('defaults every key but the GCP project and the two secrets', async () => {
+    const { jwtSecret, redisPassword, ...plain } = read({});
+    expect(plain).toEqual({
+      gcpProject: 'proj',
+      gcpRegion: 'us-central1',
+      clusterName: 'personalizedline',
+      clusterLocation: 'us-central1',
+      namespace: 'personalizedline',
+      registry: 'gcr.io',
+      imageName: 'personalizedline',
+      imageTag: 'from-git',
+      createGcrRepository: true,
+      platform: 'linux/amd64',
+      enableWebsocket: true,
+      sessionAffinity: 'None',
+      sessionAffinityTimeoutSeconds: undefined,
+      webReplicas: 1,
+      workerReplicas: 1,
+      rolloutTimeoutMinutes: 10,
+    });
+    expect(await valueOf(jwtSecret)).toBe('jwt');
+    expect(await valueOf(redisPassword)).toBe('redis-pw');
+    expect(await pulumi.isSecret(jwtSecret)).toBe(true);
+    expect(await pulumi.isSecret(redisPassword)).toBe(true);
+  });
+
+  it('takes every key from the stack, keeping explicit zeros and falses', () => {
+    const { jwtSecret: _j, redisPassword: _r, ...plain } = read(
+      {
+        'gcp:region': 'europe-west1',
+        'personalizedline:clusterName': 'c',
+        'personalizedline:clusterLocation': 'europe-west1-b',
+        'personalizedline:namespace': 'ns',
+        'personalizedline:registry': 'eu.gcr.io',
+        'personalizedline:imageName': 'app',
+        'personalizedline:imageTag': 'v1.2.3',
+        'personalizedline:createGcrRepository': 'false',
+        'personalizedline:platform': 'linux/arm64',
+        'personalizedline:enableWebsocket': 'false',
+        'personalizedline:sessionAffinity': 'ClientIP',
+        'personalizedline:sessionAffinityTimeoutSeconds': '60',
+        'personalizedline:webReplicas': '0',
+        'personalizedline:workerReplicas': '0',
+        'personalizedline:rolloutTimeoutMinutes': '3',
+      },
+      noGit,
+    );
+    expect(plain).toEqual({
+      gcpProject: 'proj',
+      gcpRegion: 'europe-west1',
+      clusterName: 'c',
+      clusterLocation: 'europe-west1-b',
+      namespace: 'ns',
+      registry: 'eu.gcr.io',
+      imageName: 'app',
+      imageTag: 'v1.2.3',
+      createGcrRepository: false,
+      platform: 'linux/arm64',
+      enableWebsocket: false,
+      sessionAffinity: 'ClientIP',
+      sessionAffinityTimeoutSeconds: 60,
+      webReplicas: 0,
+      workerReplicas: 0,
+      rolloutTimeoutMinutes: 3,
+    });
+  });
+
+  it('names the key of a missing or malformed value', () => {
+    pulumi.runtime.setAllConfig({ ...secrets }, secretKeys);
+    expect(() => readStackConfig(noGit)).toThrow(/gcp:project/);
+    expect(() => read({ 'personalizedline:sessionAffinity': 'Sticky' })).toThrow(/sessionAffinity/);
+    expect(() => read({ 'personalizedline:registry': 'docker.io' })).toThrow(/registry/);
+    expect(() => read({ 'personalizedline:webReplicas': 'two' })).toThrow(/webReplicas/);
+    expect(() => read({ 'personalizedline:enableWebsocket': 'yes' })).toThrow(/enableWebsocket/);
+    expect(() => read({ 'personalizedline:imageTag': 'has space' })).toThrow(/imageTag/);
+    const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
+    pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
+    expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
+  });
+});
+
+describe('project and example stack files', () => {
+  beforeAll(async () => {
+    await installMockCloud();
+  });
+
+  it('Pulumi.yaml runs infra/pulumi/index.ts as the ESM TypeScript project it is', () => {
+    const project = parse(readFileSync(`${projectRoot}Pulumi.yaml`, 'utf8')) as Record<string, any>;
+    expect(project.name).toBe('personalizedline');
+    expect(project.runtime.name).toBe('nodejs');
+    expect(project.runtime.options).toMatchObject({ typescript: false, nodeargs: '--import tsx' });
+    expect(existsSync(`${projectRoot}${project.main}`)).toBe(true);
+    const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as Record<string, Record<string, string>>;
+    expect(pkg.type).toBe('module');
+    expect(pkg.devDependencies?.tsx ?? pkg.dependencies?.tsx).toBeDefined();
+  });
+
+  it('Pulumi.prod.yaml sets only keys the program reads, and they read back as written', () => {
+    const stack = parse(readFileSync(`${projectRoot}Pulumi.prod.yaml`, 'utf8')) as { config: Record<string, unknown> };
+    const readKeys = new Set<string>();
+    for (const method of ['get', 'getBoolean', 'getNumber', 'require', 'requireSecret'] as const) {
+      const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
+      vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
+        readKeys.add(`${this.name}:${key}`);
+        return original.call(this, key, ...rest);
+      } as never);
+    }
+    const values = Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k, String(v)]));
+    const config = read(values);
+    vi.restoreAllMocks();
+
+    for (const key of Object.keys(stack.config)) expect(readKeys, key).toContain(key);
+    expect(stack.config['gcp:project']).toBe('personalizedline-prod');
+    expect(config.gcpProject).toBe('personalizedline-prod');
+    expect(config.namespace).toBe('personalizedline');
+    expect(config.clusterName).toBe(stack.config['personalizedline:clusterName']);
+    expect(config.webReplicas).toBe(Number(stack.config['personalizedline:webReplicas']));
+    // The secrets are set per stack with --secret, never written in the example.
+    expect(Object.keys(stack.config)).not.toContain('personalizedline:jwtSecret');
+    expect(Object.keys(stack.config)).not.toContain('personalizedline:redisPassword');
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The program as the Pulumi CLI starts it: `node <Pulumi.yaml nodeargs>` importing the ES module entry
+ * from the program's folder, outside vitest's module transform.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { mockDigest } from './support/pulumi-mocks.js';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const runner = fileURLToPath(new URL('./support/run-program.ts', import.meta.url));
+
+describe('pulumi entry point', () => {
+  it('loads and registers the whole stack under plain Node with the project nodeargs', async () => {
+    const project = parse(readFileSync(join(projectRoot, 'Pulumi.yaml'), 'utf8')) as {
+      main: string;
+      runtime: { options: { nodeargs: string } };
+    };
+    const nodeargs = project.runtime.options.nodeargs.split(/\s+/).filter(Boolean);
+    const { stdout } = await promisify(execFile)(process.execPath, [...nodeargs, runner], {
+      cwd: join(projectRoot, dirname(project.main)),
+      env: {
+        ...process.env,
+        PL_TEST_CONFIG: JSON.stringify({
+          'gcp:project': 'entry-test',
+          'personalizedline:imageTag': 'entrytest',
+          'personalizedline:jwtSecret': 'j',
+          'personalizedline:redisPassword': 'r',
+        }),
+      },
+      timeout: 120_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { resources: string[]; imageRef: string };
+    expect(result.imageRef).toBe(`gcr.io/entry-test/personalizedline@${mockDigest}`);
+    expect(result.resources.sort()).toEqual([
+      'docker-build:index:Image/app-image',
+      'gcp:artifactregistry/repository:Repository/gcr-repository',
+      'kubernetes:core/v1:Secret/app-secret',
+      'kubernetes:yaml/v2:ConfigGroup/app',
+      'kubernetes:yaml/v2:ConfigGroup/namespace',
+      'pulumi:providers:kubernetes/gke',
+    ]);
+  });
+});

@@ -1,0 +1,242 @@
+/**
+ * The whole Pulumi program (infra/pulumi/index.ts) run against mocked GCP and Kubernetes: what it
+ * builds, pushes, logs in with, connects to and rolls out, for a given stack config.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { fileURLToPath } from 'node:url';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
+import {
+  installMockCloud,
+  isKnown,
+  isSecretAt,
+  mockAccessToken,
+  mockCluster,
+  mockDigest,
+  revealSecret,
+  valueOf,
+  type MockCloud,
+  type MockCloudOptions,
+} from './support/pulumi-mocks.js';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repository = 'gcr.io/pl-test-project/personalizedline';
+const digestRef = `${repository}@${mockDigest}`;
+
+const baseConfig: Record<string, string> = {
+  'gcp:project': 'pl-test-project',
+  'gcp:region': 'europe-west1',
+  'personalizedline:clusterName': 'pl-cluster',
+  'personalizedline:imageTag': 'abc123def456',
+  'personalizedline:jwtSecret': 'jwt-secret-value',
+  'personalizedline:redisPassword': 'p@ss:w/rd',
+};
+const secretKeys = ['personalizedline:jwtSecret', 'personalizedline:redisPassword'];
+
+type Program = typeof import('../../../infra/pulumi/index.js');
+
+/** Runs the program with `config` and waits until every resource is registered. */
+async function runProgram(
+  config: Record<string, string>,
+  options: MockCloudOptions = {},
+): Promise<{ cloud: MockCloud; program: Program }> {
+  const cloud = await installMockCloud(options);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  vi.resetModules();
+  const program = (await import('../../../infra/pulumi/index.js')) as Program;
+  // healthUrl depends on the last ConfigGroup, which waits for the Secret, which waits for the first.
+  await new Promise<void>((resolve) => program.healthUrl.apply(() => resolve()));
+  await new Promise<void>((resolve) => program.imageRef.apply(() => resolve()));
+  return { cloud, program };
+}
+
+const configGroupYaml = (cloud: MockCloud, name: string): string =>
+  String(cloud.one('kubernetes:yaml/v2:ConfigGroup', name).inputs.yaml);
+
+describe('pulumi program', () => {
+  beforeEach(() => {
+    pulumi.runtime.setAllConfig({});
+  });
+
+  it('builds the root Dockerfile for linux/amd64 and pushes it as :<commit> and :latest', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    const image = cloud.one('docker-build:index:Image', 'app-image');
+    expect(image.inputs.push).toBe(true);
+    expect(image.inputs.tags).toEqual([`${repository}:abc123def456`, `${repository}:latest`]);
+    expect(image.inputs.context).toEqual({ location: projectRoot });
+    expect(image.inputs.dockerfile).toEqual({ location: `${projectRoot}Dockerfile` });
+    expect(image.inputs.platforms).toEqual(['linux/amd64']);
+  });
+
+  it('logs in to gcr.io as oauth2accesstoken with the GCP provider access token, kept secret', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    expect(cloud.calls.map((c) => c.token)).toContain('gcp:organizations/getClientConfig:getClientConfig');
+    const inputs = cloud.one('docker-build:index:Image').inputs;
+    expect(revealSecret(inputs.registries)).toEqual([
+      { address: 'gcr.io', username: 'oauth2accesstoken', password: mockAccessToken },
+    ]);
+    expect(isSecretAt(inputs, ['registries', 0, 'password'])).toBe(true);
+  });
+
+  it('creates the gcr.io Artifact Registry repository in the us multi-region, unless told not to', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    const repo = cloud.one('gcp:artifactregistry/repository:Repository');
+    expect(repo.inputs).toMatchObject({ repositoryId: 'gcr.io', location: 'us', format: 'DOCKER', project: 'pl-test-project' });
+
+    const without = await runProgram({ ...baseConfig, 'personalizedline:createGcrRepository': 'false' });
+    expect(without.cloud.ofType('gcp:artifactregistry/repository:Repository')).toEqual([]);
+    expect(without.cloud.ofType('docker-build:index:Image')).toHaveLength(1);
+  });
+
+  it('talks to the cluster getCluster reports, authenticating with gke-gcloud-auth-plugin', async () => {
+    const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:clusterLocation': 'europe-west1-b' });
+    const getCluster = cloud.calls.find((c) => c.token === 'gcp:container/getCluster:getCluster');
+    expect(getCluster?.inputs).toMatchObject({ name: 'pl-cluster', location: 'europe-west1-b', project: 'pl-test-project' });
+
+    const provider = cloud.one('pulumi:providers:kubernetes', 'gke');
+    const kubeconfig = parse(String(revealSecret(provider.inputs.kubeconfig))) as {
+      clusters: { cluster: Record<string, string> }[];
+      users: { user: { exec: Record<string, unknown> } }[];
+    };
+    expect(kubeconfig.clusters[0]!.cluster.server).toBe(`https://${mockCluster.endpoint}`);
+    expect(kubeconfig.clusters[0]!.cluster['certificate-authority-data']).toBe(mockCluster.caCertificate);
+    expect(kubeconfig.users[0]!.user.exec.command).toBe('gke-gcloud-auth-plugin');
+    expect(kubeconfig.users[0]!.user.exec.apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+
+    // Every Kubernetes object goes through that provider.
+    for (const r of [...cloud.ofType('kubernetes:yaml/v2:ConfigGroup'), ...cloud.ofType('kubernetes:core/v1:Secret')]) {
+      expect(r.provider, `${r.type}/${r.name}`).toMatch(/::gke::/);
+    }
+  });
+
+  it('creates the Secret with JWT_SECRET, REDIS_PASSWORD and REDIS_URL, every value secret', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    const secret = cloud.one('kubernetes:core/v1:Secret', 'app-secret');
+    expect(secret.inputs.metadata).toEqual({ name: 'personalizedline-secrets', namespace: 'personalizedline' });
+    expect(revealSecret(secret.inputs.stringData)).toEqual({
+      JWT_SECRET: 'jwt-secret-value',
+      REDIS_PASSWORD: 'p@ss:w/rd',
+      REDIS_URL: 'redis://:p%40ss%3Aw%2Frd@redis:6379',
+    });
+    for (const key of ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL']) {
+      expect(isSecretAt(secret.inputs, ['stringData', key]), key).toBe(true);
+    }
+  });
+
+  it('rolls out exactly the synthesized charts, with the pushed digest as the image', async () => {
+    const { cloud, program } = await runProgram(baseConfig);
+    const expected = synthesizeManifests({
+      namespace: 'personalizedline',
+      image: digestRef,
+      enableWebsocket: true,
+      sessionAffinity: 'None',
+      webReplicas: 1,
+      workerReplicas: 1,
+      secretName: 'personalizedline-secrets',
+    });
+    const namespaceYaml = configGroupYaml(cloud, 'namespace');
+    const workloadYaml = configGroupYaml(cloud, 'app');
+    // The Namespace comes first in the charts' output, so the two groups are the output, verbatim.
+    expect(`${namespaceYaml}---\n${workloadYaml}`).toBe(expected);
+    expect(parseAllDocuments(namespaceYaml).map((d) => d.get('kind'))).toEqual(['Namespace']);
+    expect(workloadYaml).toContain(`image: ${digestRef}`);
+    expect(workloadYaml).not.toMatch(/:latest\b/);
+    expect(await valueOf(program.imageRef)).toBe(digestRef);
+  });
+
+  it('passes the stack flags into the manifests and the Secret', async () => {
+    const { cloud } = await runProgram({
+      ...baseConfig,
+      'personalizedline:namespace': 'pl-staging',
+      'personalizedline:enableWebsocket': 'false',
+      'personalizedline:sessionAffinity': 'ClientIP',
+      'personalizedline:sessionAffinityTimeoutSeconds': '600',
+      'personalizedline:webReplicas': '2',
+      'personalizedline:workerReplicas': '3',
+    });
+    const expected = synthesizeManifests({
+      namespace: 'pl-staging',
+      image: digestRef,
+      enableWebsocket: false,
+      sessionAffinity: 'ClientIP',
+      sessionAffinityTimeoutSeconds: 600,
+      webReplicas: 2,
+      workerReplicas: 3,
+      secretName: 'personalizedline-secrets',
+    });
+    const workloadYaml = configGroupYaml(cloud, 'app');
+    expect(`${configGroupYaml(cloud, 'namespace')}---\n${workloadYaml}`).toBe(expected);
+
+    const objects = parseAllDocuments(workloadYaml).map((d) => d.toJSON() as Record<string, any>);
+    const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
+    const worker = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rq-worker')!;
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web')!;
+    expect(web.spec.replicas).toBe(2);
+    expect(worker.spec.replicas).toBe(3);
+    expect(web.spec.template.spec.containers[0].env).toContainEqual({ name: 'ENABLE_WEBSOCKET', value: 'false' });
+    expect(service.spec.sessionAffinity).toBe('ClientIP');
+    expect(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toBe(600);
+    for (const o of objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
+    expect(cloud.one('kubernetes:core/v1:Secret').inputs.metadata).toMatchObject({ namespace: 'pl-staging' });
+  });
+
+  it('exports the web Service address, the health and WebSocket URLs and the image reference', async () => {
+    const options: { stateByName: MockCloudOptions['stateByName']; configGroupState?: MockCloudOptions['configGroupState'] } = {
+      stateByName: { 'web-live': { status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } } },
+    };
+    const cloud = await installMockCloud(options);
+    // What the app ConfigGroup reports having created: among the objects, the web Service with its address.
+    const liveRedis = new k8s.core.v1.Service('redis-live', { metadata: { name: 'redis', namespace: 'personalizedline' } });
+    const liveWeb = new k8s.core.v1.Service('web-live', { metadata: { name: 'web', namespace: 'personalizedline' } });
+    await valueOf(pulumi.all([liveRedis.urn, liveWeb.urn]));
+    options.configGroupState = { app: { resources: [liveRedis, liveWeb] } };
+
+    pulumi.runtime.setAllConfig(baseConfig, secretKeys);
+    vi.resetModules();
+    const program = (await import('../../../infra/pulumi/index.js')) as Program;
+    expect(await valueOf(program.loadBalancerIp)).toBe('203.0.113.10');
+    expect(await valueOf(program.healthUrl)).toBe('http://203.0.113.10/health');
+    expect(await valueOf(program.websocketUrl)).toBe('ws://203.0.113.10/ws/jobs/{job_id}');
+    expect(await valueOf(program.imageRef)).toBe(digestRef);
+    expect(cloud.ofType('kubernetes:yaml/v2:ConfigGroup')).toHaveLength(2);
+  });
+
+  it('during a preview, which pushes nothing, leaves the workloads unknown instead of deploying a tag', async () => {
+    const cloud = await installMockCloud({ preview: true, digest: '' });
+    pulumi.runtime.setAllConfig(baseConfig, secretKeys);
+    vi.resetModules();
+    const program = (await import('../../../infra/pulumi/index.js')) as Program;
+    expect(await isKnown(program.imageRef)).toBe(false);
+    // The Namespace does not depend on the image, so it is known even now.
+    await vi.waitFor(() => expect(cloud.ofType('kubernetes:yaml/v2:ConfigGroup')).toHaveLength(2));
+    expect(configGroupYaml(cloud, 'namespace')).toContain('kind: Namespace');
+    const appYaml = cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml;
+    expect(typeof appYaml).not.toBe('string');
+  });
+
+  it('stops before building anything when a secret is not configured', async () => {
+    const { 'personalizedline:jwtSecret': _omitted, ...withoutJwt } = baseConfig;
+    const cloud = await installMockCloud();
+    pulumi.runtime.setAllConfig(withoutJwt, secretKeys);
+    vi.resetModules();
+    await expect(import('../../../infra/pulumi/index.js')).rejects.toThrow(/personalizedline:jwtSecret/);
+    expect(cloud.resources).toEqual([]);
+  });
+
+  it('stops before building anything when a manifest option is invalid', async () => {
+    const cloud = await installMockCloud();
+    pulumi.runtime.setAllConfig({ ...baseConfig, 'personalizedline:namespace': 'Not_A_DNS_Label' }, secretKeys);
+    vi.resetModules();
+    await expect(import('../../../infra/pulumi/index.js')).rejects.toThrow(/namespace/);
+    expect(cloud.resources).toEqual([]);
+  });
+
+  it('tags the image with the git commit when no imageTag is set', async () => {
+    const { 'personalizedline:imageTag': _omitted, ...withoutTag } = baseConfig;
+    const { cloud } = await runProgram(withoutTag);
+    const tags = cloud.one('docker-build:index:Image').inputs.tags as string[];
+    expect(tags[0]).toMatch(new RegExp(`^${repository}:[0-9a-f]{12}(-dirty)?$`));
+  });
+});

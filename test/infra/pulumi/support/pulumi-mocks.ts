@@ -1,0 +1,160 @@
+/**
+ * Pulumi runtime mocks standing in for the cloud: GCP's getClientConfig and getCluster, the Kubernetes
+ * provider's yaml decode, and resource creation (each resource's state is its inputs plus what the
+ * real provider would add, e.g. the pushed image's digest). Every registration and call is recorded
+ * so tests can assert on exactly what the program asked for.
+ */
+import * as pulumi from '@pulumi/pulumi';
+// @ts-expect-error: the SDK's runtime state has no public type; only its transforms flag is touched.
+import { getStore } from '@pulumi/pulumi/runtime/state.js';
+import { parseAllDocuments } from 'yaml';
+
+/** One resource registration (or read) the program made. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  /** As the engine would receive them: secret values arrive wrapped (see {@link isSecretValue}). */
+  readonly inputs: Record<string, unknown>;
+  /** `urn::id` of the explicit provider, if any. */
+  readonly provider: string | undefined;
+}
+
+/** One provider function call the program made. */
+export interface RecordedCall {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface MockCloud {
+  readonly resources: RecordedResource[];
+  readonly calls: RecordedCall[];
+  /** The registrations of `type`. */
+  ofType(type: string): RecordedResource[];
+  /** The single registration of `type` named `name`; throws when absent. */
+  one(type: string, name?: string): RecordedResource;
+}
+
+export interface MockCloudOptions {
+  /** Run as `pulumi preview`. @default false */
+  readonly preview?: boolean;
+  /** The digest the image push returns; `''` mimics a preview, which pushes nothing. */
+  readonly digest?: string;
+  /** Extra state for ConfigGroup registrations, by name (e.g. `resources`). */
+  readonly configGroupState?: Record<string, Record<string, unknown>>;
+  /** Extra state for other registrations, by resource name. */
+  readonly stateByName?: Record<string, Record<string, unknown>>;
+}
+
+export const mockDigest = `sha256:${'ab'.repeat(32)}`;
+export const mockAccessToken = 'ya29.mock-access-token';
+export const mockCluster = {
+  endpoint: '198.51.100.7',
+  caCertificate: Buffer.from('-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n').toString('base64'),
+};
+
+/** Installs the mocks (project `personalizedline`, stack `prod`) and returns the recorder. */
+export async function installMockCloud(options: MockCloudOptions = {}): Promise<MockCloud> {
+  const resources: RecordedResource[] = [];
+  const calls: RecordedCall[] = [];
+  const digest = options.digest ?? mockDigest;
+
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+      const extra = options.stateByName?.[args.name] ?? {};
+      switch (args.type) {
+        case 'docker-build:index:Image':
+          return {
+            id: digest === '' ? args.name : digest,
+            state: { ...args.inputs, digest, contextHash: 'mock-context-hash', ref: '', ...extra },
+          };
+        case 'kubernetes:yaml/v2:ConfigGroup':
+          return {
+            id: undefined,
+            state: { ...args.inputs, resources: [], ...options.configGroupState?.[args.name] },
+          };
+        default:
+          return { id: args.id ?? `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      }
+    },
+    call(args) {
+      calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      switch (args.token) {
+        case 'gcp:organizations/getClientConfig:getClientConfig':
+          return { accessToken: mockAccessToken, id: 'mock', project: 'mock', region: 'mock', zone: '', defaultLabels: {} };
+        case 'gcp:container/getCluster:getCluster':
+          return {
+            ...args.inputs,
+            endpoint: mockCluster.endpoint,
+            masterAuths: [
+              { clusterCaCertificate: mockCluster.caCertificate, clientCertificate: '', clientKey: '', clientCertificateConfigs: [] },
+            ],
+          };
+        case 'kubernetes:yaml:decode':
+          return { result: parseAllDocuments(String(args.inputs.text)).map((d) => d.toJSON() as unknown) };
+        default:
+          throw new Error(`unexpected provider call ${args.token}`);
+      }
+    },
+  };
+  await pulumi.runtime.setMocks(mocks, 'personalizedline', 'prod', options.preview ?? false);
+  // setMocks switches transforms off (the mock monitor cannot call them back), but every CLI the
+  // program supports has them and the rollout passes one to its ConfigGroups; turn the flag back on so
+  // the program registers as it does for real. The transform itself is tested in rollout.test.ts.
+  getStore().supportsTransforms = true;
+
+  const ofType = (type: string): RecordedResource[] => resources.filter((r) => r.type === type);
+  return {
+    resources,
+    calls,
+    ofType,
+    one(type, name) {
+      const found = ofType(type).filter((r) => name === undefined || r.name === name);
+      if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${found.length}: ` +
+          resources.map((r) => `${r.type}/${r.name}`).join(', '));
+      }
+      return found[0]!;
+    },
+  };
+}
+
+/** True for a value the SDK sent as a secret (wrapped in the secret signature). */
+export function isSecretValue(value: unknown): boolean {
+  return typeof value === 'object' && value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** The value with every secret wrapper removed, at any depth. */
+export function revealSecret(value: unknown): unknown {
+  if (isSecretValue(value)) return revealSecret((value as { value: unknown }).value);
+  if (Array.isArray(value)) return value.map(revealSecret);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecret(v)]));
+  }
+  return value;
+}
+
+/**
+ * Whether the value at `path` inside `root` is secret: it, or an object or array holding it, is
+ * wrapped. (The SDK lifts a nested secret's mark up to the top of the property it sends.)
+ */
+export function isSecretAt(root: unknown, path: (string | number)[]): boolean {
+  let node = root;
+  for (const key of path) {
+    if (isSecretValue(node)) return true;
+    if (typeof node !== 'object' || node === null) return false;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return isSecretValue(node);
+}
+
+/** Resolves an Output's value (it must be known). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** Whether an Output's value is known (false during a preview before the value exists). */
+export function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
