@@ -26,8 +26,19 @@ export async function rollbackCommand(args: RollbackArgs, env: OpsEnvironment): 
 
 async function quickRollback(args: RollbackArgs, env: OpsEnvironment): Promise<number> {
   const target = await pulumiTarget(args, env);
-  await change(`Quick rollback of stack ${target.stack}: WebSocket off, clients fall back to polling.`, quickRollbackPlan(target), args, env);
+  // Pin what runs now (unless a pin exists), so the rollout changes ENABLE_WEBSOCKET and nothing else.
+  const pinned = await readConfigValue(target, CONFIG_KEYS.imageDigestOverride, env.run);
+  const running = pinned ? undefined : await runningImage(target, env);
+  await change(`Quick rollback of stack ${target.stack}: WebSocket off, clients fall back to polling.`, quickRollbackPlan(target, running), args, env);
+  if (running) env.out(`note: the stack stays pinned to ${running} (${CONFIG_KEYS.imageDigestOverride}) until the next npm run deploy clears it.`);
+  env.out(`note: to turn WebSocket back on: pulumi config set ${CONFIG_KEYS.enableWebsocket} true --cwd infra/pulumi, then npm run deploy.`);
   return verifyOrThrow(args, env, { websocket: false, stack: target }, await namespaceOf(args, target, env));
+}
+
+/** The stack's image output when it is a digest reference. */
+async function runningImage(target: StackTarget, env: OpsEnvironment): Promise<string | undefined> {
+  const image = (await readStackOutputs(target, env.run))[OUTPUT_NAMES.image];
+  return typeof image === 'string' && isDigestReference(image) ? image : undefined;
 }
 
 async function emergencyRollback(args: RollbackArgs, env: OpsEnvironment): Promise<number> {
@@ -42,8 +53,7 @@ async function emergencyRollback(args: RollbackArgs, env: OpsEnvironment): Promi
 
 async function fullRollback(args: RollbackArgs, env: OpsEnvironment): Promise<number> {
   const target = await pulumiTarget(args, env);
-  const current = (await readStackOutputs(target, env.run))[OUTPUT_NAMES.image];
-  const currentImage = typeof current === 'string' && isDigestReference(current) ? current : undefined;
+  const currentImage = await runningImage(target, env);
   let image = args.image;
   if (!image) {
     if (!currentImage) throw new OpsError('FAILED', `The stack has no "${OUTPUT_NAMES.image}" output (repository@sha256:…) to compare history with; pass --image.`);

@@ -63,6 +63,7 @@ describe('npm run rollback', () => {
     standIns = createStandIns([
       ...rules,
       ...toolsReady(),
+      configValue('personalizedline:imageDigestOverride', undefined),
       configValue('personalizedline:enableWebsocket', undefined),
       configValue('personalizedline:jwtSecret', SECRET),
       ...configWritesSucceed(),
@@ -77,12 +78,15 @@ describe('npm run rollback', () => {
     runScript('rollback.ts', args, { env: { PATH: standIns!.dir, ...extraEnv }, ttyInput });
 
   describe('quick', () => {
-    it('turns WebSocket off in the stack config, runs pulumi up, then verifies the polling fallback', async () => {
+    it('turns WebSocket off in the stack config, pins the running image, runs pulumi up, then verifies the polling fallback', async () => {
       tools([], pollingWeb.url);
       const run = await rollback(['quick', '--yes']);
       expect(standIns!.calls()).toEqual([
         ...PULUMI_PREFLIGHT,
+        `pulumi config get personalizedline:imageDigestOverride ${ON}`,
+        `pulumi stack output --json ${ON}`,
         `pulumi config set personalizedline:enableWebsocket false ${ON}`,
+        `pulumi config set personalizedline:imageDigestOverride ${IMAGE_C} ${ON}`,
         `pulumi up --yes ${ON}`,
         `pulumi stack output --json ${ON}`,
         `pulumi config get personalizedline:jwtSecret ${ON}`,
@@ -93,6 +97,18 @@ describe('npm run rollback', () => {
         ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'websocket-disabled'], ['PASS', 'polling-job'], ['PASS', 'job-result'],
       ]);
       expect(run.stdout).toContain('Rolled back and verified.');
+      expect(run.stdout).toContain('to turn WebSocket back on: pulumi config set personalizedline:enableWebsocket true');
+      expect(run.code).toBe(0);
+    });
+
+    it('keeps an existing pin (after a full rollback) instead of pinning again', async () => {
+      tools([configValue('personalizedline:imageDigestOverride', IMAGE_A)], pollingWeb.url);
+      const run = await rollback(['quick', '--yes', '--skip-verify']);
+      expect(standIns!.calls().slice(PULUMI_PREFLIGHT.length)).toEqual([
+        `pulumi config get personalizedline:imageDigestOverride ${ON}`,
+        `pulumi config set personalizedline:enableWebsocket false ${ON}`,
+        `pulumi up --yes ${ON}`,
+      ]);
       expect(run.code).toBe(0);
     });
 
@@ -108,7 +124,7 @@ describe('npm run rollback', () => {
       tools([], pollingWeb.url);
       const run = await rollback(['quick'], {}, 'no\n');
       expect(run.stdout).toContain('Roll back? [y/N]');
-      expect(standIns!.calls()).toEqual(PULUMI_PREFLIGHT);
+      expect(standIns!.calls().some((c) => c.includes('config set') || c.startsWith('pulumi up'))).toBe(false);
       expect(run.code).toBe(4);
     });
 

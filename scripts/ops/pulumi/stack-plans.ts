@@ -33,10 +33,18 @@ export function deployPlan(options: DeployPlanOptions): Step[] {
   return [...clear, pulumiUpStep(target, 'Build and push the image, then roll out the stack (pulumi up)')];
 }
 
-/** Quick rollback: WebSocket off in the stack's config, then roll `web`; clients fall back to polling. */
-export function quickRollbackPlan(target: StackTarget): Step[] {
+/**
+ * Quick rollback: WebSocket off in the stack's config, then roll `web`; clients fall back to polling.
+ * With `pinImage` (the running image) the stack is also pinned to it, so this `pulumi up` builds and
+ * ships nothing from the operator's checkout: the only change is `ENABLE_WEBSOCKET`.
+ */
+export function quickRollbackPlan(target: StackTarget, pinImage?: string): Step[] {
+  const pin: Step[] = pinImage
+    ? [{ description: `Pin the running image ${pinImage}, so nothing is rebuilt from this checkout`, command: 'pulumi', args: pulumiArgs(target, 'config', 'set', CONFIG_KEYS.imageDigestOverride, pinImage) }]
+    : [];
   return [
     { description: 'Turn WebSocket off in the stack config', command: 'pulumi', args: pulumiArgs(target, 'config', 'set', CONFIG_KEYS.enableWebsocket, 'false') },
+    ...pin,
     pulumiUpStep(target, 'Roll out web with ENABLE_WEBSOCKET=false (pulumi up)'),
   ];
 }

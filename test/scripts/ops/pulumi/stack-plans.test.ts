@@ -24,6 +24,14 @@ describe('plans', () => {
     ]);
   });
 
+  it('quick pins the running image when given, so pulumi up ships nothing else', () => {
+    expect(commands(quickRollbackPlan(target, IMAGE_A))).toEqual([
+      'pulumi config set personalizedline:enableWebsocket false --stack prod --cwd /p',
+      `pulumi config set personalizedline:imageDigestOverride ${IMAGE_A} --stack prod --cwd /p`,
+      'pulumi up --yes --stack prod --cwd /p',
+    ]);
+  });
+
   it('quick without a stack name uses the selected stack', () => {
     expect(commands(quickRollbackPlan({ cwd: '/p' }))[1]).toBe('pulumi up --yes --cwd /p');
   });
