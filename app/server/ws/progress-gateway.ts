@@ -28,6 +28,8 @@ import { DRAIN_TICK_MS, drainBatches, drainTimings } from './shutdown-schedule.j
 import { isOriginAllowed, selectProtocol, type UpgradeTarget } from './upgrade-request.js';
 import { WsMetrics } from './ws-metrics.js';
 
+/** The route label of upgrades in `http_requests_total`. */
+export const WS_ROUTE = '/ws/jobs/:id';
 /** Clients send nothing; anything bigger than this is a misbehaving peer (`ws` closes it with 1009). */
 export const MAX_CLIENT_PAYLOAD = 4 * 1024;
 // A peer that does not answer a close frame within this is cut off (ws' default is 30 s).
@@ -133,6 +135,7 @@ export class ProgressGateway {
   private open(socket: ProgressSocket, target: UpgradeTarget): void {
     this.sockets.add(socket);
     this.metrics.opened.inc();
+    this.options.metrics.httpRequests.inc({ route: WS_ROUTE, method: 'GET', status: '101' });
     socket.jobId = target.jobId;
     socket.on('close', this.onSocketClose);
     socket.on('error', this.onSocketError);

@@ -14,12 +14,11 @@ import { AppError } from '../../errors.js';
 import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
 import { refuseUpgrade } from './http-refusal.js';
-import { ProgressGateway, type GatewayConfig } from './progress-gateway.js';
+import { ProgressGateway, WS_ROUTE, type GatewayConfig } from './progress-gateway.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { ProgressSocket } from './progress-socket.js';
 import { readUpgradeTarget } from './upgrade-request.js';
 
-export const WS_ROUTE = '/ws/jobs/:id';
 
 export interface WebSocketEndpointOptions {
   readonly config: GatewayConfig & Pick<Config, 'enableWebsocket'>;
@@ -53,7 +52,6 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
       refuseUpgrade(socket, new AppError('WEBSOCKET_DISABLED',
         'WebSocket is turned off on this server (ENABLE_WEBSOCKET=false). Poll GET /jobs/{id}/progress instead.'));
     } else {
-      count(WS_ROUTE, 101);
       gateway.upgrade(request, socket, head, target);
     }
   });
