@@ -20,6 +20,11 @@ export class JobList {
   /** How far into the server's list the pages reached, and the server's count, as last known. */
   private reached = 0;
   private serverTotal = 0;
+  /**
+   * Where the next page starts when the last one held only jobs already shown (more uploads
+   * elsewhere than a page holds): those positions are covered, so paging moves past them.
+   */
+  private skipTo = 0;
 
   /** The shown jobs, newest first. */
   get jobs(): Job[] {
@@ -38,9 +43,9 @@ export class JobList {
     return this.byId.get(jobId);
   }
 
-  /** The `offset` of the next page: the number of jobs shown. */
+  /** The `offset` of the next page: the number of jobs shown (see {@link skipTo} for the exception). */
   nextOffset(): number {
-    return this.order.length;
+    return Math.max(this.order.length, this.skipTo);
   }
 
   /** True while the server has jobs beyond the last page fetched. */
@@ -59,6 +64,7 @@ export class JobList {
       this.order.push(job.id);
       added.push(job);
     }
+    this.skipTo = added.length === 0 && page.jobs.length > 0 ? page.offset + page.jobs.length : 0;
     return added;
   }
 
@@ -70,6 +76,7 @@ export class JobList {
     // The server's list grew by one at its head: every later page starts one further down.
     this.reached += 1;
     this.serverTotal += 1;
+    if (this.skipTo > 0) this.skipTo += 1;
     return true;
   }
 
