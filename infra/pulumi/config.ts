@@ -29,6 +29,11 @@ export interface StackConfig {
   readonly imageName: string;
   /** `imageTag`: the human-readable tag pushed besides `latest`. @default the git commit (see git-commit.ts) */
   readonly imageTag: string;
+  /**
+   * `imageDigestOverride`: deploy this `repo@sha256:…` and build nothing. `npm run rollback -- full`
+   * sets it to pin an earlier image; `npm run deploy` removes it. @default undefined (build and push)
+   */
+  readonly imageDigestOverride: string | undefined;
   /** `createGcrRepository`: create the `gcr.io` Artifact Registry repository. @default true */
   readonly createGcrRepository: boolean;
   /** `platform`: the nodes' architecture. @default 'linux/amd64' */
@@ -72,6 +77,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
+    imageDigestOverride: config.get('imageDigestOverride', { pattern: /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/ }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
     platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
     enableWebsocket: config.getBoolean('enableWebsocket') ?? true,

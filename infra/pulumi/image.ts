@@ -39,7 +39,11 @@ export function digestReference(repository: string, digest: string): string {
   return `${repository}@${digest}`;
 }
 
-/** Builds the image from the root Dockerfile and pushes it; returns the image and its digest reference. */
+/**
+ * Builds the image from the root Dockerfile and pushes it; returns the image and its digest reference.
+ * The pushed tags outlive the resource (retainOnDelete): a rollback pins an earlier digest and drops
+ * this resource from the program, and docker-build would otherwise delete the current image's tags.
+ */
 export function buildAppImage(
   args: AppImageArgs,
   opts?: pulumi.CustomResourceOptions,
@@ -54,7 +58,7 @@ export function buildAppImage(
       push: true,
       registries: [{ address: args.registry, username: accessTokenUser, password: args.accessToken }],
     },
-    opts,
+    { retainOnDelete: true, ...opts },
   );
   const digestRef = image.digest.apply((digest): pulumi.Output<string> =>
     // A preview does not push, so there may be no digest yet: leave the reference unknown, as it is.

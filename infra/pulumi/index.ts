@@ -22,23 +22,26 @@ const config = readStackConfig(() => readCommitTag(projectRoot));
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
-const { namespaceYaml } = renderManifests(config, imageTags(repository, config.imageTag)[0]!);
+const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!);
 
 // The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
 const gcrRepository = config.createGcrRepository ? createGcrRepository(config.registry, config.gcpProject) : undefined;
 
-// The image, built from the root Dockerfile and pushed as :<commit> and :latest.
-const { digestRef } = buildAppImage(
-  {
-    contextDir: projectRoot,
-    repository,
-    registry: config.registry,
-    tag: config.imageTag,
-    platform: config.platform,
-    accessToken: registryAccessToken(),
-  },
-  { dependsOn: gcrRepository ? [gcrRepository] : [] },
-);
+// The image, built from the root Dockerfile and pushed as :<commit> and :latest; or, while the stack
+// is pinned to an earlier image by `npm run rollback -- full`, that image, and nothing is built.
+const digestRef = config.imageDigestOverride !== undefined
+  ? pulumi.output(config.imageDigestOverride)
+  : buildAppImage(
+    {
+      contextDir: projectRoot,
+      repository,
+      registry: config.registry,
+      tag: config.imageTag,
+      platform: config.platform,
+      accessToken: registryAccessToken(),
+    },
+    { dependsOn: gcrRepository ? [gcrRepository] : [] },
+  ).digestRef;
 
 // The existing cluster, reached with the user's gcloud credentials.
 const provider = gkeProvider({

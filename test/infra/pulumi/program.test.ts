@@ -203,6 +203,37 @@ describe('pulumi program', () => {
     expect(cloud.ofType('kubernetes:yaml/v2:ConfigGroup')).toHaveLength(2);
   });
 
+  it('orders the rollout: repository, then image; Namespace, then Secret, then the workloads', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    const urnOf = (type: string, name: string): string => `urn:pulumi:prod::personalizedline::${type}::${name}`;
+    const depsOf = (type: string, name: string): string[] => cloud.one(type, name).options?.dependencies ?? [];
+    expect(depsOf('docker-build:index:Image', 'app-image'))
+      .toContain(urnOf('gcp:artifactregistry/repository:Repository', 'gcr-repository'));
+    expect(depsOf('kubernetes:core/v1:Secret', 'app-secret')).toContain(urnOf('kubernetes:yaml/v2:ConfigGroup', 'namespace'));
+    expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'app')).toContain(urnOf('kubernetes:core/v1:Secret', 'app-secret'));
+    // The Namespace does not wait for the image build.
+    expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'namespace')).toEqual([]);
+  });
+
+  it('keeps pushed images and the registry repository when they leave the program', async () => {
+    const { cloud } = await runProgram(baseConfig);
+    expect(cloud.one('docker-build:index:Image').options?.retainOnDelete).toBe(true);
+    expect(cloud.one('gcp:artifactregistry/repository:Repository').options?.retainOnDelete).toBe(true);
+  });
+
+  it('deploys a pinned image by digest and builds nothing while imageDigestOverride is set', async () => {
+    const pinned = `gcr.io/pl-test-project/personalizedline@sha256:${'12'.repeat(32)}`;
+    const { cloud, program } = await runProgram({ ...baseConfig, 'personalizedline:imageDigestOverride': pinned });
+    expect(cloud.ofType('docker-build:index:Image')).toEqual([]);
+    expect(cloud.calls.map((c) => c.token)).not.toContain('gcp:organizations/getClientConfig:getClientConfig');
+    expect(cloud.ofType('gcp:artifactregistry/repository:Repository')).toHaveLength(1);
+    expect(configGroupYaml(cloud, 'app')).toContain(`image: ${pinned}`);
+    expect(await valueOf(program.imageRef)).toBe(pinned);
+
+    await expect(runProgram({ ...baseConfig, 'personalizedline:imageDigestOverride': `${repository}:latest` }))
+      .rejects.toThrow(/imageDigestOverride/);
+  });
+
   it('during a preview, which pushes nothing, leaves the workloads unknown instead of deploying a tag', async () => {
     const cloud = await installMockCloud({ preview: true, digest: '' });
     pulumi.runtime.setAllConfig(baseConfig, secretKeys);

@@ -17,6 +17,15 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   /** `urn::id` of the explicit provider, if any. */
   readonly provider: string | undefined;
+  /** Resource options the engine would see (undefined for reads). */
+  readonly options: RecordedOptions | undefined;
+}
+
+/** The resource options a registration carried. */
+export interface RecordedOptions {
+  readonly retainOnDelete: boolean;
+  /** URNs this resource explicitly or through its inputs depends on. */
+  readonly dependencies: string[];
 }
 
 /** One provider function call the program made. */
@@ -57,10 +66,18 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
   const digest = options.digest ?? mockDigest;
+  const pendingOptions = new Map<string, RecordedOptions>();
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+      const key = `${args.type}::${args.name}`;
+      resources.push({
+        type: args.type,
+        name: args.name,
+        inputs: args.inputs,
+        provider: args.provider,
+        options: pendingOptions.get(key),
+      });
       const extra = options.stateByName?.[args.name] ?? {};
       switch (args.type) {
         case 'docker-build:index:Image':
@@ -102,6 +119,16 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
   // program supports has them and the rollout passes one to its ConfigGroups; turn the flag back on so
   // the program registers as it does for real. The transform itself is tested in rollout.test.ts.
   getStore().supportsTransforms = true;
+  // The mock interface hides resource options; read them off the request on its way to the mocks.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    pendingOptions.set(`${req.getType()}::${req.getName()}`, {
+      retainOnDelete: req.getRetainondelete() ?? false,
+      dependencies: req.getDependenciesList(),
+    });
+    return register(req, callback);
+  };
 
   const ofType = (type: string): RecordedResource[] => resources.filter((r) => r.type === type);
   return {
@@ -118,6 +145,11 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
     },
   };
 }
+
+type RegisterResource = (
+  req: { getType(): string; getName(): string; getRetainondelete(): boolean | undefined; getDependenciesList(): string[] },
+  callback: (err: unknown, response: unknown) => void,
+) => unknown;
 
 /** True for a value the SDK sent as a secret (wrapped in the secret signature). */
 export function isSecretValue(value: unknown): boolean {
