@@ -1,0 +1,69 @@
+/**
+ * docs/operations.md, the runbook: it covers what the original deployment guide covered, its greps
+ * use the contract's log phrases, every operations command in it parses, and it names no deployment.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/app-process.js';
+import { parseDeployArgs } from '../../scripts/ops/args/deploy-args.js';
+import { parseRollbackArgs } from '../../scripts/ops/args/rollback-args.js';
+import { parseStatusArgs } from '../../scripts/ops/args/status-args.js';
+import { parseVerifyArgs } from '../../scripts/ops/args/verify-args.js';
+import { IMAGE_A } from './support/cloud-answers.js';
+
+const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs/operations.md'), 'utf8');
+const PARSERS: Record<string, (argv: string[]) => unknown> = {
+  deploy: parseDeployArgs, rollback: parseRollbackArgs, verify: parseVerifyArgs, status: parseStatusArgs,
+};
+
+/** Arguments of a documented command line, with shell placeholders filled in. */
+function argumentsOf(text: string): string[] {
+  const words = text.replace(/#.*$/, '').replace(/[[\]]/g, ' ').match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  return words.map((word, index) => {
+    const bare = word.replace(/^["']|["']$/g, '');
+    if (bare === '$URL' || bare === 'URL') return 'http://127.0.0.1:8080';
+    if (bare.startsWith('$')) return 'value';
+    if (bare.includes('<')) return words[index - 1] === '--image' ? IMAGE_A : 'staging';
+    return bare.replace(/\$\w+/g, 'x');
+  });
+}
+
+describe('the runbook', () => {
+  it('has every part of the original guide', () => {
+    for (const heading of ['## Prerequisites', '## Deployment', '## Verification', '## Testing', '## Monitoring', '## Rollback',
+      '## Troubleshooting', '## Success criteria', '## Security notes', '## Deployment checklist']) {
+      expect(RUNBOOK).toContain(heading);
+    }
+    for (const test of ['**1. WebSocket connection.**', '**2. Real-time progress.**', '**3. Load More', '**4. Fallback to polling.**', '**5. Multiple jobs.**']) {
+      expect(RUNBOOK).toContain(test);
+    }
+    for (const problem of ['### WebSocket won\'t connect', '### Progress not updating', '### Jobs flicker', '### High memory']) {
+      expect(RUNBOOK).toContain(problem);
+    }
+  });
+
+  it('greps the logs for the contract\'s exact phrases', () => {
+    expect(RUNBOOK).toContain('grep -E "WebSocket (connected|disconnected) for job"');
+    expect(RUNBOOK).toContain('grep "WebSocket connected for job"');
+    expect(RUNBOOK).toContain('grep "\\[Worker\\] Published progress for job"');
+    expect(RUNBOOK).toContain('grep -E "\\[Worker\\] Published (success|failure) status for job"');
+    for (const app of ['web', 'rq-worker', 'redis']) expect(RUNBOOK).toContain(`kubectl logs -n personalizedline -l app=${app}`);
+  });
+
+  it('uses only npm scripts that exist, and every operations command in it parses', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    for (const [, name] of RUNBOOK.matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(scripts).toContain(name);
+    const lines = [...RUNBOOK.matchAll(/npm run (?:--silent )?(deploy|rollback|verify|status) -- ([^`\n&|;]*)/g)];
+    expect(lines.length).toBeGreaterThan(20);
+    for (const [line, command, rest] of lines) {
+      expect(() => PARSERS[command!]!(argumentsOf(rest!)), line).not.toThrow();
+    }
+  });
+
+  it('names no deployment: no public address, no host of the original guide', () => {
+    const addresses = RUNBOOK.match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
+    expect(addresses.filter((a) => !a.startsWith('127.'))).toEqual([]);
+    expect(RUNBOOK).not.toMatch(/senditfast|personalizedline-prod|\/home\/user/i);
+  });
+});
