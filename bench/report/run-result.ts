@@ -52,6 +52,8 @@ export interface RunResult {
   /** Largest clock offset measured between the coordinator and a client process. */
   readonly clock_offset_ms: number;
   readonly client_processes: number;
+  /** 1-minute load average of the machine when the window ended (2 cores here: above 2 means waiting for CPU). */
+  readonly load_1m: number;
   /** Store calls that failed or answered an unexpected seq. */
   readonly publish_errors: number;
   readonly notes: readonly string[];

@@ -33,13 +33,13 @@ function clientsCell(system: string, connections: number): string | number {
 }
 
 const RUN_HEADER = ['system', 'C', 'jobs', 'rate', 'connect p50', 'delivered/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
-  'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min'];
+  'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min', 'load'];
 
 export function runTable(runs: readonly RunResult[]): string {
   return formatTable(RUN_HEADER, runs.map((r) => [
     r.repeat > 1 ? `${r.system} #${r.repeat}` : r.system, clientsCell(r.system, r.connections), r.jobs, r.rate, ms(r.connect_p50_ms),
     `${r.delivered}/${r.expected}`, ms(r.p50_ms), ms(r.p95_ms), ms(r.p99_ms), ms(r.max_ms),
-    kb(r.heap_per_conn_bytes), kb(r.rss_per_conn_bytes), r.cpu_percent, r.redis_clients, r.http_requests,
+    kb(r.heap_per_conn_bytes), kb(r.rss_per_conn_bytes), r.cpu_percent, r.redis_clients, r.http_requests, r.load_1m,
   ]));
 }
 

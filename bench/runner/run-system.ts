@@ -4,6 +4,7 @@
  * server's start-up footprint and lazily loaded code do not count); publish for the window while
  * the clients record arrivals; wait for the terminal states; join send and receive times.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '../clock.js';
 import type { ClientSpec } from '../clients/protocol.js';
@@ -100,6 +101,7 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     const cpuBefore = server ? cpuSeconds(server.pid) : 0;
     const outcome = await ctx.publisher.publish(jobs, plan.rate);
     const cpuAfter = server ? cpuSeconds(server.pid) : 0;
+    const load1m = loadavg()[0] ?? 0;
     if (profiling) await server.stopProfile(join(ctx.outDir, 'profiles', `${tag}.cpuprofile`));
     if (outcome.errors.length > 0) notes.push(`publish errors: ${outcome.errors.slice(0, 3).join('; ')}`);
 
@@ -145,6 +147,7 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
       min_ms: orNull(latency.min),
       clock_offset_ms: round(clockOffsetMs, 4),
       client_processes: fleet.processes,
+      load_1m: round(load1m, 2),
       publish_errors: outcome.errors.length,
       notes,
     };
