@@ -22,8 +22,6 @@ export interface Probe {
   readonly needs?: string;
 }
 
-/** Where the Pulumi program lives, as shown to people (relative to the repository root). */
-const PROGRAM_DIR = 'infra/pulumi';
 
 const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? '';
 const failed = (result: CommandResult): string => firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
@@ -52,7 +50,7 @@ export const pulumiLoginProbe: Probe = {
 /** The stack to operate on: the named one must exist; without a name one must be selected. */
 export function pulumiStackProbe(target: StackTarget): Probe {
   const fix = (name: string): string =>
-    `Run: pulumi stack select ${name} --cwd ${PROGRAM_DIR} (or pulumi stack init ${name} --cwd ${PROGRAM_DIR} for a new stack), or pass --stack NAME.`;
+    `Run from the repository root: pulumi stack select ${name} (or pulumi stack init ${name} for a new stack), or pass --stack NAME.`;
   if (!target.stack) {
     return {
       id: 'pulumi-stack',

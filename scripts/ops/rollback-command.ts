@@ -31,7 +31,7 @@ async function quickRollback(args: RollbackArgs, env: OpsEnvironment): Promise<n
   const running = pinned ? undefined : await runningImage(target, env);
   await change(`Quick rollback of stack ${target.stack}: WebSocket off, clients fall back to polling.`, quickRollbackPlan(target, running), args, env);
   if (running) env.out(`note: the stack stays pinned to ${running} (${CONFIG_KEYS.imageDigestOverride}) until the next npm run deploy clears it.`);
-  env.out(`note: to turn WebSocket back on: pulumi config set ${CONFIG_KEYS.enableWebsocket} true --cwd infra/pulumi, then npm run deploy.`);
+  env.out(`note: to turn WebSocket back on: pulumi config set ${CONFIG_KEYS.enableWebsocket} true, then npm run deploy.`);
   return verifyOrThrow(args, env, { websocket: false, stack: target }, await namespaceOf(args, target, env));
 }
 

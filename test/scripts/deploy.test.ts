@@ -5,7 +5,6 @@
  * exit statuses.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
 import { freePort } from '../support/free-port.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -14,7 +13,7 @@ import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
 const SECRET = 'deploy-test-secret';
-const DIR = join(REPO_ROOT, 'infra/pulumi');
+const DIR = REPO_ROOT.replace(/\/$/, '');
 const on = (stack: string): string => `--stack ${stack} --cwd ${DIR}`;
 
 /** The read-only preflight calls on a ready machine, in order. */
@@ -139,7 +138,7 @@ describe('npm run deploy', () => {
     deployed();
     const run = await deploy(['--yes', '--stack', 'qa']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('Stack "qa" does not exist in this backend. Run: pulumi stack select qa --cwd infra/pulumi (or pulumi stack init qa --cwd infra/pulumi for a new stack)');
+    expect(run.stdout).toContain('Stack "qa" does not exist in this backend. Run from the repository root: pulumi stack select qa (or pulumi stack init qa for a new stack)');
   });
 
   it('refuses at once without a terminal and without --yes: exit 2, no command run', async () => {

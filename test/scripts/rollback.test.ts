@@ -4,7 +4,6 @@
  * WebSocket off (the state a quick rollback leads to) and one with it on (after a full rollback).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import {
@@ -15,7 +14,7 @@ import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
 const SECRET = 'rollback-test-secret';
-const DIR = join(REPO_ROOT, 'infra/pulumi');
+const DIR = REPO_ROOT.replace(/\/$/, '');
 const ON = `--stack ${STACK} --cwd ${DIR}`;
 
 const PULUMI_PREFLIGHT = [

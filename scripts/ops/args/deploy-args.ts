@@ -5,7 +5,7 @@ import { namespaceOption, parseStrict, secondsOption } from './common.js';
 
 export const DEPLOY_HELP = `Usage: npm run deploy -- [--stack NAME] [--yes] [options]
 
-Deploys this checkout with the Pulumi program in infra/pulumi, then verifies the deployment:
+Deploys this checkout with the Pulumi program (Pulumi.yaml, infra/pulumi/), then verifies the deployment:
   1. preflight: the Pulumi CLI, a Pulumi login, the stack, gcloud with an active account,
      Application Default Credentials and gke-gcloud-auth-plugin; each missing piece is named with
      the command that fixes it, and nothing changes until all are there

@@ -10,7 +10,7 @@ quick    Turn WebSocket off; the page falls back to polling every 2 s. Sets the 
          personalizedline:enableWebsocket=false, pins the running image (imageDigestOverride, so
          nothing is rebuilt from your checkout) and runs pulumi up, which rolls the web pods.
          Then verifies the fallback (verify --websocket off). To undo: pulumi config set
-         personalizedline:enableWebsocket true --cwd infra/pulumi, then npm run deploy.
+         personalizedline:enableWebsocket true, then npm run deploy.
 quick --emergency
          The same without Pulumi: kubectl set env deployment/web ENABLE_WEBSOCKET=false, then waits
          for the rollout. The stack's config is unchanged, so the next pulumi up (npm run deploy)

@@ -1,7 +1,8 @@
 /**
- * Names shared with the Pulumi program in `infra/pulumi/` (project `personalizedline`): its
- * directory, the stack config keys the scripts set, and the stack outputs they read. Kept in one
- * module so a rename in the program is one edit here.
+ * Names shared with the Pulumi program (project `personalizedline`: `Pulumi.yaml` and the stack
+ * files at the repository root, the program in `infra/pulumi/`): the project directory, the stack
+ * config keys the scripts set, and the stack outputs they read. Kept in one module so a rename in
+ * the program is one edit here.
  */
 import { isIPv6 } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 /** The Pulumi project name; config keys live under this namespace. */
 export const PULUMI_PROJECT = 'personalizedline';
 
-/** Absolute path of the Pulumi program, so the scripts work from any working directory. */
-export const PULUMI_DIR = fileURLToPath(new URL('../../../infra/pulumi', import.meta.url));
+/**
+ * Absolute path of the Pulumi project (the folder of `Pulumi.yaml`: the repository root), passed as
+ * `--cwd` so the scripts work from any working directory.
+ */
+export const PULUMI_DIR = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 /** Stack config keys, fully qualified. */
 export const CONFIG_KEYS = {

@@ -25,7 +25,7 @@ describe('preflight verdicts', () => {
     const probe = pulumiStackProbe({ stack: 'prod', cwd: '/p' });
     expect(probe.args).toEqual(['stack', 'ls', '--json', '--cwd', '/p']);
     expect(probe.judge(ok('[{"name":"acme/prod"}]'))).toEqual({ detail: 'prod' });
-    expect(probe.judge(ok('[{"name":"staging"}]'))).toEqual({ problem: expect.stringContaining('pulumi stack init prod --cwd infra/pulumi') });
+    expect(probe.judge(ok('[{"name":"staging"}]'))).toEqual({ problem: expect.stringContaining('pulumi stack init prod for a new stack') });
     expect(stackNames('oops')).toEqual([]);
   });
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PULUMI_DIR, baseUrlFromOutputs, isDigestReference, pulumiArgs } from '../../../../scripts/ops/pulumi/pulumi-project.js';
 import { IMAGE_A } from '../../support/cloud-answers.js';
 
 describe('pulumi project', () => {
-  it('points at the Pulumi program', () => {
-    expect(existsSync(join(PULUMI_DIR, 'index.ts'))).toBe(true);
+  it('points at the Pulumi project, whose program is infra/pulumi/index.ts', () => {
+    expect(readFileSync(join(PULUMI_DIR, 'Pulumi.yaml'), 'utf8')).toMatch(/^name: personalizedline$/m);
+    expect(readFileSync(join(PULUMI_DIR, 'Pulumi.yaml'), 'utf8')).toMatch(/^main: infra\/pulumi\/index\.ts$/m);
+    expect(existsSync(join(PULUMI_DIR, 'infra/pulumi/index.ts'))).toBe(true);
   });
 
   it('pins commands to the program directory and the stack', () => {
