@@ -51,7 +51,7 @@ describe('workflows', () => {
     expect(deploy.on).toMatchObject({ pull_request: { branches: ['main'] }, workflow_run: { workflows: ['CI'], types: ['completed'], branches: ['main'] } });
 
     const preview = deploy.jobs.preview!;
-    expect(preview.if).toBe("github.event_name == 'pull_request'");
+    expect(preview.if).toContain("github.event_name == 'pull_request'");
     expect(runs(preview)).toContain('npm run deploy -- --preview --stack "$PULUMI_STACK"');
     expect(runs(preview)).not.toContain('--yes');
 
