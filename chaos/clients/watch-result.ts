@@ -29,3 +29,14 @@ export function judgeWatchers(recorder: CaseRecorder, results: readonly WatchRes
     recorder.check(`${result.transport} client of job ${result.jobId}`, problems.length === 0 ? undefined : problems.join('; '));
   }
 }
+
+/** One line for the report: clients, connections, and how connections ended. */
+export function summarizeWatchers(results: readonly WatchResult[]): string {
+  const ws = results.filter((r) => r.transport === 'websocket');
+  const polling = results.length - ws.length;
+  const codes = new Map<number, number>();
+  for (const result of ws) for (const code of result.closeCodes) codes.set(code, (codes.get(code) ?? 0) + 1);
+  const connections = ws.reduce((sum, r) => sum + r.connections, 0);
+  const closes = [...codes.entries()].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ');
+  return `${ws.length} WebSocket clients (${connections} connections; closes ${closes || 'none'}), ${polling} polling clients`;
+}

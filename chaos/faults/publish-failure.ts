@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { sampleCsv } from '../../test/support/jobs-client.js';
 import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
-import { judgeWatchers } from '../clients/watch-result.js';
+import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { startWatchers, websocketAvailable } from '../clients/watchers.js';
 import type { Profile } from '../profile.js';
 import type { CaseRecorder } from '../report/class-result.js';
@@ -91,9 +91,10 @@ export const publishFailure: ChaosClass = {
         recorder.recovered(Date.now() - endedAt);
         const before = recorder.result().failures.length;
         judgeOutcomes(recorder, outcomes, { allowFailed: false });
-        judgeWatchers(recorder, await watchers);
+        const watched = await watchers;
+        judgeWatchers(recorder, watched);
         const failures = recorder.result().failures.length - before;
-        recorder.note(`round ${round}, ${fault.name}: ${failures === 0 ? 'every job succeeded, every client saw it' : `${failures} failure(s)`}`);
+        recorder.note(`round ${round}, ${fault.name}: ${failures === 0 ? 'every job succeeded, every client saw it' : `${failures} failure(s)`}; ${summarizeWatchers(watched)}`);
       }
     }
   }),

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
-import { judgeWatchers } from '../clients/watch-result.js';
+import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { startWatchers, websocketAvailable } from '../clients/watchers.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
@@ -40,7 +40,9 @@ export const redisRestart: ChaosClass = {
         urls: () => stack.webs.map((w) => w.url), token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs: 120_000,
       })));
       judgeOutcomes(recorder, outcomes, { allowFailed: false });
-      judgeWatchers(recorder, await watchers);
+      const watched = await watchers;
+      judgeWatchers(recorder, watched);
+      recorder.note(`round ${round}: ${summarizeWatchers(watched)}`);
     }
   }),
 };

@@ -4,7 +4,7 @@
  */
 import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
-import { judgeWatchers } from '../clients/watch-result.js';
+import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { startWatchers, websocketAvailable } from '../clients/watchers.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
@@ -39,7 +39,9 @@ export const workerSigkill: ChaosClass = {
       judgeOutcomes(recorder, outcomes, { allowFailed: true });
       const resumed = outcomes.filter((o) => o.status === 'succeeded').length;
       recorder.note(`round ${round}: ${resumed}/${jobs.length} jobs resumed to succeeded, the rest failed with an error`);
-      judgeWatchers(recorder, await watchers);
+      const watched = await watchers;
+      judgeWatchers(recorder, watched);
+      recorder.note(`round ${round}: ${summarizeWatchers(watched)}`);
     }
   }),
 };

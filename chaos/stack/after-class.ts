@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
+import { watchJob } from '../clients/ws-watcher.js';
 import type { CaseRecorder } from '../report/class-result.js';
 import type { ChaosStack, StackProcess } from './chaos-stack.js';
 import { findTokenLeaks } from './token-scan.js';
@@ -70,7 +71,7 @@ async function checkHeaps(stack: ChaosStack, baseline: Baseline, recorder: CaseR
   recorder.check('after: heap back to baseline', grown.length === 0 ? undefined : grown.join('; '));
 }
 
-/** Uploads a small CSV as a fresh user and follows it to `succeeded` with every row. */
+/** Uploads a small CSV as a fresh user and follows it to `succeeded` with every row (and over WebSocket). */
 export async function runNormalJob(stack: ChaosStack): Promise<string | undefined> {
   const token = await stack.token(`normal-${randomUUID()}`);
   let upload: { status: number; body: any };
@@ -80,10 +81,17 @@ export async function runNormalJob(stack: ChaosStack): Promise<string | undefine
     return `upload failed: ${(error as Error).message}`;
   }
   if (upload.status !== 201) return `upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 200)}`;
-  const outcome = await awaitJobOutcome({
-    urls: () => stack.webs.map((w) => w.url), token, jobId: upload.body.id, expectedRows: NORMAL_JOB_ROWS, timeoutMs: 60_000,
-  });
-  return outcome.status === 'succeeded' ? undefined : `normal job ${outcome.status}: ${outcome.detail}`;
+  const urls = (): string[] => stack.webs.map((w) => w.url);
+  // With WebSocket on, the normal job is also watched live: the feed must work after the class too.
+  const websocket = await fetch(`${stack.url}/config`).then(async (r) => ((await r.json()) as { enableWebsocket: boolean }).enableWebsocket);
+  const watcher = websocket ? watchJob({ urls, token, jobId: upload.body.id, deadline: Date.now() + 60_000 }) : undefined;
+  const outcome = await awaitJobOutcome({ urls, token, jobId: upload.body.id, expectedRows: NORMAL_JOB_ROWS, timeoutMs: 60_000 });
+  if (outcome.status !== 'succeeded') return `normal job ${outcome.status}: ${outcome.detail}`;
+  const watched = await watcher;
+  if (watched && (watched.terminalStatus !== 'succeeded' || watched.violations.length > 0)) {
+    return `the WebSocket client of the normal job saw ${watched.terminalStatus ?? 'no terminal state'} ${watched.violations.join('; ')}`;
+  }
+  return undefined;
 }
 
 function mib(bytes: number): string {

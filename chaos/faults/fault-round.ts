@@ -1,0 +1,54 @@
+/**
+ * One round of a fault: upload jobs, let clients watch them, wait until they are mid-job, inject
+ * the fault, then judge every job and every client. The fault classes differ only in `inject`.
+ */
+import { awaitJobOutcome, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
+import { uploadJobs, waitUntilRunning, type UploadedJob } from '../clients/job-uploads.js';
+import { judgeWatchers, summarizeWatchers, type WatchResult } from '../clients/watch-result.js';
+import { startWatchers } from '../clients/watchers.js';
+import type { ClassContext } from '../run-class.js';
+
+export interface FaultRoundOptions {
+  readonly label: string;
+  readonly jobs: number;
+  readonly rows: number;
+  readonly websocketClients: number;
+  readonly pollingClients: number;
+  /** A job may end `failed` (with an error) instead of `succeeded`. @default false */
+  readonly allowFailed?: boolean;
+  /** How long jobs and clients get to reach the end. @default 120000 */
+  readonly timeoutMs?: number;
+}
+
+export interface FaultRound {
+  readonly jobs: readonly UploadedJob[];
+  readonly outcomes: readonly JobOutcome[];
+  readonly watched: readonly WatchResult[];
+}
+
+/**
+ * Runs the round; `inject` runs once every job is mid-job and answers when the service is whole
+ * again (its time is recorded as the recovery time).
+ */
+export async function runFaultRound(
+  context: ClassContext,
+  options: FaultRoundOptions,
+  inject: (jobs: readonly UploadedJob[]) => Promise<number>,
+): Promise<FaultRound> {
+  const { stack, recorder } = context;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const jobs = await uploadJobs(stack, options.jobs, options.rows, options.label);
+  const watchers = startWatchers(stack, jobs, {
+    websocket: options.websocketClients, polling: options.pollingClients, deadline: Date.now() + timeoutMs,
+  });
+  await waitUntilRunning(stack, jobs, 3);
+  recorder.recovered(await inject(jobs));
+  const outcomes = await Promise.all(jobs.map((job) => awaitJobOutcome({
+    urls: () => stack.webs.map((w) => w.url), token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs,
+  })));
+  judgeOutcomes(recorder, outcomes, { allowFailed: options.allowFailed ?? false });
+  const watched = await watchers;
+  judgeWatchers(recorder, watched);
+  recorder.note(`${options.label}: ${summarizeWatchers(watched)}`);
+  return { jobs, outcomes, watched };
+}
