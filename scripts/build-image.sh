@@ -14,7 +14,7 @@
 # Environment: PL_BUILDAH_ROOT  buildah storage folder (default /var/tmp/personalizedline-buildah),
 #              kept between runs so the stand-in base is assembled once per Node version.
 # Output: progress lines prefixed "build-image:", then one line "RESULT {json}" with the image name,
-# its size in bytes (total, stand-in base, and what the Dockerfile added), the build time and the
+# the buildah storage folder, its size in bytes (total, stand-in base, and what the Dockerfile added), the build time and the
 # /health answer. Exit status 0 only when the build (and the smoke run) succeeded; 3 when buildah is
 # missing.
 set -euo pipefail
@@ -137,7 +137,7 @@ t0=$(now_ms)
   exit 1
 }
 build_ms=$(( $(now_ms) - t0 ))
-# The stand-ins of earlier builds of this tag are now untagged; the storage folder is ours alone.
+# Earlier builds of this tag are now untagged; the storage folder is ours alone, so drop them.
 "${bh[@]}" rmi --prune >/dev/null 2>&1 || true
 
 total=$(image_bytes "$tag")
@@ -182,5 +182,5 @@ if [ "$smoke" = 1 ]; then
   rm -f "$run_log"
 fi
 
-printf 'RESULT {"image":"%s","base":"%s","sizeBytes":%s,"baseSizeBytes":%s,"addedBytes":%s,"buildSeconds":%s,"health":%s}\n' \
-  "$tag" "$base" "$total" "$base_bytes" "$added" "$(node -p "($build_ms/1000).toFixed(1)")" "$health"
+printf 'RESULT {"image":"%s","base":"%s","storage":"%s","sizeBytes":%s,"baseSizeBytes":%s,"addedBytes":%s,"buildSeconds":%s,"health":%s}\n' \
+  "$tag" "$base" "$root" "$total" "$base_bytes" "$added" "$(node -p "($build_ms/1000).toFixed(1)")" "$health"
