@@ -45,6 +45,6 @@ export function quickProfile(seed: number): Profile {
 export function fullProfile(seed: number): Profile {
   return {
     name: 'full', seed, faultRounds: 3, jobsPerRound: 8, rowsPerJob: 80, rowDelayMs: 40, watchers: 50, propertyRuns: 300,
-    load: { jobs: 500, websocketClients: 5_000, pollingClients: 200, rowsPerJob: 20, budgetMs: 60_000 },
+    load: { jobs: 500, websocketClients: 5_000, pollingClients: 200, rowsPerJob: 40, budgetMs: 60_000 },
   };
 }

@@ -10,6 +10,9 @@ import { csvUploads } from './inputs/csv-uploads.js';
 import { badJobIds } from './inputs/job-ids.js';
 import { queryStrings } from './inputs/query-strings.js';
 import { badTokens } from './inputs/tokens.js';
+import { websocketFrames, websocketUpgrades } from './inputs/websocket-inputs.js';
+import { abuse } from './load/abuse.js';
+import { websocketLoad } from './load/websocket-load.js';
 import type { ChaosClass } from './run-class.js';
 import { securityHeaders } from './security/headers.js';
 import { isolation } from './security/isolation.js';
@@ -20,10 +23,10 @@ export const FAULT_CLASSES: readonly ChaosClass[] = [
   redisRestart, subscriberKill, webSigkill, webSigterm, workerSigkill, redisLateStart, publishFailure,
 ];
 
-export const INPUT_CLASSES: readonly ChaosClass[] = [badTokens, badJobIds, csvUploads, queryStrings];
+export const INPUT_CLASSES: readonly ChaosClass[] = [badTokens, badJobIds, csvUploads, queryStrings, websocketFrames, websocketUpgrades];
 
 export const SECURITY_CLASSES: readonly ChaosClass[] = [isolation, securityHeaders, tokenLogs, redisKeys];
 
-export const LOAD_CLASSES: readonly ChaosClass[] = [];
+export const LOAD_CLASSES: readonly ChaosClass[] = [websocketLoad, abuse];
 
 export const ALL_CLASSES: readonly ChaosClass[] = [...FAULT_CLASSES, ...INPUT_CLASSES, ...SECURITY_CLASSES, ...LOAD_CLASSES];

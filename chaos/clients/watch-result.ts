@@ -13,6 +13,8 @@ export interface WatchResult {
   readonly closeCodes: readonly number[];
   /** Broken promises of the contract seen on the way (reordering, a changed text for a seq, ...). */
   readonly violations: readonly string[];
+  /** Why connections failed before or during the handshake (WebSocket), e.g. `ECONNRESET`. */
+  readonly connectErrors?: readonly string[];
 }
 
 /**
@@ -38,5 +40,8 @@ export function summarizeWatchers(results: readonly WatchResult[]): string {
   for (const result of ws) for (const code of result.closeCodes) codes.set(code, (codes.get(code) ?? 0) + 1);
   const connections = ws.reduce((sum, r) => sum + r.connections, 0);
   const closes = [...codes.entries()].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ');
-  return `${ws.length} WebSocket clients (${connections} connections; closes ${closes || 'none'}), ${polling} polling clients`;
+  const errors = new Map<string, number>();
+  for (const result of ws) for (const error of result.connectErrors ?? []) errors.set(error, (errors.get(error) ?? 0) + 1);
+  const errorText = errors.size === 0 ? '' : `; connect errors ${[...errors.entries()].map(([e, n]) => `${e}×${n}`).join(', ')}`;
+  return `${ws.length} WebSocket clients (${connections} connections; closes ${closes || 'none'}${errorText}), ${polling} polling clients`;
 }

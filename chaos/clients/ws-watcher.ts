@@ -58,6 +58,7 @@ export function connectOnce(url: string, token: string, auth: 'subprotocol' | 'q
 export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
   const violations: string[] = [];
   const closeCodes: number[] = [];
+  const connectErrors: string[] = [];
   const seen = new Map<number, string>();
   let lastSeq = -1;
   let frames = 0;
@@ -66,7 +67,7 @@ export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
   const result = (terminalText: string | undefined): WatchResult => ({
     jobId: options.jobId, transport: 'websocket', terminalText,
     terminalStatus: terminalText ? (parseProgressMessage(terminalText)?.status as 'succeeded' | 'failed') : undefined,
-    frames, connections, closeCodes, violations,
+    frames, connections, closeCodes, violations, connectErrors,
   });
 
   while (Date.now() < options.deadline) {
@@ -76,6 +77,7 @@ export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
     connections++;
     const socket = await connectOnce(wsUrl(base, options.jobId), options.token, options.auth ?? 'subprotocol', options.onOpen);
     closeCodes.push(socket.code);
+    if (!socket.opened && socket.error) connectErrors.push(socket.error.replace(/^.*?(E[A-Z]+|HTTP \d+|timed out|socket hang up).*$/, '$1').slice(0, 40));
     let terminalText: string | undefined;
     let connectionSeq = -1;
     for (const [index, text] of socket.frames.entries()) {
