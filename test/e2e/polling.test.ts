@@ -15,11 +15,15 @@ reportSkip('test/e2e/polling.test.ts');
 describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', () => {
   let stack: Stack;
   let pollingWeb: WebProcess;
+  let liveWeb: WebProcess;
   let browser: TestBrowser;
 
   beforeAll(async () => {
+    // Two web servers on one Redis and worker: the same jobs, watched by polling and by WebSocket.
     stack = await startStack({ rowDelayMs: 50 });
-    [pollingWeb, browser] = await Promise.all([stack.startWeb({ ENABLE_WEBSOCKET: 'false' }), launchBrowser()]);
+    [pollingWeb, liveWeb, browser] = await Promise.all([
+      stack.startWeb({ ENABLE_WEBSOCKET: 'false' }), stack.startWeb(), launchBrowser(),
+    ]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -48,4 +52,63 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     expect(page.errors).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it(`makes at least ${100 - MAX_WEBSOCKET_SHARE * 100}% fewer requests with WebSocket than by polling while 3 jobs run`, async () => {
+    const token = await stack.token('counter');
+    // 1000 rows at 50 ms: each job runs at least 50 s, longer than page load plus the window.
+    const jobIds: string[] = [];
+    for (const name of ['one.csv', 'two.csv', 'three.csv']) {
+      const { status, body } = await uploadCsv(pollingWeb.url, token, sampleCsv(1000), name);
+      expect(status).toBe(201);
+      jobIds.push(body.id);
+    }
+    const polling = await watchedPage(pollingWeb.url, token, jobIds, 'polling');
+    const live = await watchedPage(liveWeb.url, token, jobIds, 'websocket');
+
+    polling.reset();
+    live.reset();
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    const pollingCount = polling.count();
+    const liveCount = live.count();
+
+    // The window really covered 3 running jobs.
+    for (const id of jobIds) {
+      const response = await fetch(`${pollingWeb.url}/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await response.json()).status).toBe('running');
+    }
+    const saved = pollingCount > 0 ? (1 - liveCount / pollingCount) * 100 : 0;
+    process.stdout.write(`requests in ${WINDOW_MS / 1000} s while watching 3 running jobs: polling ${pollingCount} `
+      + `(${polling.paths().join(', ')}), WebSocket ${liveCount} (${live.describe()}; ${saved.toFixed(0)}% fewer)\n`);
+    // Polling really ran: every job was asked for repeatedly, and nothing else (no list refresh).
+    for (const id of jobIds) expect(polling.requests.filter((url) => url.endsWith(`/jobs/${id}/progress`)).length).toBeGreaterThanOrEqual(5);
+    expect(polling.requests.every((url) => /\/jobs\/[^/]+\/progress$/.test(url))).toBe(true);
+    expect(liveCount).toBeLessThanOrEqual(pollingCount * MAX_WEBSOCKET_SHARE);
+    expect([...polling.page.errors, ...live.page.errors]).toEqual([]);
+    await polling.page.close();
+    await live.page.close();
+  }, 120_000);
+
+  /** A page showing the 3 jobs, each followed by `transport`, counting the requests it makes. */
+  async function watchedPage(baseUrl: string, token: string, jobIds: string[], transport: 'polling' | 'websocket') {
+    const page = await browser.newPage();
+    let requests: string[] = [];
+    let sockets = 0;
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    page.on('websocket', () => { sockets += 1; });
+    await openJobsPage(page, baseUrl, token);
+    for (const id of jobIds) await page.locator(`[data-job-id="${id}"][data-transport="${transport}"]`).waitFor();
+    return {
+      page,
+      get requests() { return requests; },
+      reset: () => { requests = []; sockets = 0; },
+      /** HTTP requests plus WebSocket handshakes (each one is an HTTP request too). */
+      count: () => requests.length + sockets,
+      paths: () => [...new Set(requests.map((path) => path.replace(/[0-9a-f-]{36}/, '{id}')))],
+      describe: () => `${requests.length} HTTP [${requests.join(' ')}], ${sockets} WebSocket handshakes`,
+    };
+  }
 });
+
+/** The headline claim's window, and the share of polling's requests WebSocket may make (5%). */
+const WINDOW_MS = 30_000;
+const MAX_WEBSOCKET_SHARE = 0.05;
