@@ -5,10 +5,10 @@
  * also of the ones a fault killed, is kept for the token scan.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server.js';
-import { startAppProcess, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../test/support/app-process.js';
-import { freePort } from '../../test/support/free-port.js';
+import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../test/support/app-process.js';
 import { signToken } from '../../app/auth/tokens.js';
 import { inspectorNodeOptions, measureHeapAfterGc } from './heap-probe.js';
 
@@ -37,6 +37,21 @@ export interface StackProcess {
   readonly inspectPort: number;
   /** Set when the harness killed or stopped it on purpose. */
   stoppedOnPurpose: boolean;
+}
+
+/**
+ * `count` free loopback ports, all different: each is held open until all are picked (two calls
+ * of `freePort()` in a row may answer the same port).
+ */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** A long-lived token keeps the suite free of expiry races on a slow machine. */
@@ -78,34 +93,28 @@ export class ChaosStack {
   }
 
   async startWeb(extraEnv: Record<string, string> = {}): Promise<WebProcess> {
-    const inspectPort = await freePort();
-    const proc = await startWebProcess({
-      ...this.baseEnv(), ...this.options.webEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort),
-    });
-    this.processes.push({ name: `web#${++this.counter.web}`, role: 'web', proc, inspectPort, stoppedOnPurpose: false });
-    return proc;
+    // Another process (a parallel test file) may take a port between our pick and the listen.
+    for (let attempt = 1; ; attempt++) {
+      const [port, inspectPort] = await distinctFreePorts(2);
+      try {
+        const proc = await startWebProcess({
+          ...this.baseEnv(), ...this.options.webEnv, ...extraEnv, PORT: String(port), NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
+        });
+        this.processes.push({ name: `web#${++this.counter.web}`, role: 'web', proc, inspectPort: inspectPort!, stoppedOnPurpose: false });
+        return proc;
+      } catch (error) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+      }
+    }
   }
 
   async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
-    const inspectPort = await freePort();
+    const [inspectPort] = await distinctFreePorts(1);
     const proc = await startWorkerProcess({
-      ...this.baseEnv(), ...this.options.workerEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort),
+      ...this.baseEnv(), ...this.options.workerEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
     });
-    this.processes.push({ name: `worker#${++this.counter.worker}`, role: 'worker', proc, inspectPort, stoppedOnPurpose: false });
+    this.processes.push({ name: `worker#${++this.counter.worker}`, role: 'worker', proc, inspectPort: inspectPort!, stoppedOnPurpose: false });
     return proc;
-  }
-
-  /** Starts an entry without waiting for it to be ready (the caller watches its lines). */
-  async spawn(role: Role, extraEnv: Record<string, string> = {}): Promise<StackProcess> {
-    const inspectPort = await freePort();
-    const entry = role === 'web' ? 'app/server/main.ts' : 'app/worker/main.ts';
-    const roleEnv = role === 'web' ? this.options.webEnv : this.options.workerEnv;
-    const proc = startAppProcess(entry, {
-      LOG_LEVEL: 'info', ...this.baseEnv(), ...roleEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort),
-    });
-    const entryRecord: StackProcess = { name: `${role}#${++this.counter[role]}`, role, proc, inspectPort, stoppedOnPurpose: false };
-    this.processes.push(entryRecord);
-    return entryRecord;
   }
 
   /** Live web processes, oldest first. */
