@@ -59,7 +59,8 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     const page = await browser.newPage();
     const sockets = recordSockets(page);
     await openJobsPage(page, web.url, token);
-    const job = await uploadThroughPage(page, 'small.csv', sampleCsv(20));
+    // 40 rows (2 s): long enough that the socket opens before the job ends, on a busy machine too.
+    const job = await uploadThroughPage(page, 'small.csv', sampleCsv(40));
     await waitForStatus(page, job.id, 'succeeded');
 
     const own = sockets.filter((s) => s.url.endsWith(`/ws/jobs/${job.id}`));
@@ -71,7 +72,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     expect(frames.length).toBeGreaterThanOrEqual(2);
     expect(frames.every((f) => f.jobId === job.id)).toBe(true);
     expect(frames.map((f) => f.seq)).toEqual([...new Set(frames.map((f) => f.seq))].sort((a, b) => a - b));
-    expect(frames.at(-1)).toMatchObject({ status: 'succeeded', percent: 100, processed: 20, total: 20 });
+    expect(frames.at(-1)).toMatchObject({ status: 'succeeded', percent: 100, processed: 40, total: 40 });
     await web.waitForLine(new RegExp(`WebSocket connected for job ${job.id}`));
 
     // The result link downloads the personalized CSV (with the token, which a plain link lacks).
@@ -81,7 +82,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     expect(file.suggestedFilename()).toBe('small-personalized.csv');
     const csv = readFileSync(await file.path(), 'utf8');
     expect(csv.split('\n')[0]).toContain('personalized_line');
-    expect(csv.trim().split('\n')).toHaveLength(21);
+    expect(csv.trim().split('\n')).toHaveLength(41);
     expect(page.errors).toEqual([]);
     await page.close();
   });
@@ -113,7 +114,8 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     const sockets = recordSockets(page);
     await openJobsPage(page, web.url, token);
     const jobs = [];
-    for (const [name, rows] of [['short.csv', 30], ['medium.csv', 60], ['long.csv', 90]] as const) {
+    // Longest first: it is surely running before the short one, uploaded last, ends.
+    for (const [name, rows] of [['long.csv', 90], ['medium.csv', 60], ['short.csv', 30]] as const) {
       jobs.push(await uploadThroughPage(page, name, sampleCsv(rows)));
     }
     for (const job of jobs) await waitForStatus(page, job.id, 'succeeded');
@@ -128,7 +130,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     }
     // They ran side by side: the long job showed progress before the short one finished, and
     // finished after it.
-    const [short, , long] = jobs.map((job) => updatesOf(updates, job.id));
+    const [long, , short] = jobs.map((job) => updatesOf(updates, job.id));
     const shortDone = short!.at(-1)!.appliedAt;
     expect(long!.some((u) => u.appliedAt < shortDone && u.percent > 0)).toBe(true);
     expect(long!.at(-1)!.appliedAt).toBeGreaterThan(shortDone);

@@ -31,8 +31,9 @@ describe.skipIf(browserMissing() !== undefined)('jobs page across a web server r
     const socketUrls: string[] = [];
     page.on('websocket', (ws) => socketUrls.push(ws.url()));
     await openJobsPage(page, web.url, await stack.token('carol'));
-    // 300 rows at 50 ms: about 15 s, so the job is still running when the server is back.
-    const job = await uploadThroughPage(page, 'across-restart.csv', sampleCsv(300));
+    // 600 rows at 50 ms: about 30 s. The page is back within the server's restart time plus at most
+    // 12 s (the third retry's ceiling; after it the page polls), so the job is still running then.
+    const job = await uploadThroughPage(page, 'across-restart.csv', sampleCsv(600));
     // Every transport the card shows (live, reconnecting, polling), in order.
     await page.evaluate((id) => {
       const card = document.querySelector<HTMLElement>(`[data-job-id="${id}"]`)!;
