@@ -22,7 +22,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     // Two web servers on one Redis and worker: the same jobs, watched by polling and by WebSocket.
     stack = await startStack({ rowDelayMs: 50 });
     [pollingWeb, liveWeb, browser] = await Promise.all([
-      stack.startWeb({ ENABLE_WEBSOCKET: 'false' }), stack.startWeb(), launchBrowser(),
+      stack.startWeb({ ENABLE_WEBSOCKET: 'false' }), stack.startWeb({ LOG_LEVEL: 'info' }), launchBrowser(),
     ]);
   }, 120_000);
   afterAll(async () => {
@@ -76,6 +76,10 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
       const response = await fetch(`${pollingWeb.url}/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } });
       expect((await response.json()).status).toBe('running');
     }
+    // Why a live socket closed, if one did (the server logs each close with its code).
+    const closes = liveWeb.lines.filter((line) => line.includes('WebSocket disconnected'))
+      .map((line) => JSON.parse(line) as { code: number; time: number });
+    if (liveCount > 0) process.stdout.write(`live sockets closed during the run: ${JSON.stringify(closes)}\n`);
     const saved = pollingCount > 0 ? (1 - liveCount / pollingCount) * 100 : 0;
     process.stdout.write(`requests in ${WINDOW_MS / 1000} s while watching 3 running jobs: polling ${pollingCount} `
       + `(${polling.paths().join(', ')}), WebSocket ${liveCount} (${live.describe()}; ${saved.toFixed(0)}% fewer)\n`);
