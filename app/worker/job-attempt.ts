@@ -22,8 +22,8 @@ export interface AttemptOptions {
   /** How many times a worker died holding this job before this attempt (BullMQ's stalled count). */
   readonly deadWorkers: number;
   /**
-   * Aborted when this worker is being stopped for good: a terminal write that keeps failing stops
-   * retrying, and the job is left to the next worker (BullMQ's stalled-job recovery).
+   * Aborted when this worker must stop now: the attempt stops between rows and throws
+   * {@link AttemptInterrupted}, leaving the job (and the rows it reported) for the next worker.
    */
   readonly shutdown: AbortSignal;
 }
@@ -33,6 +33,14 @@ export const MAX_DEAD_WORKERS = 2;
 
 /** The abort reason when an attempt runs out of time. */
 export class TimedOut extends Error {}
+
+/** Thrown when the worker shut down mid-job: the job is not finished and must be handed back. */
+export class AttemptInterrupted extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was interrupted by the worker shutting down`);
+    this.name = 'AttemptInterrupted';
+  }
+}
 
 export async function runAttempt(options: AttemptOptions): Promise<void> {
   const { store, log, jobId } = options;
@@ -59,7 +67,7 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
   try {
     const table = parseCsv(Buffer.from(input, 'utf8'), { maxRows: options.maxRows });
     const resultCsv = await runCsvJob({
-      table, rowDelayMs: options.rowDelayMs, signal: timeout.signal,
+      table, rowDelayMs: options.rowDelayMs, signal: AbortSignal.any([timeout.signal, options.shutdown]),
       onRow: (done) => {
         processed = done;
         return publisher.isDue(done) ? publisher.report(done) : undefined;
@@ -67,6 +75,7 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
     });
     await finish({ status: 'succeeded', processed: table.rows.length, total: table.rows.length, resultCsv });
   } catch (error) {
+    if (options.shutdown.aborted && !timeout.signal.aborted) throw new AttemptInterrupted(jobId);
     const reported = Math.max(processed, record.processed);
     const message = timeout.signal.aborted
       ? `The job timed out after ${options.jobTimeoutMs} ms (JOB_TIMEOUT_MS) with ${reported} of ${record.total} rows done. Split the file or raise JOB_TIMEOUT_MS.`

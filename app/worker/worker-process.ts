@@ -2,14 +2,21 @@
  * The worker process: a BullMQ consumer that runs each job attempt, plus the reconciler. `main.ts`
  * adds only the environment and the signals.
  */
-import { Worker, type Job as QueueJob } from 'bullmq';
+import { WaitingError, Worker, type Job as QueueJob } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createJobQueue, QUEUE_NAME, type QueueJobData } from '../queue.js';
 import { JobStore } from '../store/job-store.js';
 import { connectRedis } from '../store/redis-connection.js';
-import { MAX_DEAD_WORKERS, runAttempt } from './job-attempt.js';
+import { AttemptInterrupted, MAX_DEAD_WORKERS, runAttempt } from './job-attempt.js';
 import { reconcileOpenJobs } from './reconciler.js';
+
+/** How long interrupted jobs get to be handed back to the queue before the process stops anyway. */
+const HAND_BACK_MS = 3_000;
+
+function delay(ms: number): Promise<'elapsed'> {
+  return new Promise((resolve) => setTimeout(() => resolve('elapsed'), ms).unref());
+}
 
 export interface WorkerProcessOptions {
   /** Redis key prefix; tests pass their own. @default 'pl' */
@@ -21,7 +28,10 @@ export interface WorkerProcessOptions {
 
 export interface WorkerProcess {
   readonly log: Logger;
-  /** Waits up to `graceMs` for running jobs, then stops regardless (they resume elsewhere). */
+  /**
+   * Waits up to `graceMs` for running jobs to finish, then interrupts them between rows and hands
+   * them back to the queue, where another worker resumes them.
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -38,12 +48,22 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
 
   const worker = new Worker<QueueJobData>(
     QUEUE_NAME,
-    async (job: QueueJob<QueueJobData>) => runAttempt({
-      store, log, jobId: job.data.jobId,
-      rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
-      progressIntervalMs: config.progressIntervalMs, maxRows: config.maxRows,
-      deadWorkers: job.stalledCounter, shutdown: shutdown.signal,
-    }),
+    async (job: QueueJob<QueueJobData>, token?: string) => {
+      try {
+        await runAttempt({
+          store, log, jobId: job.data.jobId,
+          rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
+          progressIntervalMs: config.progressIntervalMs, maxRows: config.maxRows,
+          deadWorkers: job.stalledCounter, shutdown: shutdown.signal,
+        });
+      } catch (error) {
+        if (!(error instanceof AttemptInterrupted) || token === undefined) throw error;
+        // Back to the queue at once, so the next worker resumes it without waiting for a lock to expire.
+        await job.moveToWait(token);
+        log.info({ jobId: job.data.jobId }, `Job ${job.data.jobId} handed back to the queue; another worker resumes it`);
+        throw new WaitingError();
+      }
+    },
     {
       connection: connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
       prefix: `${prefix}:bull`,
@@ -69,11 +89,11 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     log,
     close: async (graceMs) => {
       clearInterval(reconcile);
-      const graceful = worker.close();
-      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
-      if ((await Promise.race([graceful, timer])) === 'timeout') {
+      const graceful = worker.close().catch(() => undefined);
+      if ((await Promise.race([graceful, delay(graceMs)])) === 'elapsed') {
         shutdown.abort();
-        await worker.close(true).catch(() => undefined);
+        // Interrupted jobs stop within a row; a write stuck on a dead Redis must not hold the exit.
+        await Promise.race([graceful, delay(HAND_BACK_MS)]);
       }
       await queue.close().catch(() => undefined);
       redis.disconnect();

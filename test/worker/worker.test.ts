@@ -89,4 +89,20 @@ describe('worker', () => {
     expect(result.trim().split('\n')).toHaveLength(61);
     await second.stop();
   });
+
+  it('on SIGTERM lets a job run for SHUTDOWN_TIMEOUT_MS, then hands it back and exits; the next worker resumes it', async () => {
+    const first = await worker({ ROW_DELAY_MS: '100', SHUTDOWN_TIMEOUT_MS: '1000' });
+    const upload = await uploadCsv(web.url, token, sampleCsv(80));
+    await first.waitForLine(new RegExp(`\\[Worker\\] Published progress for job ${upload.body.id}`));
+    const code = await first.stop('SIGTERM');
+    expect(code).toBe(0);
+    await first.waitForLine(new RegExp(`Job ${upload.body.id} handed back to the queue`));
+    const midway = await (await fetch(`${web.url}/jobs/${upload.body.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(midway.status).toBe('running');
+    expect(midway.processed).toBeLessThan(80);
+    const second = await worker({ ROW_DELAY_MS: '1' });
+    const job = await waitForTerminal(web.url, token, upload.body.id, 60_000);
+    expect(job).toMatchObject({ status: 'succeeded', processed: 80 });
+    await second.stop();
+  });
 });
