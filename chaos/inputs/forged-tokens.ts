@@ -34,7 +34,7 @@ export async function forgeToken(secret: string, user: string, defect: TokenDefe
   const exp = nowSeconds() + 3600;
   const good = await hmac(secret, 'HS256', { sub: user, exp });
   switch (defect) {
-    case 'truncated': return good.slice(0, Math.max(1, Math.floor(good.length * seed)));
+    case 'truncated': return good.slice(0, Math.min(good.length - 1, Math.max(1, Math.floor(good.length * seed))));
     case 'wrong-secret': return hmac(`${secret}x`, 'HS256', { sub: user, exp });
     case 'alg-none': return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: user, exp })}.`;
     case 'alg-HS384': return hmac(secret, 'HS384', { sub: user, exp });
@@ -63,7 +63,7 @@ export async function forgeToken(secret: string, user: string, defect: TokenDefe
     }
     case 'huge': return `${good}${'A'.repeat(8_000 + Math.floor(seed * 4_000))}`;
     case 'whitespace-inside': {
-      const cut = Math.max(1, Math.floor(good.length * seed));
+      const cut = Math.min(good.length - 1, Math.max(1, Math.floor(good.length * seed)));
       return `${good.slice(0, cut)} ${good.slice(cut)}`;
     }
   }
