@@ -67,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
           clientsPerProcess: options.clientsPerProcess,
           cpuProfile: options.cpuProfile,
           heapSnapshot: options.heapSnapshot,
+          thisEnv: options.thisEnv,
           progress: (text) => progress.update(prefix, text),
         }, plan);
         runs.push(result);

@@ -28,10 +28,12 @@ export interface BenchOptions {
   readonly svg: string | undefined;
   /** Folder for server logs and profiles. @default 'bench-output' */
   readonly outDir: string;
-  /** Record a CPU profile of each `this` server over the measured window. @default false */
+  /** Record a CPU profile of each server over the measured window. @default false */
   readonly cpuProfile: boolean;
-  /** Write a heap snapshot of each `this` server while all clients are connected and idle. @default false */
+  /** Write a heap snapshot of each server while all clients are connected and idle. @default false */
   readonly heapSnapshot: boolean;
+  /** Extra environment for the project's server (`this`, `polling`), for experiments, e.g. WS_PING_INTERVAL_MS. */
+  readonly thisEnv: Readonly<Record<string, string>>;
   /** The profile the options started from, for the report. */
   readonly profile: 'quick' | 'smoke' | 'full' | 'custom';
   readonly help: boolean;
@@ -66,13 +68,14 @@ Overrides:
   --json FILE             write the JSON report
   --svg FILE              write the SVG chart (p99 latency and memory per connection)
   --out DIR               folder for server logs and profiles (default bench-output)
-  --cpu-prof              CPU profile of "this" over each measured window (written to --out)
-  --heap-snapshot         heap snapshot of "this" with all clients connected (written to --out)
+  --this-env K=V[,K=V]    extra environment for the project's server (experiments; shown in the report)
+  --cpu-prof              CPU profile of each server over its measured window (--out/profiles)
+  --heap-snapshot         heap snapshot of each server with all clients connected (--out/profiles)
   --help                  this text`;
 
 const FLAGS_WITH_VALUE = new Set([
   '--connections', '--jobs', '--rate', '--duration', '--repeat', '--systems', '--clients-per-process',
-  '--json', '--svg', '--out',
+  '--json', '--svg', '--out', '--this-env',
 ]);
 
 /** Parses `argv` (without node and script); throws {@link OptionsError} naming every problem. */
@@ -125,6 +128,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else systems = parts as SystemName[];
   }
 
+  const thisEnv: Record<string, string> = {};
+  const rawEnv = values.get('--this-env');
+  if (rawEnv !== undefined) {
+    for (const pair of rawEnv.split(',')) {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair.trim());
+      if (match) thisEnv[match[1] as string] = match[2] as string;
+      else problems.push(`--this-env takes NAME=value pairs separated by commas, got "${pair}"`);
+    }
+  }
+
   const rawJobs = values.get('--jobs');
   const options: BenchOptions = {
     systems,
@@ -137,6 +150,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     json: values.get('--json'),
     svg: values.get('--svg'),
     outDir: values.get('--out') ?? 'bench-output',
+    thisEnv,
     cpuProfile: switches.has('--cpu-prof'),
     heapSnapshot: switches.has('--heap-snapshot'),
     profile: profileOf(smoke ? 'smoke' : quick ? 'quick' : 'full', [...values.keys()]),
@@ -148,7 +162,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 
 /** A run is `quick` or `full` only when nothing that shapes the load was overridden. */
 function profileOf(base: 'quick' | 'smoke' | 'full', flags: readonly string[]): BenchOptions['profile'] {
-  const shaping = ['--connections', '--jobs', '--rate', '--duration', '--systems'];
+  const shaping = ['--connections', '--jobs', '--rate', '--duration', '--systems', '--this-env'];
   return flags.some((f) => shaping.includes(f)) ? 'custom' : base;
 }
 

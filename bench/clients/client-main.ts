@@ -104,6 +104,7 @@ class ClientProcess implements ClientEvents {
 
   finish(command: FinishCommand): ResultReport {
     const latencies: number[] = [];
+    const terminalLatencies: number[] = [];
     const connectMs: number[] = [];
     let delivered = 0;
     let expected = 0;
@@ -111,11 +112,12 @@ class ClientProcess implements ClientEvents {
     let outOfOrder = 0;
     let requestsInWindow = 0;
     let requestsTotal = 0;
+    const timeline = { start: command.windowStart, bucketMs: 1000, max: [] as number[] };
     this.init.clients.forEach((spec, i) => {
       const client = this.clients[i] as BenchClient;
       const sent = command.sent[spec.jobIndex];
       if (!sent) throw new Error(`no send times for job ${spec.jobIndex}`);
-      const coverage = coverStates(client, sent, latencies, command.clockOffsetMs);
+      const coverage = coverStates(client, sent, { latencies, terminalLatencies, clockOffsetMs: command.clockOffsetMs, timeline });
       delivered += coverage.delivered;
       expected += coverage.expected;
       exactFrames += coverage.exactFrames;
@@ -130,6 +132,7 @@ class ClientProcess implements ClientEvents {
     return {
       type: 'result',
       latencies: Float64Array.from(latencies),
+      terminalLatencies: Float64Array.from(terminalLatencies),
       delivered,
       expected,
       exactFrames,
@@ -139,6 +142,7 @@ class ClientProcess implements ClientEvents {
       failures: Object.fromEntries(this.failures),
       requestsInWindow,
       requestsTotal,
+      maxBySecond: Array.from(timeline.max, (v) => v ?? 0),
     };
   }
 

@@ -72,7 +72,10 @@ export interface ClockReport {
 
 export interface ResultReport {
   readonly type: 'result';
+  /** Latencies of the `running` states (the steady-state window). */
   readonly latencies: Float64Array;
+  /** Latencies of the terminal states (published after the window). */
+  readonly terminalLatencies: Float64Array;
   readonly delivered: number;
   readonly expected: number;
   readonly exactFrames: number;
@@ -85,6 +88,8 @@ export interface ResultReport {
   /** HTTP requests sent inside the measured window, and in all (handshakes and polls). */
   readonly requestsInWindow: number;
   readonly requestsTotal: number;
+  /** Worst latency per second of the window (by send time). */
+  readonly maxBySecond: number[];
 }
 
 export type Report = StatusReport | ClockReport | ResultReport;

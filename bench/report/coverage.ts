@@ -30,12 +30,29 @@ export interface Coverage {
   readonly outOfOrder: number;
 }
 
-/**
- * Appends one latency per delivered state to `latencies` (receive time minus send time) and answers
- * the counts. `clockOffsetMs` is subtracted from receive times (the receiver's clock minus the
- * publisher's).
- */
-export function coverStates(frames: FrameLog, sent: SentStates, latencies: number[], clockOffsetMs = 0): Coverage {
+/** The largest latency of the states sent in each `bucketMs` slice of the window, from `start`. */
+export interface LatencyTimeline {
+  readonly start: number;
+  readonly bucketMs: number;
+  readonly max: number[];
+}
+
+/** Where {@link coverStates} puts what it finds. */
+export interface CoverageSinks {
+  /** One latency (ms) per delivered state, receive time minus send time. */
+  readonly latencies: number[];
+  /** When given, the last state's latency (the terminal one) goes here instead of `latencies`. */
+  readonly terminalLatencies?: number[];
+  /** The receiver's clock minus the publisher's, subtracted from receive times. @default 0 */
+  readonly clockOffsetMs?: number;
+  /** The worst latency per slice of send time: shows whether the tail is spread out or a few stalls. */
+  readonly timeline?: LatencyTimeline;
+}
+
+/** Records one latency per delivered state into `sinks` and answers the counts. */
+export function coverStates(frames: FrameLog, sent: SentStates, sinks: CoverageSinks): Coverage {
+  const { latencies, terminalLatencies, timeline } = sinks;
+  const clockOffsetMs = sinks.clockOffsetMs ?? 0;
   const expected = sent.sendTimes.length;
   const lastSeq = sent.firstSeq + expected - 1;
   let next = 0;
@@ -52,7 +69,17 @@ export function coverStates(frames: FrameLog, sent: SentStates, latencies: numbe
     previous = seq;
     if (seq >= sent.firstSeq && seq <= lastSeq) exactFrames++;
     while (next < expected && sent.firstSeq + next <= seq) {
-      latencies.push(time - (sent.sendTimes[next] as number));
+      const sentAt = sent.sendTimes[next] as number;
+      const latency = time - sentAt;
+      if (terminalLatencies && next === expected - 1) {
+        terminalLatencies.push(latency);
+      } else {
+        latencies.push(latency);
+        if (timeline) {
+          const slot = Math.max(0, Math.floor((sentAt - timeline.start) / timeline.bucketMs));
+          if (!(latency <= (timeline.max[slot] ?? -Infinity))) timeline.max[slot] = latency;
+        }
+      }
       next++;
     }
   }

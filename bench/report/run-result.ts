@@ -12,9 +12,10 @@ export interface RunResult {
   readonly jobs: number;
   /** Messages per second published over all jobs. */
   readonly rate: number;
-  /** (client, state) pairs received, out of `expected`; equal means zero loss. */
+  /** (client, state) pairs received, out of `expected` (running and terminal states); equal means zero loss. */
   readonly delivered: number;
   readonly expected: number;
+  /** Latency of the `running` states of the steady-state window: publisher's store call to client receipt. */
   readonly p50_ms: number | null;
   readonly p95_ms: number | null;
   readonly p99_ms: number | null;
@@ -47,11 +48,19 @@ export interface RunResult {
   readonly failures: Readonly<Record<string, number>>;
   /** Every HTTP request the clients sent (handshakes included). */
   readonly http_requests_total: number;
+  /** Latency of the terminal states, published after the window (every socket closes within ~J/R s). */
+  readonly terminal_p50_ms: number | null;
+  readonly terminal_p99_ms: number | null;
+  readonly terminal_max_ms: number | null;
+  /** Worst latency of the states published in each second of the window: a stall shows as one high second. */
+  readonly max_ms_by_second: readonly number[];
   /** Smallest latency sample; well below 0 would mean the clocks disagree. */
   readonly min_ms: number | null;
   /** Largest clock offset measured between the coordinator and a client process. */
   readonly clock_offset_ms: number;
   readonly client_processes: number;
+  /** CPU of all load-generator processes over the window, percent of one core (they share the machine with the server). */
+  readonly client_cpu_percent: number;
   /** 1-minute load average of the machine when the window ended (2 cores here: above 2 means waiting for CPU). */
   readonly load_1m: number;
   /** Store calls that failed or answered an unexpected seq. */

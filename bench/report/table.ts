@@ -32,14 +32,14 @@ function clientsCell(system: string, connections: number): string | number {
   return system === 'floor' ? '1 sub' : connections;
 }
 
-const RUN_HEADER = ['system', 'C', 'jobs', 'rate', 'connect p50', 'delivered/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
-  'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min', 'load'];
+const RUN_HEADER = ['system', 'C', 'jobs', 'rate', 'connect p50', 'delivered/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'terminal p99',
+  'heap/conn', 'RSS/conn', 'CPU %', 'Redis conns', 'HTTP req/min', 'client CPU %', 'load'];
 
 export function runTable(runs: readonly RunResult[]): string {
   return formatTable(RUN_HEADER, runs.map((r) => [
     r.repeat > 1 ? `${r.system} #${r.repeat}` : r.system, clientsCell(r.system, r.connections), r.jobs, r.rate, ms(r.connect_p50_ms),
-    `${r.delivered}/${r.expected}`, ms(r.p50_ms), ms(r.p95_ms), ms(r.p99_ms), ms(r.max_ms),
-    kb(r.heap_per_conn_bytes), kb(r.rss_per_conn_bytes), r.cpu_percent, r.redis_clients, r.http_requests, r.load_1m,
+    `${r.delivered}/${r.expected}`, ms(r.p50_ms), ms(r.p95_ms), ms(r.p99_ms), ms(r.max_ms), ms(r.terminal_p99_ms),
+    kb(r.heap_per_conn_bytes), kb(r.rss_per_conn_bytes), r.cpu_percent, r.redis_clients, r.http_requests, r.client_cpu_percent, r.load_1m,
   ]));
 }
 
@@ -48,6 +48,6 @@ export function summaryTable(summaries: readonly RunSummary[]): string {
   return formatTable(header, summaries.map((s) => [
     s.system, clientsCell(s.system, s.connections), s.repeats, `${s.delivered}/${s.expected}`, ms(s.p50_ms), ms(s.p99_ms),
     s.p99_range ? `${ms(s.p99_range.min)}–${ms(s.p99_range.max)}` : undefined,
-    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent, s.redis_clients, s.http_requests,
+    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent?.toFixed(1), s.redis_clients, s.http_requests,
   ]));
 }

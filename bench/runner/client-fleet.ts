@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { now, sleep } from '../clock.js';
 import type { ClientSpec, Command, InitCommand, Report, ResultReport, StatusReport } from '../clients/protocol.js';
 import type { SentJob } from './publisher.js';
+import { cpuSeconds } from './proc-stats.js';
 import { spawnWithFileLimit, stopChild } from './spawn.js';
 
 export interface FleetStatus {
@@ -74,6 +75,17 @@ export class ClientFleet {
       done: sum('done'),
       failed: sum('failed'),
     };
+  }
+
+  /** CPU time used so far by all client processes together, in seconds. */
+  cpuSeconds(): number {
+    return this.members.reduce((sum, member) => {
+      try {
+        return sum + (member.child.pid === undefined || member.exited ? 0 : cpuSeconds(member.child.pid));
+      } catch {
+        return sum;
+      }
+    }, 0);
   }
 
   /** Lets each process start its first `perProcess` clients (all of them when omitted). */
@@ -178,6 +190,7 @@ export function mergeResults(results: readonly ResultReport[]): ResultReport {
   return {
     type: 'result',
     latencies: concat(results.map((r) => r.latencies)),
+    terminalLatencies: concat(results.map((r) => r.terminalLatencies)),
     connectMs: concat(results.map((r) => r.connectMs)),
     delivered: sum('delivered'),
     expected: sum('expected'),
@@ -187,5 +200,9 @@ export function mergeResults(results: readonly ResultReport[]): ResultReport {
     failures,
     requestsInWindow: sum('requestsInWindow'),
     requestsTotal: sum('requestsTotal'),
+    maxBySecond: results.reduce<number[]>((worst, r) => {
+      r.maxBySecond.forEach((v, i) => { worst[i] = Math.max(worst[i] ?? 0, v); });
+      return worst;
+    }, []),
   };
 }

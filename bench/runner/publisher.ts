@@ -3,9 +3,12 @@
  * user each, and every state goes through `JobStore.transition`, so the project's Lua script writes
  * the record and PUBLISHes the exact message atomically, as the worker does.
  *
- * Each job gets `n` states at a total rate R, round robin: `running` with a growing `processed`
- * count, and as its last state `succeeded`. The terminal states therefore arrive at the same rate as
- * the rest (no burst at the end) and every watcher knows exactly what it must receive.
+ * The measured window is steady state: every job gets `running` states with a growing `processed`
+ * count, round robin at a total rate R, while all clients stay connected. After the window every job
+ * gets its terminal state (`succeeded`), also at rate R, so every watcher knows exactly what it must
+ * receive and the `this` server closes its sockets. Terminal states are measured apart: ending all
+ * jobs within a second or two closes every socket at once, a storm no steady state has, and it would
+ * otherwise decide the window's p99.
  * The time of each state is taken with the benchmark's high-resolution clock just before the store
  * call, keyed by (job, seq); the message's own `at` has only millisecond precision.
  */
@@ -20,7 +23,7 @@ export interface BenchJob {
   readonly id: string;
   readonly userId: string;
   readonly token: string;
-  /** States this job will be given in the window (the last one terminal). */
+  /** States this job will be given: `running` ones in the window, then one terminal state. */
   readonly states: number;
 }
 
@@ -32,13 +35,16 @@ export interface SentJob {
 
 export interface PublishOutcome {
   readonly sent: SentJob[];
+  /** The steady-state window (running states only). */
   readonly windowStart: number;
   readonly windowEnd: number;
+  /** When the last terminal state was sent. */
+  readonly terminalEnd: number;
   /** Store calls that failed or answered an unexpected `seq` (each one makes the run invalid). */
   readonly errors: string[];
 }
 
-/** How many of `total` states job `index` of `jobs` gets under round robin. */
+/** How many of `total` running states job `index` of `jobs` gets under round robin. */
 export function statesOfJob(index: number, jobs: number, total: number): number {
   return Math.floor(total / jobs) + (index < total % jobs ? 1 : 0);
 }
@@ -54,16 +60,16 @@ export class Publisher {
   }
 
   /**
-   * Creates `count` jobs for `totalStates` states in all (at least one each), each owned by its own
-   * user, with a token for that user.
+   * Creates `count` jobs for `runningStates` running states in all, plus one terminal state each,
+   * each job owned by its own user, with a token for that user.
    */
-  async createJobs(count: number, totalStates: number, runTag: string): Promise<BenchJob[]> {
+  async createJobs(count: number, runningStates: number, runTag: string): Promise<BenchJob[]> {
     const jobs: BenchJob[] = [];
     for (let start = 0; start < count; start += 100) {
       const batch = Array.from({ length: Math.min(100, count - start) }, async (_, k) => {
         const index = start + k;
         const userId = `bench-${runTag}-${index}`;
-        const states = statesOfJob(index, count, totalStates);
+        const states = statesOfJob(index, count, runningStates) + 1;
         const [record, token] = await Promise.all([
           this.store.create({ userId, filename: 'bench.csv', inputCsv: 'name\nbench\n', total: states }),
           signToken(this.jwtSecret, userId, 3600),
@@ -75,38 +81,50 @@ export class Publisher {
     return jobs;
   }
 
-  /** Publishes every job's states round robin at `rate` per second; resolves once all were answered. */
+  /**
+   * Publishes the running states round robin at `rate` per second (the window), then every job's
+   * terminal state at the same rate; resolves once the store answered every call.
+   */
   async publish(jobs: readonly BenchJob[], rate: number): Promise<PublishOutcome> {
     const sent = jobs.map((job) => ({ firstSeq: CREATED_SEQ + 1, sendTimes: new Float64Array(job.states) }));
-    const order = roundRobin(jobs);
     const errors: string[] = [];
     const pending: Promise<void>[] = [];
+    const publishOne = (jobIndex: number, k: number): void => {
+      const job = jobs[jobIndex] as BenchJob;
+      const expectedSeq = CREATED_SEQ + 1 + k;
+      (sent[jobIndex] as SentJob).sendTimes[k] = now();
+      pending.push(this.store.transition(job.id, {
+        status: k === job.states - 1 ? 'succeeded' : 'running',
+        processed: k + 1,
+        total: job.states,
+      }).then(
+        (text) => {
+          if (text === undefined || seqOf(text) !== expectedSeq) errors.push(`job ${job.index}: expected seq ${expectedSeq}, store answered ${text ?? 'nothing'}`);
+        },
+        (error: Error) => { errors.push(`job ${job.index}: ${error.message}`); },
+      ));
+    };
     const windowStart = now();
-    let next = 0;
-    while (next < order.length) {
-      const due = Math.min(order.length, Math.floor(((now() - windowStart) * rate) / 1000) + 1);
-      while (next < due) {
-        const [jobIndex, k] = order[next++] as [number, number];
-        const job = jobs[jobIndex] as BenchJob;
-        const last = k === job.states - 1;
-        const expectedSeq = CREATED_SEQ + 1 + k;
-        (sent[jobIndex] as SentJob).sendTimes[k] = now();
-        pending.push(this.store.transition(job.id, {
-          status: last ? 'succeeded' : 'running',
-          processed: k + 1,
-          total: job.states,
-        }).then(
-          (text) => {
-            if (text === undefined || seqOf(text) !== expectedSeq) errors.push(`job ${job.index}: expected seq ${expectedSeq}, store answered ${text ?? 'nothing'}`);
-          },
-          (error: Error) => { errors.push(`job ${job.index}: ${error.message}`); },
-        ));
-      }
-      if (next < order.length) await sleep(1);
-    }
+    await paced(roundRobin(jobs.map((job) => ({ states: job.states - 1 }))), rate, ([jobIndex, k]) => publishOne(jobIndex, k));
     const windowEnd = now();
+    await paced(jobs.map((job) => job.index), rate, (jobIndex) => publishOne(jobIndex, (jobs[jobIndex] as BenchJob).states - 1));
+    const terminalEnd = now();
     await Promise.all(pending);
-    return { sent, windowStart, windowEnd, errors };
+    return { sent, windowStart, windowEnd, terminalEnd, errors };
+  }
+}
+
+/**
+ * Calls `act` for every item at `rate` per second, on schedule from now: each pass sends what is due
+ * (timers fire late on a busy machine, and then a pass catches up) and sleeps a millisecond.
+ */
+async function paced<T>(items: readonly T[], rate: number, act: (item: T) => void): Promise<void> {
+  const start = now();
+  let next = 0;
+  while (next < items.length) {
+    const due = Math.min(items.length, Math.floor(((now() - start) * rate) / 1000) + 1);
+    while (next < due) act(items[next++] as T);
+    if (next < items.length) await sleep(1);
   }
 }
 

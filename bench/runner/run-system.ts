@@ -27,6 +27,8 @@ export interface RunContext {
   readonly clientsPerProcess: number;
   readonly cpuProfile: boolean;
   readonly heapSnapshot: boolean;
+  /** Extra environment for the project's server. */
+  readonly thisEnv: Readonly<Record<string, string>>;
   /** Told what the run is doing, for the progress line. */
   readonly progress: (text: string) => void;
 }
@@ -48,19 +50,22 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
   const { system } = plan;
   const tag = `${system}-${plan.size}-r${plan.repeat}`;
   const notes: string[] = [];
-  const totalStates = Math.max(plan.jobs, plan.rate * plan.durationS);
-  if (totalStates > plan.rate * plan.durationS) notes.push(`rate × duration < jobs: every job still gets one (terminal) state`);
+  if ((system === 'this' || system === 'polling') && Object.keys(ctx.thisEnv).length > 0) notes.push(`server env ${JSON.stringify(ctx.thisEnv)}`);
+  const runningStates = plan.rate * plan.durationS;
 
   ctx.progress('creating jobs');
-  const jobs = await ctx.publisher.createJobs(plan.jobs, totalStates, `${tag}-${Date.now().toString(36)}`);
+  const jobs = await ctx.publisher.createJobs(plan.jobs, runningStates, `${tag}-${Date.now().toString(36)}`);
   const server = hasServer(system)
-    ? await SystemServer.start({ system, repoRoot: ctx.repoRoot, redisUrl: ctx.redis.url, jwtSecret: ctx.jwtSecret, logFile: join(ctx.outDir, 'logs', `${tag}.log`) })
+    ? await SystemServer.start({ system, repoRoot: ctx.repoRoot, redisUrl: ctx.redis.url, jwtSecret: ctx.jwtSecret, logFile: join(ctx.outDir, 'logs', `${tag}.log`), thisEnv: ctx.thisEnv })
     : undefined;
   let fleet: ClientFleet | undefined;
   try {
     const specs = clientSpecs(system, plan.size, jobs);
     fleet = await ClientFleet.start(ctx.repoRoot, {
-      system, baseUrl: server?.url ?? '', redisUrl: ctx.redis.url, connectConcurrency: CONNECT_CONCURRENCY, pollIntervalMs: POLL_INTERVAL_MS,
+      system, baseUrl: server?.url ?? '', redisUrl: ctx.redis.url, pollIntervalMs: POLL_INTERVAL_MS,
+      // Pollers spread their first request over one interval by themselves; a handshake limit would
+      // only hold them back while they wait for their turn.
+      connectConcurrency: system === 'polling' ? specs.length : CONNECT_CONCURRENCY,
     }, specs, system === 'floor' ? specs.length : ctx.clientsPerProcess);
     const clockOffsetMs = await fleet.measureClocks();
     const settled = (s: FleetStatus): boolean => s.ready + s.failed >= s.started;
@@ -91,16 +96,18 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     if (server) {
       if (measuresMemory) loaded = await measureServer(server);
       redisClients = countOwnedClients(await ctx.redis.clientList(), localTcpPorts(server.pid));
-      if (ctx.heapSnapshot && system === 'this') await server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${tag}.heapsnapshot`));
+      if (ctx.heapSnapshot) await server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${tag}.heapsnapshot`));
     }
     const connected = fleet.status().ready;
 
     ctx.progress(`publishing ${plan.rate} msg/s for ${plan.durationS} s to ${connected} clients`);
-    const profiling = ctx.cpuProfile && system === 'this' && server !== undefined;
+    const profiling = ctx.cpuProfile && server !== undefined;
     if (profiling) await server.startProfile();
     const cpuBefore = server ? cpuSeconds(server.pid) : 0;
+    const clientCpuBefore = fleet.cpuSeconds();
     const outcome = await ctx.publisher.publish(jobs, plan.rate);
     const cpuAfter = server ? cpuSeconds(server.pid) : 0;
+    const clientCpuAfter = fleet.cpuSeconds();
     const load1m = loadavg()[0] ?? 0;
     if (profiling) await server.stopProfile(join(ctx.outDir, 'profiles', `${tag}.cpuprofile`));
     if (outcome.errors.length > 0) notes.push(`publish errors: ${outcome.errors.slice(0, 3).join('; ')}`);
@@ -113,6 +120,7 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     const result = await fleet.finish(outcome.sent, outcome.windowStart, outcome.windowEnd);
     const windowS = (outcome.windowEnd - outcome.windowStart) / 1000;
     const latency = summarize(result.latencies);
+    const terminal = summarize(result.terminalLatencies);
     const connect = summarize(result.connectMs);
     const extra = Math.max(1, specs.length - warm);
     const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
@@ -144,9 +152,14 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
       failed: result.failed,
       failures: result.failures,
       http_requests_total: result.requestsTotal,
+      terminal_p50_ms: orNull(terminal.p50),
+      terminal_p99_ms: orNull(terminal.p99),
+      terminal_max_ms: orNull(terminal.max),
+      max_ms_by_second: result.maxBySecond.map((v) => round(v, 1)),
       min_ms: orNull(latency.min),
       clock_offset_ms: round(clockOffsetMs, 4),
       client_processes: fleet.processes,
+      client_cpu_percent: round(((clientCpuAfter - clientCpuBefore) / windowS) * 100, 1),
       load_1m: round(load1m, 2),
       publish_errors: outcome.errors.length,
       notes,

@@ -19,6 +19,8 @@ export interface ServerStartOptions {
   readonly jwtSecret: string;
   /** Where stdout and stderr go. */
   readonly logFile: string;
+  /** Extra environment for the project's server (`this`, `polling`). */
+  readonly thisEnv?: Readonly<Record<string, string>>;
 }
 
 export interface ProbeMemory {
@@ -64,6 +66,7 @@ export class SystemServer {
         JWT_SECRET: options.jwtSecret,
         // The polling system is the project's server as deployed with WebSocket turned off.
         ENABLE_WEBSOCKET: options.system === 'polling' ? 'false' : 'true',
+        ...(options.system === 'this' || options.system === 'polling' ? options.thisEnv : {}),
       },
       stdio: ['ignore', log, log, 'ipc'],
       advancedIpc: true,

@@ -3,13 +3,13 @@ import { roundRobin, statesOfJob } from '../../bench/runner/publisher.js';
 import { clientSpecs } from '../../bench/runner/run-system.js';
 
 describe('publishing plan', () => {
-  it('shares the states among the jobs, the remainder to the first jobs', () => {
+  it('shares the running states among the jobs, the remainder to the first jobs', () => {
     const counts = Array.from({ length: 3 }, (_, i) => statesOfJob(i, 3, 8));
     expect(counts).toEqual([3, 3, 2]);
     expect(counts.reduce((a, b) => a + b)).toBe(8);
   });
 
-  it('publishes one state per job per round, so terminal states come at the same rate as the rest', () => {
+  it('publishes one state per job per round, so every job is equally far along', () => {
     expect(roundRobin([{ states: 2 }, { states: 1 }, { states: 2 }])).toEqual([[0, 0], [1, 0], [2, 0], [0, 1], [2, 1]]);
   });
 });
