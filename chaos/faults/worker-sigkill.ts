@@ -38,7 +38,7 @@ export const workerSigkill: ChaosClass = {
       recorder.recovered(Date.now() - killedAt);
       judgeOutcomes(recorder, outcomes, { allowFailed: true });
       const resumed = outcomes.filter((o) => o.status === 'succeeded').length;
-      recorder.note(`round ${round}: ${resumed}/${jobs.length} jobs resumed to succeeded, the rest failed with an error`);
+      recorder.note(`round ${round}: ${resumed} of ${jobs.length} jobs resumed and succeeded, ${outcomes.filter((o) => o.status === 'failed').length} failed with an error`);
       const watched = await watchers;
       judgeWatchers(recorder, watched);
       recorder.note(`round ${round}: ${summarizeWatchers(watched)}`);

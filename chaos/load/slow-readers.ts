@@ -2,7 +2,8 @@
  * Clients that never read: many sockets stop reading while their jobs publish every row. The web
  * process must not buffer all those frames (coalescing keeps one pending state per socket), its heap
  * must stay near its baseline, and each client still gets the terminal state once it reads again
- * (directly, or after a `1013` and a reconnect).
+ * (directly, or after a `1013` and a reconnect). Memory is heap + external (queued frames are
+ * Buffers), after a forced GC.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +16,13 @@ import type { ChaosStack } from '../stack/chaos-stack.js';
 import { HEAP_TOLERANCE_BYTES } from '../stack/after-class.js';
 import { measureHeapAfterGc } from '../stack/heap-probe.js';
 import { gaugeValue } from './metrics-sampler.js';
+
+/** How often memory and buffered bytes are sampled while readers are stalled. */
+const SAMPLE_MS = 2_000;
+/** WS_BUFFER_LIMIT_BYTES' default: above it a socket only keeps the newest state. */
+const BUFFER_LIMIT_BYTES = 64 * 1024;
+/** One frame (or one write) may land on top of the limit before coalescing starts. */
+const BUFFER_SLACK_BYTES = 16 * 1024;
 
 export interface SlowReaderOptions {
   readonly jobs: number;
@@ -38,20 +46,40 @@ export async function checkSlowReaders(stack: ChaosStack, recorder: CaseRecorder
     // Only the first connection stops reading; a reconnect after 1013 reads normally.
     onOpen: (socket) => { if (!resume) { socket.pause(); paused.add(socket); } },
   })));
-  await Promise.all(jobs.map((job) => awaitJobOutcome({ urls: () => [stack.url], token: job.token, jobId: job.id, expectedRows: options.rows, timeoutMs: 180_000 })));
-  const metrics = await (await fetch(`${stack.url}/metrics`)).text();
-  const stalled = await measureHeapAfterGc(web.inspectPort);
+  // Sample while the first connections are open and stalled and frames keep coming, until the jobs end.
+  const total = options.jobs * options.clientsPerJob;
+  const openBy = Date.now() + 60_000;
+  while (paused.size < total && Date.now() < openBy) await sleep(50);
+  let jobsEnded = false;
+  const ended = Promise.all(jobs.map((job) => awaitJobOutcome({
+    urls: () => [stack.url], token: job.token, jobId: job.id, expectedRows: options.rows, timeoutMs: 300_000,
+  }))).finally(() => { jobsEnded = true; });
+  let peakMemory = before;
+  let peakBuffered = 0;
+  let samples = 0;
+  while (!jobsEnded) {
+    await Promise.race([ended, sleep(SAMPLE_MS)]);
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    peakBuffered = Math.max(peakBuffered, gaugeValue(metrics, 'ws_buffered_bytes') ?? 0);
+    peakMemory = Math.max(peakMemory, await measureHeapAfterGc(web.inspectPort));
+    samples++;
+  }
+  await ended;
   resume = true;
   for (const socket of paused) socket.resume();
   const watched = await Promise.all(watchers);
   judgeWatchers(recorder, watched);
 
-  const frames = options.jobs * options.clientsPerJob * options.rows;
-  recorder.note(`${paused.size} sockets stopped reading while ${frames} frames were due; web heap ${mib(before)} -> ${mib(stalled)} MiB with them stalled, `
-    + `${gaugeValue(metrics, 'ws_buffered_bytes') ?? '?'} B buffered server-side; ${summarizeWatchers(watched)}`);
-  recorder.check('the web heap stays near its baseline while readers are stalled', stalled <= before + HEAP_TOLERANCE_BYTES ? undefined
-    : `grew from ${mib(before)} to ${mib(stalled)} MiB`);
-  await sleep(0);
+  const frames = total * options.rows;
+  recorder.note(`${paused.size} sockets stopped reading while ${frames} frames were due; over ${samples} samples the web process peaked at `
+    + `${mib(peakMemory)} MiB (from ${mib(before)}) with ${peakBuffered} B buffered server-side; ${summarizeWatchers(watched)}`);
+  // Bounded means: at most the per-socket limit for each stalled socket, not every frame due.
+  const bound = total * (BUFFER_LIMIT_BYTES + BUFFER_SLACK_BYTES);
+  recorder.check('the web process memory stays within the per-socket buffer bound while readers are stalled',
+    peakMemory <= before + bound + HEAP_TOLERANCE_BYTES ? undefined
+      : `grew from ${mib(before)} to ${mib(peakMemory)} MiB (bound ${mib(before + bound + HEAP_TOLERANCE_BYTES)} MiB)`);
+  recorder.check('bytes buffered for stalled sockets stay under the per-socket limit', peakBuffered <= bound ? undefined
+    : `${peakBuffered} B buffered for ${total} sockets (bound ${bound} B)`);
 }
 
 function mib(bytes: number): string {

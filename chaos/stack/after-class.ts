@@ -17,8 +17,9 @@ export interface Baseline {
 }
 
 /**
- * Heap growth still counted as "back to baseline": code compiled and caches filled by the first use
- * of a path stay after GC. A leak of per-request or per-connection state grows far beyond this.
+ * Growth of heap + external memory still counted as "back to baseline": code compiled and caches
+ * filled by the first use of a path stay after GC. A leak of per-request or per-connection state
+ * grows far beyond this.
  */
 export const HEAP_TOLERANCE_BYTES = 12 * 1024 * 1024;
 
@@ -67,8 +68,8 @@ async function checkHeaps(stack: ChaosStack, baseline: Baseline, recorder: CaseR
     figures.push(`${process.name} ${mib(before)} -> ${mib(bytes)} MiB`);
     if (bytes > before + HEAP_TOLERANCE_BYTES) grown.push(`${process.name} grew from ${mib(before)} to ${mib(bytes)} MiB`);
   }
-  recorder.note(`heap after GC: ${figures.join(', ')}`);
-  recorder.check('after: heap back to baseline', grown.length === 0 ? undefined : grown.join('; '));
+  recorder.note(`memory (heap + external) after GC: ${figures.join(', ')}`);
+  recorder.check('after: memory back to baseline', grown.length === 0 ? undefined : grown.join('; '));
 }
 
 /** Uploads a small CSV as a fresh user and follows it to `succeeded` with every row (and over WebSocket). */

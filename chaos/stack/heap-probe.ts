@@ -1,7 +1,8 @@
 /**
- * Measures a child process's live heap precisely: through its inspector (started with
- * `NODE_OPTIONS=--inspect=127.0.0.1:PORT`), run a full garbage collection, then read `heapUsed`.
- * Without the forced collection "memory back to baseline" would only measure when V8 last ran one.
+ * Measures a child process's live memory precisely: through its inspector (started with
+ * `NODE_OPTIONS=--inspect=127.0.0.1:PORT`), run a full garbage collection, then read `heapUsed +
+ * external` (external holds Buffers, e.g. frames queued for slow sockets). Without the forced
+ * collection "memory back to baseline" would only measure when V8 last ran one.
  */
 import WebSocket from 'ws';
 
@@ -14,7 +15,7 @@ export function inspectorNodeOptions(port: number): string {
   return `--inspect=127.0.0.1:${port}`;
 }
 
-/** Full GC in the process listening for the inspector on `port`, then its `heapUsed` in bytes. */
+/** Full GC in the process listening for the inspector on `port`, then its `heapUsed + external` in bytes. */
 export async function measureHeapAfterGc(port: number, timeoutMs = 15_000): Promise<number> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as InspectorTarget[];
   const target = targets[0];
@@ -45,7 +46,8 @@ export async function measureHeapAfterGc(port: number, timeoutMs = 15_000): Prom
     // Two passes: the first may only move objects with finalizers to the second.
     await call('HeapProfiler.collectGarbage');
     await call('HeapProfiler.collectGarbage');
-    const result = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
+    const expression = '(() => { const m = process.memoryUsage(); return m.heapUsed + m.external; })()';
+    const result = await call('Runtime.evaluate', { expression, returnByValue: true });
     const value = (result as { result: { value: unknown } }).result.value;
     if (typeof value !== 'number') throw new Error(`inspector answered ${JSON.stringify(result)}`);
     return value;
