@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write('Usage: npm run chaos [-- --quick] [--only word,word] [--json FILE]\nClasses:\n');
-    for (const cls of ALL_CLASSES) process.stdout.write(`  ${cls.name}\n`);
+    for (const cls of ALL_CLASSES) process.stdout.write(`  ${cls.name}${cls.websocket ? '  (needs the WebSocket endpoint)' : ''}\n`);
     return 0;
   }
   const seed = seedFrom(process.env);
