@@ -16,7 +16,7 @@ import { ClientFleet, type FleetStatus } from './client-fleet.js';
 import { cpuSeconds, localTcpPorts, rssBytes } from './proc-stats.js';
 import type { BenchJob, Publisher } from './publisher.js';
 import { countOwnedClients } from './redis-clients.js';
-import { hasServer, SystemServer, type ProbeMemory } from './system-server.js';
+import { hasServer, SystemServer } from './system-server.js';
 
 export interface RunContext {
   readonly repoRoot: string;
@@ -73,13 +73,13 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
 
     // Warm-up cohort: the first ~1 % of each process' clients, so lazily compiled code and pools
     // exist before the baseline is taken.
-    let baseline: ProbeMemory | undefined;
+    let baseline: ServerMemory | undefined;
     let warm = 0;
     if (measuresMemory && specs.length >= 20) {
       warm = fleet.connect(Math.max(5, Math.round((specs.length / fleet.processes) * 0.01)));
       await fleet.waitUntil((s) => s.started >= warm && settled(s), 60_000);
       await sleep(500);
-      baseline = await measureServer(server);
+      baseline = await attempt(notes, 'memory baseline', () => measureServer(server));
     }
 
     const connectStart = Date.now();
@@ -91,12 +91,12 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     if (!allReady) notes.push(`not every client was ready within ${connectBudgetMs / 1000} s`);
 
     await sleep(1000);
-    let loaded: ProbeMemory | undefined;
+    let loaded: ServerMemory | undefined;
     let redisClients: number | null = null;
     if (server) {
-      if (measuresMemory) loaded = await measureServer(server);
-      redisClients = countOwnedClients(await ctx.redis.clientList(), localTcpPorts(server.pid));
-      if (ctx.heapSnapshot) await server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${tag}.heapsnapshot`));
+      if (measuresMemory) loaded = await attempt(notes, 'memory', () => measureServer(server));
+      redisClients = (await attempt(notes, 'Redis clients', async () => countOwnedClients(await ctx.redis.clientList(), localTcpPorts(server.pid)))) ?? null;
+      if (ctx.heapSnapshot) await attempt(notes, 'heap snapshot', () => server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${tag}.heapsnapshot`)));
     }
     const connected = fleet.status().ready;
 
@@ -170,8 +170,26 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
   }
 }
 
+/**
+ * A measurement that may fail without spoiling the run (a server out of file descriptors cannot
+ * answer every question): the figure becomes `null` and the reason a note.
+ */
+async function attempt<T>(notes: string[], what: string, measure: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await measure();
+  } catch (error) {
+    notes.push(`${what} not measured: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+interface ServerMemory {
+  readonly heapUsed: number;
+  readonly rss: number;
+}
+
 /** Memory after a full GC: heap from the server's own V8, RSS from /proc. */
-async function measureServer(server: SystemServer): Promise<ProbeMemory> {
+async function measureServer(server: SystemServer): Promise<ServerMemory> {
   const memory = await server.measureMemory();
   return { heapUsed: memory.heapUsed, rss: rssBytes(server.pid) };
 }

@@ -25,7 +25,6 @@ export interface ServerStartOptions {
 
 export interface ProbeMemory {
   readonly heapUsed: number;
-  readonly rss: number;
 }
 
 const ENTRIES: Partial<Record<SystemName, string>> = {
@@ -110,7 +109,7 @@ export class SystemServer {
     });
   }
 
-  /** Heap and RSS after a full garbage collection in the server. */
+  /** The V8 heap in use after a full garbage collection in the server. */
   measureMemory(): Promise<ProbeMemory> {
     return this.probe<ProbeMemory>({ type: 'bench:measure' });
   }

@@ -1,13 +1,14 @@
 /**
  * Preloaded into every server the benchmark starts (`--expose-gc --import ./memory-probe.ts`), so
  * the project's server is measured without changing it. Over the IPC channel it answers:
- * - `bench:measure`: full garbage collection, then `process.memoryUsage()`;
+ * - `bench:measure`: full garbage collection, then the V8 heap in use (RSS is read from /proc by the
+ *   benchmark: `process.memoryUsage()` opens a file, which fails in a server out of descriptors);
  * - `bench:heap-snapshot`: writes a heap snapshot to the given path;
  * - `bench:profile-start` / `bench:profile-stop`: a CPU profile of just the measured window.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 
 type ProbeCommand =
   | { type: 'bench:measure' }
@@ -26,7 +27,7 @@ async function handle(command: ProbeCommand): Promise<unknown> {
       gc();
       await new Promise((resolve) => setImmediate(resolve));
       gc();
-      return process.memoryUsage();
+      return { heapUsed: getHeapStatistics().used_heap_size };
     }
     case 'bench:heap-snapshot':
       return { path: writeHeapSnapshot(command.path) };
