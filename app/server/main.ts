@@ -1,18 +1,9 @@
 /** `npm run web`: the web server process, configured only by the environment. */
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { configFromEnvOrExit } from '../config-from-env.js';
 import { startWebServer } from './web-server.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configFromEnvOrExit();
   const server = await startWebServer(config);
   server.app.log.info({ url: server.url, enableWebsocket: config.enableWebsocket }, 'web server listening');
 

@@ -1,18 +1,9 @@
 /** `npm run worker`: the worker process, configured only by the environment. */
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { configFromEnvOrExit } from '../config-from-env.js';
 import { startWorkerProcess } from './worker-process.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configFromEnvOrExit();
   const worker = await startWorkerProcess(config);
   let stopping = false;
   const stop = (signal: string): void => {
