@@ -45,8 +45,8 @@ class ClientProcess implements ClientEvents {
         return new SocketIoClient(this, { baseUrl, jobId: spec.jobId, token: spec.token });
       case 'polling': {
         // Spread the pollers' phases evenly over one interval, as independent browsers would be.
-        const firstDelayMs = ((i * 7919) % this.init.clients.length) / this.init.clients.length * this.init.pollIntervalMs;
-        return new PollClient(this, { baseUrl, jobId: spec.jobId, token: spec.token, intervalMs: this.init.pollIntervalMs, firstDelayMs });
+        const phaseMs = (((i * 7919) % this.init.clients.length) / this.init.clients.length) * this.init.pollIntervalMs;
+        return new PollClient(this, { baseUrl, jobId: spec.jobId, token: spec.token, intervalMs: this.init.pollIntervalMs, phaseMs });
       }
       case 'floor':
         return (this.floor as FloorSubscriber).channelClient(this, spec.jobId);

@@ -2,6 +2,11 @@
  * A poller of `GET /jobs/{id}/progress` every `intervalMs` (the contract's 2 s), as the page does
  * when WebSocket is off: the next poll is scheduled when the previous answer arrived. It has its own
  * keep-alive connection, like one browser. A state counts as received when an answer first shows it.
+ *
+ * The first poll goes out at once (its connection is the "handshake" the process limits, as for
+ * WebSocket clients); the second waits `phaseMs`, so C pollers end up spread evenly over an interval.
+ * Starting them all within one interval instead overflowed the server's listen backlog at
+ * C = 10,000 (dropped handshakes, then resets), which no page load pattern would do.
  */
 import { Agent, request } from 'node:http';
 import { now } from '../clock.js';
@@ -13,14 +18,15 @@ export interface PollClientOptions {
   readonly jobId: string;
   readonly token: string;
   readonly intervalMs: number;
-  /** Delay of the first poll, so C pollers spread over one interval instead of arriving at once. */
-  readonly firstDelayMs: number;
+  /** Delay between the first and the second poll: this poller's phase within the interval. */
+  readonly phaseMs: number;
 }
 
 export class PollClient extends BenchClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
   private timer: NodeJS.Timeout | undefined;
   private lastSeq = -1;
+  private answers = 0;
   private stopped = false;
 
   constructor(events: ClientEvents, private readonly options: PollClientOptions) {
@@ -28,7 +34,7 @@ export class PollClient extends BenchClient {
   }
 
   protected open(): void {
-    this.timer = setTimeout(() => this.poll(), this.options.firstDelayMs);
+    this.poll();
   }
 
   private poll(): void {
@@ -64,7 +70,8 @@ export class PollClient extends BenchClient {
       this.stop();
       return;
     }
-    if (!this.stopped) this.timer = setTimeout(() => this.poll(), this.options.intervalMs);
+    const delay = this.answers++ === 0 ? this.options.phaseMs : this.options.intervalMs;
+    if (!this.stopped) this.timer = setTimeout(() => this.poll(), delay);
   }
 
   stop(): void {

@@ -63,9 +63,7 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     const specs = clientSpecs(system, plan.size, jobs);
     fleet = await ClientFleet.start(ctx.repoRoot, {
       system, baseUrl: server?.url ?? '', redisUrl: ctx.redis.url, pollIntervalMs: POLL_INTERVAL_MS,
-      // Pollers spread their first request over one interval by themselves; a handshake limit would
-      // only hold them back while they wait for their turn.
-      connectConcurrency: system === 'polling' ? specs.length : CONNECT_CONCURRENCY,
+      connectConcurrency: CONNECT_CONCURRENCY,
     }, specs, system === 'floor' ? specs.length : ctx.clientsPerProcess);
     const clockOffsetMs = await fleet.measureClocks();
     const settled = (s: FleetStatus): boolean => s.ready + s.failed >= s.started;
