@@ -2,19 +2,17 @@
  * Pings every socket once per interval and terminates a peer that did not answer the previous ping:
  * a vanished client (laptop lid shut, NAT entry expired) then costs at most two intervals.
  *
- * A round is spread over the interval in slices instead of pinging every socket in one turn: at
- * 10,000 sockets one synchronous round (10,000 ping writes, then 10,000 pongs arriving together)
- * stalled the event loop for 250–600 ms every interval, and every progress frame due meanwhile
- * waited, which alone set the p99 delivery latency (measured with `npm run bench`, see
- * docs/benchmark.md). Sliced, the same work arrives in steps of sockets/slices.
+ * A round is spread over the interval in slices ~100 ms apart instead of pinging every socket in one
+ * turn: at 10,000 sockets one synchronous round (10,000 ping writes, then 10,000 pongs arriving
+ * together) stalled the event loop for 250–600 ms every interval, and every progress frame due
+ * meanwhile waited, which alone set the p99 delivery latency (measured with `npm run bench`, see
+ * docs/benchmark.md). Sliced, a step is 40 sockets at the default 25 s interval.
  */
 import { WebSocket } from 'ws';
 import type { ProgressSocket } from './progress-socket.js';
 
-/** At most this many slices per interval (1 s apart at the default 25 s interval). */
-const MAX_SLICES = 25;
-/** Slices are at least this far apart, so short test intervals do not turn into a busy timer. */
-const MIN_SLICE_MS = 20;
+/** About this far apart are the slices of a round (250 slices at the default 25 s interval). */
+const SLICE_MS = 100;
 
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
@@ -28,7 +26,7 @@ export class Heartbeat {
     private readonly intervalMs: number,
     private readonly onDead: (socket: ProgressSocket) => void = () => undefined,
   ) {
-    this.slices = Math.max(1, Math.min(MAX_SLICES, Math.floor(intervalMs / MIN_SLICE_MS)));
+    this.slices = Math.max(1, Math.floor(intervalMs / SLICE_MS));
   }
 
   start(): void {
