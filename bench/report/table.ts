@@ -48,6 +48,31 @@ export function summaryTable(summaries: readonly RunSummary[]): string {
   return formatTable(header, summaries.map((s) => [
     s.system, clientsCell(s.system, s.connections), s.repeats, `${s.delivered}/${s.expected}`, ms(s.p50_ms), ms(s.p99_ms),
     s.p99_range ? `${ms(s.p99_range.min)}–${ms(s.p99_range.max)}` : undefined,
-    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent?.toFixed(1), s.redis_clients, s.http_requests,
+    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent?.toFixed(1), s.redis_clients, s.http_requests === undefined ? undefined : Math.round(s.http_requests),
   ]));
+}
+
+/** The repeat medians as a Markdown table (p99 and CPU with their ranges), for the README. */
+export function markdownTable(summaries: readonly RunSummary[], runs: readonly RunResult[]): string {
+  const spread = (system: string, size: number, pick: (r: RunResult) => number | null, format: (v: number) => string | undefined): string => {
+    const values = runs.filter((r) => r.system === system && r.size === size).map(pick).filter((v): v is number => v !== null);
+    if (values.length === 0) return '–';
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    return lo === hi ? (format(lo) ?? '–') : `${format(lo)}–${format(hi)}`;
+  };
+  const header = ['system', 'C', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'heap / conn', 'RSS / conn', 'server CPU %', 'Redis conns', 'HTTP req/min'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const s of summaries) {
+    const cells = [
+      `\`${s.system}\``, clientsCell(s.system, s.connections).toLocaleString('en-US'), `${s.delivered.toLocaleString('en-US')} / ${s.expected.toLocaleString('en-US')}`,
+      spread(s.system, s.size, (r) => r.p50_ms, ms), spread(s.system, s.size, (r) => r.p99_ms, ms), spread(s.system, s.size, (r) => r.max_ms, ms),
+      kb(s.heap_per_conn_bytes) ?? '–', kb(s.rss_per_conn_bytes) ?? '–',
+      spread(s.system, s.size, (r) => r.cpu_percent, (v) => v.toFixed(0)),
+      s.redis_clients === undefined ? '–' : String(s.redis_clients),
+      s.http_requests === undefined ? '–' : Math.round(s.http_requests).toLocaleString('en-US'),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
 }

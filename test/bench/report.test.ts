@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchReport, RunResult } from '../../bench/report/run-result.js';
 import { renderSvg } from '../../bench/report/svg.js';
 import { summarizeRuns } from '../../bench/report/summary.js';
-import { formatTable, runTable } from '../../bench/report/table.js';
+import { formatTable, markdownTable, runTable } from '../../bench/report/table.js';
 import { evaluateTargets, formatTargets } from '../../bench/report/targets.js';
 import type { SystemName } from '../../bench/options.js';
 
@@ -37,6 +37,13 @@ describe('report', () => {
     expect(table).toContain('this #2');
     expect(table).toContain('210000/210000');
     expect(table).toContain('1 sub');
+  });
+
+  it('writes the medians as a Markdown table with the ranges of the repeats', () => {
+    const table = markdownTable(summarizeRuns(runs), runs).split('\n');
+    expect(table[0]).toMatch(/^\| system \| C \| delivered \/ expected \|/);
+    expect(table.find((line) => line.startsWith('| `this`'))).toContain('| 10,000 | 420,000 / 420,000 | 0.44–0.46 | 6.00–9.00 |');
+    expect(table.find((line) => line.startsWith('| `floor`'))).toContain('| 1 sub |');
   });
 
   it('folds repeats into medians and the p99 range', () => {
