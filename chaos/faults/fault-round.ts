@@ -16,6 +16,12 @@ export interface FaultRoundOptions {
   readonly pollingClients: number;
   /** A job may end `failed` (with an error) instead of `succeeded`. @default false */
   readonly allowFailed?: boolean;
+  /**
+   * Inject only once every WebSocket client is connected (the web processes' `ws_connections_open`
+   * adds up to `websocketClients`), for faults judged by what connected clients see. On a busy
+   * machine the clients may still be connecting when the jobs already run.
+   */
+  readonly awaitSockets?: boolean;
   /** How long jobs and clients get to reach the end. @default 120000 */
   readonly timeoutMs?: number;
 }
@@ -42,6 +48,7 @@ export async function runFaultRound(
     websocket: options.websocketClients, polling: options.pollingClients, deadline: Date.now() + timeoutMs,
   });
   await waitUntilRunning(stack, jobs, 3);
+  if (options.awaitSockets) await waitForOpenSockets(stack.webs.map((web) => web.url), options.websocketClients);
   recorder.recovered(await inject(jobs));
   const outcomes = await Promise.all(jobs.map((job) => awaitJobOutcome({
     urls: () => stack.webs.map((w) => w.url), token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs,
@@ -51,4 +58,19 @@ export async function runFaultRound(
   judgeWatchers(recorder, watched);
   recorder.note(`${options.label}: ${summarizeWatchers(watched)}`);
   return { jobs, outcomes, watched };
+}
+
+/** Polls the web processes' metrics until `count` WebSockets are open in all (at most `timeoutMs`). */
+async function waitForOpenSockets(urls: readonly string[], count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let open = 0;
+    for (const url of urls) {
+      const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+      open += Number(/^ws_connections_open (\d+)/m.exec(text)?.[1] ?? 0);
+    }
+    if (open >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`only some of ${count} WebSocket clients connected within ${timeoutMs} ms`);
 }

@@ -22,7 +22,7 @@ export const webSigterm: ChaosClass = {
       let exitMs = 0;
       const { watched } = await runFaultRound(context, {
         label: `web-sigterm-${round}`, jobs: profile.jobsPerRound, rows: profile.rowsPerJob,
-        websocketClients: profile.watchers, pollingClients: 0,
+        websocketClients: profile.watchers, pollingClients: 0, awaitSockets: true,
       }, async () => {
         const [victim] = stack.webs;
         if (!victim) throw new Error('no web process to stop');
