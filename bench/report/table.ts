@@ -48,7 +48,7 @@ export function summaryTable(summaries: readonly RunSummary[]): string {
   return formatTable(header, summaries.map((s) => [
     s.system, clientsCell(s.system, s.connections), s.repeats, `${s.delivered}/${s.expected}`, ms(s.p50_ms), ms(s.p99_ms),
     s.p99_range ? `${ms(s.p99_range.min)}–${ms(s.p99_range.max)}` : undefined,
-    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent?.toFixed(1), s.redis_clients, s.http_requests === undefined ? undefined : Math.round(s.http_requests),
+    kb(s.heap_per_conn_bytes), kb(s.rss_per_conn_bytes), s.cpu_percent?.toFixed(1), s.redis_clients === undefined ? undefined : Math.round(s.redis_clients), s.http_requests === undefined ? undefined : Math.round(s.http_requests),
   ]));
 }
 
@@ -57,9 +57,9 @@ export function markdownTable(summaries: readonly RunSummary[], runs: readonly R
   const spread = (system: string, size: number, pick: (r: RunResult) => number | null, format: (v: number) => string | undefined): string => {
     const values = runs.filter((r) => r.system === system && r.size === size).map(pick).filter((v): v is number => v !== null);
     if (values.length === 0) return '–';
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    return lo === hi ? (format(lo) ?? '–') : `${format(lo)}–${format(hi)}`;
+    const lo = format(Math.min(...values)) ?? '–';
+    const hi = format(Math.max(...values)) ?? '–';
+    return lo === hi ? lo : `${lo}–${hi}`;
   };
   const header = ['system', 'C', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'heap / conn', 'RSS / conn', 'server CPU %', 'Redis conns', 'HTTP req/min'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
@@ -69,7 +69,7 @@ export function markdownTable(summaries: readonly RunSummary[], runs: readonly R
       spread(s.system, s.size, (r) => r.p50_ms, ms), spread(s.system, s.size, (r) => r.p99_ms, ms), spread(s.system, s.size, (r) => r.max_ms, ms),
       kb(s.heap_per_conn_bytes) ?? '–', kb(s.rss_per_conn_bytes) ?? '–',
       spread(s.system, s.size, (r) => r.cpu_percent, (v) => v.toFixed(0)),
-      s.redis_clients === undefined ? '–' : String(s.redis_clients),
+      s.redis_clients === undefined ? '–' : String(Math.round(s.redis_clients)),
       s.http_requests === undefined ? '–' : Math.round(s.http_requests).toLocaleString('en-US'),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
