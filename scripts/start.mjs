@@ -4,6 +4,10 @@
 // there is no tsx to run TypeScript with.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { requireNode } from './require-node.mjs';
+
+// Before anything is installed: on an older Node, one line saying how to get the right one.
+requireNode();
 
 const installed = existsSync('node_modules/.package-lock.json') && existsSync('node_modules/.bin/tsx');
 const stale = installed && statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
