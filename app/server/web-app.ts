@@ -35,9 +35,12 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // Kubernetes' load balancer sits in front; trust it for the client address in logs only.
     trustProxy: true,
     return503OnClosing: true,
-    // Job ids are checked (UUID or 404) by the routes; a longer parameter must get that same 404,
-    // not fastify's 414. 16 KiB is above what Node accepts for a whole request line anyway.
-    maxParamLength: 16_384,
+    routerOptions: {
+      // Job ids are checked (UUID or 404) by the routes; a longer parameter must get that same 404,
+      // not fastify's 414. 16 KiB is above what Node accepts for a whole request line anyway.
+      // (Under routerOptions: the top-level option is deprecated, FSTDEP022.)
+      maxParamLength: 16_384,
+    },
     // A URL that cannot be decoded (`/jobs/%zz`) names no route: the contract's 404, in its JSON body.
     frameworkErrors: (error, request, reply) => {
       request.log.debug({ code: error.code }, 'unroutable request');
