@@ -215,6 +215,21 @@ describe('pulumi program', () => {
     expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'namespace')).toEqual([]);
   });
 
+  it('gives every Kubernetes object of both ConfigGroups the stack rollout timeout, through a transform', async () => {
+    const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:rolloutTimeoutMinutes': '13' });
+    const groups = cloud.ofType('kubernetes:yaml/v2:ConfigGroup');
+    expect(groups.map((g) => g.name).sort()).toEqual(['app', 'namespace']);
+    for (const group of groups) {
+      expect(group.transforms, group.name).toHaveLength(1);
+      const result = await group.transforms[0]!({
+        type: 'kubernetes:apps/v1:Deployment', name: `${group.name}:personalizedline/web`, custom: true, props: {}, opts: {},
+      });
+      expect(result?.opts.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
+    }
+    // Nothing else asks for transforms.
+    expect(cloud.resources.filter((r) => r.transforms.length > 0)).toHaveLength(2);
+  });
+
   it('keeps pushed images and the registry repository when they leave the program', async () => {
     const { cloud } = await runProgram(baseConfig);
     expect(cloud.one('docker-build:index:Image').options?.retainOnDelete).toBe(true);

@@ -5,8 +5,6 @@
  * so tests can assert on exactly what the program asked for.
  */
 import * as pulumi from '@pulumi/pulumi';
-// @ts-expect-error: the SDK's runtime state has no public type; only its transforms flag is touched.
-import { getStore } from '@pulumi/pulumi/runtime/state.js';
 import { parseAllDocuments } from 'yaml';
 
 /** One resource registration (or read) the program made. */
@@ -19,6 +17,8 @@ export interface RecordedResource {
   readonly provider: string | undefined;
   /** Resource options the engine would see (undefined for reads). */
   readonly options: RecordedOptions | undefined;
+  /** The transforms in the resource's options (the mock engine records them; it does not run them). */
+  readonly transforms: readonly pulumi.ResourceTransform[];
 }
 
 /** The resource options a registration carried. */
@@ -77,6 +77,7 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
         inputs: args.inputs,
         provider: args.provider,
         options: pendingOptions.get(key),
+        transforms: args.transforms ?? [],
       });
       const extra = options.stateByName?.[args.name] ?? {};
       switch (args.type) {
@@ -114,11 +115,9 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
       }
     },
   };
+  // The mock engine supports resource transforms as the CLI's does: a resource's transforms reach
+  // newResource (recorded above), so tests can run them; the engine itself never calls them.
   await pulumi.runtime.setMocks(mocks, 'personalizedline', 'prod', options.preview ?? false);
-  // setMocks switches transforms off (the mock monitor cannot call them back), but every CLI the
-  // program supports has them and the rollout passes one to its ConfigGroups; turn the flag back on so
-  // the program registers as it does for real. The transform itself is tested in rollout.test.ts.
-  getStore().supportsTransforms = true;
   // The mock interface hides resource options; read them off the request on its way to the mocks.
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource };
   const register = monitor.registerResource.bind(monitor);
