@@ -5,10 +5,13 @@
 #
 # Both are configured only by the environment (see the README): JWT_SECRET and REDIS_URL at least.
 #
-# BASE_IMAGE must provide node 20, npm and /bin/sh. The default is the official slim image; the offline
-# build test (scripts/build-image.sh) passes a stand-in assembled from the host's own Node instead,
-# because no base image can be pulled there.
-ARG BASE_IMAGE=node:20-slim
+# BASE_IMAGE (the build stages) must provide Node 24, npm and /bin/sh: the official slim image.
+# RUNTIME_IMAGE (what ships) needs only Node 24 at /nodejs/bin/node: Google's distroless Node 24, which
+# has no shell, no npm and no package manager, so a smaller image with less to patch (see the README).
+# The offline build test (scripts/build-image.sh) passes stand-ins for both, assembled from Node 24's
+# own binary, because no base image can be pulled there.
+ARG BASE_IMAGE=node:24-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian13
 
 # --- build: every dependency (TypeScript included), then compile to build/ -------------------------
 FROM ${BASE_IMAGE} AS build
@@ -27,17 +30,21 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
-# --- runtime -------------------------------------------------------------------------------------------
-FROM ${BASE_IMAGE} AS runtime
+# --- runtime: no shell, no npm ------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE} AS runtime
+# distroless starts /nodejs/bin/node as its ENTRYPOINT and has no `node` on PATH; the manifests run
+# `node …` by name (the worker's command, the web preStop hook), so put it on PATH and run plain commands.
 ENV NODE_ENV=production \
-    PORT=8080
+    PORT=8080 \
+    PATH=/nodejs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ENTRYPOINT []
 WORKDIR /app
 # package.json says "type": "module", which the compiled ES modules need at run time.
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 # Numeric, so Kubernetes' runAsNonRoot can verify it without an /etc/passwd lookup; 1000 is the
-# official image's `node` user. Files stay root-owned: the app only reads them.
+# manifests' runAsUser (and the slim image's `node` user). Files stay root-owned: the app only reads them.
 USER 1000:1000
 EXPOSE 8080
 CMD ["node", "build/app/server/main.js"]

@@ -1,12 +1,14 @@
 /**
- * A real image build of the project's Dockerfile (buildah, no Docker engine, nothing pulled: the base
- * is a stand-in made from this machine's Node), then the image's own default command answering
- * GET /health. Skipped, with a message saying why, only where buildah is not installed.
+ * A real image build of the project's Dockerfile (buildah, no Docker engine, nothing pulled: the bases
+ * are stand-ins made around Node 24's own binary from the npm registry), then the image's own default
+ * command answering GET /health. Skipped, with a message saying why, only where buildah is not
+ * installed.
  */
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requiredNodeMajor } from '../../scripts/require-node.mjs';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const script = fileURLToPath(new URL('../../scripts/build-image.sh', import.meta.url));
@@ -21,10 +23,13 @@ interface BuildResult {
   image: string;
   storage: string;
   sizeBytes: number;
+  /** The runtime stand-in's size (what the shipped image sits on). */
   baseSizeBytes: number;
   addedBytes: number;
   buildSeconds: number;
   health: string;
+  /** What the web command printed up to its /health answer that is not a JSON log line. */
+  otherOutput: string[];
 }
 
 /** Runs the build script; resolves with its RESULT line and its whole output (for failure messages). */
@@ -60,10 +65,26 @@ describe.skipIf(!hasBuildah)('the Dockerfile, built for real with buildah', () =
     expect(build.code, build.output).toBe(0);
     expect(build.result, build.output).toBeDefined();
     expect(JSON.parse(build.result!.health)).toEqual({ status: 'ok' });
+    // No Node or library warning (deprecations included) from the compiled web command on the real runtime.
+    expect(build.result!.otherOutput).toEqual([]);
     process.stdout.write(
       `test/image: built in ${build.result!.buildSeconds}s; ${(build.result!.sizeBytes / 1e6).toFixed(1)} MB ` +
-        `(stand-in base ${(build.result!.baseSizeBytes / 1e6).toFixed(1)} MB + ${(build.result!.addedBytes / 1e6).toFixed(1)} MB)\n`,
+        `(runtime stand-in ${(build.result!.baseSizeBytes / 1e6).toFixed(1)} MB + ${(build.result!.addedBytes / 1e6).toFixed(1)} MB)\n`,
     );
+  });
+
+  it(`runs Node ${requiredNodeMajor()}, with no shell and no npm in the image`, async () => {
+    const container = (await buildah('from', '--quiet', tag)).trim();
+    try {
+      expect((await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-v')).trim())
+        .toMatch(new RegExp(`^v${requiredNodeMajor()}\\.\\d+\\.\\d+$`));
+      const present = JSON.parse(await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-p', `
+        JSON.stringify(['/bin/sh', '/bin/bash', '/usr/bin/sh', '/usr/local/bin/npm', '/usr/local/lib/node_modules/npm', '/nodejs/lib/node_modules/npm']
+          .filter((p) => require('fs').existsSync(p)))`)) as string[];
+      expect(present).toEqual([]);
+    } finally {
+      await buildah('rm', container);
+    }
   });
 
   it('runs as a numeric non-root user with NODE_ENV=production and the web command by default', async () => {
