@@ -17,9 +17,9 @@ export interface ContainerBudget {
 
 /**
  * The budget per container.
- * - web: idles at about 85 MiB RSS (measured locally, Node 20); 256 Mi leaves room for uploads
- *   (10 MiB each at most) and WebSocket buffers.
- * - rq-worker: idles at about 75 MiB; one CSV job at a time; same envelope as web.
+ * - web: idles at about 100 MiB RSS (compiled build, measured locally, Node 24); 256 Mi leaves room
+ *   for uploads (10 MiB each at most) and WebSocket buffers.
+ * - rq-worker: idles at about 80 MiB; one CSV job at a time; same envelope as web.
  * - redis: `maxmemory` ({@link redisMaxMemory}) is half the limit because an append-only-file rewrite
  *   forks and copy-on-write can touch the parent's pages while the child writes.
  */
