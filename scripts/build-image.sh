@@ -193,7 +193,7 @@ total=$(image_bytes "$tag")
 base_bytes=$(image_bytes "$runtime")
 added=$(( total - base_bytes ))
 mb() { node -p "($1/1e6).toFixed(1)"; }
-log "built $tag in $(( build_ms / 1000 ))s: $(mb "$total") MB = stand-in base $(mb "$base_bytes") MB + $(mb "$added") MB added by the Dockerfile"
+log "built $tag in $(( build_ms / 1000 ))s: $(mb "$total") MB = runtime stand-in $(mb "$base_bytes") MB + $(mb "$added") MB added by the Dockerfile"
 
 # --- 3. run the image's own default command and ask it for /health ----------------------------------
 health=null
