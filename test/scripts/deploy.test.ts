@@ -12,7 +12,7 @@ import { IMAGE_A, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, sta
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
-const SECRET = 'deploy-test-secret';
+const SECRET = 'deploy-test-secret-at-least-32-bytes';
 const DIR = REPO_ROOT.replace(/\/$/, '');
 const on = (stack: string): string => `--stack ${stack} --cwd ${DIR}`;
 
