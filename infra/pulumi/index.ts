@@ -63,9 +63,10 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it...
+// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state)...
+const appJwtSecret = jwtSecretOrGenerated(config.jwtSecret);
 const secret = createAppSecret(
-  { name: appSecretName, namespace: config.namespace, jwtSecret: jwtSecretOrGenerated(config.jwtSecret), redisPassword: config.redisPassword },
+  { name: appSecretName, namespace: config.namespace, jwtSecret: appJwtSecret, redisPassword: config.redisPassword },
   { provider, dependsOn: [namespace] },
 );
 
@@ -91,3 +92,8 @@ export const appUrl = urls.appUrl;
 export const healthUrl = urls.healthUrl;
 /** WebSocket progress URL (`wss://` with edge=ingress); replace {job_id} with a job's id. */
 export const websocketUrl = urls.websocketUrl;
+/**
+ * The generated token-signing secret (absent when the stack config sets `jwtSecret`), for `npm run
+ * token`/`verify` and deploy's own verification: `pulumi stack output jwtSecret --show-secrets`.
+ */
+export const jwtSecret = config.jwtSecret === undefined ? appJwtSecret : undefined;

@@ -14,7 +14,9 @@ export const GENERATED_JWT_SECRET_LENGTH = 64;
 export function jwtSecretOrGenerated(configured: pulumi.Output<string> | undefined): pulumi.Output<string> {
   if (configured === undefined) {
     // No special characters: the value is pasted into shells and `npm run token` by operators.
-    return new random.RandomPassword('jwt-secret', { length: GENERATED_JWT_SECRET_LENGTH, special: false }).result;
+    const generated = new random.RandomPassword('jwt-secret', { length: GENERATED_JWT_SECRET_LENGTH, special: false });
+    // The provider marks `result` secret already; saying so here keeps it secret whatever reads it.
+    return pulumi.secret(generated.result);
   }
   return pulumi.secret(configured.apply(checkedJwtSecret));
 }

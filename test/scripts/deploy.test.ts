@@ -94,6 +94,21 @@ describe('npm run deploy', () => {
     expect(run.code).toBe(0);
   });
 
+  it('mints the token from the jwtSecret the program generated when the stack config has none', async () => {
+    deployed([
+      configValue('personalizedline:jwtSecret', undefined),
+      { tool: 'pulumi', match: ['stack', 'output', 'jwtSecret', '--show-secrets'], stdout: `${SECRET}\n` },
+    ]);
+    const run = await deploy(['--yes']);
+    expect(standIns!.calls().slice(-2)).toEqual([
+      `pulumi config get personalizedline:jwtSecret ${on(STACK)}`,
+      `pulumi stack output jwtSecret --show-secrets ${on(STACK)}`,
+    ]);
+    expect(checkLines(run.stdout)).toContainEqual(['PASS', 'websocket-job']);
+    expect(run.stdout).not.toContain(SECRET);
+    expect(run.code).toBe(0);
+  });
+
   it('clears the pin left by rollback full before pulumi up, and says so', async () => {
     deployed([configValue('personalizedline:imageDigestOverride', IMAGE_A)]);
     const run = await deploy(['--yes', '--skip-verify']);

@@ -99,17 +99,21 @@ describe('pulumi edge', () => {
 describe('JWT secret', () => {
   it('is generated with @pulumi/random when the stack sets none, and lands in the Secret as a secret', async () => {
     const { 'personalizedline:jwtSecret': _omitted, ...withoutJwt } = stackConfig;
-    const { cloud } = await runProgram(withoutJwt);
+    const { cloud, program } = await runProgram(withoutJwt);
     const password = cloud.one('random:index/randomPassword:RandomPassword', 'jwt-secret');
     expect(password.inputs).toMatchObject({ length: 64, special: false });
     const secret = cloud.one('kubernetes:core/v1:Secret', 'app-secret');
     expect((revealSecret(secret.inputs.stringData) as Record<string, string>).JWT_SECRET).toBe(generatedSecret);
     expect(isSecretAt(secret.inputs, ['stringData', 'JWT_SECRET'])).toBe(true);
+    // Exported (as a secret) so operators and deploy's verification can mint tokens with it.
+    expect(await valueOf(program.jwtSecret!)).toBe(generatedSecret);
+    expect(await pulumi.isSecret(program.jwtSecret!)).toBe(true);
   });
 
   it('uses the configured one as it is, and generates nothing', async () => {
-    const { cloud } = await runProgram(stackConfig);
+    const { cloud, program } = await runProgram(stackConfig);
     expect(cloud.ofType('random:index/randomPassword:RandomPassword')).toEqual([]);
+    expect(program.jwtSecret).toBeUndefined();
     const secret = cloud.one('kubernetes:core/v1:Secret', 'app-secret');
     expect((revealSecret(secret.inputs.stringData) as Record<string, string>).JWT_SECRET).toBe(stackConfig['personalizedline:jwtSecret']);
   });
