@@ -45,6 +45,7 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       secretName: o.secretName,
       logLevel: o.logLevel,
       ...(o.edge === 'ingress' ? { edge: o.edge } : {}),
+      ...(o.allowedOrigins.length > 0 ? { allowedOrigins: o.allowedOrigins } : {}),
     }),
   ];
   if (o.edge === 'ingress' && o.domain !== undefined) {

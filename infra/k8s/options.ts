@@ -101,6 +101,12 @@ export interface ManifestOptions {
    * @default 'web'
    */
   staticIpName?: string;
+  /**
+   * `ALLOWED_ORIGINS` of the web container: browser origins of frontends on other origins (CORS and
+   * WebSocket). Empty writes no variable: same origin only.
+   * @default []
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /** The options with every optional field filled in, as the charts consume them. */
@@ -124,6 +130,7 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   edge: 'loadbalancer',
   domain: undefined,
   staticIpName: 'web',
+  allowedOrigins: [],
 });
 
 /** Thrown when options (from code or from the environment) are invalid; lists every problem at once. */
@@ -155,6 +162,7 @@ export const manifestEnvVars = {
   EDGE: 'edge',
   DOMAIN: 'domain',
   STATIC_IP_NAME: 'staticIpName',
+  ALLOWED_ORIGINS: 'allowedOrigins',
 } as const satisfies Record<string, keyof ManifestOptions>;
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -238,10 +246,22 @@ function checkEdge(o: ResolvedManifestOptions, name: Record<keyof ManifestOption
   if (o.domain !== undefined && (typeof o.domain !== 'string' || !hostName.test(o.domain))) {
     problems.push(`${name.domain}: must be a lowercase host name like api.example.com, without scheme, port or wildcard (got ${JSON.stringify(o.domain)})`);
   }
+  const badOrigins = Array.isArray(o.allowedOrigins) ? o.allowedOrigins.filter((origin) => !isOrigin(origin)) : [o.allowedOrigins];
+  if (badOrigins.length > 0) {
+    problems.push(`${name.allowedOrigins}: must list origins like https://app.example.com (scheme and host, no path or trailing "/") (got ${JSON.stringify(badOrigins)})`);
+  }
   if (typeof o.staticIpName !== 'string' || !gcpResourceName.test(o.staticIpName)) {
     problems.push(`${name.staticIpName}: must be a Compute Engine name: a lowercase letter, then letters, digits and "-", at most 63 (got ${JSON.stringify(o.staticIpName)})`);
   }
   return problems;
+}
+
+function isOrigin(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isIntIn(value: unknown, min: number, max: number): boolean {
@@ -287,6 +307,8 @@ function parseEnvValue(key: keyof ManifestOptions, raw: string): Parsed {
     case 'webReplicas':
     case 'workerReplicas':
       return /^[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, why: 'must be a whole number' };
+    case 'allowedOrigins':
+      return { ok: true, value: raw.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0) };
     default:
       return { ok: true, value: raw };
   }

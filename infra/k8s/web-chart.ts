@@ -47,6 +47,11 @@ export interface WebChartProps {
    * @default 'loadbalancer'
    */
   readonly edge?: Edge;
+  /**
+   * `ALLOWED_ORIGINS` of the container; empty writes no variable (same origin only).
+   * @default []
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** The container port; Service `web` maps port 80 to it. */
@@ -105,6 +110,7 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('ENABLE_WEBSOCKET', String(props.enableWebsocket)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
       ...(props.edge === 'ingress' ? [valueEnv('TRUST_PROXY', edgeTrustProxy)] : []),
+      ...((props.allowedOrigins ?? []).length > 0 ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))] : []),
       ...commonAppEnv(props.secretName, props.logLevel),
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a

@@ -103,6 +103,8 @@ export interface EdgeConfig {
   readonly dnsZone: string | undefined;
   /** `staticIpName`: the reserved global address the Ingress uses. @default 'web' */
   readonly staticIpName: string;
+  /** `allowedOrigins`: comma-separated frontend origins, the web pods' `ALLOWED_ORIGINS`. @default [] (same origin only) */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** Reads the edge settings; `ingress` without `domain` stops the program before anything is created. */
@@ -118,5 +120,7 @@ export function readEdgeConfig(): EdgeConfig {
     domain,
     dnsZone: config.get('dnsZone'),
     staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? 'web',
+    // The charts check each entry and name a bad one.
+    allowedOrigins: (config.get('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
   };
 }

@@ -18,9 +18,10 @@ export interface EdgeResources {
 /** The DNS record's TTL: short, so moving the domain to a new address takes minutes. */
 export const EDGE_DNS_TTL_SECONDS = 300;
 
-/** The manifest options of the edge (the Ingress' domain and static IP name). */
-export function edgeManifestOptions(edge: EdgeConfig): Pick<ManifestOptions, 'edge' | 'domain' | 'staticIpName'> {
-  return edge.edge === 'ingress' ? { edge: 'ingress', domain: edge.domain, staticIpName: edge.staticIpName } : {};
+/** The manifest options of the edge: the Ingress' domain and static IP name, the frontends' origins. */
+export function edgeManifestOptions(edge: EdgeConfig): Pick<ManifestOptions, 'edge' | 'domain' | 'staticIpName' | 'allowedOrigins'> {
+  const origins = edge.allowedOrigins.length > 0 ? { allowedOrigins: edge.allowedOrigins } : {};
+  return edge.edge === 'ingress' ? { ...origins, edge: 'ingress', domain: edge.domain, staticIpName: edge.staticIpName } : origins;
 }
 
 /** Reserves the global IP and writes the A record (with `ingress`; nothing otherwise). */

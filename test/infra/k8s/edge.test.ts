@@ -86,6 +86,17 @@ describe('EDGE=ingress', () => {
     expect(envByName(container).get('TRUST_PROXY')?.value).toBe(googleFrontEndRanges.join(','));
   });
 
+  it('gives the web container the frontends\' ALLOWED_ORIGINS, with either edge', () => {
+    const origins = ['https://app.example.com', 'http://localhost:3000'];
+    for (const edge of ['ingress', 'loadbalancer'] as const) {
+      const withOrigins = synthObjects({ ...ingress, edge, allowedOrigins: origins });
+      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'web'))).get('ALLOWED_ORIGINS')?.value).toBe(origins.join(','));
+      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'rq-worker'))).has('ALLOWED_ORIGINS')).toBe(false);
+      expect(validateManifestObjects(withOrigins)).toEqual([]);
+    }
+    expect(envByName(container).has('ALLOWED_ORIGINS')).toBe(false);
+  });
+
   it('changes nothing of the default output when EDGE is loadbalancer', () => {
     expect(synthObjects({ edge: 'loadbalancer', domain: 'api.example.com' })).toEqual(synthObjects());
     expect(envByName(onlyContainer(findObject(synthObjects(), 'Deployment', 'web'))).has('TRUST_PROXY')).toBe(false);

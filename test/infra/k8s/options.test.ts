@@ -47,6 +47,7 @@ describe('manifest options from the environment', () => {
       EDGE: 'ingress',
       DOMAIN: 'api.example.com',
       STATIC_IP_NAME: 'staging-web',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
     });
     expect(options).toEqual({
       namespace: 'staging',
@@ -64,6 +65,7 @@ describe('manifest options from the environment', () => {
       edge: 'ingress',
       domain: 'api.example.com',
       staticIpName: 'staging-web',
+      allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
     });
   });
 
@@ -71,8 +73,10 @@ describe('manifest options from the environment', () => {
     expect(problemsOf(() => manifestOptionsFromEnv({ EDGE: 'ingress' }))).toEqual([
       'DOMAIN: is required with EDGE=ingress: the public host name, e.g. api.example.com (got nothing)',
     ]);
-    const problems = problemsOf(() => manifestOptionsFromEnv({ EDGE: 'gateway', DOMAIN: 'https://api.example.com', STATIC_IP_NAME: '1-ip' }));
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DOMAIN', 'EDGE', 'STATIC_IP_NAME']);
+    const problems = problemsOf(() => manifestOptionsFromEnv({
+      EDGE: 'gateway', DOMAIN: 'https://api.example.com', STATIC_IP_NAME: '1-ip', ALLOWED_ORIGINS: 'https://app.example.com/',
+    }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ALLOWED_ORIGINS', 'DOMAIN', 'EDGE', 'STATIC_IP_NAME']);
     expect(problemsOf(() => manifestOptionsFromEnv({ EDGE: 'ingress', DOMAIN: '*.example.com' }))[0]).toMatch(/^DOMAIN: .*without scheme, port or wildcard/);
     expect(manifestOptionsFromEnv({ EDGE: 'loadbalancer' })).toEqual(defaultManifestOptions);
   });

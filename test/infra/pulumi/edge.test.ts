@@ -78,6 +78,13 @@ describe('pulumi edge', () => {
     expect(ingressObject?.metadata.annotations['kubernetes.io/ingress.global-static-ip-name']).toBe('pl-prod-ip');
   });
 
+  it('passes allowedOrigins to the web pods as ALLOWED_ORIGINS', async () => {
+    const { cloud } = await runProgram({ ...stackConfig, ...ingress, 'personalizedline:allowedOrigins': 'https://app.example.com,https://www.example.com' });
+    const web = appObjects(cloud).find((o) => o.kind === 'Deployment' && o.metadata.name === 'web');
+    const env = web?.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === 'ALLOWED_ORIGINS')?.value).toBe('https://app.example.com,https://www.example.com');
+  });
+
   it('stops before creating anything when edge=ingress has no domain', async () => {
     const cloud = await installMockCloud();
     pulumi.runtime.setAllConfig({ ...stackConfig, 'personalizedline:edge': 'ingress' }, secretKeys);
