@@ -13,7 +13,7 @@ export interface Config {
   readonly host: string;
   /** @default 'redis://127.0.0.1:6379' */
   readonly redisUrl: string;
-  /** HS256 secret that signs user tokens. Required. */
+  /** HS256 secret that signs user tokens, at least {@link MIN_JWT_SECRET_BYTES} bytes. Required. */
   readonly jwtSecret: string;
   /** @default true */
   readonly enableWebsocket: boolean;
@@ -37,8 +37,17 @@ export interface Config {
   readonly wsPingIntervalMs: number;
   /** Open WebSockets allowed per user before `4429`. @default 20 */
   readonly wsMaxConnectionsPerUser: number;
-  /** Browser origins allowed to open WebSockets; empty allows any. @default [] */
+  /**
+   * Browser origins (`https://app.example.com`) allowed to call the API across origins (CORS) and to
+   * open WebSockets. Empty: same origin only (the server's own page). @default []
+   */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Which peers' `X-Forwarded-For`/`X-Forwarded-Proto` are believed (fastify's `trustProxy`): `false`
+   * (none: the socket's own address and scheme), `true` (every hop), or addresses/CIDRs of the
+   * TLS-terminating proxies. Decides whether a request arrived over HTTPS (HSTS). @default false
+   */
+  readonly trustProxy: boolean | readonly string[];
   /** A WebSocket with more unsent bytes than this gets only the newest state (coalescing). @default 65536 */
   readonly wsBufferLimitBytes: number;
   /** A WebSocket that stays over the buffer limit this long is closed with `1013`. @default 30000 */
@@ -62,6 +71,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** A parser answers the value, or a sentence fragment saying what is wrong with the raw text. */
 type Parsed<T> = { readonly value: T } | { readonly problem: string };
 type Parser<T> = (raw: string) => Parsed<T>;
+
+/**
+ * RFC 7518 §3.2: an HS256 key must have at least 256 bits. A shorter secret is guessable offline from
+ * any one token, and whoever guesses it can mint tokens for every user.
+ */
+export const MIN_JWT_SECRET_BYTES = 32;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -97,9 +112,44 @@ const logLevel: Parser<LogLevel> = (raw) =>
     ? { value: raw as LogLevel }
     : { problem: `must be one of ${LOG_LEVELS.join(', ')}` };
 
-const origins: Parser<readonly string[]> = (raw) => ({
-  value: raw.split(',').map((o) => o.trim()).filter((o) => o.length > 0),
-});
+function commaList(raw: string): string[] {
+  return raw.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+}
+
+/** Each entry must be an origin exactly as a browser sends it: scheme, host, optional port, no path. */
+const origins: Parser<readonly string[]> = (raw) => {
+  const list = commaList(raw);
+  const bad = list.filter((entry) => {
+    try {
+      return new URL(entry).origin !== entry;
+    } catch {
+      return true;
+    }
+  });
+  return bad.length === 0
+    ? { value: list }
+    : { problem: `must list origins like https://app.example.com (scheme and host, no path or trailing "/"), got ${bad.map((b) => `"${b}"`).join(', ')}` };
+};
+
+const jwtSecret: Parser<string> = (raw) => {
+  const bytes = Buffer.byteLength(raw, 'utf8');
+  return bytes >= MIN_JWT_SECRET_BYTES
+    ? { value: raw }
+    : { problem: `must be at least ${MIN_JWT_SECRET_BYTES} bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got ${bytes}; make one with: openssl rand -hex 32` };
+};
+
+const ADDRESS_OR_CIDR = /^[0-9a-fA-F.:]+(\/\d{1,3})?$/;
+
+const trustProxy: Parser<boolean | readonly string[]> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return { value: true };
+  if (value === 'false') return { value: false };
+  const list = commaList(raw);
+  const bad = list.filter((entry) => !ADDRESS_OR_CIDR.test(entry));
+  return bad.length === 0 && list.length > 0
+    ? { value: list }
+    : { problem: `must be "true", "false" or a comma-separated list of IP addresses/CIDRs, got "${raw}"` };
+};
 
 const text: Parser<string> = (raw) => ({ value: raw });
 
@@ -127,7 +177,7 @@ export function loadConfig(env: Env): Config {
     port: read('PORT', integer(0, 65535), 8080),
     host: read('HOST', text, '0.0.0.0'),
     redisUrl: read('REDIS_URL', redisUrl, 'redis://127.0.0.1:6379'),
-    jwtSecret: read('JWT_SECRET', text, undefined),
+    jwtSecret: read('JWT_SECRET', jwtSecret, undefined),
     enableWebsocket: read('ENABLE_WEBSOCKET', boolean, true),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
     rowDelayMs: read('ROW_DELAY_MS', integer(0, 60_000), 0),
@@ -140,6 +190,7 @@ export function loadConfig(env: Env): Config {
     wsPingIntervalMs: read('WS_PING_INTERVAL_MS', integer(100), 25_000),
     wsMaxConnectionsPerUser: read('WS_MAX_CONNECTIONS_PER_USER', integer(1), 20),
     allowedOrigins: read('ALLOWED_ORIGINS', origins, []),
+    trustProxy: read('TRUST_PROXY', trustProxy, false),
     wsBufferLimitBytes: read('WS_BUFFER_LIMIT_BYTES', integer(1_024, 64 * 1024 * 1024), 64 * 1024),
     wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
     wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), 2_000),

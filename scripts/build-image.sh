@@ -206,7 +206,7 @@ if [ "$smoke" = 1 ]; then
   # Redis is deliberately unreachable: /health is liveness only and must not depend on it.
   run_log=$(mktemp)
   setsid "${bh[@]}" run --isolation chroot \
-    -e "PORT=$port" -e JWT_SECRET=build-image-smoke-secret -e REDIS_URL=redis://127.0.0.1:1 \
+    -e "PORT=$port" -e JWT_SECRET=build-image-smoke-secret-at-least-32-bytes -e REDIS_URL=redis://127.0.0.1:1 \
     "$ctr" -- "${cmd[@]}" >"$run_log" 2>&1 &
   server_pid=$!
   log "running '${cmd[*]}' from the image on port $port"

@@ -25,6 +25,7 @@ runMain(async (argv) => {
     websocket: args.websocket,
     timeoutMs: args.timeoutMs,
     kubectlNamespace: args.kubectlNamespace,
+    origin: args.origin,
   }, runCommand, stdoutLine);
   const failed = results.filter((r) => !r.ok).length;
   // The summary goes to stderr: stdout holds only PASS/FAIL lines, as the contract promises.

@@ -3,6 +3,7 @@
  * tests and `main.ts` compose it the same way. Listening and signals belong to `main.ts`.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,6 +11,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { QueueJobData } from '../queue.js';
 import type { JobStore } from '../store/job-store.js';
+import { corsOptions } from './cors.js';
 import { makeErrorHandler, sendError } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import type { WebMetrics } from './metrics.js';
@@ -32,8 +34,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.maxUploadBytes,
-    // Kubernetes' load balancer sits in front; trust it for the client address in logs only.
-    trustProxy: true,
+    // Only the proxies TRUST_PROXY names may set the client address (logs) and the scheme (HSTS).
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
     return503OnClosing: true,
     routerOptions: {
       // Job ids are checked (UUID or 404) by the routes; a longer parameter must get that same 404,
@@ -52,7 +54,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(makeErrorHandler(isRedisUp, config.maxUploadBytes));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}. See the README for the API.`)));
-  app.addHook('onSend', async (_request, reply) => applySecurityHeaders(reply));
+  app.addHook('onSend', async (request, reply) => applySecurityHeaders(request, reply));
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({
       route: request.routeOptions.url ?? 'unknown',
@@ -61,6 +63,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     });
   });
 
+  // Before every route, so preflights (no Authorization) are answered ahead of authentication.
+  await app.register(cors, corsOptions(config.allowedOrigins));
   app.addContentTypeParser(CSV_CONTENT_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } });
 

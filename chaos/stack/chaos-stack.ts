@@ -58,7 +58,7 @@ async function distinctFreePorts(count: number): Promise<number[]> {
 const TOKEN_TTL_SECONDS = 6 * 3600;
 
 export class ChaosStack {
-  readonly secret = `chaos-${randomBytes(12).toString('hex')}`;
+  readonly secret = `chaos-${randomBytes(16).toString('hex')}`;
   readonly processes: StackProcess[] = [];
   private readonly secrets = new Set<string>();
   private readonly admins: Redis[] = [];

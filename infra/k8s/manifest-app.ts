@@ -3,6 +3,7 @@
  * caller decides whether to synthesize to a string or to a directory.
  */
 import { App } from 'cdk8s';
+import { EdgeChart } from './edge-chart.js';
 import { NamespaceChart } from './namespace-chart.js';
 import { resolveManifestOptions, type ManifestOptions } from './options.js';
 import { RedisChart } from './redis-chart.js';
@@ -10,7 +11,7 @@ import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
 /**
- * Builds the App: charts `namespace`, `redis`, `rq-worker`, `web`. The workload charts depend on the
+ * Builds the App: charts `namespace`, `redis`, `rq-worker`, `web`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
  * namespace chart, so cdk8s numbers the files (`0000-namespace.k8s.yaml` first) and `kubectl apply -f
  * dist/` creates the Namespace before anything in it. Throws a `ManifestOptionsError` for bad options.
  */
@@ -43,8 +44,18 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       replicas: o.webReplicas,
       secretName: o.secretName,
       logLevel: o.logLevel,
+      ...(o.edge === 'ingress' ? { edge: o.edge } : {}),
+      ...(o.allowedOrigins.length > 0 ? { allowedOrigins: o.allowedOrigins } : {}),
     }),
   ];
+  if (o.edge === 'ingress' && o.domain !== undefined) {
+    charts.push(new EdgeChart(app, 'edge', {
+      namespace: o.namespace,
+      domain: o.domain,
+      staticIpName: o.staticIpName,
+      sessionAffinity: o.sessionAffinity,
+    }));
+  }
   for (const chart of charts) chart.addDependency(namespace);
   return app;
 }

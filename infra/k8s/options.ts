@@ -8,6 +8,13 @@
 /** Session affinity of the `web` Service, as Kubernetes spells it. */
 export type SessionAffinity = 'None' | 'ClientIP';
 
+/**
+ * How the web server is exposed: `loadbalancer`, Service `web` as an L4 LoadBalancer (plain HTTP on
+ * port 80); or `ingress`, GKE's HTTP(S) load balancer for {@link ManifestOptions.domain} with a
+ * Google-managed certificate (HTTPS and WSS), see edge-chart.ts.
+ */
+export type Edge = 'loadbalancer' | 'ingress';
+
 /** pino levels the app accepts for `LOG_LEVEL`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -77,11 +84,34 @@ export interface ManifestOptions {
    * @default 'info'
    */
   logLevel?: LogLevel;
+  /**
+   * How the web server is exposed (see {@link Edge}).
+   * @default 'loadbalancer'
+   */
+  edge?: Edge;
+  /**
+   * The public host name of the API (e.g. `api.example.com`); required with `edge: 'ingress'`, where
+   * it is the Ingress host and the managed certificate's domain. Ignored otherwise.
+   * @default undefined
+   */
+  domain?: string;
+  /**
+   * Name of the reserved global static IP the Ingress uses (`gcloud compute addresses create NAME
+   * --global`, or the Pulumi program's GlobalAddress). Used with `edge: 'ingress'`.
+   * @default 'web'
+   */
+  staticIpName?: string;
+  /**
+   * `ALLOWED_ORIGINS` of the web container: browser origins of frontends on other origins (CORS and
+   * WebSocket). Empty writes no variable: same origin only.
+   * @default []
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /** The options with every optional field filled in, as the charts consume them. */
-export type ResolvedManifestOptions = Required<Omit<ManifestOptions, 'redisStorageClass'>> &
-  Pick<ManifestOptions, 'redisStorageClass'>;
+export type ResolvedManifestOptions = Required<Omit<ManifestOptions, 'redisStorageClass' | 'domain'>> &
+  Pick<ManifestOptions, 'redisStorageClass' | 'domain'>;
 
 /** The defaults: what `npm run synth` writes with an empty environment. */
 export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.freeze({
@@ -97,6 +127,10 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   redisStorage: '1Gi',
   redisStorageClass: undefined,
   logLevel: 'info',
+  edge: 'loadbalancer',
+  domain: undefined,
+  staticIpName: 'web',
+  allowedOrigins: [],
 });
 
 /** Thrown when options (from code or from the environment) are invalid; lists every problem at once. */
@@ -125,6 +159,10 @@ export const manifestEnvVars = {
   REDIS_STORAGE: 'redisStorage',
   REDIS_STORAGE_CLASS: 'redisStorageClass',
   LOG_LEVEL: 'logLevel',
+  EDGE: 'edge',
+  DOMAIN: 'domain',
+  STATIC_IP_NAME: 'staticIpName',
+  ALLOWED_ORIGINS: 'allowedOrigins',
 } as const satisfies Record<string, keyof ManifestOptions>;
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -133,6 +171,10 @@ const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // A loose image reference check: no spaces, no uppercase repository, optional tag and/or digest.
 const imageRef = /^[a-z0-9][a-z0-9._\-/:]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+// A host name the managed certificate can cover: lowercase labels, at least one dot, no wildcard.
+const hostName = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// A Compute Engine resource name (RFC 1035 label), as a GlobalAddress is named.
+const gcpResourceName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const quantity = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 /**
@@ -189,7 +231,37 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
     bad('redisStorageClass', 'must be a StorageClass name (DNS subdomain)', o.redisStorageClass);
   }
   if (!logLevels.includes(o.logLevel)) bad('logLevel', `must be one of ${logLevels.join(', ')}`, o.logLevel);
+  problems.push(...checkEdge(o, name));
   return problems;
+}
+
+function checkEdge(o: ResolvedManifestOptions, name: Record<keyof ManifestOptions, string>): string[] {
+  const problems: string[] = [];
+  if (o.edge !== 'loadbalancer' && o.edge !== 'ingress') {
+    problems.push(`${name.edge}: must be "loadbalancer" or "ingress" (got ${JSON.stringify(o.edge)})`);
+  }
+  if (o.edge === 'ingress' && o.domain === undefined) {
+    problems.push(`${name.domain}: is required with ${name.edge}=ingress: the public host name, e.g. api.example.com (got nothing)`);
+  }
+  if (o.domain !== undefined && (typeof o.domain !== 'string' || !hostName.test(o.domain))) {
+    problems.push(`${name.domain}: must be a lowercase host name like api.example.com, without scheme, port or wildcard (got ${JSON.stringify(o.domain)})`);
+  }
+  const badOrigins = Array.isArray(o.allowedOrigins) ? o.allowedOrigins.filter((origin) => !isOrigin(origin)) : [o.allowedOrigins];
+  if (badOrigins.length > 0) {
+    problems.push(`${name.allowedOrigins}: must list origins like https://app.example.com (scheme and host, no path or trailing "/") (got ${JSON.stringify(badOrigins)})`);
+  }
+  if (typeof o.staticIpName !== 'string' || !gcpResourceName.test(o.staticIpName)) {
+    problems.push(`${name.staticIpName}: must be a Compute Engine name: a lowercase letter, then letters, digits and "-", at most 63 (got ${JSON.stringify(o.staticIpName)})`);
+  }
+  return problems;
+}
+
+function isOrigin(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isIntIn(value: unknown, min: number, max: number): boolean {
@@ -235,6 +307,8 @@ function parseEnvValue(key: keyof ManifestOptions, raw: string): Parsed {
     case 'webReplicas':
     case 'workerReplicas':
       return /^[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, why: 'must be a whole number' };
+    case 'allowedOrigins':
+      return { ok: true, value: raw.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0) };
     default:
       return { ok: true, value: raw };
   }

@@ -1,5 +1,6 @@
 /**
- * Chart `web`: the HTTP/WebSocket server's Deployment and its LoadBalancer Service.
+ * Chart `web`: the HTTP/WebSocket server's Deployment and its Service — a LoadBalancer, or with
+ * `edge: 'ingress'` a ClusterIP Service that GKE's Ingress (edge-chart.ts) reaches through a NEG.
  */
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -13,10 +14,11 @@ import {
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
+import { edgeServiceAnnotations, edgeTrustProxy } from './google-edge.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
 import { containerBudgets, toResourceRequirements } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
-import type { SessionAffinity } from './options.js';
+import type { Edge, SessionAffinity } from './options.js';
 
 /** Props of {@link WebChart}. */
 export interface WebChartProps {
@@ -39,6 +41,17 @@ export interface WebChartProps {
   readonly secretName: string;
   /** `LOG_LEVEL` of the container. */
   readonly logLevel: string;
+  /**
+   * `loadbalancer`: Service type LoadBalancer. `ingress`: type ClusterIP with the NEG and
+   * BackendConfig annotations, and the container trusts Google's front ends as proxies.
+   * @default 'loadbalancer'
+   */
+  readonly edge?: Edge;
+  /**
+   * `ALLOWED_ORIGINS` of the container; empty writes no variable (same origin only).
+   * @default []
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** The container port; Service `web` maps port 80 to it. */
@@ -72,8 +85,13 @@ export class WebChart extends Chart {
       container: webContainer(props),
       terminationGracePeriodSeconds: webTerminationGracePeriodSeconds,
     }));
+    const behindIngress = props.edge === 'ingress';
     new k8s.KubeService(this, 'service', {
-      metadata: { name: workloadNames.web, labels: workloadLabels('web') },
+      metadata: {
+        name: workloadNames.web,
+        labels: workloadLabels('web'),
+        ...(behindIngress ? { annotations: edgeServiceAnnotations() } : {}),
+      },
       spec: webServiceSpec(props),
     });
   }
@@ -91,6 +109,8 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('PORT', String(webContainerPort)),
       valueEnv('ENABLE_WEBSOCKET', String(props.enableWebsocket)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
+      ...(props.edge === 'ingress' ? [valueEnv('TRUST_PROXY', edgeTrustProxy)] : []),
+      ...((props.allowedOrigins ?? []).length > 0 ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))] : []),
       ...commonAppEnv(props.secretName, props.logLevel),
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a
@@ -115,7 +135,7 @@ function httpProbe(path: string, timing: Pick<k8s.Probe, 'periodSeconds' | 'time
 
 function webServiceSpec(props: WebChartProps): k8s.ServiceSpec {
   const base: k8s.ServiceSpec = {
-    type: 'LoadBalancer',
+    type: props.edge === 'ingress' ? 'ClusterIP' : 'LoadBalancer',
     selector: selectorLabels('web'),
     ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: k8s.IntOrString.fromNumber(webContainerPort) }],
   };

@@ -4,7 +4,7 @@
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { SessionAffinity } from '../k8s/options.js';
+import type { Edge, SessionAffinity } from '../k8s/options.js';
 import { gcrHosts, type GcrHost } from './registry.js';
 
 /** CPU architectures GKE node pools run; the image is built for one of them. */
@@ -50,8 +50,8 @@ export interface StackConfig {
   readonly workerReplicas: number;
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
   readonly rolloutTimeoutMinutes: number;
-  /** `jwtSecret` (required, secret): signs user tokens. */
-  readonly jwtSecret: pulumi.Output<string>;
+  /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
+  readonly jwtSecret: pulumi.Output<string> | undefined;
   /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
   readonly redisPassword: pulumi.Output<string>;
 }
@@ -65,7 +65,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const jwtSecret = config.requireSecret('jwtSecret');
+  const jwtSecret = config.getSecret('jwtSecret');
   const redisPassword = config.requireSecret('redisPassword');
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   return {
@@ -90,5 +90,37 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
     jwtSecret,
     redisPassword,
+  };
+}
+
+/** How the web server is reached from the internet (edge.ts), read by {@link readEdgeConfig}. */
+export interface EdgeConfig {
+  /** `edge`: `loadbalancer` (plain HTTP on an L4 IP) or `ingress` (HTTPS and WSS on `domain`). @default 'loadbalancer' */
+  readonly edge: Edge;
+  /** `domain`: the public host name, e.g. `api.example.com`; required with `ingress`. */
+  readonly domain: string | undefined;
+  /** `dnsZone`: a Cloud DNS managed zone name; when set, the program writes the domain's A record there. */
+  readonly dnsZone: string | undefined;
+  /** `staticIpName`: the reserved global address the Ingress uses. @default 'web' */
+  readonly staticIpName: string;
+  /** `allowedOrigins`: comma-separated frontend origins, the web pods' `ALLOWED_ORIGINS`. @default [] (same origin only) */
+  readonly allowedOrigins: readonly string[];
+}
+
+/** Reads the edge settings; `ingress` without `domain` stops the program before anything is created. */
+export function readEdgeConfig(): EdgeConfig {
+  const config = new pulumi.Config();
+  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? 'loadbalancer') as Edge;
+  const domain = config.get('domain');
+  if (edge === 'ingress' && domain === undefined) {
+    throw new pulumi.RunError('Missing required configuration variable \'personalizedline:domain\': edge is "ingress"; set it with `pulumi config set domain api.example.com`.');
+  }
+  return {
+    edge,
+    domain,
+    dnsZone: config.get('dnsZone'),
+    staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? 'web',
+    // The charts check each entry and name a bad one.
+    allowedOrigins: (config.get('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
   };
 }

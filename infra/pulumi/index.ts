@@ -8,9 +8,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
 import { createAppSecret } from './app-secret.js';
 import { gkeProvider } from './cluster.js';
-import { readStackConfig } from './config.js';
+import { readEdgeConfig, readStackConfig } from './config.js';
+import { createEdge, edgeUrls } from './edge.js';
 import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
+import { jwtSecretOrGenerated } from './jwt-secret.js';
 import { appSecretName, renderManifests } from './manifests.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
 import { applyManifests, loadBalancerAddress } from './rollout.js';
@@ -19,10 +21,14 @@ import { applyManifests, loadBalancerAddress } from './rollout.js';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const config = readStackConfig(() => readCommitTag(projectRoot));
+const edgeConfig = readEdgeConfig();
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
-const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!);
+const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!, edgeConfig);
+
+// With edge=ingress: the global IP the Ingress is given by name, and the domain's A record (edge.ts).
+const edge = createEdge(edgeConfig, config.gcpProject);
 
 // The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
 const gcrRepository = config.createGcrRepository ? createGcrRepository(config.registry, config.gcpProject) : undefined;
@@ -57,28 +63,37 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it...
+// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state)...
+const appJwtSecret = jwtSecretOrGenerated(config.jwtSecret);
 const secret = createAppSecret(
-  { name: appSecretName, namespace: config.namespace, jwtSecret: config.jwtSecret, redisPassword: config.redisPassword },
+  { name: appSecretName, namespace: config.namespace, jwtSecret: appJwtSecret, redisPassword: config.redisPassword },
   { provider, dependsOn: [namespace] },
 );
 
 // ...then Redis, the worker and the web server, synthesized with the pushed digest (a new image is a
 // new pod template, so it rolls out), waiting until all are ready.
 const app = applyManifests('app', {
-  yaml: digestRef.apply((image) => renderManifests(config, image).workloadYaml),
+  yaml: digestRef.apply((image) => renderManifests(config, image, edgeConfig).workloadYaml),
   provider,
   timeoutMinutes: config.rolloutTimeoutMinutes,
-  dependsOn: [secret],
+  // The Ingress names the global IP, which must exist before the load balancer is built.
+  dependsOn: [secret, ...(edge.address ? [edge.address] : [])],
 });
 
-const address = loadBalancerAddress(app.resources, config.namespace, 'web');
+const urls = edgeUrls(edgeConfig, edge, loadBalancerAddress(app.resources, config.namespace, 'web'));
 
-/** The `web` Service's external IP. */
-export const loadBalancerIp = address;
+/** The address clients reach: the `web` Service's external IP, or with edge=ingress the global IP. */
+export const loadBalancerIp = urls.loadBalancerIp;
 /** The deployed image, by digest. */
 export const imageRef = digestRef;
+/** The API's and the page's base: `https://DOMAIN` with edge=ingress, else `http://IP`. */
+export const appUrl = urls.appUrl;
 /** Liveness URL of the deployment. */
-export const healthUrl = pulumi.interpolate`http://${address}/health`;
-/** WebSocket progress URL; replace {job_id} with a job's id. */
-export const websocketUrl = pulumi.interpolate`ws://${address}/ws/jobs/{job_id}`;
+export const healthUrl = urls.healthUrl;
+/** WebSocket progress URL (`wss://` with edge=ingress); replace {job_id} with a job's id. */
+export const websocketUrl = urls.websocketUrl;
+/**
+ * The generated token-signing secret (absent when the stack config sets `jwtSecret`), for `npm run
+ * token`/`verify` and deploy's own verification: `pulumi stack output jwtSecret --show-secrets`.
+ */
+export const jwtSecret = config.jwtSecret === undefined ? appJwtSecret : undefined;

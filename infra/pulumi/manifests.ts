@@ -6,14 +6,16 @@
 import { parse } from 'yaml';
 import type { ManifestOptions } from '../k8s/options.js';
 import { synthesizeManifests } from '../k8s/synthesize.js';
-import type { StackConfig } from './config.js';
+import type { EdgeConfig, StackConfig } from './config.js';
+import { edgeManifestOptions } from './edge.js';
 
 /** The Secret the charts reference (`envFrom`/`secretKeyRef`); the program creates it. */
 export const appSecretName = 'personalizedline-secrets';
 
-/** The manifest options for `config`, with `image` as the web and rq-worker image. */
-export function manifestOptionsFor(config: StackConfig, image: string): ManifestOptions {
+/** The manifest options for `config`, with `image` as the web and rq-worker image (and `edge`, if given). */
+export function manifestOptionsFor(config: StackConfig, image: string, edge?: EdgeConfig): ManifestOptions {
   return {
+    ...(edge === undefined ? {} : edgeManifestOptions(edge)),
     namespace: config.namespace,
     image,
     enableWebsocket: config.enableWebsocket,
@@ -34,8 +36,8 @@ export interface RenderedManifests {
 }
 
 /** Synthesizes the charts for `config` and `image` (a digest reference) and splits them. */
-export function renderManifests(config: StackConfig, image: string): RenderedManifests {
-  return splitNamespace(synthesizeManifests(manifestOptionsFor(config, image)));
+export function renderManifests(config: StackConfig, image: string, edge?: EdgeConfig): RenderedManifests {
+  return splitNamespace(synthesizeManifests(manifestOptionsFor(config, image, edge)));
 }
 
 /**

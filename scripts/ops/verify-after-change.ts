@@ -1,12 +1,12 @@
 /**
  * deploy and rollback end by verifying what they changed. This module finds what verify needs when
  * no flag gives it: the URL (stack outputs, or the web Service's load balancer IP) and a token
- * (`JWT_SECRET`, or the stack's `jwtSecret`).
+ * (`JWT_SECRET`, or the stack's `jwtSecret` config, or the `jwtSecret` output the program generated).
  */
 import type { CommandRunner } from './command-runner.js';
 import { OpsError, type Output } from './outcome.js';
-import { CONFIG_KEYS, DEFAULT_NAMESPACE, baseUrlFromIp, baseUrlFromOutputs, type StackTarget } from './pulumi/pulumi-project.js';
-import { readConfigValue, readStackOutputs } from './pulumi/stack-reads.js';
+import { CONFIG_KEYS, DEFAULT_NAMESPACE, OUTPUT_NAMES, baseUrlFromIp, baseUrlFromOutputs, type StackTarget } from './pulumi/pulumi-project.js';
+import { readConfigValue, readSecretOutput, readStackOutputs } from './pulumi/stack-reads.js';
 import { allPassed, runVerify } from './verify/run-verify.js';
 import { resolveToken } from './verify/token-source.js';
 
@@ -29,7 +29,7 @@ export interface VerifyAfterChangeOptions {
 /** Runs verify; answers true when every check passed. */
 export async function verifyAfterChange(options: VerifyAfterChangeOptions, run: CommandRunner, out: Output): Promise<boolean> {
   const baseUrl = options.url ?? await findBaseUrl(options, run);
-  const secret = options.jwtSecret || (options.stack ? await readConfigValue(options.stack, CONFIG_KEYS.jwtSecret, run) : undefined);
+  const secret = options.jwtSecret || (options.stack ? await stackJwtSecret(options.stack, run) : undefined);
   let token: string;
   try {
     token = await resolveToken({ token: options.token, secret });
@@ -58,4 +58,9 @@ async function findBaseUrl(options: VerifyAfterChangeOptions, run: CommandRunner
   const ip = answer.stdout.trim();
   if (answer.code !== 0 || !ip) throw new OpsError('FAILED', `The change is done, but Service web in ${namespace} has no load balancer IP to verify; pass --url.`);
   return baseUrlFromIp(ip);
+}
+
+/** The stack's configured `jwtSecret`, else the one the program generated (a secret stack output). */
+async function stackJwtSecret(stack: StackTarget, run: CommandRunner): Promise<string | undefined> {
+  return await readConfigValue(stack, CONFIG_KEYS.jwtSecret, run) ?? await readSecretOutput(stack, OUTPUT_NAMES.generatedJwtSecret, run);
 }

@@ -12,4 +12,10 @@ describe('process start-up with bad configuration', () => {
       expect(output.split('\n').filter((line) => line.includes('Invalid configuration'))).toHaveLength(1);
     });
   }
+
+  it('app/server/main.ts refuses to start with JWT_SECRET=abc (RFC 7518 §3.2) and says why', async () => {
+    const proc = startAppProcess('app/server/main.ts', { JWT_SECRET: 'abc', PORT: '0' });
+    expect(await proc.exited).toBe(1);
+    expect(proc.lines.join('\n')).toContain('JWT_SECRET must be at least 32 bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got 3');
+  });
 });

@@ -12,7 +12,7 @@ import { IMAGE_A, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, sta
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
-const SECRET = 'deploy-test-secret';
+const SECRET = 'deploy-test-secret-at-least-32-bytes';
 const DIR = REPO_ROOT.replace(/\/$/, '');
 const on = (stack: string): string => `--stack ${stack} --cwd ${DIR}`;
 
@@ -91,6 +91,21 @@ describe('npm run deploy', () => {
     expect(calls[2]).toBe(`pulumi stack ls --json --cwd ${DIR}`);
     expect(calls).toContain(`pulumi up --yes ${on('staging')}`);
     expect(calls.some((c) => c.includes('jwtSecret'))).toBe(false);
+    expect(run.code).toBe(0);
+  });
+
+  it('mints the token from the jwtSecret the program generated when the stack config has none', async () => {
+    deployed([
+      configValue('personalizedline:jwtSecret', undefined),
+      { tool: 'pulumi', match: ['stack', 'output', 'jwtSecret', '--show-secrets'], stdout: `${SECRET}\n` },
+    ]);
+    const run = await deploy(['--yes']);
+    expect(standIns!.calls().slice(-2)).toEqual([
+      `pulumi config get personalizedline:jwtSecret ${on(STACK)}`,
+      `pulumi stack output jwtSecret --show-secrets ${on(STACK)}`,
+    ]);
+    expect(checkLines(run.stdout)).toContainEqual(['PASS', 'websocket-job']);
+    expect(run.stdout).not.toContain(SECRET);
     expect(run.code).toBe(0);
   });
 

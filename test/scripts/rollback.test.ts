@@ -13,7 +13,7 @@ import {
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
-const SECRET = 'rollback-test-secret';
+const SECRET = 'rollback-test-secret-at-least-32-bytes';
 const DIR = REPO_ROOT.replace(/\/$/, '');
 const ON = `--stack ${STACK} --cwd ${DIR}`;
 

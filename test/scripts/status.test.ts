@@ -11,7 +11,7 @@ import { readRedisHealth, scrapeMetrics } from '../../scripts/ops/status/collect
 import { buildStatusReport } from '../../scripts/ops/status/status-report.js';
 import { runScript } from './support/run-script.js';
 
-const SECRET = 'status-test-secret';
+const SECRET = 'status-test-secret-at-least-32-bytes';
 
 describe('npm run status', () => {
   let redis: TestRedis;

@@ -10,7 +10,7 @@ import { tokenFor } from '../support/jobs-client.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type StandIns } from './support/stand-in-tools.js';
 
-const SECRET = 'verify-test-secret';
+const SECRET = 'verify-test-secret-at-least-32-bytes';
 const PATH_ONLY_NODE = { PATH: '/usr/bin:/bin' };
 
 describe('npm run verify', () => {

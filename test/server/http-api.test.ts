@@ -7,7 +7,7 @@ import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { sampleCsv, tokenFor, uploadCsv, waitForTerminal, type JobJson } from '../support/jobs-client.js';
 import { pino } from 'pino';
 
-const SECRET = 'http-api-secret';
+const SECRET = 'http-api-secret-at-least-32-bytes-long';
 let redis: TestRedis;
 let web: WebServer;
 let worker: WorkerProcess;

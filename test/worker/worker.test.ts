@@ -5,7 +5,7 @@ import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess }
 import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
 import { parseProgressMessage, type ProgressMessage } from '../../app/domain/progress-message.js';
 
-const SECRET = 'worker-secret';
+const SECRET = 'worker-secret-at-least-32-bytes-long';
 let redis: TestRedis;
 let web: WebProcess;
 let token: string;

@@ -150,7 +150,7 @@ export class ProgressGateway {
   private async admit(socket: ProgressSocket, target: UpgradeTarget): Promise<void> {
     const { jobId } = target;
     try {
-      if (!isOriginAllowed(target.origin, this.config.allowedOrigins)) {
+      if (!isOriginAllowed(target.origin, this.config.allowedOrigins, target.host)) {
         throw new AppError('UNAUTHORIZED', 'This page\'s origin may not open WebSockets here (ALLOWED_ORIGINS).');
       }
       const userId = await verifyToken(this.config.jwtSecret, target.token);

@@ -10,6 +10,8 @@ export interface UpgradeTarget {
   readonly jobId: string;
   readonly token: string | undefined;
   readonly origin: string | undefined;
+  /** The `Host` header: what the browser addressed, so a page of this server has `Origin` with it. */
+  readonly host: string | undefined;
 }
 
 /** The subprotocol that carries a token: `new WebSocket(url, ['bearer', jwt])`. */
@@ -35,6 +37,7 @@ export function readUpgradeTarget(
     jobId: match[1]!,
     token: fromQuery || tokenOfProtocols(single(headers['sec-websocket-protocol'])),
     origin: single(headers.origin),
+    host: single(headers.host),
   };
 }
 
@@ -58,11 +61,24 @@ export function selectProtocol(offered: ReadonlySet<string>): string | false {
 }
 
 /**
- * Whether a browser origin may connect. An empty list allows every origin; a request without an
- * `Origin` header is not from a browser page, and tokens do not ride on cookies, so it is allowed.
+ * Whether a browser origin may connect: one listed in `ALLOWED_ORIGINS`, or the server's own (the
+ * `Origin`'s host and port are the `Host` the page addressed; the scheme is left out because a TLS
+ * proxy in front turns `https:` into plain HTTP here). A request without an `Origin` header is not from
+ * a browser page, and tokens do not ride on cookies, so it is allowed. One rule with the HTTP API's CORS.
  */
-export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
-  return allowed.length === 0 || origin === undefined || allowed.includes(origin);
+export function isOriginAllowed(origin: string | undefined, allowed: readonly string[], host: string | undefined): boolean {
+  if (origin === undefined || allowed.includes(origin)) return true;
+  return host !== undefined && hostOf(origin) === host.toLowerCase();
+}
+
+/** `host[:port]` of an origin as the `Host` header spells it (default ports left out); `undefined` for `null` and the like. */
+function hostOf(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -1,9 +1,13 @@
 /**
  * Validation of each object against the Kubernetes OpenAPI schema as compiled by kubernetes-models
- * (types, enums, required fields, formats). It does not reject unknown fields: see strict-fields.ts.
+ * (types, enums, required fields, formats), and GKE's custom kinds against their CRD schemas as
+ * compiled by @kubernetes-models/gke. It does not reject unknown fields: see strict-fields.ts.
  */
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { BackendConfig } from '@kubernetes-models/gke/cloud.google.com/v1';
+import { ManagedCertificate } from '@kubernetes-models/gke/networking.gke.io/v1';
+import { FrontendConfig } from '@kubernetes-models/gke/networking.gke.io/v1beta1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
 
 interface Validatable {
@@ -18,6 +22,12 @@ const models: Record<string, (data: object) => Validatable> = {
   'apps/v1/StatefulSet': (data) => new StatefulSet(data as ConstructorParameters<typeof StatefulSet>[0]),
   'networking.k8s.io/v1/NetworkPolicy': (data) =>
     new NetworkPolicy(data as ConstructorParameters<typeof NetworkPolicy>[0]),
+  'networking.k8s.io/v1/Ingress': (data) => new Ingress(data as ConstructorParameters<typeof Ingress>[0]),
+  'networking.gke.io/v1/ManagedCertificate': (data) =>
+    new ManagedCertificate(data as ConstructorParameters<typeof ManagedCertificate>[0]),
+  'cloud.google.com/v1/BackendConfig': (data) => new BackendConfig(data as ConstructorParameters<typeof BackendConfig>[0]),
+  'networking.gke.io/v1beta1/FrontendConfig': (data) =>
+    new FrontendConfig(data as ConstructorParameters<typeof FrontendConfig>[0]),
 };
 
 /** Validates one object; returns its problems (empty when valid), each prefixed with `where`. */

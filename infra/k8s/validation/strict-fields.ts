@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
+import { checkCustomKindFields, isCustomKind } from './custom-kind-fields.js';
 
 type TypeRef =
   | { primitive: 'string' | 'number' | 'boolean' | 'date' | 'any' | 'json' }
@@ -72,6 +73,8 @@ function structOf(fqn: string): Struct | undefined {
  */
 export function checkUnknownFields(object: Record<string, unknown>, where: string): string[] {
   const root = schemaGraph().roots.get(`${String(object.apiVersion)}/${String(object.kind)}`);
+  // GKE's custom kinds are not in the Kubernetes type graph; their CRDs' shapes come from elsewhere.
+  if (!root && isCustomKind(object.apiVersion, object.kind)) return checkCustomKindFields(object, where);
   if (!root) return [`${where}: no Kubernetes 1.28 type for ${String(object.apiVersion)} ${String(object.kind)}`];
   const { apiVersion: _apiVersion, kind: _kind, ...body } = object;
   const problems: string[] = [];

@@ -14,6 +14,12 @@ Checks a running deployment end to end and prints one line per check, starting w
   websocket-job       a 3-row CSV is uploaded and its job watched over /ws/jobs/{id} (subprotocol
                       bearer) through to its terminal state and the close code 1000
   job-result          GET /jobs/{id}/result is the CSV with a personalized_line column
+With an https:// URL (the WebSocket is then wss://), also:
+  hsts                GET /health carries Strict-Transport-Security
+With --origin ORIGIN (a frontend on another origin), also:
+  cors-preflight      the preflight of POST /jobs from ORIGIN answers 2xx with Access-Control-Allow-Origin
+                      ORIGIN and Authorization and Content-Type allowed; the job's WebSocket is opened
+                      with Origin ORIGIN, as that page would
 With --websocket off, instead of websocket-job:
   websocket-disabled  the upgrade is refused with 503 WEBSOCKET_DISABLED
   polling-job         the job is followed by polling GET /jobs/{id}/progress, as the page does
@@ -21,7 +27,8 @@ With --kubectl, also pods-web, pods-rq-worker, pods-redis (all pods ready) and l
 logs-rq-worker, logs-redis (no error lines in the last 200 lines of each pod).
 
 Options:
-  --url URL            the deployment, e.g. http://127.0.0.1:8080 (required)
+  --url URL            the deployment, e.g. http://127.0.0.1:8080 or https://api.example.com (required)
+  --origin ORIGIN      a frontend's origin to check CORS for, e.g. https://app.example.com
   --token JWT          token for the job checks; default: minted for user "${DEFAULT_VERIFY_USER}" from
                        JWT_SECRET (or, for a 127.0.0.1 URL, the secret of the local stack of npm start)
   --user NAME          user of the minted token (default ${DEFAULT_VERIFY_USER})
@@ -41,6 +48,7 @@ export interface VerifyArgs {
   readonly websocket: boolean;
   readonly timeoutMs: number;
   readonly kubectlNamespace?: string;
+  readonly origin?: string;
 }
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
@@ -52,6 +60,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     timeout: { type: 'string', default: '60' },
     kubectl: { type: 'boolean', default: false },
     namespace: { type: 'string', default: DEFAULT_NAMESPACE },
+    origin: { type: 'string' },
     help: { type: 'boolean', default: false },
   }, VERIFY_HELP);
   if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0 };
@@ -64,5 +73,18 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     websocket: onOffOption('websocket', values.websocket, VERIFY_HELP),
     timeoutMs: secondsOption('timeout', values.timeout, VERIFY_HELP),
     kubectlNamespace: values.kubectl ? namespaceOption(values.namespace, VERIFY_HELP) : undefined,
+    ...(values.origin === undefined ? {} : { origin: originOption(values.origin) }),
   };
+}
+
+/** An origin exactly as a browser sends it (`https://app.example.com`: no path, no trailing slash). */
+function originOption(raw: string): string {
+  let origin: string | undefined;
+  try {
+    origin = new URL(raw).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (origin !== raw) throw new OpsError('USAGE', `--origin must be an origin like https://app.example.com (no path or trailing "/"), got "${raw}".\n\n${VERIFY_HELP}`);
+  return raw;
 }

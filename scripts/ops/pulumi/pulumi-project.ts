@@ -38,6 +38,8 @@ export const OUTPUT_NAMES = {
   healthUrl: 'healthUrl',
   /** `ws://<ip>/ws/jobs/{job_id}` template. */
   websocketUrl: 'websocketUrl',
+  /** secret: the JWT secret the program generated because the stack config sets none. */
+  generatedJwtSecret: 'jwtSecret',
 } as const;
 
 /** Default namespace, as in the synthesized manifests. */

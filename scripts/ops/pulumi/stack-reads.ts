@@ -24,3 +24,13 @@ export async function readConfigValue(target: StackTarget, key: string, run: Com
   const value = answer.stdout.trim();
   return answer.code === 0 && value ? value : undefined;
 }
+
+/**
+ * `pulumi stack output NAME --show-secrets`: one output's value, secrets revealed (keep it out of every
+ * output), or undefined when the stack has no such output.
+ */
+export async function readSecretOutput(target: StackTarget, name: string, run: CommandRunner): Promise<string | undefined> {
+  const answer = await run('pulumi', pulumiArgs(target, 'stack', 'output', name, '--show-secrets'));
+  const value = answer.stdout.trim();
+  return answer.code === 0 && value ? value : undefined;
+}

@@ -17,15 +17,24 @@ export interface JobCheckOptions {
   readonly token: string;
   /** Longest wait for the job to reach its terminal state. */
   readonly timeoutMs: number;
+  /** `Origin` of the WebSocket, as the frontend's page sends it. */
+  readonly origin?: string;
 }
 
 /** Uploads the tiny job, watches it over WebSocket to `succeeded` and close 1000; answers detail and job id. */
 export async function checkWebsocketJob(options: JobCheckOptions): Promise<{ detail: string; jobId: string }> {
   const jobId = await uploadTinyJob(options.baseUrl, options.token);
-  const outcome = await watchSocket(jobSocketUrl(options.baseUrl, jobId), options.token, options.timeoutMs);
+  const url = jobSocketUrl(options.baseUrl, jobId);
+  const outcome = await watchSocket(url, options.token, options.timeoutMs, options.origin);
   const verdict = judgeJobSocket(jobId, outcome);
-  if (!verdict.ok) throw new CheckFailure(`job ${jobId}: ${verdict.detail}`);
-  return { detail: `job ${jobId}: ${verdict.detail}`, jobId };
+  // The scheme says whether the socket went through TLS (wss: for an https: deployment).
+  const over = `over ${new URL(url).protocol}//`;
+  if (!verdict.ok) {
+    const originHint = options.origin !== undefined && outcome.kind === 'closed' && outcome.code === 4401
+      ? `; or ${options.origin} is not in ALLOWED_ORIGINS` : '';
+    throw new CheckFailure(`job ${jobId} ${over}: ${verdict.detail}${originHint}`);
+  }
+  return { detail: `job ${jobId} ${over}: ${verdict.detail}`, jobId };
 }
 
 /** The upgrade is refused with `503` and `WEBSOCKET_DISABLED`, as the contract says when it is off. */

@@ -5,6 +5,7 @@
 import type { CommandRunner } from '../command-runner.js';
 import type { Output } from '../outcome.js';
 import { CheckFailure, formatCheck, runCheck, type CheckResult } from './check-result.js';
+import { checkCorsPreflight, checkHsts } from './edge-checks.js';
 import { checkConfig, checkHealth, checkReady } from './http-checks.js';
 import { checkPollingJob, checkWebsocketDisabled, checkWebsocketJob } from './job-checks.js';
 import { runKubectlChecks } from './kubectl-checks.js';
@@ -20,6 +21,8 @@ export interface VerifyOptions {
   readonly timeoutMs: number;
   /** Also check pods and logs with kubectl in this namespace. */
   readonly kubectlNamespace?: string;
+  /** A frontend's origin: check its CORS preflight, and open the job's WebSocket as that page would. */
+  readonly origin?: string;
 }
 
 /** Runs the checks, writing one `PASS`/`FAIL` line each to `out`; answers all results. */
@@ -30,11 +33,14 @@ export async function runVerify(options: VerifyOptions, run: CommandRunner, out:
     out(formatCheck(result));
   };
   const { baseUrl, token } = options;
-  const job = { baseUrl, token, timeoutMs: options.timeoutMs };
+  const job = { baseUrl, token, timeoutMs: options.timeoutMs, origin: options.origin };
 
   record(await runCheck('health', () => checkHealth(baseUrl)));
   record(await runCheck('ready', () => checkReady(baseUrl)));
   record(await runCheck('config', () => checkConfig(baseUrl, options.websocket)));
+  if (baseUrl.startsWith('https:')) record(await runCheck('hsts', () => checkHsts(baseUrl)));
+  const { origin } = options;
+  if (origin !== undefined) record(await runCheck('cors-preflight', () => checkCorsPreflight(baseUrl, origin)));
 
   let finishedJob: string | undefined;
   const remember = (answer: { detail: string; jobId: string }): string => {

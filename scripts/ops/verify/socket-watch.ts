@@ -10,12 +10,18 @@ export type SocketOutcome =
   | { readonly kind: 'error'; readonly message: string; readonly frames: readonly string[] }
   | { readonly kind: 'timeout'; readonly frames: readonly string[] };
 
-/** Watches `url` until the server closes it, refuses the upgrade, errors, or `timeoutMs` passes. */
-export function watchSocket(url: string, token: string, timeoutMs: number): Promise<SocketOutcome> {
+/**
+ * Watches `url` until the server closes it, refuses the upgrade, errors, or `timeoutMs` passes.
+ * `origin` sends an `Origin` header, as a browser page on that origin would.
+ */
+export function watchSocket(url: string, token: string, timeoutMs: number, origin?: string): Promise<SocketOutcome> {
   return new Promise((resolve) => {
     const frames: string[] = [];
     let settled = false;
-    const socket = new WebSocket(url, ['bearer', token], { handshakeTimeout: Math.min(timeoutMs, 10_000) });
+    const socket = new WebSocket(url, ['bearer', token], {
+      handshakeTimeout: Math.min(timeoutMs, 10_000),
+      ...(origin === undefined ? {} : { origin }),
+    });
     const finish = (outcome: SocketOutcome): void => {
       if (settled) return;
       settled = true;

@@ -35,13 +35,16 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** One browser per test file (launching Chromium costs seconds on a loaded 2-core machine). */
-export async function launchBrowser(): Promise<TestBrowser> {
+/**
+ * One browser per test file (launching Chromium costs seconds on a loaded 2-core machine).
+ * `extraArgs` are added to {@link CHROMIUM_ARGS}, e.g. `--ignore-certificate-errors` for a test certificate.
+ */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<TestBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'pl-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 800 },
   });
   // A persistent context opens with one blank tab; the tests open their own.

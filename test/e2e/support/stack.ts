@@ -6,7 +6,7 @@ import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess }
 import { tokenFor } from '../../support/jobs-client.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 
-export const JWT_SECRET = 'e2e-secret';
+export const JWT_SECRET = 'e2e-secret-at-least-32-bytes-long-hs256';
 
 export interface Stack {
   readonly redis: TestRedis;

@@ -44,6 +44,10 @@ describe('manifest options from the environment', () => {
       REDIS_STORAGE: '5Gi',
       REDIS_STORAGE_CLASS: 'premium-rwo',
       LOG_LEVEL: 'debug',
+      EDGE: 'ingress',
+      DOMAIN: 'api.example.com',
+      STATIC_IP_NAME: 'staging-web',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
     });
     expect(options).toEqual({
       namespace: 'staging',
@@ -58,7 +62,23 @@ describe('manifest options from the environment', () => {
       redisStorage: '5Gi',
       redisStorageClass: 'premium-rwo',
       logLevel: 'debug',
+      edge: 'ingress',
+      domain: 'api.example.com',
+      staticIpName: 'staging-web',
+      allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
     });
+  });
+
+  it('needs DOMAIN with EDGE=ingress, and checks EDGE, DOMAIN and STATIC_IP_NAME', () => {
+    expect(problemsOf(() => manifestOptionsFromEnv({ EDGE: 'ingress' }))).toEqual([
+      'DOMAIN: is required with EDGE=ingress: the public host name, e.g. api.example.com (got nothing)',
+    ]);
+    const problems = problemsOf(() => manifestOptionsFromEnv({
+      EDGE: 'gateway', DOMAIN: 'https://api.example.com', STATIC_IP_NAME: '1-ip', ALLOWED_ORIGINS: 'https://app.example.com/',
+    }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ALLOWED_ORIGINS', 'DOMAIN', 'EDGE', 'STATIC_IP_NAME']);
+    expect(problemsOf(() => manifestOptionsFromEnv({ EDGE: 'ingress', DOMAIN: '*.example.com' }))[0]).toMatch(/^DOMAIN: .*without scheme, port or wildcard/);
+    expect(manifestOptionsFromEnv({ EDGE: 'loadbalancer' })).toEqual(defaultManifestOptions);
   });
 
   it('maps every variable to an option that exists', () => {

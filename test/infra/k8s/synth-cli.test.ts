@@ -111,6 +111,20 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))).toEqual(new Set(['demo']));
   }, processTimeoutMs);
 
+  it('write the edge objects with EDGE=ingress DOMAIN=..., and refuse EDGE=ingress without DOMAIN', async () => {
+    const dir = tempDir();
+    const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, EDGE: 'ingress', DOMAIN: 'api.example.com' });
+    expect(result.code, result.stderr).toBe(0);
+    expect([...readManifests(dir).keys()]).toEqual([...expectedFiles, '0004-edge.k8s.yaml']);
+    const edge = parseManifestYaml(readManifests(dir).get('0004-edge.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
+    expect(edge).toEqual(['Ingress web', 'ManagedCertificate web', 'BackendConfig web', 'FrontendConfig web', 'NetworkPolicy web']);
+
+    const refused = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: join(dir, 'none'), EDGE: 'ingress' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('DOMAIN: is required with EDGE=ingress');
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  }, processTimeoutMs);
+
   it('refuse bad overrides with one message naming each, and write nothing', async () => {
     const dir = join(tempDir(), 'out');
     const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, ENABLE_WEBSOCKET: 'yes', SESSION_AFFINITY: 'Sticky', NAMESPACE: 'Not_Valid' });

@@ -50,9 +50,9 @@ describe('stack config', () => {
       workerReplicas: 1,
       rolloutTimeoutMinutes: 10,
     });
-    expect(await valueOf(jwtSecret)).toBe('jwt');
+    expect(await valueOf(jwtSecret!)).toBe('jwt');
     expect(await valueOf(redisPassword)).toBe('redis-pw');
-    expect(await pulumi.isSecret(jwtSecret)).toBe(true);
+    expect(await pulumi.isSecret(jwtSecret!)).toBe(true);
     expect(await pulumi.isSecret(redisPassword)).toBe(true);
   });
 

@@ -28,7 +28,7 @@ describe('pulumi entry point', () => {
         PL_TEST_CONFIG: JSON.stringify({
           'gcp:project': 'entry-test',
           'personalizedline:imageTag': 'entrytest',
-          'personalizedline:jwtSecret': 'j',
+          'personalizedline:jwtSecret': 'j'.repeat(32),
           'personalizedline:redisPassword': 'r',
         }),
       },

@@ -30,7 +30,7 @@ const baseConfig: Record<string, string> = {
   'gcp:region': 'europe-west1',
   'personalizedline:clusterName': 'pl-cluster',
   'personalizedline:imageTag': 'abc123def456',
-  'personalizedline:jwtSecret': 'jwt-secret-value',
+  'personalizedline:jwtSecret': 'jwt-secret-value-at-least-32-bytes',
   'personalizedline:redisPassword': 'p@ss:w/rd',
 };
 const secretKeys = ['personalizedline:jwtSecret', 'personalizedline:redisPassword'];
@@ -116,7 +116,7 @@ describe('pulumi program', () => {
     const secret = cloud.one('kubernetes:core/v1:Secret', 'app-secret');
     expect(secret.inputs.metadata).toEqual({ name: 'personalizedline-secrets', namespace: 'personalizedline' });
     expect(revealSecret(secret.inputs.stringData)).toEqual({
-      JWT_SECRET: 'jwt-secret-value',
+      JWT_SECRET: 'jwt-secret-value-at-least-32-bytes',
       REDIS_PASSWORD: 'p@ss:w/rd',
       REDIS_URL: 'redis://:p%40ss%3Aw%2Frd@redis:6379',
     });
@@ -263,11 +263,11 @@ describe('pulumi program', () => {
   });
 
   it('stops before building anything when a secret is not configured', async () => {
-    const { 'personalizedline:jwtSecret': _omitted, ...withoutJwt } = baseConfig;
+    const { 'personalizedline:redisPassword': _omitted, ...withoutRedis } = baseConfig;
     const cloud = await installMockCloud();
-    pulumi.runtime.setAllConfig(withoutJwt, secretKeys);
+    pulumi.runtime.setAllConfig(withoutRedis, secretKeys);
     vi.resetModules();
-    await expect(import('../../../infra/pulumi/index.js')).rejects.toThrow(/personalizedline:jwtSecret/);
+    await expect(import('../../../infra/pulumi/index.js')).rejects.toThrow(/personalizedline:redisPassword/);
     expect(cloud.resources).toEqual([]);
   });
 

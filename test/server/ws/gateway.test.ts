@@ -145,6 +145,11 @@ describe('WebSocket /ws/jobs/{id}', () => {
       await listed.firstFrame;
       listed.socket.close();
       await listed.closed;
+      // The server's own page (same host and port) needs no entry in the list.
+      const own = watchJob(stack.web.url, job.id, { token: alice, origin: stack.web.url });
+      await own.firstFrame;
+      own.socket.close();
+      await own.closed;
     });
   });
 

@@ -10,7 +10,7 @@ import { sampleCsv, tokenFor, uploadCsv } from '../../support/jobs-client.js';
 import { waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
 
-const SECRET = 'ws-secret';
+const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 let redis: TestRedis;
 let commands: Redis;
 let store: JobStore;

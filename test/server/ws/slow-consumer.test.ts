@@ -10,7 +10,7 @@ import { tokenFor } from '../../support/jobs-client.js';
 import { metricValue, waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, until, watchJob, type Watched } from './support/ws-client.js';
 
-const SECRET = 'ws-secret';
+const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 const LIMIT = 16 * 1024;
 const PADDING = 32 * 1024;
 let redis: TestRedis;

@@ -5,12 +5,12 @@ const ID = '6f1c1b8e-3a52-4c86-9d1e-0c7a4c1b2f10';
 
 describe('upgrade request', () => {
   it('reads the job id and the ?token= of /ws/jobs/{id}', () => {
-    expect(readUpgradeTarget(`/ws/jobs/${ID}?token=abc.def.ghi`, {})).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: undefined });
+    expect(readUpgradeTarget(`/ws/jobs/${ID}?token=abc.def.ghi`, {})).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: undefined, host: undefined });
   });
 
   it('takes the token from the subprotocol pair bearer, <jwt> when there is no ?token=', () => {
-    const target = readUpgradeTarget(`/ws/jobs/${ID}`, { 'sec-websocket-protocol': 'bearer, abc.def.ghi', origin: 'https://a.example' });
-    expect(target).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: 'https://a.example' });
+    const target = readUpgradeTarget(`/ws/jobs/${ID}`, { 'sec-websocket-protocol': 'bearer, abc.def.ghi', origin: 'https://a.example', host: 'api.example' });
+    expect(target).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: 'https://a.example', host: 'api.example' });
   });
 
   it('prefers ?token= over the subprotocol and treats an empty ?token= as absent', () => {
@@ -42,10 +42,22 @@ describe('upgrade request', () => {
     expect(selectProtocol(new Set(['eyJ.x.y']))).toBe(false);
   });
 
-  it('allows any origin with an empty list, and requests without Origin always', () => {
-    expect(isOriginAllowed('https://evil.example', [])).toBe(true);
-    expect(isOriginAllowed(undefined, ['https://a.example'])).toBe(true);
-    expect(isOriginAllowed('https://a.example', ['https://a.example'])).toBe(true);
-    expect(isOriginAllowed('https://evil.example', ['https://a.example'])).toBe(false);
+  it('allows listed origins, the server\'s own, and requests without Origin; nothing else', () => {
+    expect(isOriginAllowed(undefined, [], 'api.example')).toBe(true);
+    expect(isOriginAllowed(undefined, ['https://a.example'], undefined)).toBe(true);
+    expect(isOriginAllowed('https://a.example', ['https://a.example'], 'api.example')).toBe(true);
+    expect(isOriginAllowed('https://evil.example', ['https://a.example'], 'api.example')).toBe(false);
+  });
+
+  it('treats an empty list as same origin only: the Origin\'s host and port must be the Host', () => {
+    expect(isOriginAllowed('https://evil.example', [], 'api.example')).toBe(false);
+    // Behind a TLS proxy the page is https: and the server sees plain HTTP; the host still matches.
+    expect(isOriginAllowed('https://api.example', [], 'api.example')).toBe(true);
+    expect(isOriginAllowed('http://127.0.0.1:8080', [], '127.0.0.1:8080')).toBe(true);
+    expect(isOriginAllowed('https://API.example', [], 'Api.Example')).toBe(true);
+    expect(isOriginAllowed('http://127.0.0.1:8081', [], '127.0.0.1:8080')).toBe(false);
+    expect(isOriginAllowed('https://api.example.evil.example', [], 'api.example')).toBe(false);
+    expect(isOriginAllowed('null', [], 'api.example')).toBe(false);
+    expect(isOriginAllowed('https://api.example', [], undefined)).toBe(false);
   });
 });

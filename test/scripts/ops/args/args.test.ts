@@ -27,9 +27,13 @@ describe('verify arguments', () => {
     expect(parseVerifyArgs(['--url', 'http://x', '--token', 't', '--websocket', 'off', '--timeout', '2.5', '--kubectl', '--namespace', 'ns1'])).toMatchObject({
       token: 't', websocket: false, timeoutMs: 2500, kubectlNamespace: 'ns1',
     });
+    expect(parseVerifyArgs(['--url', 'https://api.example.com', '--origin', 'https://app.example.com'])).toMatchObject({
+      url: 'https://api.example.com', origin: 'https://app.example.com',
+    });
   });
 
-  it.each([[['--url']], [['--url', 'http://x', '--websocket', 'maybe']], [['--url', 'http://x', '--timeout', '0']], [['--url', 'http://x', '--kubectl', '--namespace', 'Bad_NS']], [['--nope']]])(
+  it.each([[['--url']], [['--url', 'http://x', '--websocket', 'maybe']], [['--url', 'http://x', '--timeout', '0']], [['--url', 'http://x', '--kubectl', '--namespace', 'Bad_NS']], [['--nope']],
+    [['--url', 'http://x', '--origin', 'https://app.example.com/']], [['--url', 'http://x', '--origin', 'app.example.com']]])(
     'rejects %j', (argv) => {
       usageError(() => parseVerifyArgs(argv));
     },

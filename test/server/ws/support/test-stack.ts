@@ -21,7 +21,7 @@ export interface TestStack {
 export async function startTestStack(testRedis: TestRedis, env: Record<string, string> = {}): Promise<TestStack> {
   const prefix = `test-${randomUUID()}`;
   const config = loadConfig({
-    JWT_SECRET: 'ws-secret', REDIS_URL: testRedis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env,
+    JWT_SECRET: 'ws-secret-at-least-32-bytes-long-hs256', REDIS_URL: testRedis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env,
   });
   const web = await startWebServer(config, { prefix });
   if (config.enableWebsocket) await waitForRelay(web.url);
@@ -39,7 +39,7 @@ export async function startTestStack(testRedis: TestRedis, env: Record<string, s
   };
 }
 
-export const SECRET = 'ws-secret';
+export const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 
 /** The value of one sample in `/metrics` (0 when absent); `labels` as written there, e.g. `{code="1000"}`. */
 export async function metricValue(baseUrl: string, name: string, labels = ''): Promise<number> {
