@@ -4,6 +4,7 @@
  */
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
 
 interface Validatable {
@@ -18,6 +19,7 @@ const models: Record<string, (data: object) => Validatable> = {
   'apps/v1/StatefulSet': (data) => new StatefulSet(data as ConstructorParameters<typeof StatefulSet>[0]),
   'networking.k8s.io/v1/NetworkPolicy': (data) =>
     new NetworkPolicy(data as ConstructorParameters<typeof NetworkPolicy>[0]),
+  'storage.k8s.io/v1/StorageClass': (data) => new StorageClass(data as ConstructorParameters<typeof StorageClass>[0]),
 };
 
 /** Validates one object; returns its problems (empty when valid), each prefixed with `where`. */
