@@ -30,8 +30,9 @@ export interface StackConfig {
   /** `imageTag`: the human-readable tag pushed besides `latest`. @default the git commit (see git-commit.ts) */
   readonly imageTag: string;
   /**
-   * `imageDigestOverride`: deploy this `repo@sha256:…` and build nothing. `npm run rollback -- full`
-   * sets it to pin an earlier image; `npm run deploy` removes it. @default undefined (build and push)
+   * `imageDigestOverride`: deploy this `repo@sha256:…` and build nothing. The rollbacks set it in the
+   * stack's config home to pin an image; it stays through later deploys (CI's included) until
+   * `npm run deploy -- --unpin` removes it. @default undefined (build and push)
    */
   readonly imageDigestOverride: string | undefined;
   /** `createGcrRepository`: create the `gcr.io` Artifact Registry repository. @default true */
@@ -50,11 +51,40 @@ export interface StackConfig {
   readonly workerReplicas: number;
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
   readonly rolloutTimeoutMinutes: number;
-  /** `jwtSecret` (required, secret): signs user tokens. */
-  readonly jwtSecret: pulumi.Output<string>;
-  /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
-  readonly redisPassword: pulumi.Output<string>;
+  /**
+   * `nodeServiceAccount`: the email of the account the nodes pull images as; it gets
+   * `roles/artifactregistry.reader` on the repository. @default the cluster's (image-pull-access.ts)
+   */
+  readonly nodeServiceAccount: string | undefined;
+  /**
+   * `previewImage` (preview only): the image the workloads show while a preview has no pushed digest,
+   * i.e. the running one, so the preview diffs the workloads instead of calling them unknown.
+   * `npm run deploy -- --preview` sets it in a temporary config file. @default undefined
+   */
+  readonly previewImage: string | undefined;
+  /** `jwtSecret` and `redisPassword`, or the stand-in a preview without them uses. */
+  readonly secrets: StackSecrets;
 }
+
+/** How the program gets the Secret's content. */
+export type StackSecrets =
+  | {
+    readonly kind: 'configured';
+    /** `jwtSecret` (required, secret): signs user tokens. */
+    readonly jwtSecret: pulumi.Output<string>;
+    /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
+    readonly redisPassword: pulumi.Output<string>;
+  }
+  | {
+    /**
+     * A pull request's preview, which must not hold production secrets: `previewSecretChecksum` is the
+     * running Secret's checksum (a stack output), the Secret's stored data are kept unchanged.
+     */
+    readonly kind: 'preview';
+    readonly checksum: string;
+  };
+
+const digestReference = /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/;
 
 /**
  * Reads the stack config. `defaultImageTag` is called only when `imageTag` is unset, so a stack that
@@ -65,8 +95,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const jwtSecret = config.requireSecret('jwtSecret');
-  const redisPassword = config.requireSecret('redisPassword');
+  const secrets = readSecrets(config);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   return {
     gcpProject,
@@ -77,7 +106,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
-    imageDigestOverride: config.get('imageDigestOverride', { pattern: /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/ }),
+    imageDigestOverride: config.get('imageDigestOverride', { pattern: digestReference }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
     platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
     enableWebsocket: config.getBoolean('enableWebsocket') ?? true,
@@ -88,7 +117,23 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
-    jwtSecret,
-    redisPassword,
+    nodeServiceAccount: config.get('nodeServiceAccount', { pattern: /^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/ }),
+    // Only a preview reads these: `pulumi up` never deploys a stand-in.
+    previewImage: pulumi.runtime.isDryRun() ? config.get('previewImage', { pattern: digestReference }) : undefined,
+    secrets,
   };
+}
+
+/**
+ * The secrets, required unless this is a preview that was given `previewSecretChecksum` (and then
+ * only when they are absent: an operator's preview with the secrets diffs them for real).
+ */
+function readSecrets(config: pulumi.Config): StackSecrets {
+  const jwtSecret = config.getSecret('jwtSecret');
+  const redisPassword = config.getSecret('redisPassword');
+  if (jwtSecret !== undefined && redisPassword !== undefined) return { kind: 'configured', jwtSecret, redisPassword };
+  const checksum = pulumi.runtime.isDryRun() ? config.get('previewSecretChecksum', { pattern: /^[0-9a-f]{64}$/ }) : undefined;
+  if (checksum !== undefined) return { kind: 'preview', checksum };
+  // Pulumi's own "Missing required configuration variable" error, naming the key and how to set it.
+  return { kind: 'configured', jwtSecret: config.requireSecret('jwtSecret'), redisPassword: config.requireSecret('redisPassword') };
 }

@@ -2,16 +2,19 @@
  * `pulumi up`: build and push the image, then roll it out to the existing GKE cluster and wait until
  * it is ready. Safe to repeat: an unchanged build context builds nothing, an unchanged image digest
  * changes no pod. Replaces the original guide's manual docker build / docker push / kubectl apply /
- * kubectl rollout status. docs/pulumi.md says what to install and which config to set.
+ * kubectl rollout status. The README's runbook says what to install and which config to set.
  */
+import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
-import { createAppSecret } from './app-secret.js';
-import { gkeProvider } from './cluster.js';
+import { appSecretData, createAppSecret, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
+import { gkeProvider, lookUpCluster } from './cluster.js';
 import { readStackConfig } from './config.js';
 import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
-import { appSecretName, renderManifests } from './manifests.js';
+import { grantImagePull, nodeServiceAccountOf } from './image-pull-access.js';
+import { appSecretName, renderManifests, withPodAnnotations } from './manifests.js';
+import { enableRequiredApis } from './project-apis.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
 import { applyManifests, loadBalancerAddress } from './rollout.js';
 
@@ -24,11 +27,16 @@ const repository = imageRepository(config.registry, config.gcpProject, config.im
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
 const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!);
 
+// The APIs the stack uses, kept enabled (never disabled by this stack).
+const apis = enableRequiredApis(config.gcpProject);
+
 // The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
-const gcrRepository = config.createGcrRepository ? createGcrRepository(config.registry, config.gcpProject) : undefined;
+const gcrRepository = config.createGcrRepository
+  ? createGcrRepository(config.registry, config.gcpProject, { dependsOn: [apis['artifactregistry.googleapis.com']] })
+  : undefined;
 
 // The image, built from the root Dockerfile and pushed as :<commit> and :latest; or, while the stack
-// is pinned to an earlier image by `npm run rollback -- full`, that image, and nothing is built.
+// is pinned to an image by a rollback, that image, and nothing is built.
 const digestRef = config.imageDigestOverride !== undefined
   ? pulumi.output(config.imageDigestOverride)
   : buildAppImage(
@@ -39,16 +47,25 @@ const digestRef = config.imageDigestOverride !== undefined
       tag: config.imageTag,
       platform: config.platform,
       accessToken: registryAccessToken(),
+      previewImage: config.previewImage,
     },
     { dependsOn: gcrRepository ? [gcrRepository] : [] },
   ).digestRef;
 
 // The existing cluster, reached with the user's gcloud credentials.
-const provider = gkeProvider({
-  project: config.gcpProject,
-  location: config.clusterLocation,
-  clusterName: config.clusterName,
-});
+const clusterArgs = { project: config.gcpProject, location: config.clusterLocation, clusterName: config.clusterName };
+const cluster = lookUpCluster(clusterArgs);
+const provider = gkeProvider(clusterArgs, cluster);
+
+// The nodes may read the repository (nothing grants that by default any more): the configured
+// account, else the one the cluster's nodes run as.
+const nodeAccount = config.nodeServiceAccount ?? pulumi
+  .all([cluster, gcp.organizations.getProjectOutput({ projectId: config.gcpProject }).number])
+  .apply(([described, projectNumber]) => nodeServiceAccountOf(described, projectNumber));
+grantImagePull(
+  { project: config.gcpProject, registry: config.registry, serviceAccount: nodeAccount },
+  { dependsOn: gcrRepository ? [gcrRepository] : [] },
+);
 
 // First the Namespace (it is part of the charts' output)...
 const namespace = applyManifests('namespace', {
@@ -57,16 +74,23 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it...
+// ...then the Secret in it (a preview without the secrets keeps what the stack holds)...
+const secrets = config.secrets;
+const secretData = secrets.kind === 'configured'
+  ? appSecretData(secrets.jwtSecret, secrets.redisPassword)
+  : { JWT_SECRET: pulumi.secret(''), REDIS_PASSWORD: pulumi.secret(''), REDIS_URL: pulumi.secret('') };
 const secret = createAppSecret(
-  { name: appSecretName, namespace: config.namespace, jwtSecret: config.jwtSecret, redisPassword: config.redisPassword },
+  { name: appSecretName, namespace: config.namespace, data: secretData, keepStoredData: secrets.kind === 'preview' },
   { provider, dependsOn: [namespace] },
 );
+const secretChecksum = secrets.kind === 'configured' ? secretChecksumOf(secretData) : pulumi.output(secrets.checksum);
 
 // ...then Redis, the worker and the web server, synthesized with the pushed digest (a new image is a
-// new pod template, so it rolls out), waiting until all are ready.
+// new pod template, so it rolls out) and the Secret's checksum (a rotated Secret rolls the pods too),
+// waiting until all are ready.
 const app = applyManifests('app', {
-  yaml: digestRef.apply((image) => renderManifests(config, image).workloadYaml),
+  yaml: pulumi.all([digestRef, secretChecksum]).apply(([image, checksum]) =>
+    withPodAnnotations(renderManifests(config, image).workloadYaml, { [secretChecksumAnnotation]: checksum })),
   provider,
   timeoutMinutes: config.rolloutTimeoutMinutes,
   dependsOn: [secret],
@@ -78,6 +102,10 @@ const address = loadBalancerAddress(app.resources, config.namespace, 'web');
 export const loadBalancerIp = address;
 /** The deployed image, by digest. */
 export const imageRef = digestRef;
+/** Whether that image is pinned by a rollback (`imageDigestOverride`) rather than built from this commit. */
+export const imagePinned = config.imageDigestOverride !== undefined;
+/** The Secret's checksum (not secret); a preview without the secrets shows the workloads against it. */
+export const appSecretChecksum = secretChecksum;
 /** Liveness URL of the deployment. */
 export const healthUrl = pulumi.interpolate`http://${address}/health`;
 /** WebSocket progress URL; replace {job_id} with a job's id. */
