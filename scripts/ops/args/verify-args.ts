@@ -27,6 +27,8 @@ Options:
   --user NAME          user of the minted token (default ${DEFAULT_VERIFY_USER})
   --websocket on|off   whether WebSocket should be on (default on)
   --timeout SECONDS    longest wait for the job to finish (default 60)
+  --settle SECONDS     retry health and ready for this long while a new load balancer settles
+                       (default 0: try once; deploy and rollback use 120)
   --kubectl            also check pods and logs with kubectl
   --namespace NS       namespace for --kubectl (default ${DEFAULT_NAMESPACE})
   --help               this text
@@ -40,6 +42,7 @@ export interface VerifyArgs {
   readonly user: string;
   readonly websocket: boolean;
   readonly timeoutMs: number;
+  readonly settleMs: number;
   readonly kubectlNamespace?: string;
 }
 
@@ -50,11 +53,12 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     user: { type: 'string', default: DEFAULT_VERIFY_USER },
     websocket: { type: 'string', default: 'on' },
     timeout: { type: 'string', default: '60' },
+    settle: { type: 'string', default: '0' },
     kubectl: { type: 'boolean', default: false },
     namespace: { type: 'string', default: DEFAULT_NAMESPACE },
     help: { type: 'boolean', default: false },
   }, VERIFY_HELP);
-  if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0 };
+  if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0, settleMs: 0 };
   if (!values.url) throw new OpsError('USAGE', `--url is required.\n\n${VERIFY_HELP}`);
   return {
     help: false,
@@ -63,6 +67,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     user: values.user,
     websocket: onOffOption('websocket', values.websocket, VERIFY_HELP),
     timeoutMs: secondsOption('timeout', values.timeout, VERIFY_HELP),
+    settleMs: secondsOption('settle', values.settle, VERIFY_HELP, true),
     kubectlNamespace: values.kubectl ? namespaceOption(values.namespace, VERIFY_HELP) : undefined,
   };
 }
