@@ -1,6 +1,7 @@
 /**
  * Every stack config read of the Pulumi program, in one place, each with its typed default
- * (`Pulumi.prod.yaml` is the example stack file; docs/pulumi.md lists the `pulumi config set` commands).
+ * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; the README's "Config home" says why
+ * and how to set them). The program reads them like any stack config: it does not know where they live.
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */
 import * as pulumi from '@pulumi/pulumi';
