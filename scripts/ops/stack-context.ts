@@ -5,7 +5,7 @@
 import type { OpsEnvironment } from './ops-environment.js';
 import { OpsError } from './outcome.js';
 import { DEPLOYER_ROLES, rolesLine } from './deployer-roles.js';
-import { pulumiPreflight, runPreflight, type Probe } from './preflight.js';
+import { pulumiPreflight, runPreflight } from './preflight.js';
 import { assertNoLocalOverrides, bareStackName, configHomeProbe, redirectionProbe } from './preflight-stack.js';
 import { configHomeOf, readStackFile, type ConfigHome } from './pulumi/config-home.js';
 import { CONFIG_KEYS, type StackTarget } from './pulumi/pulumi-project.js';
@@ -36,17 +36,17 @@ export async function establishStack(options: StackContextOptions, env: OpsEnvir
   assertNoLocalOverrides(stackFile, stack);
   const home = configHomeOf(stackFile, bareStackName(stack));
 
-  const probes: Probe[] = home.kind === 'esc' ? [configHomeProbe(home)] : [];
+  // The home first: reading any setting (the project, below) goes through it.
+  if (home.kind === 'esc') await runPreflight([configHomeProbe(home)], run, out);
+  else out(`preflight note     config home: ${home.file} (no ESC environment; CI sees only what is committed)`);
   if (options.forDeploy) {
     const project = await readConfigValue(target, CONFIG_KEYS.gcpProject, run);
     if (!project) {
       throw new OpsError('PREFLIGHT', `Preflight found 1 problem(s); nothing was changed:\n  - ${CONFIG_KEYS.gcpProject} is not set for stack ${stack}. `
         + 'Set it in the config home (see the runbook\'s first deploy).');
     }
-    probes.push(redirectionProbe(project));
+    await runPreflight([redirectionProbe(project)], run, out);
+    out(`preflight info     the deployer needs: ${rolesLine(DEPLOYER_ROLES)} (README: First deploy)`);
   }
-  if (home.kind === 'stack-file') out(`preflight note     config home: ${home.file} (no ESC environment; CI sees only what is committed)`);
-  if (probes.length > 0) await runPreflight(probes, run, out);
-  if (options.forDeploy) out(`preflight info     the deployer needs: ${rolesLine(DEPLOYER_ROLES)} (README: First deploy)`);
   return { target, home };
 }

@@ -25,8 +25,8 @@ const PREFLIGHT_CALLS = [
   'gcloud auth list --filter=status:ACTIVE --format=value(account)',
   'gcloud auth application-default print-access-token',
   'gke-gcloud-auth-plugin --version',
-  `pulumi config get gcp:project ${on(STACK)}`,
   `pulumi env open ${SETTINGS_ENV} pulumiConfig --format json`,
+  `pulumi config get gcp:project ${on(STACK)}`,
   'gcloud artifacts settings describe --project=example-project --format=value(legacyRedirectionState)',
 ];
 /** The tools' part of it, all a preview runs. */
