@@ -1,7 +1,7 @@
 /**
  * The plans of deploy and rollback, as pure functions of their inputs. Only `pulumi` and `kubectl`
- * commands appear here; which image to roll back to is decided in `stack-history.ts`, where settings
- * are written in `config-home.ts`.
+ * commands appear here; which image to roll back to is decided in `stack-history.ts`, and how a
+ * setting is written to the stack's config home in `config-home.ts`.
  */
 import type { Step } from '../plan.js';
 import { removeFromHome, setInHome, type ConfigHome } from './config-home.js';
@@ -40,7 +40,7 @@ export function deployPlan(options: DeployPlanOptions): Step[] {
 
 /**
  * Preview (pull requests): show the changes, change nothing. `configFile` is the temporary stack file
- * that points the preview at the running image (deploy-preview.ts).
+ * that points the preview at the running image (preview-config.ts).
  */
 export function previewPlan(target: StackTarget, configFile?: string): Step[] {
   const file = configFile === undefined ? [] : ['--config-file', configFile];
