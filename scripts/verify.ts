@@ -24,6 +24,7 @@ runMain(async (argv) => {
     token,
     websocket: args.websocket,
     timeoutMs: args.timeoutMs,
+    settleMs: args.settleMs,
     kubectlNamespace: args.kubectlNamespace,
     origin: args.origin,
   }, runCommand, stdoutLine);

@@ -5,13 +5,13 @@
 import { App } from 'cdk8s';
 import { EdgeChart } from './edge-chart.js';
 import { NamespaceChart } from './namespace-chart.js';
-import { resolveManifestOptions, type ManifestOptions } from './options.js';
+import { resolveManifestOptions, retainStorageClassName, type ManifestOptions } from './options.js';
 import { RedisChart } from './redis-chart.js';
 import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
 /**
- * Builds the App: charts `namespace`, `redis`, `rq-worker`, `web`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
+ * Builds the App: charts `namespace` (with the StorageClass), `redis`, `rq-worker`, `web`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
  * namespace chart, so cdk8s numbers the files (`0000-namespace.k8s.yaml` first) and `kubectl apply -f
  * dist/` creates the Namespace before anything in it. Throws a `ManifestOptionsError` for bad options.
  */
@@ -19,14 +19,19 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   const o = resolveManifestOptions(options);
   // Explicit, so cdk8s reads neither CDK8S_OUTDIR nor CDK8S_RECORD_CONSTRUCT_METADATA from the env.
   const app = new App({ outdir, recordConstructMetadata: false });
-  const namespace = new NamespaceChart(app, 'namespace', { namespace: o.namespace });
+  // Without a configured class, Redis's disk gets the manifests' own Retain class (namespace-chart.ts).
+  const ownStorageClass = o.redisStorageClass === undefined ? retainStorageClassName(o.namespace) : undefined;
+  const namespace = new NamespaceChart(app, 'namespace', {
+    namespace: o.namespace,
+    ...(ownStorageClass === undefined ? {} : { retainStorageClass: ownStorageClass }),
+  });
   const charts = [
     new RedisChart(app, 'redis', {
       namespace: o.namespace,
       image: o.redisImage,
       secretName: o.secretName,
       storage: o.redisStorage,
-      ...(o.redisStorageClass === undefined ? {} : { storageClass: o.redisStorageClass }),
+      storageClass: o.redisStorageClass ?? ownStorageClass,
     }),
     new WorkerChart(app, 'rq-worker', {
       namespace: o.namespace,

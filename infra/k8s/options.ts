@@ -65,8 +65,9 @@ export interface ManifestOptions {
   secretName?: string;
   /**
    * Image of the `redis` StatefulSet. Must provide `redis-server`, `redis-cli` and `sh`, and run as
-   * uid 999 (the official image's `redis` user).
-   * @default 'redis:7.4.2-alpine'
+   * uid 999 (the official image's `redis` user). Pinned by digest so a node pulls exactly the bytes
+   * that were reviewed; see {@link defaultRedisImage} for the release and why.
+   * @default defaultRedisImage
    */
   redisImage?: string;
   /**
@@ -75,8 +76,10 @@ export interface ManifestOptions {
    */
   redisStorage?: string;
   /**
-   * StorageClass of that claim; unset uses the cluster's default class (GKE: `standard-rwo`).
-   * @default undefined
+   * StorageClass of that claim. Unset: the manifests create their own class with
+   * `reclaimPolicy: Retain` ({@link retainStorageClassName}) and use it, so deleting the claim (or
+   * the whole Namespace) keeps the disk; GKE's default `standard-rwo` would delete it.
+   * @default undefined (the manifests' own Retain class)
    */
   redisStorageClass?: string;
   /**
@@ -109,6 +112,21 @@ export interface ManifestOptions {
   allowedOrigins?: readonly string[];
 }
 
+/**
+ * Redis 8.10.1, the newest security release of the 8.x line (2026-08-17): it and every 8.2.2+/7.4.6+
+ * release carry the fixes for CVE-2025-49844 (Lua use-after-free, remote code execution) and
+ * CVE-2025-21605 (unauthenticated output-buffer growth, fixed in 7.4.3). The digest is the
+ * multi-architecture index of `redis:8.10.1-alpine` on Docker Hub; the tag stays beside it for readers.
+ */
+export const defaultRedisImage =
+  'redis:8.10.1-alpine@sha256:becdda6c7f4b3fb42e42fd7f120bbf5c54c4caaaf16f26da24e4563d2c1f0576';
+
+/** The StorageClass the manifests create for Redis when {@link ManifestOptions.redisStorageClass} is unset. */
+export function retainStorageClassName(namespace: string): string {
+  // Cluster-scoped, so named after the namespace: two stacks on one cluster each get their own.
+  return `${namespace}-redis-retain`;
+}
+
 /** The options with every optional field filled in, as the charts consume them. */
 export type ResolvedManifestOptions = Required<Omit<ManifestOptions, 'redisStorageClass' | 'domain'>> &
   Pick<ManifestOptions, 'redisStorageClass' | 'domain'>;
@@ -123,7 +141,7 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   webReplicas: 1,
   workerReplicas: 1,
   secretName: 'personalizedline-secrets',
-  redisImage: 'redis:7.4.2-alpine',
+  redisImage: defaultRedisImage,
   redisStorage: '1Gi',
   redisStorageClass: undefined,
   logLevel: 'info',
@@ -208,7 +226,7 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
     bad('image', 'must be an image reference like "repo/name:tag" or "repo/name@sha256:<64 hex>"', o.image);
   }
   if (typeof o.redisImage !== 'string' || !imageRef.test(o.redisImage)) {
-    bad('redisImage', 'must be an image reference like "redis:7.4.2-alpine"', o.redisImage);
+    bad('redisImage', 'must be an image reference like "redis:8.10.1-alpine" (better: with @sha256:<digest>)', o.redisImage);
   }
   if (typeof o.enableWebsocket !== 'boolean') bad('enableWebsocket', 'must be true or false', o.enableWebsocket);
   if (o.sessionAffinity !== 'None' && o.sessionAffinity !== 'ClientIP') {

@@ -22,7 +22,7 @@ export interface RedisChartProps {
   /** Size of the data volume, e.g. `1Gi`. */
   readonly storage: string;
   /**
-   * StorageClass of the data volume.
+   * StorageClass of the data volume; the manifests pass their own Retain class unless another is set.
    * @default the cluster's default class
    */
   readonly storageClass?: string;

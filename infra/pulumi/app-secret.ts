@@ -4,6 +4,8 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
+import { dataProtection } from './data-protection.js';
 
 /** The in-cluster Redis URL for `password`: the `redis` Service of the same namespace. */
 export function redisUrl(password: string): string {
@@ -23,27 +25,49 @@ export function appSecretData(
   };
 }
 
+/** The pod-template annotation that carries {@link secretChecksum}: a new value rolls the pods. */
+export const secretChecksumAnnotation = 'checksum/secret';
+
+/**
+ * SHA-256 (hex) of the Secret's keys and values, independent of key order. Pods read the Secret only at
+ * start, so the workloads' pod templates carry this: rotating `jwtSecret` or `redisPassword` changes
+ * the template and rolls every pod that reads the Secret. Pure.
+ */
+export function secretChecksum(data: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+}
+
+/**
+ * {@link secretChecksum} of the Secret's data, as a plain (not secret) Output. A SHA-256 of random
+ * secrets reveals nothing of them; kept secret, it would make the whole workload YAML secret and hide
+ * every diff of a preview.
+ */
+export function secretChecksumOf(data: Record<string, pulumi.Output<string>>): pulumi.Output<string> {
+  return pulumi.unsecret(pulumi.all(data).apply(secretChecksum));
+}
+
 /** Arguments of {@link createAppSecret}. */
 export interface AppSecretArgs {
   readonly name: string;
   readonly namespace: string;
-  readonly jwtSecret: pulumi.Output<string>;
-  readonly redisPassword: pulumi.Output<string>;
+  /** {@link appSecretData}, or stand-ins when a preview runs without the secrets (see config.ts). */
+  readonly data: Record<string, pulumi.Output<string>>;
+  /**
+   * The data are stand-ins: keep whatever the stack holds, so the preview shows no change it cannot know.
+   * @default false
+   */
+  readonly keepStoredData?: boolean;
 }
 
 /**
- * Creates the Secret. `opts.dependsOn` must include whatever creates the namespace. Pods read it at
- * start, so after changing a value run `kubectl -n <namespace> rollout restart deployment` (and the
- * redis StatefulSet) for it to take effect.
+ * Creates the Secret, protected (data-protection.ts) and updated in place (the provider's
+ * `enableSecretMutable`). `opts.dependsOn` must include whatever creates the namespace.
  */
 export function createAppSecret(args: AppSecretArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(
     'app-secret',
-    {
-      metadata: { name: args.name, namespace: args.namespace },
-      type: 'Opaque',
-      stringData: appSecretData(args.jwtSecret, args.redisPassword),
-    },
-    opts,
+    { metadata: { name: args.name, namespace: args.namespace }, type: 'Opaque', stringData: args.data },
+    pulumi.mergeOptions(opts, { ...dataProtection, ignoreChanges: args.keepStoredData ? ['stringData', 'data'] : [] }),
   );
 }

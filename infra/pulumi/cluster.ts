@@ -1,7 +1,8 @@
 /**
  * Access to the existing GKE cluster: its endpoint and CA from `gcp.container.getCluster`, and the
  * user's own gcloud credentials through the `gke-gcloud-auth-plugin` exec plugin, which is how kubectl
- * authenticates to GKE since 1.26 (no token or key is ever stored in the stack).
+ * authenticates to GKE since 1.26 (no token or key is ever stored in the stack). The provider keeps its
+ * identity through credential and IP rotation, and takes fields back from other field managers.
  */
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
@@ -55,13 +56,41 @@ export interface GkeClusterArgs {
   readonly clusterName: string;
 }
 
+/** gcloud's name for the cluster, `gke_<project>_<location>_<cluster>`: the kubeconfig context and the provider's identity. */
+export function gkeContextName(args: GkeClusterArgs): string {
+  return `gke_${args.project}_${args.location}_${args.clusterName}`;
+}
+
+/** The existing cluster as the GKE API describes it (endpoint, CA, node pools and their service accounts). */
+export function lookUpCluster(args: GkeClusterArgs): pulumi.Output<gcp.container.GetClusterResult> {
+  return gcp.container.getClusterOutput({ project: args.project, location: args.location, name: args.clusterName });
+}
+
+/**
+ * The Kubernetes provider's settings besides the kubeconfig. Pure, so tests and the deploy stand-ins
+ * read the same values the program uses.
+ * - `clusterIdentifier`: the provider is replaced (and with it every object, the Redis volume claim
+ *   included) only when this changes. Without it the provider guesses from the kubeconfig, and GKE's
+ *   credential or IP rotation changes the endpoint and CA; pulumi-kubernetes' DiffConfig ignores the
+ *   endpoint once the identifier is set and unchanged (and adding it to an existing stack replaces nothing).
+ * - `enableServerSideApply`: the default since provider v4, written out because the next two rely on it.
+ * - `enablePatchForce`: apply with force, so a field another manager took (`kubectl set env` of the
+ *   emergency rollback makes `kubectl-set` own `ENABLE_WEBSOCKET`) goes back to this program instead of
+ *   failing the update with "Apply failed with 1 conflict". The program is the source of truth.
+ * - `enableSecretMutable`: a changed Secret is updated in place instead of replaced (delete, then
+ *   create); the Secret is protected, and a protected resource cannot be replaced.
+ */
+export function kubernetesProviderSettings(args: GkeClusterArgs) {
+  return {
+    clusterIdentifier: gkeContextName(args),
+    enableServerSideApply: true,
+    enablePatchForce: true,
+    enableSecretMutable: true,
+  } as const;
+}
+
 /** A Kubernetes provider for the existing GKE cluster `args`; every Kubernetes object uses it. */
-export function gkeProvider(args: GkeClusterArgs): k8s.Provider {
-  const cluster = gcp.container.getClusterOutput({
-    project: args.project,
-    location: args.location,
-    name: args.clusterName,
-  });
+export function gkeProvider(args: GkeClusterArgs, cluster: pulumi.Output<gcp.container.GetClusterResult>): k8s.Provider {
   const kubeconfig = pulumi
     .all([cluster.endpoint, cluster.masterAuths])
     .apply(([endpoint, masterAuths]) => {
@@ -69,11 +98,7 @@ export function gkeProvider(args: GkeClusterArgs): k8s.Provider {
       if (!endpoint || !caCertificate) {
         throw new Error(`GKE cluster ${args.clusterName} in ${args.location} reported no endpoint or CA certificate`);
       }
-      return gkeKubeconfig({
-        contextName: `gke_${args.project}_${args.location}_${args.clusterName}`,
-        endpoint,
-        caCertificate,
-      });
+      return gkeKubeconfig({ contextName: gkeContextName(args), endpoint, caCertificate });
     });
-  return new k8s.Provider('gke', { kubeconfig });
+  return new k8s.Provider('gke', { kubeconfig, ...kubernetesProviderSettings(args) });
 }

@@ -1,6 +1,7 @@
 /**
  * Every stack config read of the Pulumi program, in one place, each with its typed default
- * (`Pulumi.prod.yaml` is the example stack file; docs/pulumi.md lists the `pulumi config set` commands).
+ * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; the README's "Config home" says why
+ * and how to set them). The program reads them like any stack config: it does not know where they live.
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -30,8 +31,9 @@ export interface StackConfig {
   /** `imageTag`: the human-readable tag pushed besides `latest`. @default the git commit (see git-commit.ts) */
   readonly imageTag: string;
   /**
-   * `imageDigestOverride`: deploy this `repo@sha256:…` and build nothing. `npm run rollback -- full`
-   * sets it to pin an earlier image; `npm run deploy` removes it. @default undefined (build and push)
+   * `imageDigestOverride`: deploy this `repo@sha256:…` and build nothing. The rollbacks set it in the
+   * stack's config home to pin an image; it stays through later deploys (CI's included) until
+   * `npm run deploy -- --unpin` removes it. @default undefined (build and push)
    */
   readonly imageDigestOverride: string | undefined;
   /** `createGcrRepository`: create the `gcr.io` Artifact Registry repository. @default true */
@@ -50,11 +52,40 @@ export interface StackConfig {
   readonly workerReplicas: number;
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
   readonly rolloutTimeoutMinutes: number;
-  /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
-  readonly jwtSecret: pulumi.Output<string> | undefined;
-  /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
-  readonly redisPassword: pulumi.Output<string>;
+  /**
+   * `nodeServiceAccount`: the email of the account the nodes pull images as; it gets
+   * `roles/artifactregistry.reader` on the repository. @default the cluster's (image-pull-access.ts)
+   */
+  readonly nodeServiceAccount: string | undefined;
+  /**
+   * `previewImage` (preview only): the image the workloads show while a preview has no pushed digest,
+   * i.e. the running one, so the preview diffs the workloads instead of calling them unknown.
+   * `npm run deploy -- --preview` sets it in a temporary config file. @default undefined
+   */
+  readonly previewImage: string | undefined;
+  /** `jwtSecret` (optional) and `redisPassword`, or the stand-in a preview without them uses. */
+  readonly secrets: StackSecrets;
 }
+
+/** How the program gets the Secret's content. */
+export type StackSecrets =
+  | {
+    readonly kind: 'configured';
+    /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
+    readonly jwtSecret: pulumi.Output<string> | undefined;
+    /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
+    readonly redisPassword: pulumi.Output<string>;
+  }
+  | {
+    /**
+     * A pull request's preview, which must not hold production secrets: `previewSecretChecksum` is the
+     * running Secret's checksum (a stack output), the Secret's stored data are kept unchanged.
+     */
+    readonly kind: 'preview';
+    readonly checksum: string;
+  };
+
+const digestReference = /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/;
 
 /**
  * Reads the stack config. `defaultImageTag` is called only when `imageTag` is unset, so a stack that
@@ -65,8 +96,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const jwtSecret = config.getSecret('jwtSecret');
-  const redisPassword = config.requireSecret('redisPassword');
+  const secrets = readSecrets(config);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   return {
     gcpProject,
@@ -77,7 +107,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
-    imageDigestOverride: config.get('imageDigestOverride', { pattern: /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/ }),
+    imageDigestOverride: config.get('imageDigestOverride', { pattern: digestReference }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
     platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
     enableWebsocket: config.getBoolean('enableWebsocket') ?? true,
@@ -88,9 +118,26 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
-    jwtSecret,
-    redisPassword,
+    nodeServiceAccount: config.get('nodeServiceAccount', { pattern: /^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/ }),
+    // Only a preview reads these: `pulumi up` never deploys a stand-in.
+    previewImage: pulumi.runtime.isDryRun() ? config.get('previewImage', { pattern: digestReference }) : undefined,
+    secrets,
   };
+}
+
+/**
+ * The secrets: `redisPassword` is required unless this is a preview that was given
+ * `previewSecretChecksum` (and then only when it is absent: an operator's preview with the secrets
+ * diffs them for real); `jwtSecret` is optional (generated when unset, jwt-secret.ts).
+ */
+function readSecrets(config: pulumi.Config): StackSecrets {
+  const jwtSecret = config.getSecret('jwtSecret');
+  const redisPassword = config.getSecret('redisPassword');
+  if (redisPassword !== undefined) return { kind: 'configured', jwtSecret, redisPassword };
+  const checksum = pulumi.runtime.isDryRun() ? config.get('previewSecretChecksum', { pattern: /^[0-9a-f]{64}$/ }) : undefined;
+  if (checksum !== undefined) return { kind: 'preview', checksum };
+  // Pulumi's own "Missing required configuration variable" error, naming the key and how to set it.
+  return { kind: 'configured', jwtSecret, redisPassword: config.requireSecret('redisPassword') };
 }
 
 /** How the web server is reached from the internet (edge.ts), read by {@link readEdgeConfig}. */

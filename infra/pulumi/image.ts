@@ -21,6 +21,11 @@ export interface AppImageArgs {
   readonly platform: dockerBuild.Platform;
   /** OAuth access token (secret) for the registry login as `oauth2accesstoken`. */
   readonly accessToken: pulumi.Input<string>;
+  /**
+   * What the manifests get during a preview, which pushes nothing: the running image, so the
+   * preview shows the workloads' real diff. @default undefined (the reference stays unknown)
+   */
+  readonly previewImage?: string;
 }
 
 /** The tags pushed for `tag`: the commit first (docker-build's `ref` output takes the first), then `latest`. */
@@ -61,9 +66,10 @@ export function buildAppImage(
     { retainOnDelete: true, ...opts },
   );
   const digestRef = image.digest.apply((digest): pulumi.Output<string> =>
-    // A preview does not push, so there may be no digest yet: leave the reference unknown, as it is.
+    // A preview does not push, so there may be no digest yet: show the running image if given, else
+    // leave the reference unknown, as it is.
     digest === '' && pulumi.runtime.isDryRun()
-      ? (pulumi.output(pulumi.unknown) as pulumi.Output<string>)
+      ? pulumi.output(args.previewImage ?? (pulumi.unknown as unknown as string))
       : pulumi.output(digestReference(args.repository, digest)),
   );
   return { image, digestRef };

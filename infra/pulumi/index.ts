@@ -2,18 +2,21 @@
  * `pulumi up`: build and push the image, then roll it out to the existing GKE cluster and wait until
  * it is ready. Safe to repeat: an unchanged build context builds nothing, an unchanged image digest
  * changes no pod. Replaces the original guide's manual docker build / docker push / kubectl apply /
- * kubectl rollout status. docs/pulumi.md says what to install and which config to set.
+ * kubectl rollout status. The README's runbook says what to install and which config to set.
  */
+import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
-import { createAppSecret } from './app-secret.js';
-import { gkeProvider } from './cluster.js';
+import { appSecretData, createAppSecret, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
+import { gkeProvider, lookUpCluster } from './cluster.js';
 import { readEdgeConfig, readStackConfig } from './config.js';
 import { createEdge, edgeUrls } from './edge.js';
 import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
+import { grantImagePull, nodeServiceAccountOf } from './image-pull-access.js';
 import { jwtSecretOrGenerated } from './jwt-secret.js';
-import { appSecretName, renderManifests } from './manifests.js';
+import { appSecretName, renderManifests, withPodAnnotations } from './manifests.js';
+import { enableRequiredApis } from './project-apis.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
 import { applyManifests, loadBalancerAddress } from './rollout.js';
 
@@ -30,11 +33,16 @@ const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? 
 // With edge=ingress: the global IP the Ingress is given by name, and the domain's A record (edge.ts).
 const edge = createEdge(edgeConfig, config.gcpProject);
 
+// The APIs the stack uses, kept enabled (never disabled by this stack).
+const apis = enableRequiredApis(config.gcpProject);
+
 // The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
-const gcrRepository = config.createGcrRepository ? createGcrRepository(config.registry, config.gcpProject) : undefined;
+const gcrRepository = config.createGcrRepository
+  ? createGcrRepository(config.registry, config.gcpProject, { dependsOn: [apis['artifactregistry.googleapis.com']] })
+  : undefined;
 
 // The image, built from the root Dockerfile and pushed as :<commit> and :latest; or, while the stack
-// is pinned to an earlier image by `npm run rollback -- full`, that image, and nothing is built.
+// is pinned to an image by a rollback, that image, and nothing is built.
 const digestRef = config.imageDigestOverride !== undefined
   ? pulumi.output(config.imageDigestOverride)
   : buildAppImage(
@@ -45,16 +53,25 @@ const digestRef = config.imageDigestOverride !== undefined
       tag: config.imageTag,
       platform: config.platform,
       accessToken: registryAccessToken(),
+      previewImage: config.previewImage,
     },
     { dependsOn: gcrRepository ? [gcrRepository] : [] },
   ).digestRef;
 
 // The existing cluster, reached with the user's gcloud credentials.
-const provider = gkeProvider({
-  project: config.gcpProject,
-  location: config.clusterLocation,
-  clusterName: config.clusterName,
-});
+const clusterArgs = { project: config.gcpProject, location: config.clusterLocation, clusterName: config.clusterName };
+const cluster = lookUpCluster(clusterArgs);
+const provider = gkeProvider(clusterArgs, cluster);
+
+// The nodes may read the repository (nothing grants that by default any more): the configured
+// account, else the one the cluster's nodes run as.
+const nodeAccount = config.nodeServiceAccount ?? pulumi
+  .all([cluster, gcp.organizations.getProjectOutput({ projectId: config.gcpProject }).number])
+  .apply(([described, projectNumber]) => nodeServiceAccountOf(described, projectNumber));
+grantImagePull(
+  { project: config.gcpProject, registry: config.registry, serviceAccount: nodeAccount },
+  { dependsOn: gcrRepository ? [gcrRepository] : [] },
+);
 
 // First the Namespace (it is part of the charts' output)...
 const namespace = applyManifests('namespace', {
@@ -63,17 +80,27 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state)...
-const appJwtSecret = jwtSecretOrGenerated(config.jwtSecret);
+// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state;
+// a preview without the secrets keeps what the stack holds)...
+const secrets = config.secrets;
+const configuredJwtSecret = secrets.kind === 'configured' ? secrets.jwtSecret : undefined;
+// Declared in a preview too, so that the preview of a stack with a generated secret shows no change.
+const appJwtSecret = jwtSecretOrGenerated(configuredJwtSecret);
+const secretData = secrets.kind === 'configured'
+  ? appSecretData(appJwtSecret, secrets.redisPassword)
+  : { JWT_SECRET: pulumi.secret(''), REDIS_PASSWORD: pulumi.secret(''), REDIS_URL: pulumi.secret('') };
 const secret = createAppSecret(
-  { name: appSecretName, namespace: config.namespace, jwtSecret: appJwtSecret, redisPassword: config.redisPassword },
+  { name: appSecretName, namespace: config.namespace, data: secretData, keepStoredData: secrets.kind === 'preview' },
   { provider, dependsOn: [namespace] },
 );
+const secretChecksum = secrets.kind === 'configured' ? secretChecksumOf(secretData) : pulumi.output(secrets.checksum);
 
 // ...then Redis, the worker and the web server, synthesized with the pushed digest (a new image is a
-// new pod template, so it rolls out), waiting until all are ready.
+// new pod template, so it rolls out) and the Secret's checksum (a rotated Secret rolls the pods too),
+// waiting until all are ready.
 const app = applyManifests('app', {
-  yaml: digestRef.apply((image) => renderManifests(config, image, edgeConfig).workloadYaml),
+  yaml: pulumi.all([digestRef, secretChecksum]).apply(([image, checksum]) =>
+    withPodAnnotations(renderManifests(config, image, edgeConfig).workloadYaml, { [secretChecksumAnnotation]: checksum })),
   provider,
   timeoutMinutes: config.rolloutTimeoutMinutes,
   // The Ingress names the global IP, which must exist before the load balancer is built.
@@ -88,6 +115,10 @@ export const loadBalancerIp = urls.loadBalancerIp;
 export const imageRef = digestRef;
 /** The API's and the page's base: `https://DOMAIN` with edge=ingress, else `http://IP`. */
 export const appUrl = urls.appUrl;
+/** Whether that image is pinned by a rollback (`imageDigestOverride`) rather than built from this commit. */
+export const imagePinned = config.imageDigestOverride !== undefined;
+/** The Secret's checksum (not secret); a preview without the secrets shows the workloads against it. */
+export const appSecretChecksum = secretChecksum;
 /** Liveness URL of the deployment. */
 export const healthUrl = urls.healthUrl;
 /** WebSocket progress URL (`wss://` with edge=ingress); replace {job_id} with a job's id. */
@@ -96,4 +127,4 @@ export const websocketUrl = urls.websocketUrl;
  * The generated token-signing secret (absent when the stack config sets `jwtSecret`), for `npm run
  * token`/`verify` and deploy's own verification: `pulumi stack output jwtSecret --show-secrets`.
  */
-export const jwtSecret = config.jwtSecret === undefined ? appJwtSecret : undefined;
+export const jwtSecret = configuredJwtSecret === undefined ? appJwtSecret : undefined;

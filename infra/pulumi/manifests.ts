@@ -3,7 +3,7 @@
  * in two so the Secret can be created between them: the Namespace first, then everything that lives
  * in it (whose pods need the Secret). Pure: no Pulumi resources here.
  */
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import type { ManifestOptions } from '../k8s/options.js';
 import { synthesizeManifests } from '../k8s/synthesize.js';
 import type { EdgeConfig, StackConfig } from './config.js';
@@ -61,6 +61,25 @@ export function splitDocuments(manifests: string): string[] {
     .split(/^---[ \t]*$\n?/m)
     .filter((document) => document.trim() !== '')
     .map((document) => (document.endsWith('\n') ? document : `${document}\n`));
+}
+
+/** Kinds whose pod template {@link withPodAnnotations} annotates. */
+const podTemplateKinds = new Set(['Deployment', 'StatefulSet']);
+
+/**
+ * Adds `annotations` to the pod template of every Deployment and StatefulSet in a YAML stream; other
+ * documents keep their text exactly. The charts know no secret, so the program adds what depends on
+ * one (the Secret's checksum) here.
+ */
+export function withPodAnnotations(manifests: string, annotations: Readonly<Record<string, string>>): string {
+  return joinDocuments(splitDocuments(manifests).map((text) => {
+    const document = parseDocument(text);
+    if (!podTemplateKinds.has(String(document.get('kind')))) return text;
+    for (const [key, value] of Object.entries(annotations)) {
+      document.setIn(['spec', 'template', 'metadata', 'annotations', key], value);
+    }
+    return document.toString();
+  }));
 }
 
 function joinDocuments(documents: string[]): string {

@@ -5,6 +5,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { protectDataHolders } from './data-protection.js';
 
 /**
  * A transform that gives every Kubernetes object of a ConfigGroup explicit create/update/delete
@@ -31,12 +32,15 @@ export interface ApplyManifestsArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The resource options {@link applyManifests} uses; separate so they can be checked without an engine. */
+/**
+ * The resource options {@link applyManifests} uses; separate so they can be checked without an engine.
+ * The transforms reach every object the group creates: timeouts on all, protection on what holds data.
+ */
 export function applyManifestsOptions(args: ApplyManifestsArgs): pulumi.ComponentResourceOptions {
   return {
     provider: args.provider,
     dependsOn: args.dependsOn ?? [],
-    transforms: [rolloutTimeouts(args.timeoutMinutes)],
+    transforms: [rolloutTimeouts(args.timeoutMinutes), protectDataHolders],
   };
 }
 

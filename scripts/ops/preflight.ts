@@ -23,8 +23,10 @@ export interface Probe {
 }
 
 
-const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? '';
-const failed = (result: CommandResult): string => firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
+/** The first non-empty line of a command's output. */
+export const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? '';
+/** Why a command failed, in one line: its first error line, else its first output line, else its status. */
+export const failed = (result: CommandResult): string => firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
 
 export const pulumiCliProbe: Probe = {
   id: 'pulumi-cli',
@@ -155,7 +157,7 @@ export function kubectlClusterProbe(namespace: string): Probe {
     needs: 'kubectl-cli',
     judge: (r) => r.code === 0
       ? { detail: `deployment/web in namespace ${namespace}` }
-      : { problem: `kubectl cannot read deployment/web in namespace ${namespace} (${failed(r)}). Run: gcloud container clusters get-credentials <cluster> --location <region>, or pass --namespace.` },
+      : { problem: `kubectl cannot read deployment/web in namespace ${namespace} (${failed(r)}). Run: gcloud container clusters get-credentials <cluster> --location <region> --project <project>, or pass --namespace.` },
   };
 }
 

@@ -19,6 +19,8 @@ export interface VerifyAfterChangeOptions {
   readonly jwtSecret?: string;
   readonly websocket: boolean;
   readonly timeoutMs: number;
+  /** How long health and ready are retried while the load balancer settles. */
+  readonly settleMs: number;
   readonly kubectlNamespace?: string;
   /** `JWT_SECRET`-less token minting and URL lookup use this stack; absent after an emergency rollback. */
   readonly stack?: StackTarget;
@@ -42,6 +44,7 @@ export async function verifyAfterChange(options: VerifyAfterChangeOptions, run: 
     token,
     websocket: options.websocket,
     timeoutMs: options.timeoutMs,
+    settleMs: options.settleMs,
     kubectlNamespace: options.kubectlNamespace,
   }, run, out);
   return allPassed(results);

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
 import { freePort } from '../support/free-port.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { IMAGE_A, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, stackOutputs, toolsReady } from './support/cloud-answers.js';
+import { IMAGE_A, SETTINGS_ENV, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, stackOutputs, toolsReady } from './support/cloud-answers.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
@@ -16,7 +16,7 @@ const SECRET = 'deploy-test-secret-at-least-32-bytes';
 const DIR = REPO_ROOT.replace(/\/$/, '');
 const on = (stack: string): string => `--stack ${stack} --cwd ${DIR}`;
 
-/** The read-only preflight calls on a ready machine, in order. */
+/** The read-only preflight calls on a ready machine, in order: the tools, then the stack. */
 const PREFLIGHT_CALLS = [
   'pulumi version',
   'pulumi whoami',
@@ -25,7 +25,12 @@ const PREFLIGHT_CALLS = [
   'gcloud auth list --filter=status:ACTIVE --format=value(account)',
   'gcloud auth application-default print-access-token',
   'gke-gcloud-auth-plugin --version',
+  `pulumi env open ${SETTINGS_ENV} pulumiConfig --format json`,
+  `pulumi config get gcp:project ${on(STACK)}`,
+  'gcloud artifacts settings describe --project=example-project --format=value(legacyRedirectionState)',
 ];
+/** The tools' part of it, all a preview runs. */
+const TOOL_CALLS = PREFLIGHT_CALLS.slice(0, 7);
 
 describe('npm run deploy', () => {
   let redis: TestRedis;
@@ -69,12 +74,15 @@ describe('npm run deploy', () => {
     expect(standIns!.calls()).toEqual([
       ...PREFLIGHT_CALLS,
       `pulumi config get personalizedline:imageDigestOverride ${on(STACK)}`,
-      `pulumi up --yes ${on(STACK)}`,
+      `pulumi up --yes --refresh ${on(STACK)}`,
       `pulumi config get personalizedline:enableWebsocket ${on(STACK)}`,
       `pulumi stack output --json ${on(STACK)}`,
       `pulumi config get personalizedline:jwtSecret ${on(STACK)}`,
     ]);
     expect(run.stdout).toContain('preflight ok       Pulumi stack: prod');
+    expect(run.stdout).toContain(`preflight ok       config home: ESC environment ${SETTINGS_ENV}`);
+    expect(run.stdout).toContain('preflight ok       gcr.io redirection: REDIRECTION_FROM_GCR_IO_ENABLED');
+    expect(run.stdout).toContain('preflight info     the deployer needs: roles/container.developer, roles/artifactregistry.admin');
     expect(run.stdout).toContain('Resources:'); // pulumi up's own output is shown live
     expect(checkLines(run.stdout)).toEqual([
       ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'websocket-job'], ['PASS', 'job-result'],
@@ -89,7 +97,10 @@ describe('npm run deploy', () => {
     const run = await deploy(['--yes', '--stack', 'staging'], { JWT_SECRET: SECRET });
     const calls = standIns!.calls();
     expect(calls[2]).toBe(`pulumi stack ls --json --cwd ${DIR}`);
-    expect(calls).toContain(`pulumi up --yes ${on('staging')}`);
+    expect(calls).toContain(`pulumi up --yes --refresh ${on('staging')}`);
+    // No Pulumi.staging.yaml here: that stack's config home is its own file, and the deploy says so.
+    expect(calls.some((c) => c.startsWith('pulumi env open'))).toBe(false);
+    expect(run.stdout).toContain('config home: Pulumi.staging.yaml (no ESC environment; CI sees only what is committed)');
     expect(calls.some((c) => c.includes('jwtSecret'))).toBe(false);
     expect(run.code).toBe(0);
   });
@@ -109,16 +120,35 @@ describe('npm run deploy', () => {
     expect(run.code).toBe(0);
   });
 
-  it('clears the pin left by rollback full before pulumi up, and says so', async () => {
+  it('keeps the pin a rollback left, and says how to release it', async () => {
     deployed([configValue('personalizedline:imageDigestOverride', IMAGE_A)]);
     const run = await deploy(['--yes', '--skip-verify']);
     expect(standIns!.calls().slice(PREFLIGHT_CALLS.length)).toEqual([
       `pulumi config get personalizedline:imageDigestOverride ${on(STACK)}`,
-      `pulumi config rm personalizedline:imageDigestOverride ${on(STACK)}`,
-      `pulumi up --yes ${on(STACK)}`,
+      `pulumi up --yes --refresh ${on(STACK)}`,
     ]);
-    expect(run.stdout).toContain(`pinned to ${IMAGE_A} by an earlier 'rollback full'; this deploy clears the pin`);
+    expect(run.stdout).toContain(`pinned to ${IMAGE_A} by a rollback; this deploy keeps that image and builds nothing. To deploy this checkout's image: npm run deploy -- --unpin`);
     expect(run.code).toBe(0);
+  });
+
+  it('--unpin and --websocket on write the config home, then pulumi up', async () => {
+    deployed([configValue('personalizedline:imageDigestOverride', IMAGE_A)]);
+    const run = await deploy(['--yes', '--skip-verify', '--unpin', '--websocket', 'on']);
+    expect(standIns!.calls().slice(PREFLIGHT_CALLS.length)).toEqual([
+      `pulumi config get personalizedline:imageDigestOverride ${on(STACK)}`,
+      `pulumi env set ${SETTINGS_ENV} pulumiConfig["personalizedline:enableWebsocket"] true`,
+      `pulumi env rm ${SETTINGS_ENV} pulumiConfig["personalizedline:imageDigestOverride"] --yes`,
+      `pulumi up --yes --refresh ${on(STACK)}`,
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('stops at preflight when gcr.io still goes to Container Registry, naming the redirection command', async () => {
+    deployed([{ tool: 'gcloud', match: ['artifacts', 'settings', 'describe'], stdout: 'REDIRECTION_FROM_GCR_IO_DISABLED\n' }]);
+    const run = await deploy(['--yes']);
+    expect(run.stdout).toContain('Run: gcloud artifacts settings enable-upgrade-redirection --project=example-project');
+    expect(standIns!.calls().some((c) => c.startsWith('pulumi up'))).toBe(false);
+    expect(run.code).toBe(3);
   });
 
   it('names every missing tool with the command that installs it, changes nothing and exits 3', async () => {
@@ -146,7 +176,7 @@ describe('npm run deploy', () => {
     expect(run.stdout).toContain('preflight skipped  Pulumi stack');
     expect(run.stdout).toContain('MISSING  gcloud account: gcloud has no active account. Run: gcloud auth login');
     expect(run.stdout).toContain('MISSING  Application Default Credentials: No Application Default Credentials for Pulumi\'s Google provider. Run: gcloud auth application-default login');
-    expect(standIns!.calls()).toEqual(PREFLIGHT_CALLS.filter((c) => !c.startsWith('pulumi stack')));
+    expect(standIns!.calls()).toEqual(TOOL_CALLS.filter((c) => !c.startsWith('pulumi stack')));
   });
 
   it('names an unknown --stack with the commands that select or create it', async () => {
@@ -176,17 +206,21 @@ describe('npm run deploy', () => {
   it('goes ahead on a terminal when the answer is yes', async () => {
     deployed();
     const run = await deploy(['--skip-verify'], {}, 'y\n');
-    expect(standIns!.calls().at(-1)).toBe(`pulumi up --yes ${on(STACK)}`);
+    expect(standIns!.calls().at(-1)).toBe(`pulumi up --yes --refresh ${on(STACK)}`);
     expect(run.code).toBe(0);
   });
 
-  it('--preview previews without confirmation or verify', async () => {
-    deployed([{ tool: 'pulumi', match: ['preview', '--diff'], stdout: 'Previewing update (prod)\nResources:\n    ~ 1 to update\n' }]);
-    const run = await deploy(['--preview']);
-    expect(standIns!.calls().slice(PREFLIGHT_CALLS.length)).toEqual([
-      `pulumi config get personalizedline:imageDigestOverride ${on(STACK)}`,
-      `pulumi preview --diff ${on(STACK)}`,
+  it('--preview previews against the running image, without confirmation, secrets or verify', async () => {
+    deployed([
+      { tool: 'pulumi', match: ['preview', '--diff'], stdout: 'Previewing update (prod)\nResources:\n    ~ 1 to update\n' },
+      { tool: 'pulumi', match: ['stack', 'output', '--json'], stdout: JSON.stringify({ imageRef: IMAGE_A, appSecretChecksum: 'ab'.repeat(32) }) },
     ]);
+    const run = await deploy(['--preview', '--config-file', 'infra/pulumi/esc/prod-preview.stack.yaml']);
+    const calls = standIns!.calls().slice(TOOL_CALLS.length);
+    expect(calls[0]).toBe(`pulumi stack output --json ${on(STACK)}`);
+    expect(calls[1]).toMatch(new RegExp(`^pulumi preview --diff --config-file /\\S+/Pulumi\\.preview\\.yaml ${on(STACK)}$`));
+    expect(calls).toHaveLength(2);
+    expect(run.stdout).toContain(`previewing against the running image ${IMAGE_A}`);
     expect(run.stdout).toContain('~ 1 to update');
     expect(run.code).toBe(0);
   });
@@ -195,16 +229,16 @@ describe('npm run deploy', () => {
     deployed([{ tool: 'pulumi', match: ['up'], code: 255, stdout: 'Updating (prod)\n', stderr: 'error: update failed\n    kubernetes:apps/v1:Deployment (web): timed out waiting to be Ready\n' }]);
     const run = await deploy(['--yes']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Step 1 failed: pulumi up --yes ${on(STACK)}`);
+    expect(run.stderr).toContain(`Step 1 failed: pulumi up --yes --refresh ${on(STACK)}`);
     expect(run.stderr).toContain('timed out waiting to be Ready');
-    expect(standIns!.calls().at(-1)).toBe(`pulumi up --yes ${on(STACK)}`);
+    expect(standIns!.calls().at(-1)).toBe(`pulumi up --yes --refresh ${on(STACK)}`);
     expect(checkLines(run.stdout)).toEqual([]);
   });
 
   it('exits 1 and points at the rollbacks when the deployment fails verify', async () => {
     const port = await freePort();
     deployed([stackOutputs(`http://127.0.0.1:${port}`)]);
-    const run = await deploy(['--yes', '--timeout', '5']);
+    const run = await deploy(['--yes', '--timeout', '5', '--settle', '0']);
     expect(checkLines(run.stdout)[0]).toEqual(['FAIL', 'health']);
     expect(run.stderr).toContain('Deployed, but verify failed');
     expect(run.stderr).toContain('npm run rollback -- quick');

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import {
-  IMAGE_A, IMAGE_B, IMAGE_C, NAMESPACE, STACK, configValue, configWritesSucceed, exportedVersion, historyEntry,
+  IMAGE_A, IMAGE_B, IMAGE_C, NAMESPACE, SETTINGS_ENV, STACK, configValue, configWritesSucceed, exportedVersion, historyEntry,
   pulumiUpSucceeds, stackOutputs, toolsReady,
 } from './support/cloud-answers.js';
 import { checkLines, runScript } from './support/run-script.js';
@@ -16,6 +16,9 @@ import { createStandIns, type Rule, type StandIns } from './support/stand-in-too
 const SECRET = 'rollback-test-secret-at-least-32-bytes';
 const DIR = REPO_ROOT.replace(/\/$/, '');
 const ON = `--stack ${STACK} --cwd ${DIR}`;
+const UP = `pulumi up --yes --refresh ${ON}`;
+/** `pulumi env set` of a key in the config home (the ESC environment Pulumi.prod.yaml names). */
+const envSet = (key: string, value: string): string => `pulumi env set ${SETTINGS_ENV} pulumiConfig["personalizedline:${key}"] ${value}`;
 
 const PULUMI_PREFLIGHT = [
   'pulumi version',
@@ -25,6 +28,7 @@ const PULUMI_PREFLIGHT = [
   'gcloud auth list --filter=status:ACTIVE --format=value(account)',
   'gcloud auth application-default print-access-token',
   'gke-gcloud-auth-plugin --version',
+  `pulumi env open ${SETTINGS_ENV} pulumiConfig --format json`,
 ];
 const KUBECTL_PREFLIGHT = [
   'gcloud --version',
@@ -77,26 +81,26 @@ describe('npm run rollback', () => {
     runScript('rollback.ts', args, { env: { PATH: standIns!.dir, ...extraEnv }, ttyInput });
 
   describe('quick', () => {
-    it('turns WebSocket off in the stack config, pins the running image, runs pulumi up, then verifies the polling fallback', async () => {
+    it('turns WebSocket off in the config home, pins the running image, runs pulumi up, then verifies the polling fallback', async () => {
       tools([], pollingWeb.url);
       const run = await rollback(['quick', '--yes']);
       expect(standIns!.calls()).toEqual([
         ...PULUMI_PREFLIGHT,
         `pulumi config get personalizedline:imageDigestOverride ${ON}`,
         `pulumi stack output --json ${ON}`,
-        `pulumi config set personalizedline:enableWebsocket false ${ON}`,
-        `pulumi config set personalizedline:imageDigestOverride ${IMAGE_C} ${ON}`,
-        `pulumi up --yes ${ON}`,
+        envSet('enableWebsocket', 'false'),
+        envSet('imageDigestOverride', IMAGE_C),
+        UP,
         `pulumi stack output --json ${ON}`,
         `pulumi config get personalizedline:jwtSecret ${ON}`,
       ]);
       expect(run.stdout).toContain('Quick rollback of stack prod: WebSocket off, clients fall back to polling.');
-      expect(run.stdout).toContain(`     $ pulumi config set personalizedline:enableWebsocket false ${ON}`);
+      expect(run.stdout).toContain(`     $ pulumi env set ${SETTINGS_ENV} 'pulumiConfig["personalizedline:enableWebsocket"]' false`);
       expect(checkLines(run.stdout)).toEqual([
         ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'websocket-disabled'], ['PASS', 'polling-job'], ['PASS', 'job-result'],
       ]);
       expect(run.stdout).toContain('Rolled back and verified.');
-      expect(run.stdout).toContain('to turn WebSocket back on: pulumi config set personalizedline:enableWebsocket true');
+      expect(run.stdout).toContain('WebSocket stays off through later deploys (CI\'s too). To turn it back on: npm run deploy -- --websocket on');
       expect(run.code).toBe(0);
     });
 
@@ -105,8 +109,8 @@ describe('npm run rollback', () => {
       const run = await rollback(['quick', '--yes', '--skip-verify']);
       expect(standIns!.calls().slice(PULUMI_PREFLIGHT.length)).toEqual([
         `pulumi config get personalizedline:imageDigestOverride ${ON}`,
-        `pulumi config set personalizedline:enableWebsocket false ${ON}`,
-        `pulumi up --yes ${ON}`,
+        envSet('enableWebsocket', 'false'),
+        UP,
       ]);
       expect(run.code).toBe(0);
     });
@@ -123,7 +127,7 @@ describe('npm run rollback', () => {
       tools([], pollingWeb.url);
       const run = await rollback(['quick'], {}, 'no\n');
       expect(run.stdout).toContain('Roll back? [y/N]');
-      expect(standIns!.calls().some((c) => c.includes('config set') || c.startsWith('pulumi up'))).toBe(false);
+      expect(standIns!.calls().some((c) => c.includes('env set') || c.startsWith('pulumi up'))).toBe(false);
       expect(run.code).toBe(4);
     });
 
@@ -146,7 +150,7 @@ describe('npm run rollback', () => {
         `kubectl rollout status deployment/web -n ${NAMESPACE} --timeout=300s`,
       ]);
       expect(run.stdout).toContain('successfully rolled out');
-      expect(run.stdout).toContain('the next pulumi up (npm run deploy) restores ENABLE_WEBSOCKET from personalizedline:enableWebsocket');
+      expect(run.stdout).toContain('the next pulumi up (npm run deploy, or CI\'s) takes ENABLE_WEBSOCKET back from personalizedline:enableWebsocket');
       expect(checkLines(run.stdout).every(([verdict]) => verdict === 'PASS')).toBe(true);
       expect(run.code).toBe(0);
     });
@@ -184,8 +188,8 @@ describe('npm run rollback', () => {
         `pulumi stack history --json --page-size 20 ${ON}`,
         `pulumi stack export --version 6 ${ON}`,
         `pulumi stack export --version 3 ${ON}`,
-        `pulumi config set personalizedline:imageDigestOverride ${IMAGE_B} ${ON}`,
-        `pulumi up --yes ${ON}`,
+        envSet('imageDigestOverride', IMAGE_B),
+        UP,
         `pulumi config get personalizedline:enableWebsocket ${ON}`,
         `pulumi stack output --json ${ON}`,
         `pulumi config get personalizedline:jwtSecret ${ON}`,
@@ -203,8 +207,20 @@ describe('npm run rollback', () => {
         exportedVersion(6, IMAGE_C), exportedVersion(5, IMAGE_B), exportedVersion(4, IMAGE_A),
       ], web.url);
       const run = await rollback(['full', '--yes', '--skip-verify']);
-      expect(standIns!.calls()).toContain(`pulumi config set personalizedline:imageDigestOverride ${IMAGE_A} ${ON}`);
+      expect(standIns!.calls()).toContain(envSet('imageDigestOverride', IMAGE_A));
       expect(standIns!.calls().some((c) => c.includes('--version 7'))).toBe(false);
+      expect(run.code).toBe(0);
+    });
+
+    it('steps further back also when the pin lives in ESC, where the history does not show it: the checkpoint does', async () => {
+      tools([
+        stackOutputs(web.url, IMAGE_B),
+        history([historyEntry(7), historyEntry(6), historyEntry(5), historyEntry(4)]),
+        exportedVersion(7, IMAGE_B, { pinned: true }), exportedVersion(6, IMAGE_C), exportedVersion(5, IMAGE_B), exportedVersion(4, IMAGE_A),
+      ], web.url);
+      const run = await rollback(['full', '--yes', '--skip-verify']);
+      expect(run.stdout).toContain('history: version 7 ran a rollback\'s pinned image, not a release; skipped');
+      expect(standIns!.calls()).toContain(envSet('imageDigestOverride', IMAGE_A));
       expect(run.code).toBe(0);
     });
 
@@ -213,8 +229,8 @@ describe('npm run rollback', () => {
       const run = await rollback(['full', '--yes', '--skip-verify', '--image', IMAGE_A]);
       expect(standIns!.calls().slice(PULUMI_PREFLIGHT.length)).toEqual([
         `pulumi stack output --json ${ON}`,
-        `pulumi config set personalizedline:imageDigestOverride ${IMAGE_A} ${ON}`,
-        `pulumi up --yes ${ON}`,
+        envSet('imageDigestOverride', IMAGE_A),
+        UP,
       ]);
       expect(run.code).toBe(0);
     });
@@ -228,7 +244,7 @@ describe('npm run rollback', () => {
       const run = await rollback(['full', '--yes']);
       expect(run.stderr).toContain('cannot export stack version 2');
       expect(run.stderr).toContain('npm run rollback -- full --image <repository>@sha256:<digest>');
-      expect(standIns!.calls().some((c) => c.includes('config set') || c.includes('pulumi up'))).toBe(false);
+      expect(standIns!.calls().some((c) => c.includes('env set') || c.includes('pulumi up'))).toBe(false);
       expect(run.code).toBe(1);
     });
 

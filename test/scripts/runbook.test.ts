@@ -10,6 +10,8 @@ import { parseDeployArgs } from '../../scripts/ops/args/deploy-args.js';
 import { parseRollbackArgs } from '../../scripts/ops/args/rollback-args.js';
 import { parseStatusArgs } from '../../scripts/ops/args/status-args.js';
 import { parseVerifyArgs } from '../../scripts/ops/args/verify-args.js';
+import { requiredApis } from '../../infra/pulumi/project-apis.js';
+import { DEPLOYER_ROLES, PREVIEW_ROLES } from '../../scripts/ops/deployer-roles.js';
 import { IMAGE_A } from './support/cloud-answers.js';
 
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -34,7 +36,8 @@ function argumentsOf(text: string): string[] {
 describe('the runbook', () => {
   it('has every part of the original guide', () => {
     expect(RUNBOOK.length).toBeGreaterThan(5_000);
-    for (const heading of ['### Prerequisites', '### Deployment', '### Verification', '### Testing', '### Monitoring', '### Rollback',
+    for (const heading of ['### Prerequisites', '### First deploy', '### Config home', '### Data safety and restore',
+      '### Deployment', '### Verification', '### Testing', '### Monitoring', '### Rollback',
       '### Troubleshooting', '### Success criteria', '### Security notes', '### Deployment checklist']) {
       expect(RUNBOOK).toContain(heading);
     }
@@ -68,5 +71,25 @@ describe('the runbook', () => {
     const addresses = RUNBOOK.match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
     expect(addresses.filter((a) => !a.startsWith('127.'))).toEqual([]);
     expect(RUNBOOK).not.toMatch(/senditfast|personalizedline-prod|\/home\/user/i);
+  });
+
+  it('lists the first deploy\'s steps in order: APIs, then roles, then the gcr.io redirection, then the config home', () => {
+    const section = /\n### First deploy\n[\s\S]*?(?=\n### )/.exec(RUNBOOK)?.[0] ?? '';
+    const apis = section.indexOf(`gcloud services enable ${requiredApis.join(' ')}`);
+    const roles = section.indexOf('**2. Roles.**');
+    const redirection = section.indexOf('gcloud artifacts settings enable-upgrade-redirection');
+    const home = section.indexOf('pulumi env init personalizedline/prod-settings');
+    expect([apis, roles, redirection, home].every((at) => at > 0)).toBe(true);
+    expect([apis, roles, redirection, home]).toEqual([...[apis, roles, redirection, home]].sort((a, b) => a - b));
+    // The same roles preflight prints, each in the table, and the preview's read-only ones.
+    const rolesPart = section.slice(roles, redirection);
+    for (const { role } of [...DEPLOYER_ROLES, ...PREVIEW_ROLES]) expect(rolesPart, role).toContain(`\`${role}\``);
+  });
+
+  it('has the restore path for Redis\'s disk', () => {
+    const section = /\n### Data safety and restore\n[\s\S]*?(?=\n### )/.exec(RUNBOOK)?.[0] ?? '';
+    for (const step of ['kubectl patch pv', '"path":"/spec/claimRef"', 'volumeName:', 'name: data-redis-0', 'gcloud compute snapshots create']) {
+      expect(section, step).toContain(step);
+    }
   });
 });

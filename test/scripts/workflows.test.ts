@@ -47,27 +47,36 @@ describe('workflows', () => {
 
   it('deploy previews pull requests and deploys main after CI, through npm run deploy', () => {
     const deploy = parse(read('deploy.yml')) as Workflow;
-    expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(deploy.permissions).toEqual({});
     expect(deploy.on).toMatchObject({ pull_request: { branches: ['main'] }, workflow_run: { workflows: ['CI'], types: ['completed'], branches: ['main'] } });
 
     const preview = deploy.jobs.preview!;
     expect(preview.if).toContain("github.event_name == 'pull_request'");
-    expect(runs(preview)).toContain('npm run deploy -- --preview --stack "$PULUMI_STACK"');
+    expect(runs(preview)).toContain('npm run deploy -- --preview --stack "$PULUMI_STACK" --config-file infra/pulumi/esc/prod-preview.stack.yaml');
     expect(runs(preview)).not.toContain('--yes');
 
     const up = deploy.jobs.deploy!;
     expect(up.if).toContain("github.event.workflow_run.conclusion == 'success'");
     expect(up.concurrency?.['cancel-in-progress']).toBe(false);
-    expect(runs(up)).toContain('npm run deploy -- --yes --stack "$PULUMI_STACK" --kubectl');
+    expect(runs(up)).toContain('args=(--yes --stack "$PULUMI_STACK" --kubectl)');
+    expect(runs(up)).toContain('npm run deploy -- "${args[@]}"');
+    expect(runs(up)).toMatch(/get-credentials .* --project "\$project"/);
 
-    for (const job of [preview, up]) {
+    for (const [job, account] of [[preview, 'GCP_PREVIEW_SERVICE_ACCOUNT'], [up, 'GCP_SERVICE_ACCOUNT']] as const) {
       expect(uses(job, 'google-github-actions/auth')?.with).toEqual({
         workload_identity_provider: '${{ secrets.GCP_WORKLOAD_IDENTITY_PROVIDER }}',
-        service_account: '${{ secrets.GCP_SERVICE_ACCOUNT }}',
+        service_account: `\${{ secrets.${account} }}`,
       });
       expect(String(uses(job, 'google-github-actions/setup-gcloud')?.with?.install_components)).toContain('gke-gcloud-auth-plugin');
     }
-    expect(deploy.env?.PULUMI_ACCESS_TOKEN).toBe('${{ secrets.PULUMI_ACCESS_TOKEN }}');
+    // No token at workflow level, where every job (the preview too) would see it.
+    expect(deploy.env?.PULUMI_ACCESS_TOKEN).toBeUndefined();
+  });
+
+  it.each(['ci.yml', 'deploy.yml'])('%s pins every action by a full commit SHA, with its release tag beside it', (name) => {
+    const lines = read(name).split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line, line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it('runs only npm scripts that exist, and names no host or address of a deployment', () => {

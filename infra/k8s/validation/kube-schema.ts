@@ -8,6 +8,7 @@ import { BackendConfig } from '@kubernetes-models/gke/cloud.google.com/v1';
 import { ManagedCertificate } from '@kubernetes-models/gke/networking.gke.io/v1';
 import { FrontendConfig } from '@kubernetes-models/gke/networking.gke.io/v1beta1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
 
 interface Validatable {
@@ -28,6 +29,7 @@ const models: Record<string, (data: object) => Validatable> = {
   'cloud.google.com/v1/BackendConfig': (data) => new BackendConfig(data as ConstructorParameters<typeof BackendConfig>[0]),
   'networking.gke.io/v1beta1/FrontendConfig': (data) =>
     new FrontendConfig(data as ConstructorParameters<typeof FrontendConfig>[0]),
+  'storage.k8s.io/v1/StorageClass': (data) => new StorageClass(data as ConstructorParameters<typeof StorageClass>[0]),
 };
 
 /** Validates one object; returns its problems (empty when valid), each prefixed with `where`. */

@@ -3,7 +3,8 @@
  * every container has requests and limits, runs as a numeric non-root user on a read-only root
  * filesystem without privilege escalation or capabilities, under the RuntimeDefault seccomp profile;
  * no pod mounts a service-account token; every workload writes its replicas; names are stable (no
- * cdk8s hash suffixes or address labels); every namespaced object sits in the one Namespace.
+ * cdk8s hash suffixes or address labels); every namespaced object sits in the one Namespace, and
+ * cluster-scoped ones (Namespace, StorageClass) name none.
  */
 
 type Obj = Record<string, unknown>;
@@ -11,6 +12,8 @@ type Obj = Record<string, unknown>;
 // cdk8s appends "-c8" + 6 hex (or 8 hex) to generated names; cdk8s-plus adds an address label.
 const hashedName = /-c8[0-9a-f]{6}$|-[0-9a-f]{8}$/;
 const addressLabel = 'cdk8s.io/metadata.addr';
+// Kinds that live outside any namespace (Kubernetes rejects or ignores a namespace on them).
+const clusterScoped = new Set(['Namespace', 'StorageClass']);
 
 /** Checks every object; returns problems naming the object and the rule (empty when all hold). */
 export function checkPolicy(objects: readonly Obj[]): string[] {
@@ -22,7 +25,10 @@ export function checkPolicy(objects: readonly Obj[]): string[] {
     const where = `${String(object.kind)} ${String(get(object, 'metadata', 'name'))}`;
     const add = (rule: string): void => void problems.push(`${where}: ${rule}`);
     checkNames(object, add);
-    if (object.kind !== 'Namespace' && get(object, 'metadata', 'namespace') !== namespace) {
+    const objectNamespace = get(object, 'metadata', 'namespace');
+    if (clusterScoped.has(String(object.kind))) {
+      if (objectNamespace !== undefined) add('is cluster-scoped and must not set metadata.namespace');
+    } else if (objectNamespace !== namespace) {
       add(`metadata.namespace must be "${String(namespace)}"`);
     }
     if (object.kind === 'Deployment' || object.kind === 'StatefulSet') checkWorkload(object, add);

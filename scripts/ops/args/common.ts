@@ -13,10 +13,12 @@ export function parseStrict<T extends Options>(argv: readonly string[], options:
   }
 }
 
-/** A positive number of seconds, as milliseconds. */
-export function secondsOption(name: string, raw: string, help: string): number {
+/** A positive (or, with `allowZero`, non-negative) number of seconds, as milliseconds. */
+export function secondsOption(name: string, raw: string, help: string, allowZero = false): number {
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new OpsError('USAGE', `--${name} must be a positive number of seconds, got "${raw}".\n\n${help}`);
+  if (!Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !allowZero)) {
+    throw new OpsError('USAGE', `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got "${raw}".\n\n${help}`);
+  }
   return Math.round(seconds * 1000);
 }
 

@@ -6,19 +6,20 @@ import { namespaceOption, parseStrict, secondsOption } from './common.js';
 
 export const ROLLBACK_HELP = `Usage: npm run rollback -- quick|full [--yes] [options]
 
-quick    Turn WebSocket off; the page falls back to polling every 2 s. Sets the stack config
-         personalizedline:enableWebsocket=false, pins the running image (imageDigestOverride, so
-         nothing is rebuilt from your checkout) and runs pulumi up, which rolls the web pods.
-         Then verifies the fallback (verify --websocket off). To undo: pulumi config set
-         personalizedline:enableWebsocket true, then npm run deploy.
+quick    Turn WebSocket off; the page falls back to polling every 2 s. Sets
+         personalizedline:enableWebsocket=false in the stack's config home (its ESC environment),
+         pins the running image there (imageDigestOverride, so nothing is rebuilt from your
+         checkout) and runs pulumi up, which rolls the web pods. Then verifies the fallback (verify
+         --websocket off). Both settings survive later deploys, CI's included. To undo:
+         npm run deploy -- --websocket on [--unpin].
 quick --emergency
          The same without Pulumi: kubectl set env deployment/web ENABLE_WEBSOCKET=false, then waits
-         for the rollout. The stack's config is unchanged, so the next pulumi up (npm run deploy)
-         turns WebSocket back on; run 'npm run rollback -- quick' afterwards to make it stick.
+         for the rollout. The config home is unchanged, so the next pulumi up (npm run deploy, or
+         CI's) turns WebSocket back on; run 'npm run rollback -- quick' afterwards to make it stick.
 full     Redeploy the previous image by digest, without rebuilding: finds the newest successful
-         update in 'pulumi stack history' whose image differs from the running one, pins it with
-         personalizedline:imageDigestOverride and runs pulumi up. Then verifies. The pin stays
-         until the next npm run deploy.
+         release in 'pulumi stack history' whose image differs from the running one, pins it with
+         personalizedline:imageDigestOverride in the config home and runs pulumi up. Then verifies.
+         The pin stays through later deploys (CI's too) until npm run deploy -- --unpin.
 
 Each prints the plan and asks for confirmation unless --yes. Preflight checks the tools first.
 
@@ -35,6 +36,8 @@ Options:
                        Service's load balancer IP)
   --token JWT          token for verify; default: minted from JWT_SECRET or the stack's jwtSecret
   --timeout SECONDS    verify's longest wait for its job (default 120)
+  --settle SECONDS     how long verify retries health and ready while the load balancer settles
+                       (default 120)
   --kubectl            verify also pods and logs with kubectl
   --help               this text
 
@@ -55,6 +58,7 @@ export interface RollbackArgs {
   readonly url?: string;
   readonly token?: string;
   readonly timeoutMs: number;
+  readonly settleMs: number;
   readonly kubectl: boolean;
 }
 
@@ -69,6 +73,7 @@ export function parseRollbackArgs(argv: readonly string[]): RollbackArgs {
     url: { type: 'string' },
     token: { type: 'string' },
     timeout: { type: 'string', default: '120' },
+    settle: { type: 'string', default: '120' },
     kubectl: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   }, ROLLBACK_HELP, true);
@@ -81,6 +86,7 @@ export function parseRollbackArgs(argv: readonly string[]): RollbackArgs {
     url: values.url === undefined ? undefined : parseDeploymentUrl(values.url),
     token: values.token,
     timeoutMs: secondsOption('timeout', values.timeout, ROLLBACK_HELP),
+    settleMs: secondsOption('settle', values.settle, ROLLBACK_HELP, true),
     kubectl: values.kubectl,
   };
   if (values.help) return { ...base, help: true, mode: 'quick' };

@@ -34,6 +34,8 @@ Options:
   --user NAME          user of the minted token (default ${DEFAULT_VERIFY_USER})
   --websocket on|off   whether WebSocket should be on (default on)
   --timeout SECONDS    longest wait for the job to finish (default 60)
+  --settle SECONDS     retry health and ready for this long while a new load balancer settles
+                       (default 0: try once; deploy and rollback use 120)
   --kubectl            also check pods and logs with kubectl
   --namespace NS       namespace for --kubectl (default ${DEFAULT_NAMESPACE})
   --help               this text
@@ -47,6 +49,7 @@ export interface VerifyArgs {
   readonly user: string;
   readonly websocket: boolean;
   readonly timeoutMs: number;
+  readonly settleMs: number;
   readonly kubectlNamespace?: string;
   readonly origin?: string;
 }
@@ -58,12 +61,13 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     user: { type: 'string', default: DEFAULT_VERIFY_USER },
     websocket: { type: 'string', default: 'on' },
     timeout: { type: 'string', default: '60' },
+    settle: { type: 'string', default: '0' },
     kubectl: { type: 'boolean', default: false },
     namespace: { type: 'string', default: DEFAULT_NAMESPACE },
     origin: { type: 'string' },
     help: { type: 'boolean', default: false },
   }, VERIFY_HELP);
-  if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0 };
+  if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0, settleMs: 0 };
   if (!values.url) throw new OpsError('USAGE', `--url is required.\n\n${VERIFY_HELP}`);
   return {
     help: false,
@@ -72,6 +76,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     user: values.user,
     websocket: onOffOption('websocket', values.websocket, VERIFY_HELP),
     timeoutMs: secondsOption('timeout', values.timeout, VERIFY_HELP),
+    settleMs: secondsOption('settle', values.settle, VERIFY_HELP, true),
     kubectlNamespace: values.kubectl ? namespaceOption(values.namespace, VERIFY_HELP) : undefined,
     ...(values.origin === undefined ? {} : { origin: originOption(values.origin) }),
   };

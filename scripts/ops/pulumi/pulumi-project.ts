@@ -26,6 +26,12 @@ export const CONFIG_KEYS = {
   jwtSecret: `${PULUMI_PROJECT}:jwtSecret`,
   /** string: Kubernetes namespace of the workloads (default {@link DEFAULT_NAMESPACE}). */
   namespace: `${PULUMI_PROJECT}:namespace`,
+  /** string: the GCP project of the cluster and the registry. */
+  gcpProject: 'gcp:project',
+  /** preview only, `repo@sha256:…`: the image the workloads show while a preview pushes nothing. */
+  previewImage: `${PULUMI_PROJECT}:previewImage`,
+  /** preview only, 64 hex: the running Secret's checksum, for a preview without the secrets. */
+  previewSecretChecksum: `${PULUMI_PROJECT}:previewSecretChecksum`,
 } as const;
 
 /** Stack output names. */
@@ -40,6 +46,10 @@ export const OUTPUT_NAMES = {
   websocketUrl: 'websocketUrl',
   /** secret: the JWT secret the program generated because the stack config sets none. */
   generatedJwtSecret: 'jwtSecret',
+  /** Whether {@link image} was pinned by a rollback rather than built (an update that is not a release). */
+  imagePinned: 'imagePinned',
+  /** SHA-256 of the Secret's data (not secret): what a preview without the secrets shows the pods against. */
+  appSecretChecksum: 'appSecretChecksum',
 } as const;
 
 /** Default namespace, as in the synthesized manifests. */

@@ -55,20 +55,31 @@ export function releaseVersions(updates: readonly StackUpdate[]): number[] {
     .sort((a, b) => b - a);
 }
 
+/** What a checkpoint says about its image. */
+export interface CheckpointImage {
+  /** The image output, when it is a digest reference. */
+  readonly image: string | undefined;
+  /**
+   * The update ran a rollback's pinned image (the `imagePinned` output). With the pin in an ESC
+   * environment the history's config does not show it, so the checkpoint is what tells.
+   */
+  readonly pinned: boolean;
+}
+
 /**
- * The image output recorded in a checkpoint (`pulumi stack export` JSON): the root
- * `pulumi:pulumi:Stack` resource's outputs. Undefined when absent or not a digest reference.
+ * The image outputs recorded in a checkpoint (`pulumi stack export` JSON): the root
+ * `pulumi:pulumi:Stack` resource's outputs.
  */
-export function imageOfCheckpoint(json: string): string | undefined {
+export function imageOfCheckpoint(json: string): CheckpointImage {
   let parsed: { deployment?: { resources?: Array<{ type?: string; outputs?: Record<string, unknown> }> } };
   try {
     parsed = JSON.parse(json);
   } catch {
-    return undefined;
+    return { image: undefined, pinned: false };
   }
-  const root = parsed.deployment?.resources?.find((r) => r.type === 'pulumi:pulumi:Stack');
-  const image = root?.outputs?.[OUTPUT_NAMES.image];
-  return typeof image === 'string' && isDigestReference(image) ? image : undefined;
+  const outputs = parsed.deployment?.resources?.find((r) => r.type === 'pulumi:pulumi:Stack')?.outputs;
+  const image = outputs?.[OUTPUT_NAMES.image];
+  return { image: typeof image === 'string' && isDigestReference(image) ? image : undefined, pinned: outputs?.[OUTPUT_NAMES.imagePinned] === true };
 }
 
 /** A release and the image it ran. */
@@ -114,7 +125,11 @@ export async function findPreviousImage(target: StackTarget, currentImage: strin
     if (exported.code !== 0) {
       throw new OpsError('FAILED', `This Pulumi backend cannot export stack version ${version} (${exported.stderr.trim()}). ${NO_EXPORT_HINT}`);
     }
-    const image = imageOfCheckpoint(exported.stdout);
+    const { image, pinned } = imageOfCheckpoint(exported.stdout);
+    if (pinned) {
+      out(`history: version ${version} ran a rollback's pinned image, not a release; skipped`);
+      continue;
+    }
     out(`history: version ${version} released ${image ?? '(no image output)'}`);
     releases.push({ version, image });
     // Once the current image's release is behind us, the first other image is the answer: stop.

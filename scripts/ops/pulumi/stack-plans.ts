@@ -1,49 +1,64 @@
 /**
  * The plans of deploy and rollback, as pure functions of their inputs. Only `pulumi` and `kubectl`
- * commands appear here; which image to roll back to is decided in `stack-history.ts`.
+ * commands appear here; which image to roll back to is decided in `stack-history.ts`, and how a
+ * setting is written to the stack's config home in `config-home.ts`.
  */
 import type { Step } from '../plan.js';
+import { removeFromHome, setInHome, type ConfigHome } from './config-home.js';
 import { CONFIG_KEYS, pulumiArgs, type StackTarget } from './pulumi-project.js';
 
-/** `pulumi up` without a prompt (the scripts confirmed already), output shown live. */
+/**
+ * `pulumi up` without a prompt (the scripts confirmed already), output shown live. `--refresh` reads
+ * the live objects first: the Kubernetes provider diffs inputs, so without it a field changed behind
+ * Pulumi's back (the emergency rollback's `kubectl set env`) would go unnoticed; with it, the drift is
+ * planned as an update, which the provider applies with force (cluster.ts) and so takes back.
+ */
 export function pulumiUpStep(target: StackTarget, description: string): Step {
-  return { description, command: 'pulumi', args: pulumiArgs(target, 'up', '--yes'), stream: true };
+  return { description, command: 'pulumi', args: pulumiArgs(target, 'up', '--yes', '--refresh'), stream: true };
 }
 
 export interface DeployPlanOptions {
   readonly target: StackTarget;
-  /** The stack is pinned to an image by an earlier `rollback full`: clear the pin first. */
-  readonly clearImageOverride: boolean;
-  /** Preview only (pull requests): show the changes, change nothing. */
-  readonly previewOnly: boolean;
+  readonly home: ConfigHome;
+  /** Release a rollback's pin first, so the image is built from this checkout again. */
+  readonly unpin: boolean;
+  /** Set `enableWebsocket` in the config home first. @default unchanged */
+  readonly websocket?: boolean;
 }
 
+/** Deploy: what `--websocket`/`--unpin` ask for, in the config home, then `pulumi up`. */
 export function deployPlan(options: DeployPlanOptions): Step[] {
-  const { target } = options;
-  if (options.previewOnly) {
-    return [{ description: 'Preview the changes (nothing is changed)', command: 'pulumi', args: pulumiArgs(target, 'preview', '--diff'), stream: true }];
-  }
-  const clear: Step[] = options.clearImageOverride
-    ? [{
-      description: `Clear the rollback pin ${CONFIG_KEYS.imageDigestOverride}, so the image is built from this checkout again`,
-      command: 'pulumi',
-      args: pulumiArgs(target, 'config', 'rm', CONFIG_KEYS.imageDigestOverride),
-    }]
+  const { target, home } = options;
+  const websocket: Step[] = options.websocket === undefined
+    ? []
+    : [setInHome(home, target, CONFIG_KEYS.enableWebsocket, String(options.websocket), `Turn WebSocket ${options.websocket ? 'on' : 'off'}`)];
+  const unpin: Step[] = options.unpin
+    ? [removeFromHome(home, target, CONFIG_KEYS.imageDigestOverride, `Release the rollback pin ${CONFIG_KEYS.imageDigestOverride}, so the image is built from this checkout`)]
     : [];
-  return [...clear, pulumiUpStep(target, 'Build and push the image, then roll out the stack (pulumi up)')];
+  return [...websocket, ...unpin, pulumiUpStep(target, 'Build and push the image, then roll out the stack (pulumi up)')];
 }
 
 /**
- * Quick rollback: WebSocket off in the stack's config, then roll `web`; clients fall back to polling.
- * With `pinImage` (the running image) the stack is also pinned to it, so this `pulumi up` builds and
- * ships nothing from the operator's checkout: the only change is `ENABLE_WEBSOCKET`.
+ * Preview (pull requests): show the changes, change nothing. `configFile` is the temporary stack file
+ * that points the preview at the running image (preview-config.ts).
  */
-export function quickRollbackPlan(target: StackTarget, pinImage?: string): Step[] {
+export function previewPlan(target: StackTarget, configFile?: string): Step[] {
+  const file = configFile === undefined ? [] : ['--config-file', configFile];
+  return [{ description: 'Preview the changes (nothing is changed)', command: 'pulumi', args: pulumiArgs(target, 'preview', '--diff', ...file), stream: true }];
+}
+
+/**
+ * Quick rollback: WebSocket off in the config home, then roll `web`; clients fall back to polling.
+ * With `pinImage` (the running image) the stack is also pinned to it, so this `pulumi up` builds and
+ * ships nothing from the operator's checkout: the only change is `ENABLE_WEBSOCKET`. Both stay in the
+ * config home, so CI's next deploy keeps them.
+ */
+export function quickRollbackPlan(target: StackTarget, home: ConfigHome, pinImage?: string): Step[] {
   const pin: Step[] = pinImage
-    ? [{ description: `Pin the running image ${pinImage}, so nothing is rebuilt from this checkout`, command: 'pulumi', args: pulumiArgs(target, 'config', 'set', CONFIG_KEYS.imageDigestOverride, pinImage) }]
+    ? [setInHome(home, target, CONFIG_KEYS.imageDigestOverride, pinImage, `Pin the running image ${pinImage}, so nothing is rebuilt from this checkout`)]
     : [];
   return [
-    { description: 'Turn WebSocket off in the stack config', command: 'pulumi', args: pulumiArgs(target, 'config', 'set', CONFIG_KEYS.enableWebsocket, 'false') },
+    setInHome(home, target, CONFIG_KEYS.enableWebsocket, 'false', 'Turn WebSocket off'),
     ...pin,
     pulumiUpStep(target, 'Roll out web with ENABLE_WEBSOCKET=false (pulumi up)'),
   ];
@@ -51,7 +66,8 @@ export function quickRollbackPlan(target: StackTarget, pinImage?: string): Step[
 
 /**
  * Emergency quick rollback, without Pulumi: change the live Deployment, which rolls its pods, and
- * wait for the rollout. The stack's config is untouched, so the next `pulumi up` restores it.
+ * wait for the rollout. The config home is untouched, so the next `pulumi up` (whose refresh sees the
+ * change and whose forced apply takes the field back from `kubectl-set`) restores it.
  */
 export function emergencyRollbackPlan(namespace: string): Step[] {
   return [
@@ -60,10 +76,10 @@ export function emergencyRollbackPlan(namespace: string): Step[] {
   ];
 }
 
-/** Full rollback: pin the stack to an earlier image by digest (no build), then roll out. */
-export function fullRollbackPlan(target: StackTarget, image: string): Step[] {
+/** Full rollback: pin the stack to an earlier image by digest in the config home (no build), then roll out. */
+export function fullRollbackPlan(target: StackTarget, home: ConfigHome, image: string): Step[] {
   return [
-    { description: `Pin the stack to the earlier image ${image} (nothing is rebuilt)`, command: 'pulumi', args: pulumiArgs(target, 'config', 'set', CONFIG_KEYS.imageDigestOverride, image) },
+    setInHome(home, target, CONFIG_KEYS.imageDigestOverride, image, `Pin the stack to the earlier image ${image} (nothing is rebuilt)`),
     pulumiUpStep(target, 'Roll out web and rq-worker with that image (pulumi up)'),
   ];
 }

@@ -12,22 +12,28 @@ export const WORKLOAD_APPS = ['web', 'rq-worker', 'redis'] as const;
 export const LOG_TAIL_LINES = 200;
 
 interface PodJson {
-  metadata?: { name?: string };
+  metadata?: { name?: string; deletionTimestamp?: string };
   status?: {
     phase?: string;
     containerStatuses?: Array<{ ready?: boolean; state?: { waiting?: { reason?: string } } }>;
   };
 }
 
-/** Pure: judges `kubectl get pods -o json`; answers the PASS detail or throws {@link CheckFailure}. */
+/**
+ * Pure: judges `kubectl get pods -o json`; answers the PASS detail or throws {@link CheckFailure}.
+ * Terminating pods (a `deletionTimestamp`: the old ReplicaSet's, right after a rollout) are on their
+ * way out and no longer behind the Service, so they are left out rather than failing a good deploy.
+ */
 export function judgePods(app: string, json: string): string {
-  let pods: PodJson[];
+  let all: PodJson[];
   try {
-    pods = (JSON.parse(json) as { items?: PodJson[] }).items ?? [];
+    all = (JSON.parse(json) as { items?: PodJson[] }).items ?? [];
   } catch {
     throw new CheckFailure(`kubectl get pods -l app=${app} did not answer JSON`);
   }
-  if (pods.length === 0) throw new CheckFailure(`no pods with label app=${app}`);
+  const pods = all.filter((pod) => !pod.metadata?.deletionTimestamp);
+  const terminating = all.length - pods.length;
+  if (pods.length === 0) throw new CheckFailure(`no pods with label app=${app}${terminating ? ` (${terminating} terminating)` : ''}`);
   const notReady = pods.filter((pod) => {
     const statuses = pod.status?.containerStatuses ?? [];
     return pod.status?.phase !== 'Running' || statuses.length === 0 || statuses.some((c) => c.ready !== true);
@@ -39,7 +45,8 @@ export function judgePods(app: string, json: string): string {
     });
     throw new CheckFailure(`${pods.length - notReady.length}/${pods.length} pods ready; not ready: ${reasons.join(', ')}`);
   }
-  return `${pods.length}/${pods.length} pods ready (${pods.map((p) => p.metadata?.name ?? '?').join(', ')})`;
+  const leaving = terminating ? `; ${terminating} terminating, not counted` : '';
+  return `${pods.length}/${pods.length} pods ready (${pods.map((p) => p.metadata?.name ?? '?').join(', ')})${leaving}`;
 }
 
 /** pino levels 50 (error) and 60 (fatal). */

@@ -9,6 +9,7 @@ import { checkCorsPreflight, checkHsts } from './edge-checks.js';
 import { checkConfig, checkHealth, checkReady } from './http-checks.js';
 import { checkPollingJob, checkWebsocketDisabled, checkWebsocketJob } from './job-checks.js';
 import { runKubectlChecks } from './kubectl-checks.js';
+import { realClock, untilPassing, type SettleClock } from './settle.js';
 import { checkJobResult } from './tiny-job.js';
 
 export interface VerifyOptions {
@@ -23,6 +24,13 @@ export interface VerifyOptions {
   readonly kubectlNamespace?: string;
   /** A frontend's origin: check its CORS preflight, and open the job's WebSocket as that page would. */
   readonly origin?: string;
+  /**
+   * How long `health` and `ready` are retried while a new address settles (settle.ts).
+   * @default 0 (each tried once)
+   */
+  readonly settleMs?: number;
+  /** @default the real clock */
+  readonly clock?: SettleClock;
 }
 
 /** Runs the checks, writing one `PASS`/`FAIL` line each to `out`; answers all results. */
@@ -35,8 +43,11 @@ export async function runVerify(options: VerifyOptions, run: CommandRunner, out:
   const { baseUrl, token } = options;
   const job = { baseUrl, token, timeoutMs: options.timeoutMs, origin: options.origin };
 
-  record(await runCheck('health', () => checkHealth(baseUrl)));
-  record(await runCheck('ready', () => checkReady(baseUrl)));
+  // One budget for both: health answers as soon as the address routes, ready once Redis does too.
+  const clock = options.clock ?? realClock;
+  const settleBy = clock.now() + (options.settleMs ?? 0);
+  record(await untilPassing(() => runCheck('health', () => checkHealth(baseUrl)), settleBy, clock));
+  record(await untilPassing(() => runCheck('ready', () => checkReady(baseUrl)), settleBy, clock));
   record(await runCheck('config', () => checkConfig(baseUrl, options.websocket)));
   if (baseUrl.startsWith('https:')) record(await runCheck('hsts', () => checkHsts(baseUrl)));
   const { origin } = options;

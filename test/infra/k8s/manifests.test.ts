@@ -13,16 +13,17 @@ const webService = findObject(objects, 'Service', 'web');
 const redisService = findObject(objects, 'Service', 'redis');
 
 describe('default manifests: contract', () => {
-  it('contain the Namespace personalizedline and put every other object in it', () => {
+  it('contain the Namespace personalizedline and put every namespaced object in it', () => {
     expect(findObject(objects, 'Namespace', 'personalizedline').metadata.namespace).toBeUndefined();
-    for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
+    expect(findObject(objects, 'StorageClass', 'personalizedline-redis-retain').metadata.namespace).toBeUndefined();
+    for (const object of objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'StorageClass')) {
       expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe('personalizedline');
     }
   });
 
   it('list exactly the expected objects, Namespace first', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/personalizedline', 'Service/redis', 'StatefulSet/redis', 'NetworkPolicy/redis',
+      'Namespace/personalizedline', 'StorageClass/personalizedline-redis-retain', 'Service/redis', 'StatefulSet/redis', 'NetworkPolicy/redis',
       'Deployment/rq-worker', 'Deployment/web', 'Service/web',
     ]);
   });
@@ -128,7 +129,11 @@ describe('default manifests: redis', () => {
   it('persists to a claimed volume with the append-only file', () => {
     expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
     const claim = redis.spec.volumeClaimTemplates[0] as KubeObject;
-    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+      storageClassName: 'personalizedline-redis-retain',
+    });
     expect(container.volumeMounts).toEqual([{ name: claim.metadata.name, mountPath: '/data' }]);
     expect(arg('--dir')).toBe('/data');
     expect(arg('--appendonly')).toBe('yes');

@@ -3,7 +3,7 @@
  * `manifestOptionsFromEnv` — the same path as `npm run synth` (synth-cli.test.ts runs the entry itself).
  */
 import { describe, expect, it } from 'vitest';
-import { manifestOptionsFromEnv } from '../../../infra/k8s/options.js';
+import { defaultRedisImage, manifestOptionsFromEnv } from '../../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
 import { envByName, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
@@ -30,7 +30,7 @@ describe('synth overrides', () => {
     expect(synthFromEnv({ IMAGE: image })).toEqual(expectedWith((objects) => {
       for (const workload of appWorkloads(objects)) onlyContainer(workload).image = image;
     }));
-    expect(onlyContainer(findObject(synthFromEnv({ IMAGE: image }), 'StatefulSet', 'redis')).image).toBe('redis:7.4.2-alpine');
+    expect(onlyContainer(findObject(synthFromEnv({ IMAGE: image }), 'StatefulSet', 'redis')).image).toBe(defaultRedisImage);
   });
 
   it('IMAGE pinned by digest is pulled only when missing from the node', () => {
@@ -65,7 +65,10 @@ describe('synth overrides', () => {
     expect(synthFromEnv({ NAMESPACE: 'staging' })).toEqual(expectedWith((objects) => {
       for (const object of objects) {
         if (object.kind === 'Namespace') object.metadata.name = 'staging';
+        else if (object.kind === 'StorageClass') object.metadata.name = 'staging-redis-retain';
         else object.metadata.namespace = 'staging';
+        // The own StorageClass is named after the namespace (it is cluster-scoped).
+        if (object.kind === 'StatefulSet') object.spec.volumeClaimTemplates[0].spec.storageClassName = 'staging-redis-retain';
       }
     }));
   });
@@ -85,15 +88,17 @@ describe('synth overrides', () => {
     expect(new Set(refs)).toEqual(new Set(['other']));
   });
 
-  it('REDIS_IMAGE, REDIS_STORAGE and REDIS_STORAGE_CLASS change the StatefulSet only', () => {
-    expect(synthFromEnv({ REDIS_IMAGE: 'redis:7.2.5-alpine', REDIS_STORAGE: '5Gi', REDIS_STORAGE_CLASS: 'premium-rwo' }))
+  it('REDIS_IMAGE, REDIS_STORAGE and REDIS_STORAGE_CLASS change the StatefulSet and drop the own StorageClass', () => {
+    expect(synthFromEnv({ REDIS_IMAGE: 'redis:7.4.11-alpine', REDIS_STORAGE: '5Gi', REDIS_STORAGE_CLASS: 'premium-rwo' }))
       .toEqual(expectedWith((objects) => {
         const redis = findObject(objects, 'StatefulSet', 'redis');
-        onlyContainer(redis).image = 'redis:7.2.5-alpine';
+        // A tag can move, so it is pulled on every start; the default is pinned by digest.
+        Object.assign(onlyContainer(redis), { image: 'redis:7.4.11-alpine', imagePullPolicy: 'Always' });
         Object.assign(redis.spec.volumeClaimTemplates[0].spec, {
           resources: { requests: { storage: '5Gi' } },
           storageClassName: 'premium-rwo',
         });
+        objects.splice(objects.findIndex((o) => o.kind === 'StorageClass'), 1);
       }));
   });
 

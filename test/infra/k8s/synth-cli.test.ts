@@ -108,7 +108,8 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(envByName(web).get('ENABLE_WEBSOCKET')?.value).toBe('false');
     expect(findObject(objects, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
     expect(findObject(objects, 'Namespace', 'demo')).toBeDefined();
-    expect(new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))).toEqual(new Set(['demo']));
+    expect(new Set(objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'StorageClass').map((o) => o.metadata.namespace)))
+      .toEqual(new Set(['demo']));
   }, processTimeoutMs);
 
   it('write the edge objects with EDGE=ingress DOMAIN=..., and refuse EDGE=ingress without DOMAIN', async () => {

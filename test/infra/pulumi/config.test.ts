@@ -30,7 +30,7 @@ describe('stack config', () => {
   });
 
   it('defaults every key but the GCP project and the two secrets', async () => {
-    const { jwtSecret, redisPassword, ...plain } = read({});
+    const { secrets: stackSecrets, ...plain } = read({});
     expect(plain).toEqual({
       gcpProject: 'proj',
       gcpRegion: 'us-central1',
@@ -49,7 +49,11 @@ describe('stack config', () => {
       webReplicas: 1,
       workerReplicas: 1,
       rolloutTimeoutMinutes: 10,
+      nodeServiceAccount: undefined,
+      previewImage: undefined,
     });
+    if (stackSecrets.kind !== 'configured') throw new Error('expected the configured secrets');
+    const { jwtSecret, redisPassword } = stackSecrets;
     expect(await valueOf(jwtSecret!)).toBe('jwt');
     expect(await valueOf(redisPassword)).toBe('redis-pw');
     expect(await pulumi.isSecret(jwtSecret!)).toBe(true);
@@ -57,7 +61,7 @@ describe('stack config', () => {
   });
 
   it('takes every key from the stack, keeping explicit zeros and falses', () => {
-    const { jwtSecret: _j, redisPassword: _r, ...plain } = read(
+    const { secrets: _secrets, ...plain } = read(
       {
         'gcp:region': 'europe-west1',
         'personalizedline:clusterName': 'c',
@@ -75,6 +79,7 @@ describe('stack config', () => {
         'personalizedline:webReplicas': '0',
         'personalizedline:workerReplicas': '0',
         'personalizedline:rolloutTimeoutMinutes': '3',
+        'personalizedline:nodeServiceAccount': 'nodes@proj.iam.gserviceaccount.com',
       },
       noGit,
     );
@@ -96,6 +101,9 @@ describe('stack config', () => {
       webReplicas: 0,
       workerReplicas: 0,
       rolloutTimeoutMinutes: 3,
+      nodeServiceAccount: 'nodes@proj.iam.gserviceaccount.com',
+      // Not a preview: the preview settings are not even read.
+      previewImage: undefined,
     });
   });
 
@@ -129,28 +137,75 @@ describe('project and example stack files', () => {
     expect(pkg.devDependencies?.tsx ?? pkg.dependencies?.tsx).toBeDefined();
   });
 
-  it('Pulumi.prod.yaml sets only keys the program reads, and they read back as written', () => {
-    const stack = parse(readFileSync(`${projectRoot}Pulumi.prod.yaml`, 'utf8')) as { config: Record<string, unknown> };
+  it('Pulumi.prod.yaml only names its ESC environments, settings first, and sets no value itself', () => {
+    const stack = parse(readFileSync(`${projectRoot}Pulumi.prod.yaml`, 'utf8')) as Record<string, unknown>;
+    expect(stack.environment).toEqual(['personalizedline/prod-settings', 'personalizedline/prod-secrets']);
+    // A value here would override the config home on one machine only.
+    expect(stack.config).toBeUndefined();
+  });
+
+  it('the first definition of the settings environment sets only keys the program reads, and they read back as written', () => {
+    const definition = parse(readFileSync(`${projectRoot}infra/pulumi/esc/prod-settings.yaml`, 'utf8')) as {
+      values: { pulumiConfig: Record<string, unknown> };
+    };
+    const settings = definition.values.pulumiConfig;
     const readKeys = new Set<string>();
-    for (const method of ['get', 'getBoolean', 'getNumber', 'require', 'requireSecret'] as const) {
+    for (const method of ['get', 'getBoolean', 'getNumber', 'require', 'getSecret', 'requireSecret'] as const) {
       const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
       vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
         readKeys.add(`${this.name}:${key}`);
         return original.call(this, key, ...rest);
       } as never);
     }
-    const values = Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k, String(v)]));
+    const values = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
     const config = read(values);
     vi.restoreAllMocks();
 
-    for (const key of Object.keys(stack.config)) expect(readKeys, key).toContain(key);
-    expect(stack.config['gcp:project']).toBe('personalizedline-prod');
+    for (const key of Object.keys(settings)) expect(readKeys, key).toContain(key);
+    expect(settings['gcp:project']).toBe('personalizedline-prod');
     expect(config.gcpProject).toBe('personalizedline-prod');
     expect(config.namespace).toBe('personalizedline');
-    expect(config.clusterName).toBe(stack.config['personalizedline:clusterName']);
-    expect(config.webReplicas).toBe(Number(stack.config['personalizedline:webReplicas']));
-    // The secrets are set per stack with --secret, never written in the example.
-    expect(Object.keys(stack.config)).not.toContain('personalizedline:jwtSecret');
-    expect(Object.keys(stack.config)).not.toContain('personalizedline:redisPassword');
+    expect(config.clusterName).toBe(settings['personalizedline:clusterName']);
+    expect(config.webReplicas).toBe(settings['personalizedline:webReplicas']);
+    expect(config.enableWebsocket).toBe(true);
+    // The secrets live in their own environment, which a preview cannot open.
+    expect(Object.keys(settings)).not.toContain('personalizedline:jwtSecret');
+    expect(Object.keys(settings)).not.toContain('personalizedline:redisPassword');
+  });
+});
+
+describe('stack config during a preview without the secrets', () => {
+  const running = `gcr.io/proj/personalizedline@sha256:${'7'.repeat(64)}`;
+  const checksum = 'c'.repeat(64);
+  const previewConfig = {
+    'gcp:project': 'proj',
+    'personalizedline:previewImage': running,
+    'personalizedline:previewSecretChecksum': checksum,
+  };
+
+  it('takes the running image and the running Secret\'s checksum instead of the secrets', async () => {
+    await installMockCloud({ preview: true });
+    pulumi.runtime.setAllConfig(previewConfig, secretKeys);
+    const config = readStackConfig(() => 'from-git');
+    expect(config.previewImage).toBe(running);
+    expect(config.secrets).toEqual({ kind: 'preview', checksum });
+  });
+
+  it('uses the secrets when they are there, even in a preview', async () => {
+    await installMockCloud({ preview: true });
+    pulumi.runtime.setAllConfig({ ...previewConfig, ...secrets }, secretKeys);
+    expect(readStackConfig(() => 'from-git').secrets.kind).toBe('configured');
+  });
+
+  it('never lets pulumi up run without them, whatever the preview settings say', async () => {
+    await installMockCloud({ preview: false });
+    pulumi.runtime.setAllConfig(previewConfig, secretKeys);
+    expect(() => readStackConfig(() => 'from-git')).toThrow(/redisPassword/);
+  });
+
+  it('refuses a preview image that is not pinned by digest', async () => {
+    await installMockCloud({ preview: true });
+    pulumi.runtime.setAllConfig({ ...previewConfig, 'personalizedline:previewImage': 'gcr.io/proj/personalizedline:latest' }, secretKeys);
+    expect(() => readStackConfig(() => 'from-git')).toThrow(/previewImage/);
   });
 });

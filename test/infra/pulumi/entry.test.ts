@@ -39,6 +39,10 @@ describe('pulumi entry point', () => {
     expect(result.resources.sort()).toEqual([
       'docker-build:index:Image/app-image',
       'gcp:artifactregistry/repository:Repository/gcr-repository',
+      'gcp:artifactregistry/repositoryIamMember:RepositoryIamMember/nodes-pull-images',
+      'gcp:projects/service:Service/api-artifactregistry',
+      'gcp:projects/service:Service/api-compute',
+      'gcp:projects/service:Service/api-container',
       'kubernetes:core/v1:Secret/app-secret',
       'kubernetes:yaml/v2:ConfigGroup/app',
       'kubernetes:yaml/v2:ConfigGroup/namespace',

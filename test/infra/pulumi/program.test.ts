@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
+import { splitDocuments } from '../../../infra/pulumi/manifests.js';
+import { baseConfig, configGroupYaml, runProgram, secretKeys, withoutChecksum, type KubeObject, type Program } from './support/program-under-mocks.js';
 import {
   installMockCloud,
   isKnown,
@@ -24,36 +26,6 @@ import {
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const repository = 'gcr.io/pl-test-project/personalizedline';
 const digestRef = `${repository}@${mockDigest}`;
-
-const baseConfig: Record<string, string> = {
-  'gcp:project': 'pl-test-project',
-  'gcp:region': 'europe-west1',
-  'personalizedline:clusterName': 'pl-cluster',
-  'personalizedline:imageTag': 'abc123def456',
-  'personalizedline:jwtSecret': 'jwt-secret-value-at-least-32-bytes',
-  'personalizedline:redisPassword': 'p@ss:w/rd',
-};
-const secretKeys = ['personalizedline:jwtSecret', 'personalizedline:redisPassword'];
-
-type Program = typeof import('../../../infra/pulumi/index.js');
-
-/** Runs the program with `config` and waits until every resource is registered. */
-async function runProgram(
-  config: Record<string, string>,
-  options: MockCloudOptions = {},
-): Promise<{ cloud: MockCloud; program: Program }> {
-  const cloud = await installMockCloud(options);
-  pulumi.runtime.setAllConfig(config, secretKeys);
-  vi.resetModules();
-  const program = (await import('../../../infra/pulumi/index.js')) as Program;
-  // healthUrl depends on the last ConfigGroup, which waits for the Secret, which waits for the first.
-  await new Promise<void>((resolve) => program.healthUrl.apply(() => resolve()));
-  await new Promise<void>((resolve) => program.imageRef.apply(() => resolve()));
-  return { cloud, program };
-}
-
-const configGroupYaml = (cloud: MockCloud, name: string): string =>
-  String(cloud.one('kubernetes:yaml/v2:ConfigGroup', name).inputs.yaml);
 
 describe('pulumi program', () => {
   beforeEach(() => {
@@ -138,8 +110,13 @@ describe('pulumi program', () => {
     });
     const namespaceYaml = configGroupYaml(cloud, 'namespace');
     const workloadYaml = configGroupYaml(cloud, 'app');
-    // The Namespace comes first in the charts' output, so the two groups are the output, verbatim.
-    expect(`${namespaceYaml}---\n${workloadYaml}`).toBe(expected);
+    // The Namespace comes first in the charts' output, so the two groups are the output: the Namespace
+    // verbatim, the rest with the Secret's checksum added to each pod template and nothing else.
+    const [expectedNamespace, ...expectedRest] = splitDocuments(expected);
+    expect(namespaceYaml).toBe(expectedNamespace);
+    const { objects, checksums } = withoutChecksum(workloadYaml);
+    expect(objects).toEqual(expectedRest.map((text) => parse(text) as KubeObject));
+    expect(Object.keys(checksums).sort()).toEqual(['Deployment/rq-worker', 'Deployment/web', 'StatefulSet/redis']);
     expect(parseAllDocuments(namespaceYaml).map((d) => d.get('kind'))).toEqual(['Namespace']);
     expect(workloadYaml).toContain(`image: ${digestRef}`);
     expect(workloadYaml).not.toMatch(/:latest\b/);
@@ -167,7 +144,9 @@ describe('pulumi program', () => {
       secretName: 'personalizedline-secrets',
     });
     const workloadYaml = configGroupYaml(cloud, 'app');
-    expect(`${configGroupYaml(cloud, 'namespace')}---\n${workloadYaml}`).toBe(expected);
+    const [expectedNamespace, ...expectedRest] = splitDocuments(expected);
+    expect(configGroupYaml(cloud, 'namespace')).toBe(expectedNamespace);
+    expect(withoutChecksum(workloadYaml).objects).toEqual(expectedRest.map((text) => parse(text) as KubeObject));
 
     const objects = parseAllDocuments(workloadYaml).map((d) => d.toJSON() as Record<string, any>);
     const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
@@ -178,7 +157,7 @@ describe('pulumi program', () => {
     expect(web.spec.template.spec.containers[0].env).toContainEqual({ name: 'ENABLE_WEBSOCKET', value: 'false' });
     expect(service.spec.sessionAffinity).toBe('ClientIP');
     expect(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toBe(600);
-    for (const o of objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
+    for (const o of objects.filter((o) => o.kind !== 'StorageClass')) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
     expect(cloud.one('kubernetes:core/v1:Secret').inputs.metadata).toMatchObject({ namespace: 'pl-staging' });
   });
 
@@ -215,16 +194,26 @@ describe('pulumi program', () => {
     expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'namespace')).toEqual([]);
   });
 
-  it('gives every Kubernetes object of both ConfigGroups the stack rollout timeout, through a transform', async () => {
+  it('gives every Kubernetes object of both ConfigGroups the stack rollout timeout, and protects what holds data, through transforms', async () => {
     const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:rolloutTimeoutMinutes': '13' });
     const groups = cloud.ofType('kubernetes:yaml/v2:ConfigGroup');
     expect(groups.map((g) => g.name).sort()).toEqual(['app', 'namespace']);
+    // The engine runs a component's transforms in order, each on the previous one's result.
+    const transformed = async (transforms: pulumi.ResourceTransform[], type: string, name: string) => {
+      let args: pulumi.ResourceTransformArgs = { type, name, custom: true, props: {}, opts: {} };
+      for (const transform of transforms) {
+        const result = await transform(args);
+        if (result) args = { ...args, props: result.props, opts: result.opts };
+      }
+      return args.opts;
+    };
     for (const group of groups) {
-      expect(group.transforms, group.name).toHaveLength(1);
-      const result = await group.transforms[0]!({
-        type: 'kubernetes:apps/v1:Deployment', name: `${group.name}:personalizedline/web`, custom: true, props: {}, opts: {},
-      });
-      expect(result?.opts.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
+      const deployment = await transformed(group.transforms, 'kubernetes:apps/v1:Deployment', `${group.name}:personalizedline/web`);
+      expect(deployment.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
+      expect(deployment.protect, group.name).toBeUndefined();
+      const statefulSet = await transformed(group.transforms, 'kubernetes:apps/v1:StatefulSet', `${group.name}:personalizedline/redis`);
+      expect(statefulSet.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
+      expect(statefulSet, group.name).toMatchObject({ protect: true, retainOnDelete: true });
     }
     // Nothing else asks for transforms.
     expect(cloud.resources.filter((r) => r.transforms.length > 0)).toHaveLength(2);

@@ -35,15 +35,28 @@ describe('ConfigGroup options', () => {
     await installMockCloud();
   });
 
-  it('use the cluster provider, the given dependencies and the timeout transform', async () => {
+  it('use the cluster provider, the given dependencies, the timeout and the protection transforms', async () => {
     const provider = new k8s.Provider('gke-test', { kubeconfig: 'apiVersion: v1\nkind: Config\n' });
     const before = new k8s.core.v1.Secret('before', { metadata: { name: 's' } });
     const options = applyManifestsOptions({ yaml: '', provider, timeoutMinutes: 12, dependsOn: [before] });
     expect(options.provider).toBe(provider);
     expect(options.dependsOn).toEqual([before]);
-    expect(options.transforms).toHaveLength(1);
-    const result = await options.transforms![0]!(transformArgs('kubernetes:apps/v1:Deployment'));
-    expect(result?.opts.customTimeouts).toEqual({ create: '12m', update: '12m', delete: '12m' });
+    expect(options.transforms).toHaveLength(2);
+    // What each object of the group ends up with, the transforms applied in order as the engine does.
+    const applyAll = async (type: string): Promise<pulumi.ResourceTransformArgs> => {
+      let args = transformArgs(type);
+      for (const transform of options.transforms!) {
+        const result = await transform(args);
+        if (result) args = { ...args, props: result.props, opts: result.opts };
+      }
+      return args;
+    };
+    const deployment = await applyAll('kubernetes:apps/v1:Deployment');
+    expect(deployment.opts.customTimeouts).toEqual({ create: '12m', update: '12m', delete: '12m' });
+    expect(deployment.opts).toMatchObject({ protect: false });
+    for (const type of ['kubernetes:core/v1:Namespace', 'kubernetes:apps/v1:StatefulSet']) {
+      expect((await applyAll(type)).opts, type).toMatchObject({ protect: true, retainOnDelete: true, customTimeouts: { create: '12m' } });
+    }
   });
 });
 

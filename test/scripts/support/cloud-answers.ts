@@ -6,6 +6,8 @@
 import type { Rule } from './stand-in-tools.js';
 
 export const STACK = 'prod';
+/** The config home Pulumi.prod.yaml names. */
+export const SETTINGS_ENV = 'personalizedline/prod-settings';
 export const NAMESPACE = 'personalizedline';
 export const IMAGE_A = `gcr.io/example-project/personalizedline@sha256:${'a'.repeat(64)}`;
 export const IMAGE_B = `gcr.io/example-project/personalizedline@sha256:${'b'.repeat(64)}`;
@@ -27,6 +29,10 @@ export function toolsReady(): Rule[] {
     { tool: 'gke-gcloud-auth-plugin', match: ['--version'], stdout: 'Kubernetes v1.30.0+1.2.3\n' },
     { tool: 'kubectl', match: ['version', '--client'], stdout: 'Client Version: v1.31.0\nKustomize Version: v5.4.2\n' },
     { tool: 'kubectl', match: ['get', 'deployment', 'web'], stdout: 'deployment.apps/web\n' },
+    // The stack's config home (Pulumi.prod.yaml names it) opens, and gcr.io is routed to Artifact Registry.
+    { tool: 'pulumi', match: ['env', 'open', SETTINGS_ENV, 'pulumiConfig'], stdout: '{"gcp:project":"example-project"}' },
+    { tool: 'gcloud', match: ['artifacts', 'settings', 'describe'], stdout: 'REDIRECTION_FROM_GCR_IO_ENABLED\n' },
+    configValue('gcp:project', 'example-project'),
   ];
 }
 
@@ -51,16 +57,16 @@ export function stackOutputs(baseUrl: string, image = IMAGE_C): Rule {
 export function pulumiUpSucceeds(): Rule {
   return {
     tool: 'pulumi',
-    match: ['up', '--yes'],
+    match: ['up', '--yes', '--refresh'],
     stdout: `Updating (${STACK})\n\n     Type                                   Name                   Status\n     pulumi:pulumi:Stack                    personalizedline-${STACK}\n ~   └─ kubernetes:yaml/v2:ConfigGroup     app                    updated\n\nResources:\n    ~ 1 updated\n    13 unchanged\n\nDuration: 48s\n`,
   };
 }
 
-/** Every `pulumi config set/rm` succeeds silently, as the CLI does. */
+/** Every write to the config home (`pulumi env set/rm`) succeeds silently, as the CLI does. */
 export function configWritesSucceed(): Rule[] {
   return [
-    { tool: 'pulumi', match: ['config', 'set'] },
-    { tool: 'pulumi', match: ['config', 'rm'] },
+    { tool: 'pulumi', match: ['env', 'set'] },
+    { tool: 'pulumi', match: ['env', 'rm'] },
   ];
 }
 
@@ -84,8 +90,11 @@ export function historyEntry(version: number, options: { kind?: string; result?:
   };
 }
 
-/** `pulumi stack export --version N`: a checkpoint whose stack output `imageRef` is `image`. */
-export function exportedVersion(version: number, image: string): Rule {
+/**
+ * `pulumi stack export --version N`: a checkpoint whose stack output `imageRef` is `image`, and
+ * `imagePinned` true when that update ran a rollback's pin.
+ */
+export function exportedVersion(version: number, image: string, options: { pinned?: boolean } = {}): Rule {
   return {
     tool: 'pulumi',
     match: ['stack', 'export', '--version', String(version)],
@@ -94,7 +103,7 @@ export function exportedVersion(version: number, image: string): Rule {
       deployment: {
         manifest: { time: '2026-01-01T10:01:00Z', magic: 'x', version: 'v3.248.0' },
         resources: [
-          { urn: `urn:pulumi:${STACK}::personalizedline::pulumi:pulumi:Stack::personalizedline-${STACK}`, custom: false, type: 'pulumi:pulumi:Stack', outputs: { imageRef: image, healthUrl: 'http://203.0.113.10/health' } },
+          { urn: `urn:pulumi:${STACK}::personalizedline::pulumi:pulumi:Stack::personalizedline-${STACK}`, custom: false, type: 'pulumi:pulumi:Stack', outputs: { imageRef: image, imagePinned: options.pinned ?? false, healthUrl: 'http://203.0.113.10/health' } },
           { urn: `urn:pulumi:${STACK}::personalizedline::pulumi:providers:kubernetes::gke`, custom: true, type: 'pulumi:providers:kubernetes' },
         ],
       },

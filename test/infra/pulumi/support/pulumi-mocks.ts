@@ -1,5 +1,5 @@
 /**
- * Pulumi runtime mocks standing in for the cloud: GCP's getClientConfig and getCluster, the Kubernetes
+ * Pulumi runtime mocks standing in for the cloud: GCP's getClientConfig, getCluster and getProject, the Kubernetes
  * provider's yaml decode, and resource creation (each resource's state is its inputs plus what the
  * real provider would add, e.g. the pushed image's digest). Every registration and call is recorded
  * so tests can assert on exactly what the program asked for.
@@ -24,6 +24,10 @@ export interface RecordedResource {
 /** The resource options a registration carried. */
 export interface RecordedOptions {
   readonly retainOnDelete: boolean;
+  readonly protect: boolean;
+  readonly ignoreChanges: string[];
+  /** How many transforms (callbacks the engine runs on every child) the registration passed. */
+  readonly transforms: number;
   /** URNs this resource explicitly or through its inputs depends on. */
   readonly dependencies: string[];
 }
@@ -59,7 +63,10 @@ export const mockAccessToken = 'ya29.mock-access-token';
 export const mockCluster = {
   endpoint: '198.51.100.7',
   caCertificate: Buffer.from('-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n').toString('base64'),
+  /** The first node pool's account, as a Standard cluster with a dedicated node account reports it. */
+  nodeServiceAccount: 'gke-nodes@pl-test-project.iam.gserviceaccount.com',
 };
+export const mockProjectNumber = '123456789012';
 
 /** Installs the mocks (project `personalizedline`, stack `prod`) and returns the recorder. */
 export async function installMockCloud(options: MockCloudOptions = {}): Promise<MockCloud> {
@@ -107,7 +114,13 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
             masterAuths: [
               { clusterCaCertificate: mockCluster.caCertificate, clientCertificate: '', clientKey: '', clientCertificateConfigs: [] },
             ],
+            enableAutopilot: false,
+            nodeConfigs: [{ serviceAccount: mockCluster.nodeServiceAccount }],
+            nodePools: [{ name: 'default-pool', nodeConfigs: [{ serviceAccount: mockCluster.nodeServiceAccount }] }],
+            clusterAutoscalings: [],
           };
+        case 'gcp:organizations/getProject:getProject':
+          return { ...args.inputs, number: mockProjectNumber, name: String(args.inputs.projectId), labels: {} };
         case 'kubernetes:yaml:decode':
           return { result: parseAllDocuments(String(args.inputs.text)).map((d) => d.toJSON() as unknown) };
         default:
@@ -124,6 +137,9 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
   monitor.registerResource = (req, callback) => {
     pendingOptions.set(`${req.getType()}::${req.getName()}`, {
       retainOnDelete: req.getRetainondelete() ?? false,
+      protect: req.getProtect() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
+      transforms: req.getTransformsList().length,
       dependencies: req.getDependenciesList(),
     });
     return register(req, callback);
@@ -146,7 +162,10 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
 }
 
 type RegisterResource = (
-  req: { getType(): string; getName(): string; getRetainondelete(): boolean | undefined; getDependenciesList(): string[] },
+  req: {
+    getType(): string; getName(): string; getRetainondelete(): boolean | undefined; getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[]; getTransformsList(): unknown[]; getDependenciesList(): string[];
+  },
   callback: (err: unknown, response: unknown) => void,
 ) => unknown;
 

@@ -19,20 +19,20 @@ const usageError = (fn: () => unknown): OpsError => {
 describe('verify arguments', () => {
   it('has contract defaults', () => {
     expect(parseVerifyArgs(['--url', 'http://127.0.0.1:8080/'])).toEqual({
-      help: false, url: 'http://127.0.0.1:8080', token: undefined, user: 'verify', websocket: true, timeoutMs: 60_000, kubectlNamespace: undefined,
+      help: false, url: 'http://127.0.0.1:8080', token: undefined, user: 'verify', websocket: true, timeoutMs: 60_000, settleMs: 0, kubectlNamespace: undefined,
     });
   });
 
   it('reads every option', () => {
-    expect(parseVerifyArgs(['--url', 'http://x', '--token', 't', '--websocket', 'off', '--timeout', '2.5', '--kubectl', '--namespace', 'ns1'])).toMatchObject({
-      token: 't', websocket: false, timeoutMs: 2500, kubectlNamespace: 'ns1',
+    expect(parseVerifyArgs(['--url', 'http://x', '--token', 't', '--websocket', 'off', '--timeout', '2.5', '--settle', '90', '--kubectl', '--namespace', 'ns1'])).toMatchObject({
+      token: 't', websocket: false, timeoutMs: 2500, settleMs: 90_000, kubectlNamespace: 'ns1',
     });
     expect(parseVerifyArgs(['--url', 'https://api.example.com', '--origin', 'https://app.example.com'])).toMatchObject({
       url: 'https://api.example.com', origin: 'https://app.example.com',
     });
   });
 
-  it.each([[['--url']], [['--url', 'http://x', '--websocket', 'maybe']], [['--url', 'http://x', '--timeout', '0']], [['--url', 'http://x', '--kubectl', '--namespace', 'Bad_NS']], [['--nope']],
+  it.each([[['--url']], [['--url', 'http://x', '--websocket', 'maybe']], [['--url', 'http://x', '--timeout', '0']], [['--url', 'http://x', '--settle', '-1']], [['--url', 'http://x', '--kubectl', '--namespace', 'Bad_NS']], [['--nope']],
     [['--url', 'http://x', '--origin', 'https://app.example.com/']], [['--url', 'http://x', '--origin', 'app.example.com']]])(
     'rejects %j', (argv) => {
       usageError(() => parseVerifyArgs(argv));
@@ -42,7 +42,18 @@ describe('verify arguments', () => {
 
 describe('deploy arguments', () => {
   it('defaults to the selected stack, confirmation, verify', () => {
-    expect(parseDeployArgs([])).toMatchObject({ stack: undefined, yes: false, preview: false, skipVerify: false, timeoutMs: 120_000, kubectl: false });
+    expect(parseDeployArgs([])).toMatchObject({
+      stack: undefined, yes: false, preview: false, unpin: false, websocket: undefined, skipVerify: false, timeoutMs: 120_000, settleMs: 120_000, kubectl: false,
+    });
+  });
+
+  it('reads --unpin and --websocket, and --config-file with --preview only', () => {
+    expect(parseDeployArgs(['--unpin', '--websocket', 'on'])).toMatchObject({ unpin: true, websocket: true });
+    expect(parseDeployArgs(['--websocket', 'off'])).toMatchObject({ unpin: false, websocket: false });
+    expect(parseDeployArgs(['--preview', '--config-file', 'p.yaml'])).toMatchObject({ preview: true, configFile: 'p.yaml' });
+    expect(usageError(() => parseDeployArgs(['--config-file', 'p.yaml'])).message).toContain('--config-file applies to --preview only');
+    expect(usageError(() => parseDeployArgs(['--preview', '--unpin'])).message).toContain('--preview changes nothing');
+    expect(usageError(() => parseDeployArgs(['--websocket', 'maybe'])).message).toContain('--websocket must be on or off');
   });
 
   it('reads --stack, --yes, --preview, --skip-verify, --url', () => {

@@ -24,11 +24,12 @@ describe('stack history', () => {
     expect(releaseVersions(updates)).toEqual([4, 2]);
   });
 
-  it('reads the image output of the root stack resource from a checkpoint', () => {
-    expect(imageOfCheckpoint(exportedVersion(3, IMAGE_B).stdout!)).toBe(IMAGE_B);
-    expect(imageOfCheckpoint(exportedVersion(3, 'gcr.io/p/i:latest').stdout!)).toBeUndefined();
-    expect(imageOfCheckpoint('{"version":3,"deployment":{}}')).toBeUndefined();
-    expect(imageOfCheckpoint('not json')).toBeUndefined();
+  it('reads the image outputs of the root stack resource from a checkpoint', () => {
+    expect(imageOfCheckpoint(exportedVersion(3, IMAGE_B).stdout!)).toEqual({ image: IMAGE_B, pinned: false });
+    expect(imageOfCheckpoint(exportedVersion(3, IMAGE_B, { pinned: true }).stdout!)).toEqual({ image: IMAGE_B, pinned: true });
+    expect(imageOfCheckpoint(exportedVersion(3, 'gcr.io/p/i:latest').stdout!).image).toBeUndefined();
+    expect(imageOfCheckpoint('{"version":3,"deployment":{}}')).toEqual({ image: undefined, pinned: false });
+    expect(imageOfCheckpoint('not json')).toEqual({ image: undefined, pinned: false });
   });
 
   describe('choosing the release to roll back to', () => {

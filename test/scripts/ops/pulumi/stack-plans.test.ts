@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deployPlan, emergencyRollbackPlan, fullRollbackPlan, quickRollbackPlan } from '../../../../scripts/ops/pulumi/stack-plans.js';
+import { deployPlan, emergencyRollbackPlan, fullRollbackPlan, previewPlan, quickRollbackPlan } from '../../../../scripts/ops/pulumi/stack-plans.js';
+import type { ConfigHome } from '../../../../scripts/ops/pulumi/config-home.js';
 import { formatCommand } from '../../../../scripts/ops/command-runner.js';
 import { printPlan, type Step } from '../../../../scripts/ops/plan.js';
 import { IMAGE_A } from '../../support/cloud-answers.js';
@@ -7,33 +8,51 @@ import { IMAGE_A } from '../../support/cloud-answers.js';
 const commands = (steps: Step[]): string[] => steps.map((s) => formatCommand(s.command, s.args));
 const target = { stack: 'prod', cwd: '/p' };
 
+const esc: ConfigHome = { kind: 'esc', environment: 'personalizedline/prod-settings' };
+const file: ConfigHome = { kind: 'stack-file', file: 'Pulumi.prod.yaml' };
+const UP = 'pulumi up --yes --refresh --stack prod --cwd /p';
+
 describe('plans', () => {
-  it('deploy: pulumi up, after clearing a rollback pin when there is one', () => {
-    expect(commands(deployPlan({ target, clearImageOverride: false, previewOnly: false }))).toEqual(['pulumi up --yes --stack prod --cwd /p']);
-    expect(commands(deployPlan({ target, clearImageOverride: true, previewOnly: false }))).toEqual([
-      'pulumi config rm personalizedline:imageDigestOverride --stack prod --cwd /p',
-      'pulumi up --yes --stack prod --cwd /p',
+  it('deploy: pulumi up with a refresh; --websocket and --unpin write the config home first', () => {
+    expect(commands(deployPlan({ target, home: esc, unpin: false }))).toEqual([UP]);
+    expect(commands(deployPlan({ target, home: esc, unpin: true, websocket: true }))).toEqual([
+      'pulumi env set personalizedline/prod-settings \'pulumiConfig["personalizedline:enableWebsocket"]\' true',
+      'pulumi env rm personalizedline/prod-settings \'pulumiConfig["personalizedline:imageDigestOverride"]\' --yes',
+      UP,
     ]);
-    expect(commands(deployPlan({ target, clearImageOverride: true, previewOnly: true }))).toEqual(['pulumi preview --diff --stack prod --cwd /p']);
+    expect(commands(deployPlan({ target, home: file, unpin: true }))).toEqual([
+      'pulumi config rm personalizedline:imageDigestOverride --stack prod --cwd /p',
+      UP,
+    ]);
   });
 
-  it('quick: WebSocket off in the stack config, then pulumi up', () => {
-    expect(commands(quickRollbackPlan(target))).toEqual([
+  it('preview: pulumi preview --diff, with the temporary stack file when there is one', () => {
+    expect(commands(previewPlan(target))).toEqual(['pulumi preview --diff --stack prod --cwd /p']);
+    expect(commands(previewPlan(target, '/tmp/x/Pulumi.preview.yaml')))
+      .toEqual(['pulumi preview --diff --config-file /tmp/x/Pulumi.preview.yaml --stack prod --cwd /p']);
+  });
+
+  it('quick: WebSocket off in the config home, then pulumi up', () => {
+    expect(commands(quickRollbackPlan(target, esc))).toEqual([
+      'pulumi env set personalizedline/prod-settings \'pulumiConfig["personalizedline:enableWebsocket"]\' false',
+      UP,
+    ]);
+    expect(commands(quickRollbackPlan(target, file))).toEqual([
       'pulumi config set personalizedline:enableWebsocket false --stack prod --cwd /p',
-      'pulumi up --yes --stack prod --cwd /p',
+      UP,
     ]);
   });
 
   it('quick pins the running image when given, so pulumi up ships nothing else', () => {
-    expect(commands(quickRollbackPlan(target, IMAGE_A))).toEqual([
-      'pulumi config set personalizedline:enableWebsocket false --stack prod --cwd /p',
-      `pulumi config set personalizedline:imageDigestOverride ${IMAGE_A} --stack prod --cwd /p`,
-      'pulumi up --yes --stack prod --cwd /p',
+    expect(commands(quickRollbackPlan(target, esc, IMAGE_A))).toEqual([
+      'pulumi env set personalizedline/prod-settings \'pulumiConfig["personalizedline:enableWebsocket"]\' false',
+      `pulumi env set personalizedline/prod-settings 'pulumiConfig["personalizedline:imageDigestOverride"]' ${IMAGE_A}`,
+      UP,
     ]);
   });
 
   it('quick without a stack name uses the selected stack', () => {
-    expect(commands(quickRollbackPlan({ cwd: '/p' }))[1]).toBe('pulumi up --yes --cwd /p');
+    expect(commands(quickRollbackPlan({ cwd: '/p' }, esc))[1]).toBe('pulumi up --yes --refresh --cwd /p');
   });
 
   it('emergency: kubectl set env, then wait for the rollout', () => {
@@ -43,10 +62,10 @@ describe('plans', () => {
     ]);
   });
 
-  it('full: pin the image by digest, then pulumi up', () => {
-    expect(commands(fullRollbackPlan(target, IMAGE_A))).toEqual([
-      `pulumi config set personalizedline:imageDigestOverride ${IMAGE_A} --stack prod --cwd /p`,
-      'pulumi up --yes --stack prod --cwd /p',
+  it('full: pin the image by digest in the config home, then pulumi up', () => {
+    expect(commands(fullRollbackPlan(target, esc, IMAGE_A))).toEqual([
+      `pulumi env set personalizedline/prod-settings 'pulumiConfig["personalizedline:imageDigestOverride"]' ${IMAGE_A}`,
+      UP,
     ]);
   });
 

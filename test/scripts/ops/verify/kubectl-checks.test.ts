@@ -17,6 +17,13 @@ describe('kubectl checks', () => {
       .toThrow('1/3 pods ready; not ready: w-2 CrashLoopBackOff, w-3 Pending');
   });
 
+  it('leaves terminating pods out (the old ones right after a rollout), and says how many', () => {
+    const leaving = { ...pod('web-old', 'Running', [false]), metadata: { name: 'web-old', deletionTimestamp: '2026-01-01T00:00:00Z' } };
+    expect(judgePods('web', pods([pod('web-new', 'Running', [true]), leaving])))
+      .toBe('1/1 pods ready (web-new); 1 terminating, not counted');
+    expect(() => judgePods('web', pods([leaving]))).toThrow('no pods with label app=web (1 terminating)');
+  });
+
   it('fails when no pod has the label, or the answer is not JSON', () => {
     expect(() => judgePods('redis', pods([]))).toThrow('no pods with label app=redis');
     expect(() => judgePods('redis', 'No resources found')).toThrow('did not answer JSON');
