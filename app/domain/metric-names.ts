@@ -52,7 +52,3 @@ export const METRIC = {
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
-/** The series names of a histogram: what PromQL selects (`<name>_bucket`, `_sum`, `_count`). */
-export function histogramSeries(name: MetricName, part: 'bucket' | 'sum' | 'count'): string {
-  return `${name}_${part}`;
-}
