@@ -5,7 +5,7 @@
  * memory chart draws each container's limit from infra/k8s/resources.ts. Pure.
  */
 import { containerBudgets } from '../k8s/resources.js';
-import { dashboardPanels, type MemoryLimit, type Panel } from './promql.js';
+import { dashboardPanels, type MemoryLimit, type Panel, type Scope } from './promql.js';
 import type { AlertThresholds } from './thresholds.js';
 
 /** The mosaic's width: Cloud Monitoring's maximum, and what the console's editor uses. */
@@ -41,9 +41,9 @@ export function appMemoryLimits(): MemoryLimit[] {
   return [...byValue].map(([limit, names]) => ({ label: `limit ${names.join(', ')} (${limit})`, bytes: quantityBytes(limit) }));
 }
 
-/** The dashboard for `thresholds` (its objective and alert lines), named `displayName`. */
-export function buildDashboard(displayName: string, thresholds: AlertThresholds): DashboardJson {
-  const panels = dashboardPanels(thresholds, appMemoryLimits());
+/** The dashboard for `thresholds` (its objective and alert lines) over `scope`, named `displayName`. */
+export function buildDashboard(displayName: string, thresholds: AlertThresholds, scope: Scope = {}): DashboardJson {
+  const panels = dashboardPanels(thresholds, appMemoryLimits(), scope);
   const tiles: Tile[] = [];
   let x = 0;
   let y = 0;

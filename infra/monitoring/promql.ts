@@ -31,15 +31,30 @@ export interface AlertRule {
 /** WebSocket close codes that mean trouble: abnormal (no close frame), internal error, try again later. */
 export const ERROR_CLOSE_CODES = ['1006', '1011', '1013'] as const;
 
-const ended = (window: string): string =>
-  `(sum by (namespace) (increase(${METRIC.jobsFailed}[${window}])) + sum by (namespace) (increase(${METRIC.jobsSucceeded}[${window}])))`;
+/**
+ * Which series the expressions look at. Cloud Monitoring holds every namespace of the project, so a
+ * stack's alerts and dashboard select its own; a local Prometheus has no `namespace` label.
+ */
+export interface Scope {
+  /** Adds `namespace="…"` to every selector. @default undefined (every series) */
+  readonly namespace?: string;
+}
 
-/** The alerts, with `thresholds` filled in. */
-export function alertRules(t: AlertThresholds): AlertRule[] {
+/** A selector of `metric` in `scope`, with extra label matchers. */
+function selector(scope: Scope, metric: string, ...matchers: string[]): string {
+  const all = [...(scope.namespace === undefined ? [] : [`namespace="${scope.namespace}"`]), ...matchers];
+  return all.length === 0 ? metric : `${metric}{${all.join(',')}}`;
+}
+
+/** The alerts, with `thresholds` filled in, over the series of `scope`. */
+export function alertRules(t: AlertThresholds, scope: Scope = {}): AlertRule[] {
+  const m = (metric: string, ...matchers: string[]): string => selector(scope, metric, ...matchers);
+  const ended = (window: string): string =>
+    `(sum by (namespace) (increase(${m(METRIC.jobsFailed)}[${window}])) + sum by (namespace) (increase(${m(METRIC.jobsSucceeded)}[${window}])))`;
   return [
     {
       name: 'JobFailureRatioHigh',
-      expr: `(sum by (namespace) (increase(${METRIC.jobsFailed}[15m])) / ${ended('15m')}) > ${t.jobFailureRatio}\n` +
+      expr: `(sum by (namespace) (increase(${m(METRIC.jobsFailed)}[15m])) / ${ended('15m')}) > ${t.jobFailureRatio}\n` +
         `and ${ended('15m')} >= ${t.jobFailureMinJobs}`,
       forSeconds: 300,
       severity: 'page',
@@ -49,7 +64,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       name: 'WebSocketErrorClosesHigh',
-      expr: `sum by (namespace) (rate(${METRIC.wsConnectionsClosed}{code=~"${ERROR_CLOSE_CODES.join('|')}"}[5m])) * 60 > ${t.wsErrorClosesPerMinute}`,
+      expr: `sum by (namespace) (rate(${m(METRIC.wsConnectionsClosed, `code=~"${ERROR_CLOSE_CODES.join('|')}"`)}[5m])) * 60 > ${t.wsErrorClosesPerMinute}`,
       forSeconds: 600,
       severity: 'ticket',
       summary: `More than ${t.wsErrorClosesPerMinute} WebSocket error closes a minute`,
@@ -58,7 +73,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       name: 'DeliveryLatencyP99High',
-      expr: `histogram_quantile(0.99, sum by (namespace, le) (rate(${METRIC.deliveryLatency}_bucket[5m]))) > ${t.deliveryP99ObjectiveSeconds}`,
+      expr: `${quantile(scope, 0.99)} > ${t.deliveryP99ObjectiveSeconds}`,
       forSeconds: 600,
       severity: 'ticket',
       summary: `Progress delivery p99 above its ${ms(t.deliveryP99ObjectiveSeconds)} objective`,
@@ -67,7 +82,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       name: 'JobsWaitingTooLong',
-      expr: `max by (namespace) (${METRIC.queueOldestWaitingAge}) > ${t.queueWaitMinutes * 60}`,
+      expr: `max by (namespace) (${m(METRIC.queueOldestWaitingAge)}) > ${t.queueWaitMinutes * 60}`,
       forSeconds: 60,
       severity: 'page',
       summary: `A job has waited more than ${t.queueWaitMinutes} minutes for a worker`,
@@ -75,7 +90,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       name: 'CapacityRefusals',
-      expr: `sum by (namespace) (increase(${METRIC.capacityRejections}[10m])) > ${t.capacityRejectionsPer10Minutes}`,
+      expr: `sum by (namespace) (increase(${m(METRIC.capacityRejections)}[10m])) > ${t.capacityRejectionsPer10Minutes}`,
       forSeconds: 300,
       severity: 'ticket',
       summary: `More than ${t.capacityRejectionsPer10Minutes} uploads refused for capacity in 10 minutes`,
@@ -83,7 +98,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       name: 'WebNotReady',
-      expr: `min by (namespace) (${METRIC.webReady}) < 1`,
+      expr: `min by (namespace) (${m(METRIC.webReady)}) < 1`,
       forSeconds: t.notReadyMinutes * 60,
       severity: 'page',
       summary: `A web pod has not been ready for ${t.notReadyMinutes} minutes`,
@@ -112,54 +127,56 @@ export interface MemoryLimit {
   readonly bytes: number;
 }
 
-const quantile = (q: number): string =>
-  `histogram_quantile(${q}, sum by (namespace, le) (rate(${METRIC.deliveryLatency}_bucket[5m])))`;
+function quantile(scope: Scope, q: number): string {
+  return `histogram_quantile(${q}, sum by (namespace, le) (rate(${selector(scope, `${METRIC.deliveryLatency}_bucket`)}[5m])))`;
+}
 
-/** The dashboard's charts, in reading order (dashboard.ts lays them out). */
-export function dashboardPanels(t: AlertThresholds, memoryLimits: readonly MemoryLimit[]): Panel[] {
+/** The dashboard's charts, in reading order (dashboard.ts lays them out), over the series of `scope`. */
+export function dashboardPanels(t: AlertThresholds, memoryLimits: readonly MemoryLimit[], scope: Scope = {}): Panel[] {
+  const m = (metric: string, ...matchers: string[]): string => selector(scope, metric, ...matchers);
   return [
-    { title: 'Open WebSockets', kind: 'scorecard', queries: [{ label: 'open', expr: `sum by (namespace) (${METRIC.wsConnectionsOpen})` }] },
-    { title: 'Messages per second', kind: 'scorecard', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${METRIC.wsFramesSent}[5m]))` }] },
-    { title: 'Delivery p99', kind: 'scorecard', unit: 's', queries: [{ label: 'p99', expr: quantile(0.99) }] },
-    { title: 'Jobs waiting', kind: 'scorecard', queries: [{ label: 'waiting', expr: `max by (namespace) (${METRIC.queueWaiting})` }] },
-    { title: 'WebSocket connections', kind: 'line', queries: [{ label: 'open', expr: `sum by (namespace) (${METRIC.wsConnectionsOpen})` }] },
+    { title: 'Open WebSockets', kind: 'scorecard', queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }] },
+    { title: 'Messages per second', kind: 'scorecard', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }] },
+    { title: 'Delivery p99', kind: 'scorecard', unit: 's', queries: [{ label: 'p99', expr: quantile(scope, 0.99) }] },
+    { title: 'Jobs waiting', kind: 'scorecard', queries: [{ label: 'waiting', expr: `max by (namespace) (${m(METRIC.queueWaiting)})` }] },
+    { title: 'WebSocket connections', kind: 'line', queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }] },
     {
       title: 'Delivery latency p50 / p99', kind: 'line', unit: 's',
-      queries: [{ label: 'p50', expr: quantile(0.5) }, { label: 'p99', expr: quantile(0.99) }],
+      queries: [{ label: 'p50', expr: quantile(scope, 0.5) }, { label: 'p99', expr: quantile(scope, 0.99) }],
       thresholds: [{ label: 'p99 objective', value: t.deliveryP99ObjectiveSeconds }],
     },
-    { title: 'Messages per second', kind: 'line', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${METRIC.wsFramesSent}[5m]))` }] },
+    { title: 'Messages per second', kind: 'line', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }] },
     {
       title: 'Job outcomes per minute', kind: 'stacked',
       queries: [
-        { label: 'succeeded', expr: `sum by (namespace) (rate(${METRIC.jobsSucceeded}[5m])) * 60` },
-        { label: 'failed, by reason', expr: `sum by (namespace, reason) (rate(${METRIC.jobsFailed}[5m])) * 60` },
+        { label: 'succeeded', expr: `sum by (namespace) (rate(${m(METRIC.jobsSucceeded)}[5m])) * 60` },
+        { label: 'failed, by reason', expr: `sum by (namespace, reason) (rate(${m(METRIC.jobsFailed)}[5m])) * 60` },
       ],
     },
-    { title: 'Rows per second', kind: 'line', queries: [{ label: 'rows/s', expr: `sum by (namespace) (rate(${METRIC.rowsProcessed}[5m]))` }] },
+    { title: 'Rows per second', kind: 'line', queries: [{ label: 'rows/s', expr: `sum by (namespace) (rate(${m(METRIC.rowsProcessed)}[5m]))` }] },
     {
       title: 'Queue', kind: 'line',
       queries: [
-        { label: 'waiting', expr: `max by (namespace) (${METRIC.queueWaiting})` },
-        { label: 'running', expr: `max by (namespace) (${METRIC.queueRunning})` },
-        { label: 'oldest wait (min)', expr: `max by (namespace) (${METRIC.queueOldestWaitingAge}) / 60` },
+        { label: 'waiting', expr: `max by (namespace) (${m(METRIC.queueWaiting)})` },
+        { label: 'running', expr: `max by (namespace) (${m(METRIC.queueRunning)})` },
+        { label: 'oldest wait (min)', expr: `max by (namespace) (${m(METRIC.queueOldestWaitingAge)}) / 60` },
       ],
       thresholds: [{ label: 'wait alert (min)', value: t.queueWaitMinutes }],
     },
     {
       title: 'HTTP requests per second by route', kind: 'stacked',
-      queries: [{ label: 'by route', expr: `sum by (namespace, route) (rate(${METRIC.httpRequests}{route!="/metrics"}[5m]))` }],
+      queries: [{ label: 'by route', expr: `sum by (namespace, route) (rate(${m(METRIC.httpRequests, 'route!="/metrics"')}[5m]))` }],
     },
     {
       title: 'WebSocket closes per minute by code', kind: 'stacked',
-      queries: [{ label: 'by code', expr: `sum by (namespace, code) (rate(${METRIC.wsConnectionsClosed}[5m])) * 60` }],
+      queries: [{ label: 'by code', expr: `sum by (namespace, code) (rate(${m(METRIC.wsConnectionsClosed)}[5m])) * 60` }],
     },
     {
       title: 'Memory against limits', kind: 'line', unit: 'By',
-      queries: [{ label: 'RSS, largest pod', expr: `max by (namespace, job) (${METRIC.residentMemory})` }],
+      queries: [{ label: 'RSS, largest pod', expr: `max by (namespace, job) (${m(METRIC.residentMemory)})` }],
       thresholds: memoryLimits.map((limit) => ({ label: limit.label, value: limit.bytes })),
     },
-    { title: 'Web pods ready', kind: 'line', queries: [{ label: 'ready', expr: `sum by (namespace) (${METRIC.webReady})` }] },
+    { title: 'Web pods ready', kind: 'line', queries: [{ label: 'ready', expr: `sum by (namespace) (${m(METRIC.webReady)})` }] },
   ];
 }
 

@@ -11,9 +11,11 @@ import { renderDashboardSvg } from '../../infra/monitoring/dashboard-svg.js';
 import { DASHBOARD_NAME } from '../../infra/monitoring/names.js';
 import { dashboardPanels } from '../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../infra/monitoring/thresholds.js';
+import { defaultManifestOptions } from '../../infra/k8s/options.js';
 import { REPO_ROOT } from '../support/app-process.js';
 
-const dashboard = buildDashboard(DASHBOARD_NAME, defaultAlertThresholds);
+// As deployed by default: the stack's own namespace.
+const dashboard = buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, { namespace: defaultManifestOptions.namespace });
 const tiles = dashboard.mosaicLayout.tiles;
 
 function overlap(a: Tile, b: Tile): boolean {
@@ -35,7 +37,7 @@ describe('the dashboard', () => {
   });
 
   it('has one tile per panel, each querying exactly the panel\'s PromQL', () => {
-    const panels = dashboardPanels(defaultAlertThresholds, [{ label: 'x', bytes: 1 }]);
+    const panels = dashboardPanels(defaultAlertThresholds, [{ label: 'x', bytes: 1 }], { namespace: 'personalizedline' });
     expect(tiles.map((t) => t.widget.title)).toEqual(panels.map((p) => p.title));
     tiles.forEach((tile, i) => expect(queriesOf(tile)).toEqual(panels[i]!.queries.map((q) => q.expr)));
   });

@@ -57,6 +57,18 @@ describe('the PromQL module', () => {
     expect(panels.find((p) => p.title === 'Delivery latency p50 / p99')!.thresholds).toEqual([{ label: 'p99 objective', value: 0.1 }]);
   });
 
+  it('selects one namespace in every selector when scoped (Cloud Monitoring holds every namespace of the project)', () => {
+    const scoped = [...alertRules(defaultAlertThresholds, { namespace: 'staging' }).map((a) => a.expr),
+      ...dashboardPanels(defaultAlertThresholds, [], { namespace: 'staging' }).flatMap((p) => p.queries.map((q) => q.expr))];
+    expect(scoped).toHaveLength(expressions.length);
+    scoped.forEach((expr, i) => {
+      const selectors = seriesIn(expressions[i]!).length;
+      expect(expr.match(/namespace="staging"/g)?.length ?? 0, expr).toBeGreaterThanOrEqual(selectors);
+      // Remove the matcher again and the unscoped expression is back.
+      expect(expr.replace(/\{namespace="staging",?/g, '{').replace(/\{\}/g, ''), expr).toBe(expressions[i]);
+    });
+  });
+
   it('puts the thresholds into the expressions', () => {
     const custom = alertRules({ ...defaultAlertThresholds, queueWaitMinutes: 2, deliveryP99ObjectiveSeconds: 0.25, notReadyMinutes: 3 });
     expect(custom.find((a) => a.name === 'JobsWaitingTooLong')!.expr).toMatch(/> 120$/);

@@ -48,6 +48,7 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: undefined,
       webReplicas: 1,
       workerReplicas: 1,
+      monitoring: 'gmp',
       rolloutTimeoutMinutes: 10,
     });
     expect(await valueOf(jwtSecret!)).toBe('jwt');
@@ -75,6 +76,7 @@ describe('stack config', () => {
         'personalizedline:webReplicas': '0',
         'personalizedline:workerReplicas': '0',
         'personalizedline:rolloutTimeoutMinutes': '3',
+        'personalizedline:monitoring': 'none',
       },
       noGit,
     );
@@ -95,6 +97,7 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: 60,
       webReplicas: 0,
       workerReplicas: 0,
+      monitoring: 'none',
       rolloutTimeoutMinutes: 3,
     });
   });
@@ -107,6 +110,7 @@ describe('stack config', () => {
     expect(() => read({ 'personalizedline:webReplicas': 'two' })).toThrow(/webReplicas/);
     expect(() => read({ 'personalizedline:enableWebsocket': 'yes' })).toThrow(/enableWebsocket/);
     expect(() => read({ 'personalizedline:imageTag': 'has space' })).toThrow(/imageTag/);
+    expect(() => read({ 'personalizedline:monitoring': 'prometheus' })).toThrow(/monitoring/);
     const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
