@@ -56,6 +56,11 @@ export interface Config {
   readonly wsDrainWindowMs: number;
   /** Web: the longest a SIGTERM drain may take before the process exits. @default 10000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Worker: port of its Prometheus `/metrics` listener (on {@link host}); 0 picks a free one (tests).
+   * 9464 is the port OpenTelemetry's Prometheus exporter registered for this use. @default 9464
+   */
+  readonly workerMetricsPort: number;
 }
 
 /** Thrown by {@link loadConfig}; `problems` names every bad variable. */
@@ -195,6 +200,7 @@ export function loadConfig(env: Env): Config {
     wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
     wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), 2_000),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
+    workerMetricsPort: read('WORKER_METRICS_PORT', integer(0, 65535), 9464),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

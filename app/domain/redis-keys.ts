@@ -23,6 +23,8 @@ export interface RedisKeys {
   /** Upload order: a counter gives every job a unique, increasing list position. */
   readonly jobCounter: string;
   uploadRate(userId: string, minute: number): string;
+  /** Jobs that ended `failed` in one minute (epoch minutes): app/store/recent-failures.ts. */
+  failuresInMinute(minute: number): string;
   /** BullMQ's own prefix, so queue keys sit beside ours. */
   readonly queuePrefix: string;
 }
@@ -39,6 +41,7 @@ export function redisKeys(prefix = 'pl'): RedisKeys {
     openJobs: `${prefix}:jobs:open`,
     jobCounter: `${prefix}:jobs:counter`,
     uploadRate: (userId, minute) => `${prefix}:rate:upload:${user(userId)}:${minute}`,
+    failuresInMinute: (minute) => `${prefix}:stats:failed:${minute}`,
     queuePrefix: `${prefix}:bull`,
   };
 }

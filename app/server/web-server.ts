@@ -5,9 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createJobQueue } from '../queue.js';
+import { queueSnapshotReader, registerQueueGauges } from '../queue-gauges.js';
 import { connectRedis } from '../store/redis-connection.js';
 import { JobStore } from '../store/job-store.js';
 import { WebMetrics } from './metrics.js';
+import { registerReadinessGauge } from './readiness-gauge.js';
+import { pingWithin } from './routes/system.js';
 import { buildWebApp } from './web-app.js';
 import { attachWebSocketEndpoint } from './ws/websocket-endpoint.js';
 
@@ -34,6 +37,8 @@ export async function startWebServer(config: Config, options: WebServerOptions =
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
   const metrics = new WebMetrics();
+  registerReadinessGauge(metrics.registry, () => pingWithin(redis, 1_000));
+  registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));
   app = await buildWebApp({ config, redis, store, queue, metrics });
   // One subscriber connection per process feeds every WebSocket (app/server/ws/progress-relay.ts).
   const subscriber = config.enableWebsocket

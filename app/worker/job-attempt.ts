@@ -26,7 +26,20 @@ export interface AttemptOptions {
    * {@link AttemptInterrupted}, leaving the job (and the rows it reported) for the next worker.
    */
   readonly shutdown: AbortSignal;
+  /** Told once the attempt's terminal state is stored (the worker's metrics); must not throw. */
+  readonly onTerminal?: (outcome: AttemptOutcome) => void;
 }
+
+/**
+ * Why an attempt ended `failed`: a metric label, so a small fixed set. `bad_input` is a file the
+ * worker could not read as CSV; `error` is anything unexpected.
+ */
+export type FailureReason = 'timeout' | 'bad_input' | 'input_missing' | 'worker_died' | 'error';
+
+/** How an attempt ended, with the rows of its terminal state. */
+export type AttemptOutcome =
+  | { readonly status: 'succeeded'; readonly rows: number }
+  | { readonly status: 'failed'; readonly reason: FailureReason; readonly rows: number };
 
 /** A job whose workers died this many times is failed instead of tried again (a poison file). */
 export const MAX_DEAD_WORKERS = 2;
@@ -47,15 +60,15 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
   const record = await store.read(jobId);
   if (!record || isTerminal(record.status)) return;
 
-  const finish = (change: StateChange): Promise<void> => writeTerminal(options, change);
+  const finish = (change: StateChange, reason?: FailureReason): Promise<void> => writeTerminal(options, change, reason);
   if (options.deadWorkers >= MAX_DEAD_WORKERS) {
     return finish({ status: 'failed', processed: record.processed, total: record.total,
-      error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.` });
+      error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.` }, 'worker_died');
   }
 
   const input = await store.readInput(jobId);
   if (input === undefined) {
-    return finish({ status: 'failed', processed: 0, total: record.total, error: 'The uploaded file is no longer stored. Upload it again.' });
+    return finish({ status: 'failed', processed: 0, total: record.total, error: 'The uploaded file is no longer stored. Upload it again.' }, 'input_missing');
   }
   await store.transition(jobId, { status: 'running', processed: record.processed, total: record.total });
 
@@ -80,7 +93,8 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
     const message = timeout.signal.aborted
       ? `The job timed out after ${options.jobTimeoutMs} ms (JOB_TIMEOUT_MS) with ${reported} of ${record.total} rows done. Split the file or raise JOB_TIMEOUT_MS.`
       : failureMessage(error);
-    await finish({ status: 'failed', processed: reported, total: record.total, error: message });
+    const reason = timeout.signal.aborted ? 'timeout' : error instanceof AppError ? 'bad_input' : 'error';
+    await finish({ status: 'failed', processed: reported, total: record.total, error: message }, reason);
   } finally {
     clearTimeout(timer);
   }
@@ -91,13 +105,16 @@ function failureMessage(error: unknown): string {
   return `The job failed: ${error instanceof Error ? error.message : String(error)}. Upload the file again.`;
 }
 
-async function writeTerminal(options: AttemptOptions, change: StateChange): Promise<void> {
+async function writeTerminal(options: AttemptOptions, change: StateChange, reason: FailureReason = 'error'): Promise<void> {
   const { store, log, jobId } = options;
   const written = await writeUntilStored(() => store.transition(jobId, change), {
     signal: options.shutdown,
     onRetry: (error) => log.warn({ jobId, err: error.message }, `[Worker] Could not store the final state of job ${jobId}; retrying`),
   });
   if (written === undefined) return;
+  options.onTerminal?.(change.status === 'succeeded'
+    ? { status: 'succeeded', rows: change.processed }
+    : { status: 'failed', reason, rows: change.processed });
   if (change.status === 'succeeded') log.info({ jobId, rows: change.total }, `[Worker] Published success status for job ${jobId}`);
   else log.info({ jobId, error: change.error }, `[Worker] Published failure status for job ${jobId}`);
 }

@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   readonly log: Logger;
   /** A job is looked at once it has not changed for this long. */
   readonly idleMs: number;
+  /** Told when a lost job was failed (the worker's metrics); must not throw. */
+  readonly onFailed?: () => void;
 }
 
 /** One pass; answers how many jobs it repaired. */
@@ -32,6 +34,7 @@ export async function reconcileOpenJobs(options: ReconcilerOptions): Promise<num
       await store.transition(jobId, { status: 'failed', processed: record.processed, total: record.total,
         error: 'The worker lost this job (it was no longer in the queue). Upload the file again.' });
       log.warn({ jobId, queueState: state }, `[Worker] Published failure status for job ${jobId}`);
+      options.onFailed?.();
     }
     repaired++;
   }

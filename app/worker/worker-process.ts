@@ -6,9 +6,13 @@ import { WaitingError, Worker, type Job as QueueJob } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createJobQueue, QUEUE_NAME, type QueueJobData } from '../queue.js';
-import { JobStore } from '../store/job-store.js';
+import { queueSnapshotReader, registerQueueGauges } from '../queue-gauges.js';
 import { connectRedis } from '../store/redis-connection.js';
 import { AttemptInterrupted, MAX_DEAD_WORKERS, runAttempt } from './job-attempt.js';
+import { LifecycleHooks } from './metrics/lifecycle-hooks.js';
+import { MeteredJobStore } from './metrics/metered-job-store.js';
+import { listenForMetrics } from './metrics/metrics-listener.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { reconcileOpenJobs } from './reconciler.js';
 
 /** How long interrupted jobs get to be handed back to the queue before the process stops anyway. */
@@ -28,6 +32,8 @@ export interface WorkerProcessOptions {
 
 export interface WorkerProcess {
   readonly log: Logger;
+  /** `http://host:port` of the `/metrics` listener (`WORKER_METRICS_PORT`). */
+  readonly metricsUrl: string;
   /**
    * Waits up to `graceMs` for running jobs to finish, then interrupts them between rows and hands
    * them back to the queue, where another worker resumes them.
@@ -41,9 +47,16 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const onError = (role: string) => (error: Error): void => log.warn({ role, err: error.message }, 'redis connection error');
   const redis = connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker') });
   const queueRedis = connectRedis(config.redisUrl, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
-  const store = new JobStore(redis, { prefix });
+  const metrics = new WorkerMetrics();
+  const store = new MeteredJobStore(redis, { prefix }, (kind) => metrics.publishFailure(kind));
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
+  registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));
+  const hooks = new LifecycleHooks({ metrics, redis, keys: store.keys, log });
+  const listener = await listenForMetrics({
+    host: config.host, port: config.workerMetricsPort, render: () => metrics.render(),
+    onError: (error) => log.warn({ err: error.message }, 'worker metrics could not be rendered'),
+  });
   const shutdown = new AbortController();
 
   const worker = new Worker<QueueJobData>(
@@ -54,7 +67,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
           store, log, jobId: job.data.jobId,
           rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
           progressIntervalMs: config.progressIntervalMs, maxRows: config.maxRows,
-          deadWorkers: job.stalledCounter, shutdown: shutdown.signal,
+          deadWorkers: job.stalledCounter, shutdown: shutdown.signal, ...hooks.attemptStarted(),
         });
       } catch (error) {
         if (!(error instanceof AttemptInterrupted) || token === undefined) throw error;
@@ -79,16 +92,19 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   worker.on('stalled', (jobId) => log.warn({ jobId }, `Job ${jobId} lost its worker; resuming it`));
 
   const reconcile = setInterval(() => {
-    reconcileOpenJobs({ store, queue, log, idleMs: 2 * config.workerLockMs + 30_000 })
+    reconcileOpenJobs({ store, queue, log, idleMs: 2 * config.workerLockMs + 30_000, ...hooks.reconcilerHooks() })
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'reconciler pass failed'));
   }, Math.max(config.workerLockMs, 15_000));
   reconcile.unref();
 
+  log.info({ url: listener.url }, 'worker metrics listening');
   log.info({ concurrency: options.concurrency ?? 8, rowDelayMs: config.rowDelayMs }, 'worker started');
   return {
     log,
+    metricsUrl: listener.url,
     close: async (graceMs) => {
       clearInterval(reconcile);
+      await listener.close();
       const graceful = worker.close().catch(() => undefined);
       if ((await Promise.race([graceful, delay(graceMs)])) === 'elapsed') {
         shutdown.abort();

@@ -4,6 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { EdgeChart } from './edge-chart.js';
+import { MonitoringChart } from './monitoring-chart.js';
 import { NamespaceChart } from './namespace-chart.js';
 import { resolveManifestOptions, retainStorageClassName, type ManifestOptions } from './options.js';
 import { RedisChart } from './redis-chart.js';
@@ -11,7 +12,8 @@ import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
 /**
- * Builds the App: charts `namespace` (with the StorageClass), `redis`, `rq-worker`, `web`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
+ * Builds the App: charts `namespace` (with the StorageClass), `redis`, `rq-worker`, `web`, `monitoring`
+ * with `monitoring: 'gmp'`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
  * namespace chart, so cdk8s numbers the files (`0000-namespace.k8s.yaml` first) and `kubectl apply -f
  * dist/` creates the Namespace before anything in it. Throws a `ManifestOptionsError` for bad options.
  */
@@ -53,6 +55,7 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       ...(o.allowedOrigins.length > 0 ? { allowedOrigins: o.allowedOrigins } : {}),
     }),
   ];
+  if (o.monitoring === 'gmp') charts.push(new MonitoringChart(app, 'monitoring', { namespace: o.namespace }));
   if (o.edge === 'ingress' && o.domain !== undefined) {
     charts.push(new EdgeChart(app, 'edge', {
       namespace: o.namespace,

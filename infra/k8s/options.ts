@@ -15,6 +15,13 @@ export type SessionAffinity = 'None' | 'ClientIP';
  */
 export type Edge = 'loadbalancer' | 'ingress';
 
+/**
+ * Who scrapes the metrics: `gmp`, Google Cloud Managed Service for Prometheus' managed collection
+ * (on by default on current GKE) through PodMonitoring objects (monitoring-chart.ts); `none` writes
+ * no monitoring objects (a cluster without the PodMonitoring CRD, or another Prometheus).
+ */
+export type Monitoring = 'gmp' | 'none';
+
 /** pino levels the app accepts for `LOG_LEVEL`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -110,6 +117,11 @@ export interface ManifestOptions {
    * @default []
    */
   allowedOrigins?: readonly string[];
+  /**
+   * How the metrics are scraped (see {@link Monitoring}).
+   * @default 'gmp'
+   */
+  monitoring?: Monitoring;
 }
 
 /**
@@ -149,6 +161,7 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   domain: undefined,
   staticIpName: 'web',
   allowedOrigins: [],
+  monitoring: 'gmp',
 });
 
 /** Thrown when options (from code or from the environment) are invalid; lists every problem at once. */
@@ -181,6 +194,7 @@ export const manifestEnvVars = {
   DOMAIN: 'domain',
   STATIC_IP_NAME: 'staticIpName',
   ALLOWED_ORIGINS: 'allowedOrigins',
+  MONITORING: 'monitoring',
 } as const satisfies Record<string, keyof ManifestOptions>;
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -250,6 +264,7 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   }
   if (!logLevels.includes(o.logLevel)) bad('logLevel', `must be one of ${logLevels.join(', ')}`, o.logLevel);
   problems.push(...checkEdge(o, name));
+  if (o.monitoring !== 'gmp' && o.monitoring !== 'none') bad('monitoring', 'must be "gmp" or "none"', o.monitoring);
   return problems;
 }
 

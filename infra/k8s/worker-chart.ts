@@ -1,5 +1,6 @@
 /**
- * Chart `rq-worker`: the CSV job worker's Deployment. It serves nothing, so it has no Service.
+ * Chart `rq-worker`: the CSV job worker's Deployment. It serves no API, so it has no Service; its only
+ * port is the Prometheus listener (`metrics`), which the monitoring chart's PodMonitoring scrapes.
  * The name is the old Python RQ worker's, kept so existing dashboards and runbooks keep working.
  */
 import { Chart } from 'cdk8s';
@@ -43,6 +44,9 @@ export const workerJobTimeoutMs = 900_000;
  */
 export const workerShutdownTimeoutMs = 10_000;
 
+/** `WORKER_METRICS_PORT`: the worker's `/metrics` listener, container port `metrics`. */
+export const workerMetricsPort = 9464;
+
 /** Longer than {@link workerShutdownTimeoutMs}, so the worker stops by itself before the SIGKILL. */
 export const workerTerminationGracePeriodSeconds = 30;
 
@@ -66,10 +70,12 @@ function workerContainer(props: WorkerChartProps): k8s.Container {
     imagePullPolicy: imagePullPolicyFor(props.image),
     workingDir: appWorkingDir,
     command: [...appCommands.worker],
+    ports: [{ name: 'metrics', containerPort: workerMetricsPort, protocol: 'TCP' }],
     env: [
       valueEnv('ROW_DELAY_MS', String(workerRowDelayMs)),
       valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(workerShutdownTimeoutMs)),
+      valueEnv('WORKER_METRICS_PORT', String(workerMetricsPort)),
       ...commonAppEnv(props.secretName, props.logLevel),
     ],
     resources: toResourceRequirements(containerBudgets.worker),

@@ -5,7 +5,8 @@
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { Edge, SessionAffinity } from '../k8s/options.js';
+import type { Edge, Monitoring, SessionAffinity } from '../k8s/options.js';
+import { defaultAlertThresholds, type AlertThresholds } from '../monitoring/thresholds.js';
 import { gcrHosts, type GcrHost } from './registry.js';
 
 /** CPU architectures GKE node pools run; the image is built for one of them. */
@@ -50,6 +51,8 @@ export interface StackConfig {
   readonly webReplicas: number;
   /** `workerReplicas`. @default 1 */
   readonly workerReplicas: number;
+  /** `monitoring`: `gmp` (PodMonitoring, alert policies, dashboard) or `none` (only the uptime check). @default 'gmp' */
+  readonly monitoring: Monitoring;
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
   readonly rolloutTimeoutMinutes: number;
   /**
@@ -117,6 +120,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     // The charts check the upper bound (10) and say why; here only the type and sign.
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
+    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? 'gmp') as Monitoring,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
     nodeServiceAccount: config.get('nodeServiceAccount', { pattern: /^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/ }),
     // Only a preview reads these: `pulumi up` never deploys a stand-in.
@@ -169,5 +173,33 @@ export function readEdgeConfig(): EdgeConfig {
     staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? 'web',
     // The charts check each entry and name a bad one.
     allowedOrigins: (config.get('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+  };
+}
+
+/** Who is told about alerts, and when (monitoring.ts), read by {@link readAlertingConfig}. */
+export interface AlertingConfig {
+  /** `alertEmail`: an address the alerts notify. @default undefined (no channel: alerts show in the console) */
+  readonly alertEmail: string | undefined;
+  /** The `alert*` keys and `deliveryP99ObjectiveSeconds` (infra/monitoring/thresholds.ts lists them with their defaults). */
+  readonly thresholds: AlertThresholds;
+}
+
+/** Reads the alerting settings; a value out of range stops the program before anything is created. */
+export function readAlertingConfig(): AlertingConfig {
+  const config = new pulumi.Config();
+  const number = (key: string, fallback: number, min: number, max?: number): number =>
+    config.getNumber(key, { min, ...(max === undefined ? {} : { max }) }) ?? fallback;
+  const d = defaultAlertThresholds;
+  return {
+    alertEmail: config.get('alertEmail', { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ }),
+    thresholds: {
+      jobFailureRatio: number('alertJobFailureRatio', d.jobFailureRatio, 0, 1),
+      jobFailureMinJobs: number('alertJobFailureMinJobs', d.jobFailureMinJobs, 1),
+      wsErrorClosesPerMinute: number('alertWsErrorClosesPerMinute', d.wsErrorClosesPerMinute, 0),
+      deliveryP99ObjectiveSeconds: number('deliveryP99ObjectiveSeconds', d.deliveryP99ObjectiveSeconds, 0.001),
+      queueWaitMinutes: number('alertQueueWaitMinutes', d.queueWaitMinutes, 0.5),
+      capacityRejectionsPer10Minutes: number('alertCapacityRejections', d.capacityRejectionsPer10Minutes, 0),
+      notReadyMinutes: number('alertNotReadyMinutes', d.notReadyMinutes, 1),
+    },
   };
 }

@@ -9,13 +9,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
 import { appSecretData, createAppSecret, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
 import { gkeProvider, lookUpCluster } from './cluster.js';
-import { readEdgeConfig, readStackConfig } from './config.js';
+import { readAlertingConfig, readEdgeConfig, readStackConfig } from './config.js';
 import { createEdge, edgeUrls } from './edge.js';
 import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
 import { grantImagePull, nodeServiceAccountOf } from './image-pull-access.js';
 import { jwtSecretOrGenerated } from './jwt-secret.js';
 import { appSecretName, renderManifests, withPodAnnotations } from './manifests.js';
+import { createMonitoring, uptimeTarget } from './monitoring.js';
 import { enableRequiredApis } from './project-apis.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
 import { applyManifests, loadBalancerAddress } from './rollout.js';
@@ -25,6 +26,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const config = readStackConfig(() => readCommitTag(projectRoot));
 const edgeConfig = readEdgeConfig();
+const alerting = readAlertingConfig();
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
@@ -109,6 +111,16 @@ const app = applyManifests('app', {
 
 const urls = edgeUrls(edgeConfig, edge, loadBalancerAddress(app.resources, config.namespace, 'web'));
 
+// Cloud Monitoring: with monitoring=gmp the alert policies and dashboard of infra/monitoring/promql.ts;
+// always the uptime check of /health; with alertEmail the channel they notify (monitoring.ts).
+const monitoring = createMonitoring({
+  project: config.gcpProject,
+  namespace: config.namespace,
+  collectMetrics: config.monitoring === 'gmp',
+  alerting,
+  uptime: uptimeTarget(edgeConfig, urls.loadBalancerIp),
+}, { dependsOn: [apis['monitoring.googleapis.com']] });
+
 /** The address clients reach: the `web` Service's external IP, or with edge=ingress the global IP. */
 export const loadBalancerIp = urls.loadBalancerIp;
 /** The deployed image, by digest. */
@@ -128,3 +140,7 @@ export const websocketUrl = urls.websocketUrl;
  * token`/`verify` and deploy's own verification: `pulumi stack output jwtSecret --show-secrets`.
  */
 export const jwtSecret = configuredJwtSecret === undefined ? appJwtSecret : undefined;
+/** The id of the uptime check of /health (Cloud Monitoring, Uptime checks). */
+export const uptimeCheckId = monitoring.uptimeCheck.uptimeCheckId;
+/** The alert policies' resource names (`projects/…/alertPolicies/…`), for `gcloud alpha monitoring policies describe`. */
+export const alertPolicies = pulumi.all([...monitoring.alertPolicies, monitoring.uptimeAlert].map((policy) => policy.name));

@@ -24,6 +24,7 @@ export function manifestOptionsFor(config: StackConfig, image: string, edge?: Ed
     webReplicas: config.webReplicas,
     workerReplicas: config.workerReplicas,
     secretName: appSecretName,
+    monitoring: config.monitoring,
   };
 }
 

@@ -6,11 +6,17 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 
 /**
- * Artifact Registry (the `gcr.io` repository and its IAM), Kubernetes Engine (the cluster lookup) and
- * Compute Engine (the nodes, their disks and the load balancer). The runbook enables the same list
+ * Artifact Registry (the `gcr.io` repository and its IAM), Kubernetes Engine (the cluster lookup),
+ * Compute Engine (the nodes, their disks and the load balancer) and Cloud Monitoring (the uptime
+ * check, alert policies and dashboard of monitoring.ts). The runbook enables the same list
  * once by hand before the first deploy, since the deployer needs them before the program can run.
  */
-export const requiredApis = ['artifactregistry.googleapis.com', 'container.googleapis.com', 'compute.googleapis.com'] as const;
+export const requiredApis = [
+  'artifactregistry.googleapis.com',
+  'container.googleapis.com',
+  'compute.googleapis.com',
+  'monitoring.googleapis.com',
+] as const;
 export type RequiredApi = (typeof requiredApis)[number];
 
 /** Registers one `gcp.projects.Service` per {@link requiredApis} entry, named `api-<service>`. */

@@ -10,7 +10,7 @@ describe('config', () => {
       port: 8080, redisUrl: 'redis://127.0.0.1:6379', enableWebsocket: true, logLevel: 'info',
       rowDelayMs: 0, jobTimeoutMs: 900_000, progressIntervalMs: 100, maxUploadBytes: 10 * 1024 * 1024,
       maxRows: 50_000, wsPingIntervalMs: 25_000, wsMaxConnectionsPerUser: 20, shutdownTimeoutMs: 10_000,
-      allowedOrigins: [], trustProxy: false,
+      allowedOrigins: [], trustProxy: false, workerMetricsPort: 9464,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -54,6 +54,12 @@ describe('config', () => {
       .toEqual(['https://app.example.com', 'http://localhost:3000']);
     expect(() => loadConfig({ JWT_SECRET: SECRET, ALLOWED_ORIGINS: 'https://app.example.com/, *, app.example.com' }))
       .toThrow(/ALLOWED_ORIGINS must list origins .*"https:\/\/app.example.com\/", "\*", "app.example.com"/);
+  });
+
+  it('reads WORKER_METRICS_PORT (0 picks a free port) and names a bad one', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET, WORKER_METRICS_PORT: '0' }).workerMetricsPort).toBe(0);
+    expect(loadConfig({ JWT_SECRET: SECRET, WORKER_METRICS_PORT: '9100' }).workerMetricsPort).toBe(9100);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT must be between 0 and 65535/);
   });
 
   it('reads TRUST_PROXY as true, false or addresses and CIDRs', () => {

@@ -29,7 +29,7 @@ function groupAlive(pgid: number): boolean {
 describe('npm start', () => {
   it('runs the whole stack, prints the page URL with a demo token once, and stops on Ctrl-C within 20 s', async () => {
     const port = await freePort();
-    const start = runStart({ PORT: String(port), ROW_DELAY_MS: '5' });
+    const start = runStart({ PORT: String(port), WORKER_METRICS_PORT: '0', ROW_DELAY_MS: '5' });
     try {
       await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(start.output()), { timeout: 60_000, interval: 100 }).toBe(true);
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=(\S+)/.exec(start.output())!;

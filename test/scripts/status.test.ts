@@ -2,10 +2,12 @@
  * `npm run status` against a real web server. No worker runs here, so uploaded jobs stay queued and
  * their WebSockets stay open: the connection count and frame count are exact, not timing-dependent.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startWebProcess, type WebProcess } from '../support/app-process.js';
+import { REPO_ROOT, startWebProcess, type WebProcess } from '../support/app-process.js';
 import { sampleCsv, tokenFor, uploadCsv } from '../support/jobs-client.js';
 import { readRedisHealth, scrapeMetrics } from '../../scripts/ops/status/collect-status.js';
 import { buildStatusReport } from '../../scripts/ops/status/status-report.js';
@@ -68,13 +70,35 @@ describe('npm run status', () => {
     expect(run.stdout).toMatch(/^frames sent\s+\d+\.\d\d\/s \(over 0\.\d s\)$/m);
     expect(run.stdout).toMatch(/^polling requests\s+\d+\.\d\d\/s /m);
     expect(run.stdout).toMatch(/^redis\s+ready \(GET \/ready 200\)$/m);
+    // No worker runs: the three uploads of the first test wait; nothing was delivered meanwhile.
+    expect(run.stdout).toMatch(/^jobs\s+3 waiting, 0 running, 0 failed in the last hour$/m);
+    expect(run.stdout).toMatch(/^delivery p99\s+n\/a \(no deliveries over 0\.\d s\)$/m);
     expect(run.code).toBe(0);
+  });
+
+  it('redraws the view every interval with --watch, keeps going while the server is away, and exits 0 on Ctrl-C', async () => {
+    const watch = (url: string) => spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/status.ts'), '--url', url, '--interval', '0.3', '--watch'], {
+      cwd: REPO_ROOT, env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const [url, line] of [[web.url, /^connections open\s+2$/m], ['http://127.0.0.1:1', /^unavailable\s+GET http:\/\/127\.0\.0\.1:1\/metrics failed/m]] as const) {
+      const child = watch(url);
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 30_000;
+      while ((out.match(/Ctrl-C stops/g) ?? []).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGINT');
+      expect(await exited, out).toBe(0);
+      expect((out.match(/every 0\.3 s, Ctrl-C stops {2}\d\d:\d\d:\d\d UTC/g) ?? []).length, out).toBeGreaterThanOrEqual(3);
+      expect(out).toMatch(line);
+    }
   });
 
   it('answers JSON with --json', async () => {
     const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2', '--json'], { env: { PATH: '/usr/bin:/bin' } });
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(report).toMatchObject({ connectionsOpen: 2, websocketEnabled: true, redis: { ready: true } });
+    expect(report).toMatchObject({ connectionsOpen: 2, websocketEnabled: true, redis: { ready: true }, jobsWaiting: 3, jobsRunning: 0 });
+    expect(report).not.toHaveProperty('scrape');
     expect(run.code).toBe(0);
   });
 

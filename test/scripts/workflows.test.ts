@@ -42,6 +42,9 @@ describe('workflows', () => {
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(commands).toMatch(/apt-get install .*redis-server chromium buildah/);
+    // The monitoring tests need promtool and prometheus, in CI and in .ci/run alike.
+    expect(commands).toMatch(/apt-get install .*prometheus/);
+    expect(readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8')).toMatch(/apt-get install .*prometheus/);
     expect(uses(job, 'actions/upload-artifact')?.with).toMatchObject({ path: 'dist/*.k8s.yaml', 'if-no-files-found': 'error' });
   });
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
   redis = await startTestRedis();
   const config = loadConfig({
     JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '50', UPLOADS_PER_MINUTE: '1000',
+    MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '50', UPLOADS_PER_MINUTE: '1000', WORKER_METRICS_PORT: '0',
   });
   web = await startWebServer(config, { prefix: 'http' });
   worker = await startWorkerProcess(config, { prefix: 'http', log: pino({ level: 'silent' }) });

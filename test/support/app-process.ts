@@ -83,11 +83,20 @@ export async function startWebProcess(env: Record<string, string>): Promise<WebP
   return { ...proc, url, port };
 }
 
-/** Starts `npm run worker`'s entry and waits until it says it started. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<AppProcess> {
-  const proc = startAppProcess('app/worker/main.ts', { LOG_LEVEL: 'info', ...env });
+export interface WorkerAppProcess extends AppProcess {
+  /** `http://127.0.0.1:PORT` of the worker's `/metrics` listener. */
+  readonly metricsUrl: string;
+}
+
+/**
+ * Starts `npm run worker`'s entry and waits until it says it started. Its metrics listener takes a
+ * free loopback port unless `env` names one, so workers of parallel test files never collide.
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerAppProcess> {
+  const proc = startAppProcess('app/worker/main.ts', { LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', HOST: '127.0.0.1', ...env });
+  const listening = await proc.waitForLine(/worker metrics listening/);
   await proc.waitForLine(/worker started/);
-  return proc;
+  return { ...proc, metricsUrl: (JSON.parse(listening) as { url: string }).url };
 }
 
 export async function waitForHttp(url: string, proc?: AppProcess, timeoutMs = 30_000): Promise<void> {

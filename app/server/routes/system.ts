@@ -32,7 +32,8 @@ export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteO
   });
 }
 
-async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
+/** Whether Redis answers PING within `timeoutMs` (what `/ready` and the `web_ready` gauge report). */
+export async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });

@@ -3,11 +3,14 @@
  * FrontendConfig), which cdk8s-plus's Kubernetes type graph (strict-fields.ts) does not have. Their
  * shape comes from @kubernetes-models/gke — the TypeScript declarations generated from the same CRD
  * schemas as its validators — read with the TypeScript compiler, so `timeoutSecs` fails here as
- * `sessionAfinity` fails for a Service. Loaded only when such an object is checked.
+ * `sessionAfinity` fails for a Service. Loaded only when such an object is checked. Kinds with no
+ * published model (PodMonitoring) are checked against a schema of their own (pod-monitoring-schema.ts).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TS from 'typescript';
+import { checkObjectSchema, type ObjectSchema } from './object-schema.js';
+import { podMonitoringSchema } from './pod-monitoring-schema.js';
 
 /** `apiVersion/kind` → the declaration file (inside @kubernetes-models/gke) and its interface. */
 const customKinds: Record<string, { file: string; name: string }> = {
@@ -16,9 +19,15 @@ const customKinds: Record<string, { file: string; name: string }> = {
   'networking.gke.io/v1beta1/FrontendConfig': { file: 'networking.gke.io/v1beta1/FrontendConfig.d.ts', name: 'IFrontendConfig' },
 };
 
+/** `apiVersion/kind` → the repository's own schema, for custom kinds no typed model covers. */
+export const schemaKinds: Record<string, ObjectSchema> = {
+  'monitoring.googleapis.com/v1/PodMonitoring': podMonitoringSchema,
+};
+
 /** Whether {@link checkCustomKindFields} knows `apiVersion`/`kind`. */
 export function isCustomKind(apiVersion: unknown, kind: unknown): boolean {
-  return `${String(apiVersion)}/${String(kind)}` in customKinds;
+  const gvk = `${String(apiVersion)}/${String(kind)}`;
+  return gvk in customKinds || gvk in schemaKinds;
 }
 
 interface Declarations {
@@ -56,6 +65,13 @@ function declarations(): Declarations {
  */
 export function checkCustomKindFields(object: Record<string, unknown>, where: string): string[] {
   const gvk = `${String(object.apiVersion)}/${String(object.kind)}`;
+  const schema = schemaKinds[gvk];
+  if (schema) {
+    return checkObjectSchema(object, schema).filter((p) => p.kind === 'unknown').map((p) => {
+      const parent = p.path.includes('.') ? ` ${p.path.slice(0, p.path.lastIndexOf('.'))}` : '';
+      return `${where}: ${p.path}: ${p.message} (not in ${String(object.kind)}${parent})`;
+    });
+  }
   const root = declarations().roots.get(gvk);
   if (!root) return [`${where}: no @kubernetes-models/gke type for ${String(object.apiVersion)} ${String(object.kind)}`];
   const problems: string[] = [];

@@ -28,7 +28,7 @@ export async function readRedisHealth(baseUrl: string): Promise<RedisHealth> {
   }
 }
 
-async function readWebsocketEnabled(baseUrl: string): Promise<boolean | undefined> {
+export async function readWebsocketEnabled(baseUrl: string): Promise<boolean | undefined> {
   try {
     const answer = await request(`${baseUrl}/config`);
     const enabled = (JSON.parse(answer.text) as { enableWebsocket?: unknown }).enableWebsocket;
@@ -42,6 +42,13 @@ async function readWebsocketEnabled(baseUrl: string): Promise<boolean | undefine
 export async function collectStatus(baseUrl: string, intervalMs: number): Promise<StatusReport> {
   const first = await scrapeMetrics(baseUrl);
   await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  const { scrape: _second, ...report } = await reportSince(baseUrl, first);
+  return report;
+}
+
+/** Scrapes now and reports the change since `first`, with Redis health and the WebSocket switch. */
+export async function reportSince(baseUrl: string, first: Scrape): Promise<StatusReport & { readonly scrape: Scrape }> {
   const second = await scrapeMetrics(baseUrl);
-  return buildStatusReport(first, second, await readRedisHealth(baseUrl), await readWebsocketEnabled(baseUrl));
+  const report = buildStatusReport(first, second, await readRedisHealth(baseUrl), await readWebsocketEnabled(baseUrl));
+  return { ...report, scrape: second };
 }

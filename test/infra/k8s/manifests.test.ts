@@ -25,6 +25,7 @@ describe('default manifests: contract', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/personalizedline', 'StorageClass/personalizedline-redis-retain', 'Service/redis', 'StatefulSet/redis', 'NetworkPolicy/redis',
       'Deployment/rq-worker', 'Deployment/web', 'Service/web',
+      'PodMonitoring/web', 'PodMonitoring/rq-worker', 'NetworkPolicy/rq-worker',
     ]);
   });
 
@@ -113,11 +114,11 @@ describe('default manifests: rq-worker', () => {
     expect(env.get('ROW_DELAY_MS')?.value).toBe('0');
   });
 
-  it('stops by itself well within its grace period and serves nothing', () => {
+  it('stops by itself well within its grace period and serves nothing but its metrics', () => {
     const drainMs = Number(envByName(container).get('SHUTDOWN_TIMEOUT_MS')?.value);
     expect(drainMs).toBeGreaterThan(0);
     expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(drainMs + 10_000);
-    expect(container.ports).toBeUndefined();
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
   });
 });
 

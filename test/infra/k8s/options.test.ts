@@ -48,6 +48,7 @@ describe('manifest options from the environment', () => {
       DOMAIN: 'api.example.com',
       STATIC_IP_NAME: 'staging-web',
       ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      MONITORING: 'none',
     });
     expect(options).toEqual({
       namespace: 'staging',
@@ -66,6 +67,7 @@ describe('manifest options from the environment', () => {
       domain: 'api.example.com',
       staticIpName: 'staging-web',
       allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      monitoring: 'none',
     });
   });
 
@@ -98,10 +100,11 @@ describe('manifest options from the environment', () => {
       REDIS_IMAGE: '',
       REDIS_STORAGE: 'lots',
       LOG_LEVEL: 'verbose',
+      MONITORING: 'prometheus',
     }));
     const named = problems.map((p) => p.split(':')[0]);
     expect(named.sort()).toEqual([
-      'ENABLE_WEBSOCKET', 'IMAGE', 'LOG_LEVEL', 'NAMESPACE', 'REDIS_STORAGE', 'SECRET_NAME',
+      'ENABLE_WEBSOCKET', 'IMAGE', 'LOG_LEVEL', 'MONITORING', 'NAMESPACE', 'REDIS_STORAGE', 'SECRET_NAME',
       'SESSION_AFFINITY', 'SESSION_AFFINITY_TIMEOUT_SECONDS', 'WEB_REPLICAS', 'WORKER_REPLICAS',
     ]);
     expect(problems.find((p) => p.startsWith('ENABLE_WEBSOCKET'))).toContain('"yes"');

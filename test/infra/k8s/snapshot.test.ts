@@ -1,6 +1,7 @@
 /**
  * The default synthesis, byte for byte. A change here is a change to what `kubectl apply` would do:
- * review the diff of __snapshots__/default.k8s.yaml, then update with `npx vitest run -u test/infra/k8s`.
+ * review the diff of __snapshots__/default.k8s.yaml, then update with
+ * `npx vitest run test/infra/k8s/snapshot.test.ts --update`.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultManifestOptions } from '../../../infra/k8s/options.js';

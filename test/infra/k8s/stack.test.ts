@@ -53,9 +53,14 @@ let services: ServiceMapping[];
 let web: LocalContainer;
 let worker: LocalContainer;
 let webPort: number;
+let workerMetricsPort: number;
 const webPorts: PortMap = (containerPort) => {
   if (containerPort !== containerPortOf(webContainer, 'http')) throw new Error(`port ${containerPort} is not mapped`);
   return webPort;
+};
+const workerPorts: PortMap = (containerPort) => {
+  if (containerPort !== containerPortOf(workerContainer, 'metrics')) throw new Error(`port ${containerPort} is not mapped`);
+  return workerMetricsPort;
 };
 const started: LocalContainer[] = [];
 
@@ -120,7 +125,12 @@ beforeAll(async () => {
   webPort = await freePort();
   webEnv.set('PORT', String(webPort));
   web = start(webContainer, webEnv);
-  worker = start(workerContainer, localEnv(workerContainer));
+  // Likewise the worker's metrics port 9464, which WORKER_METRICS_PORT tells it.
+  const workerEnv = localEnv(workerContainer);
+  expect(workerEnv.get('WORKER_METRICS_PORT')).toBe(String(containerPortOf(workerContainer, 'metrics')));
+  workerMetricsPort = await freePort();
+  workerEnv.set('WORKER_METRICS_PORT', String(workerMetricsPort));
+  worker = start(workerContainer, workerEnv);
   await waitUntilStarted(webContainer, web, webPorts);
 }, 240_000);
 
@@ -182,6 +192,16 @@ describe('the synthesized containers, run locally', () => {
     expect(lines[0]).toContain('personalized_line');
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['Ada', 'Grace', 'Linus']);
   }, 120_000);
+
+  it('PodMonitoring web and rq-worker find each container\'s metrics on the named port and path they scrape', async () => {
+    const targets = [['web', webContainer, webPorts, 'ws_connections_open'], ['rq-worker', workerContainer, workerPorts, 'worker_jobs_succeeded_total 1']] as const;
+    for (const [name, container, ports, expected] of targets) {
+      const [endpoint] = findObject(objects, 'PodMonitoring', name).spec.endpoints as KubeObject[];
+      const response = await fetch(`http://127.0.0.1:${ports(containerPortOf(container, endpoint!.port))}${String(endpoint!.path)}`);
+      expect(response.status, name).toBe(200);
+      expect(await response.text(), name).toContain(expected);
+    }
+  });
 
   it('redis answers its own probe command with the Secret\'s password', () => {
     const command = redisContainer.readinessProbe.exec.command as string[];

@@ -56,7 +56,8 @@ afterAll(() => {
 // the ceiling is generous. Nothing here asserts on time.
 const processTimeoutMs = 180_000;
 
-const expectedFiles = ['0000-namespace.k8s.yaml', '0001-redis.k8s.yaml', '0002-rq-worker.k8s.yaml', '0003-web.k8s.yaml'];
+// MONITORING=gmp by default: the PodMonitoring objects are part of the default output.
+const expectedFiles = ['0000-namespace.k8s.yaml', '0001-redis.k8s.yaml', '0002-rq-worker.k8s.yaml', '0003-web.k8s.yaml', '0004-monitoring.k8s.yaml'];
 const distDir = join(REPO_ROOT, 'dist');
 
 describe('npm run synth and npx cdk8s synth', () => {
@@ -116,8 +117,8 @@ describe('npm run synth and npx cdk8s synth', () => {
     const dir = tempDir();
     const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, EDGE: 'ingress', DOMAIN: 'api.example.com' });
     expect(result.code, result.stderr).toBe(0);
-    expect([...readManifests(dir).keys()]).toEqual([...expectedFiles, '0004-edge.k8s.yaml']);
-    const edge = parseManifestYaml(readManifests(dir).get('0004-edge.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
+    expect([...readManifests(dir).keys()]).toEqual([...expectedFiles, '0005-edge.k8s.yaml']);
+    const edge = parseManifestYaml(readManifests(dir).get('0005-edge.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
     expect(edge).toEqual(['Ingress web', 'ManagedCertificate web', 'BackendConfig web', 'FrontendConfig web', 'NetworkPolicy web']);
 
     const refused = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: join(dir, 'none'), EDGE: 'ingress' });
@@ -126,13 +127,29 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(existsSync(join(dir, 'none'))).toBe(false);
   }, processTimeoutMs);
 
+  it('write PodMonitoring web and rq-worker with MONITORING=gmp, and no monitoring objects with MONITORING=none', async () => {
+    const gmp = tempDir();
+    expect((await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: gmp, MONITORING: 'gmp' })).code).toBe(0);
+    const monitoring = parseManifestYaml(readManifests(gmp).get('0004-monitoring.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
+    expect(monitoring).toEqual(['PodMonitoring web', 'PodMonitoring rq-worker', 'NetworkPolicy rq-worker']);
+
+    const none = tempDir();
+    const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: none, MONITORING: 'none' });
+    expect(result.code, result.stderr).toBe(0);
+    expect([...readManifests(none).keys()]).toEqual(expectedFiles.slice(0, 4));
+    expect([...readManifests(none).values()].join('\n')).not.toContain('PodMonitoring');
+  }, processTimeoutMs);
+
   it('refuse bad overrides with one message naming each, and write nothing', async () => {
     const dir = join(tempDir(), 'out');
-    const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, ENABLE_WEBSOCKET: 'yes', SESSION_AFFINITY: 'Sticky', NAMESPACE: 'Not_Valid' });
+    const result = await run('npm', ['run', 'synth'], {
+      CDK8S_OUTDIR: dir, ENABLE_WEBSOCKET: 'yes', SESSION_AFFINITY: 'Sticky', NAMESPACE: 'Not_Valid', MONITORING: 'prometheus',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('ENABLE_WEBSOCKET: must be "true" or "false" (got "yes")');
     expect(result.stderr).toContain('SESSION_AFFINITY: must be "None" or "ClientIP" (got "Sticky")');
     expect(result.stderr).toContain('NAMESPACE: must be a DNS label');
+    expect(result.stderr).toContain('MONITORING: must be "gmp" or "none" (got "prometheus")');
     expect(existsSync(dir)).toBe(false);
   }, processTimeoutMs);
 });

@@ -48,6 +48,7 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: undefined,
       webReplicas: 1,
       workerReplicas: 1,
+      monitoring: 'gmp',
       rolloutTimeoutMinutes: 10,
       nodeServiceAccount: undefined,
       previewImage: undefined,
@@ -80,6 +81,7 @@ describe('stack config', () => {
         'personalizedline:workerReplicas': '0',
         'personalizedline:rolloutTimeoutMinutes': '3',
         'personalizedline:nodeServiceAccount': 'nodes@proj.iam.gserviceaccount.com',
+        'personalizedline:monitoring': 'none',
       },
       noGit,
     );
@@ -100,6 +102,7 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: 60,
       webReplicas: 0,
       workerReplicas: 0,
+      monitoring: 'none',
       rolloutTimeoutMinutes: 3,
       nodeServiceAccount: 'nodes@proj.iam.gserviceaccount.com',
       // Not a preview: the preview settings are not even read.
@@ -115,6 +118,7 @@ describe('stack config', () => {
     expect(() => read({ 'personalizedline:webReplicas': 'two' })).toThrow(/webReplicas/);
     expect(() => read({ 'personalizedline:enableWebsocket': 'yes' })).toThrow(/enableWebsocket/);
     expect(() => read({ 'personalizedline:imageTag': 'has space' })).toThrow(/imageTag/);
+    expect(() => read({ 'personalizedline:monitoring': 'prometheus' })).toThrow(/monitoring/);
     const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);

@@ -73,17 +73,20 @@ describe('image pull access and APIs', () => {
     expect(cloud.calls.map((c) => c.token)).not.toContain('gcp:organizations/getProject:getProject');
   });
 
-  it('keeps Artifact Registry, Kubernetes Engine and Compute Engine enabled, never disabling them on destroy', async () => {
+  it('keeps Artifact Registry, Kubernetes Engine, Compute Engine and Cloud Monitoring enabled, never disabling them on destroy', async () => {
     const { cloud } = await runProgram(baseConfig);
     const services = cloud.ofType('gcp:projects/service:Service');
     expect(services.map((s) => s.inputs.service).sort()).toEqual([
-      'artifactregistry.googleapis.com', 'compute.googleapis.com', 'container.googleapis.com',
+      'artifactregistry.googleapis.com', 'compute.googleapis.com', 'container.googleapis.com', 'monitoring.googleapis.com',
     ]);
     for (const service of services) {
       expect(service.inputs, String(service.inputs.service)).toMatchObject({ project: 'pl-test-project', disableOnDestroy: false });
     }
     expect(cloud.one('gcp:artifactregistry/repository:Repository').options?.dependencies)
       .toContain(urnOf('gcp:projects/service:Service', 'api-artifactregistry'));
+    for (const [type, name] of [['gcp:monitoring/alertPolicy:AlertPolicy', 'alert-web-not-ready'], ['gcp:monitoring/dashboard:Dashboard', 'dashboard']] as const) {
+      expect(cloud.one(type, name).options?.dependencies, type).toContain(urnOf('gcp:projects/service:Service', 'api-monitoring'));
+    }
   });
 
   it('finds the node account the way GKE assigns it', () => {

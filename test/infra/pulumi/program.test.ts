@@ -199,7 +199,7 @@ describe('pulumi program', () => {
     const groups = cloud.ofType('kubernetes:yaml/v2:ConfigGroup');
     expect(groups.map((g) => g.name).sort()).toEqual(['app', 'namespace']);
     // The engine runs a component's transforms in order, each on the previous one's result.
-    const transformed = async (transforms: pulumi.ResourceTransform[], type: string, name: string) => {
+    const transformed = async (transforms: readonly pulumi.ResourceTransform[], type: string, name: string) => {
       let args: pulumi.ResourceTransformArgs = { type, name, custom: true, props: {}, opts: {} };
       for (const transform of transforms) {
         const result = await transform(args);

@@ -93,6 +93,13 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
             id: digest === '' ? args.name : digest,
             state: { ...args.inputs, digest, contextHash: 'mock-context-hash', ref: '', ...extra },
           };
+        case 'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig':
+          // The provider answers the check's id, which the uptime alert's filter names.
+          return { id: `${args.name}-id`, state: { ...args.inputs, uptimeCheckId: `${args.name}-check-id`, ...extra } };
+        case 'gcp:monitoring/notificationChannel:NotificationChannel':
+          return { id: `${args.name}-id`, state: { ...args.inputs, name: `projects/mock/notificationChannels/${args.name}`, ...extra } };
+        case 'gcp:monitoring/alertPolicy:AlertPolicy':
+          return { id: `${args.name}-id`, state: { ...args.inputs, name: `projects/mock/alertPolicies/${args.name}`, ...extra } };
         case 'kubernetes:yaml/v2:ConfigGroup':
           return {
             id: undefined,

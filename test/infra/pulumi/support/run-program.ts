@@ -14,6 +14,7 @@ pulumi.runtime.setAllConfig(JSON.parse(process.env.PL_TEST_CONFIG ?? '{}') as Re
 const program = await import('../../../../infra/pulumi/index.js');
 const imageRef = await valueOf(program.imageRef);
 await valueOf(program.healthUrl);
+await valueOf(program.alertPolicies);
 process.stdout.write(`${JSON.stringify({ resources: cloud.resources.map((r) => `${r.type}/${r.name}`), imageRef })}\n`);
 // The SDK's transform callback server keeps the event loop alive; the program is done.
 process.exit(0);

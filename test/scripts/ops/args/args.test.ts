@@ -79,7 +79,12 @@ describe('rollback arguments', () => {
 
 describe('status arguments', () => {
   it('needs --url; interval defaults to 5 s', () => {
-    expect(parseStatusArgs(['--url', 'http://x'])).toEqual({ help: false, url: 'http://x', intervalMs: 5000, json: false });
+    expect(parseStatusArgs(['--url', 'http://x'])).toEqual({ help: false, url: 'http://x', intervalMs: 5000, json: false, watch: false });
     expect(usageError(() => parseStatusArgs([])).message).toContain('--url is required');
+  });
+
+  it('takes --watch, but not with --json', () => {
+    expect(parseStatusArgs(['--url', 'http://x', '--watch', '--interval', '2'])).toMatchObject({ watch: true, intervalMs: 2000 });
+    expect(usageError(() => parseStatusArgs(['--url', 'http://x', '--watch', '--json'])).message).toContain('--json and --watch do not go together');
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * Every alert has its runbook entry: the README's operations runbook has a section per alert name
+ * (the PromQL alerts and the uptime check's), each saying what it means, three things to check and
+ * the command that helps, and the notifications point there.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UPTIME_ALERT_NAME } from '../../infra/monitoring/names.js';
+import { alertAnnotations } from '../../infra/monitoring/prometheus-rules.js';
+import { alertRules } from '../../infra/monitoring/promql.js';
+import { defaultAlertThresholds } from '../../infra/monitoring/thresholds.js';
+import { REPO_ROOT } from '../support/app-process.js';
+
+const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const ALERTS = /\n### Alerts\n[\s\S]*?(?=\n### [^\n]*\n|$)/.exec(README)?.[0] ?? '';
+const rules = alertRules(defaultAlertThresholds);
+
+/** The text of the `#### name` entry, up to the next heading. */
+function entry(name: string): string {
+  return new RegExp(`\\n#### ${name}\\n([\\s\\S]*?)(?=\\n#{2,4} |$)`).exec(ALERTS)?.[1] ?? '';
+}
+
+describe('the runbook\'s alert entries', () => {
+  it('sit in the operations runbook', () => {
+    const runbook = README.indexOf('\n## Operations runbook\n');
+    expect(runbook).toBeGreaterThan(0);
+    expect(README.indexOf('\n### Alerts\n')).toBeGreaterThan(runbook);
+  });
+
+  it.each([...rules.map((r) => r.name), UPTIME_ALERT_NAME])('%s: what it means, three checks, the command that helps', (name) => {
+    const text = entry(name);
+    expect(text, `no "#### ${name}" entry`).not.toBe('');
+    expect(text).toMatch(/^\*(Page|Ticket)\.\* \S/m);
+    expect(text.match(/^\d\. /gm)).toEqual(['1. ', '2. ', '3. ']);
+    expect(text).toMatch(/^Command: .*`(npm run|kubectl) /m);
+  });
+
+  it('marks each entry with the alert\'s own severity', () => {
+    for (const rule of rules) expect(entry(rule.name)).toMatch(new RegExp(`^\\*${rule.severity === 'page' ? 'Page' : 'Ticket'}\\.\\*`, 'm'));
+  });
+
+  it('is where every notification points', () => {
+    for (const rule of rules) expect(alertAnnotations(rule).runbook).toBe(`README.md, Operations runbook, Alerts: ${rule.name}`);
+  });
+});
