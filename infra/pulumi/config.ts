@@ -48,12 +48,21 @@ export interface StackConfig {
   readonly webReplicas: number;
   /** `workerReplicas`. @default 1 */
   readonly workerReplicas: number;
+  /** `webMaxReplicas`: above 1, web is autoscaled from `webReplicas` up to this. @default 1 */
+  readonly webMaxReplicas: number;
+  /** `workerMaxReplicas`: above 1, rq-worker is autoscaled from `workerReplicas` up to this. @default 1 */
+  readonly workerMaxReplicas: number;
+  /** `redis`: the in-cluster StatefulSet, or a Memorystore instance (memorystore.ts). @default 'in-cluster' */
+  readonly redis: 'in-cluster' | 'memorystore';
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
   readonly rolloutTimeoutMinutes: number;
   /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
   readonly jwtSecret: pulumi.Output<string> | undefined;
-  /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
-  readonly redisPassword: pulumi.Output<string>;
+  /**
+   * `redisPassword` (secret; required with the in-cluster Redis): its `requirepass`, also inside
+   * `REDIS_URL`. Memorystore has its own AUTH string. @default undefined
+   */
+  readonly redisPassword: pulumi.Output<string> | undefined;
 }
 
 /**
@@ -66,7 +75,8 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
   const jwtSecret = config.getSecret('jwtSecret');
-  const redisPassword = config.requireSecret('redisPassword');
+  const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster') as StackConfig['redis'];
+  const redisPassword = redis === 'in-cluster' ? config.requireSecret('redisPassword') : config.getSecret('redisPassword');
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   return {
     gcpProject,
@@ -87,6 +97,9 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     // The charts check the upper bound (10) and say why; here only the type and sign.
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
+    webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? 1,
+    workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? 1,
+    redis,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
     jwtSecret,
     redisPassword,

@@ -14,6 +14,7 @@ import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
 import { jwtSecretOrGenerated } from './jwt-secret.js';
 import { appSecretName, renderManifests } from './manifests.js';
+import { createMemorystore, readMemorystoreConfig } from './memorystore.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
 import { applyManifests, loadBalancerAddress } from './rollout.js';
 
@@ -22,6 +23,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const config = readStackConfig(() => readCommitTag(projectRoot));
 const edgeConfig = readEdgeConfig();
+const memorystoreConfig = config.redis === 'memorystore' ? readMemorystoreConfig() : undefined;
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
@@ -63,10 +65,16 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state)...
+// With redis=memorystore, a managed Redis on the cluster's network, AUTH and TLS on (memorystore.ts)...
+const memorystore = memorystoreConfig === undefined ? undefined
+  : createMemorystore({ project: config.gcpProject, clusterLocation: config.clusterLocation, clusterName: config.clusterName, config: memorystoreConfig });
+
+// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state,
+// and the in-cluster Redis' password or Memorystore's rediss:// URL and CA)...
 const appJwtSecret = jwtSecretOrGenerated(config.jwtSecret);
 const secret = createAppSecret(
-  { name: appSecretName, namespace: config.namespace, jwtSecret: appJwtSecret, redisPassword: config.redisPassword },
+  // readStackConfig requires redisPassword whenever Redis is in the cluster.
+  { name: appSecretName, namespace: config.namespace, jwtSecret: appJwtSecret, redis: memorystore ?? config.redisPassword! },
   { provider, dependsOn: [namespace] },
 );
 
@@ -97,3 +105,5 @@ export const websocketUrl = urls.websocketUrl;
  * token`/`verify` and deploy's own verification: `pulumi stack output jwtSecret --show-secrets`.
  */
 export const jwtSecret = config.jwtSecret === undefined ? appJwtSecret : undefined;
+/** With redis=memorystore: the instance id, for `gcloud redis instances describe … --region …`. */
+export const memorystoreInstance = memorystore?.instance.name;

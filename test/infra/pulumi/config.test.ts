@@ -48,12 +48,15 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: undefined,
       webReplicas: 1,
       workerReplicas: 1,
+      webMaxReplicas: 1,
+      workerMaxReplicas: 1,
+      redis: 'in-cluster',
       rolloutTimeoutMinutes: 10,
     });
     expect(await valueOf(jwtSecret!)).toBe('jwt');
-    expect(await valueOf(redisPassword)).toBe('redis-pw');
+    expect(await valueOf(redisPassword!)).toBe('redis-pw');
     expect(await pulumi.isSecret(jwtSecret!)).toBe(true);
-    expect(await pulumi.isSecret(redisPassword)).toBe(true);
+    expect(await pulumi.isSecret(redisPassword!)).toBe(true);
   });
 
   it('takes every key from the stack, keeping explicit zeros and falses', () => {
@@ -74,6 +77,9 @@ describe('stack config', () => {
         'personalizedline:sessionAffinityTimeoutSeconds': '60',
         'personalizedline:webReplicas': '0',
         'personalizedline:workerReplicas': '0',
+        'personalizedline:webMaxReplicas': '4',
+        'personalizedline:workerMaxReplicas': '3',
+        'personalizedline:redis': 'memorystore',
         'personalizedline:rolloutTimeoutMinutes': '3',
       },
       noGit,
@@ -95,6 +101,9 @@ describe('stack config', () => {
       sessionAffinityTimeoutSeconds: 60,
       webReplicas: 0,
       workerReplicas: 0,
+      webMaxReplicas: 4,
+      workerMaxReplicas: 3,
+      redis: 'memorystore',
       rolloutTimeoutMinutes: 3,
     });
   });
@@ -110,6 +119,11 @@ describe('stack config', () => {
     const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
+    // Memorystore brings its own AUTH string: no password to configure.
+    pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis, 'personalizedline:redis': 'memorystore', 'personalizedline:imageTag': 'v1' }, secretKeys);
+    expect(readStackConfig(noGit).redisPassword).toBeUndefined();
+    expect(() => read({ 'personalizedline:redis': 'elasticache' })).toThrow(/redis/);
+    expect(() => read({ 'personalizedline:webMaxReplicas': '0' })).toThrow(/webMaxReplicas/);
   });
 });
 
