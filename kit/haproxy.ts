@@ -30,6 +30,8 @@ export interface HaproxyBackend {
   readonly ports: readonly number[];
   /** Checked every 500 ms: two failures take a server out, one success puts it back. */
   readonly healthPath?: string;
+  /** Name the server that answered in this response header (`s1`, `s2`, … in port order). */
+  readonly serverHeader?: string;
 }
 
 export interface HaproxyFrontend {
@@ -81,6 +83,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
     // Consistent hashing moves only the removed server's clients when the set changes, as affinity would.
     if (backend.balance === 'source') lines.push('  hash-type consistent');
     if (backend.healthPath) lines.push(`  option httpchk GET ${backend.healthPath}`);
+    if (backend.serverHeader) lines.push(`  http-response set-header ${backend.serverHeader} %s`);
     const check = backend.healthPath ? ' check inter 500ms fall 2 rise 1' : '';
     backend.ports.forEach((port, i) => lines.push(`  server s${i + 1} 127.0.0.1:${port}${check}`));
   }

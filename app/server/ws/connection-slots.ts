@@ -52,6 +52,7 @@ export class ConnectionSlots {
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.leaseMs / 3))).unref();
+    this.options.log.info({ slotsProcessId: this.processId, leaseMs: this.options.leaseMs }, 'WebSocket slots leased in Redis');
     void this.renew();
   }
 
