@@ -88,3 +88,36 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
     expect(svg).toContain('>this</text>');
   });
 });
+
+const hasHaproxy = spawnSync('sh', ['-c', 'command -v haproxy']).status === 0;
+if (hasRedis && !hasHaproxy) console.warn('skipping the --web-processes run: haproxy is not installed (apt-get install haproxy)');
+
+describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-bench-procs-'));
+  let exitCode: number | null = null;
+  let output = '';
+
+  beforeAll(async () => {
+    const child = spawn('npm', ['run', 'bench', '--', '--smoke', '--systems', 'this', '--web-processes', '2', '--json', join(dir, 'bench.json'), '--out', join(dir, 'out')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    exitCode = await new Promise((resolve) => child.once('exit', resolve));
+  }, 300_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('spreads the clients over two web processes behind haproxy and loses nothing', () => {
+    expect(exitCode, output).toBe(0);
+    const [run] = (JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport).runs;
+    expect(run).toMatchObject({ system: 'this', web_processes: 2, failed: 0, out_of_order: 0 });
+    expect(run!.delivered).toBe(run!.expected);
+    // Each process holds its own three Redis connections; the proxy's CPU is counted apart.
+    expect(run!.redis_clients).toBe(6);
+    expect(typeof run!.proxy_cpu_percent).toBe('number');
+    expect(output).toMatch(/^this×2 /m);
+  });
+});
