@@ -15,6 +15,20 @@ import { REPO_ROOT } from '../support/app-process.js';
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedis) console.warn('skipping the bench command test: redis-server is not installed (apt-get install redis-server)');
 
+/** Runs `npm run bench -- args…` and answers its exit code and everything it printed. */
+async function runBench(args: readonly string[]): Promise<{ exitCode: number | null; output: string }> {
+  const child = spawn('npm', ['run', 'bench', '--', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { exitCode, output };
+}
+
 describe.skipIf(!hasRedis)('npm run bench', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-test-'));
   let exitCode: number | null = null;
@@ -22,14 +36,7 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   let report: BenchReport;
 
   beforeAll(async () => {
-    const child = spawn('npm', ['run', 'bench', '--', '--smoke', '--json', join(dir, 'bench.json'), '--svg', join(dir, 'bench.svg'), '--out', join(dir, 'out')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    ({ exitCode, output } = await runBench(['--smoke', '--json', join(dir, 'bench.json'), '--svg', join(dir, 'bench.svg'), '--out', join(dir, 'out')]));
     report = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport;
   }, 900_000);
 
@@ -98,14 +105,7 @@ describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', ()
   let output = '';
 
   beforeAll(async () => {
-    const child = spawn('npm', ['run', 'bench', '--', '--smoke', '--systems', 'this', '--web-processes', '2', '--json', join(dir, 'bench.json'), '--out', join(dir, 'out')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    ({ exitCode, output } = await runBench(['--smoke', '--systems', 'this', '--web-processes', '2', '--json', join(dir, 'bench.json'), '--out', join(dir, 'out')]));
   }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
