@@ -3,7 +3,8 @@
  * Google's load balancer (TLS, `X-Forwarded-Proto`), or kube-proxy spreading connections over a
  * Service's endpoints (`roundrobin`, or `source` for `sessionAffinity: ClientIP`). Servers are named
  * up front with their ports; a health check on `/ready` takes a stopped one out and a started one
- * in, as endpoints follow readiness, so a rollout can start replacements on spare ports.
+ * in, as endpoints follow readiness, so a rollout can start replacements on spare ports. haproxy
+ * reports each server going up or down on its output (`Server rr/s2 is DOWN, reason: …`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,10 @@ export interface HaproxyBackend {
   readonly balance: 'roundrobin' | 'source';
   /** Loopback ports of the servers; those not listening are simply down until they are. */
   readonly ports: readonly number[];
-  /** Checked every 500 ms: two failures take a server out, one success puts it back. */
+  /**
+   * Checked every second, each check given 3 s as a readiness probe is: two failures take a server
+   * out, one success puts it back. A refused connection (a stopped server) fails at once.
+   */
   readonly healthPath?: string;
   /** Name the server that answered in this response header (`s1`, `s2`, … in port order). */
   readonly serverHeader?: string;
@@ -67,6 +71,8 @@ export function haproxyConfig(options: HaproxyOptions): string {
     '  timeout client 30s',
     '  timeout server 30s',
     '  timeout http-request 10s',
+    // A busy server's health answer may be slow without the server being gone.
+    '  timeout check 3s',
     // After an upgrade only this applies to the connection, on both sides.
     `  timeout tunnel ${options.tunnelTimeoutSeconds ?? 3600}s`,
   ];
@@ -84,7 +90,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
     if (backend.balance === 'source') lines.push('  hash-type consistent');
     if (backend.healthPath) lines.push(`  option httpchk GET ${backend.healthPath}`);
     if (backend.serverHeader) lines.push(`  http-response set-header ${backend.serverHeader} %s`);
-    const check = backend.healthPath ? ' check inter 500ms fall 2 rise 1' : '';
+    const check = backend.healthPath ? ' check inter 1s fall 2 rise 1' : '';
     backend.ports.forEach((port, i) => lines.push(`  server s${i + 1} 127.0.0.1:${port}${check}`));
   }
   return `${lines.join('\n')}\n`;
