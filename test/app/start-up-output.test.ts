@@ -8,7 +8,7 @@ import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { startWebProcess, startWorkerProcess, type AppProcess } from '../support/app-process.js';
 import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
 
-const secret = 'start-up-output-test-secret';
+const secret = 'start-up-output-test-secret-of-32-bytes';
 const warning = /DeprecationWarning|ExperimentalWarning|Warning:|FSTDEP|FSTWRN|\(node:\d+\)/;
 
 /** Lines that are not one of the service's JSON log lines (pino: an object with level, time and msg). */
