@@ -13,6 +13,12 @@ export interface Config {
   readonly host: string;
   /** @default 'redis://127.0.0.1:6379' */
   readonly redisUrl: string;
+  /**
+   * PEM file of the CA(s) that sign the Redis server's certificate, for a `rediss://` URL (Memorystore
+   * with transit encryption: the instance's `serverCaCerts`). Every Redis connection of the process
+   * verifies the server against it. Unset: Node's public CA list. @default undefined
+   */
+  readonly redisTlsCaFile: string | undefined;
   /** HS256 secret that signs user tokens, at least {@link MIN_JWT_SECRET_BYTES} bytes. Required. */
   readonly jwtSecret: string;
   /** @default true */
@@ -35,8 +41,13 @@ export interface Config {
   readonly uploadsPerMinute: number;
   /** WebSocket ping interval. @default 25000 */
   readonly wsPingIntervalMs: number;
-  /** Open WebSockets allowed per user before `4429`. @default 20 */
+  /** Open WebSockets allowed per user before `4429`, counted across every web process. @default 20 */
   readonly wsMaxConnectionsPerUser: number;
+  /**
+   * How long a web process' WebSocket slots keep counting towards the per-user cap after it stopped
+   * renewing them (it died without closing its sockets); it renews every third of this. @default 15000
+   */
+  readonly wsSlotLeaseMs: number;
   /**
    * Browser origins (`https://app.example.com`) allowed to call the API across origins (CORS) and to
    * open WebSockets. Empty: same origin only (the server's own page). @default []
@@ -62,6 +73,9 @@ export interface Config {
    */
   readonly workerMetricsPort: number;
 }
+
+/** `WS_DRAIN_WINDOW_MS`'s default; the manifests' scale-down arithmetic starts from it. */
+export const DEFAULT_WS_DRAIN_WINDOW_MS = 2_000;
 
 /** Thrown by {@link loadConfig}; `problems` names every bad variable. */
 export class ConfigError extends Error {
@@ -177,11 +191,15 @@ export function loadConfig(env: Env): Config {
     }
     return parsed.value;
   };
+  // A variable that may stay unset (no default value exists): undefined then, not a problem.
+  const readOptional = <T>(name: string, parse: Parser<T>): T | undefined =>
+    env[name] === undefined || env[name] === '' ? undefined : read(name, parse, undefined);
 
   const config: Config = {
     port: read('PORT', integer(0, 65535), 8080),
     host: read('HOST', text, '0.0.0.0'),
     redisUrl: read('REDIS_URL', redisUrl, 'redis://127.0.0.1:6379'),
+    redisTlsCaFile: readOptional('REDIS_TLS_CA_FILE', text),
     jwtSecret: read('JWT_SECRET', jwtSecret, undefined),
     enableWebsocket: read('ENABLE_WEBSOCKET', boolean, true),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
@@ -194,14 +212,19 @@ export function loadConfig(env: Env): Config {
     uploadsPerMinute: read('UPLOADS_PER_MINUTE', integer(1), 30),
     wsPingIntervalMs: read('WS_PING_INTERVAL_MS', integer(100), 25_000),
     wsMaxConnectionsPerUser: read('WS_MAX_CONNECTIONS_PER_USER', integer(1), 20),
+    wsSlotLeaseMs: read('WS_SLOT_LEASE_MS', integer(1_000, 600_000), 15_000),
     allowedOrigins: read('ALLOWED_ORIGINS', origins, []),
     trustProxy: read('TRUST_PROXY', trustProxy, false),
     wsBufferLimitBytes: read('WS_BUFFER_LIMIT_BYTES', integer(1_024, 64 * 1024 * 1024), 64 * 1024),
     wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
-    wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), 2_000),
+    wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), DEFAULT_WS_DRAIN_WINDOW_MS),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
     workerMetricsPort: read('WORKER_METRICS_PORT', integer(0, 65535), 9464),
   };
+  // A CA file with a plain redis:// URL would be silently unused: the operator meant TLS.
+  if (config.redisTlsCaFile !== undefined && config.redisUrl.startsWith('redis://')) {
+    problems.push('REDIS_TLS_CA_FILE is set but REDIS_URL is redis://; use rediss:// to connect over TLS, or unset REDIS_TLS_CA_FILE');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -7,6 +7,9 @@
 export const SYSTEMS = ['this', 'ws-relay', 'ws-naive', 'socketio', 'polling', 'floor'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
+/** More web processes than this would measure the 2-core machine's scheduler, not the service. */
+export const MAX_WEB_PROCESSES = 8;
+
 export interface BenchOptions {
   /** Systems to measure, in the order they alternate within one size. */
   readonly systems: readonly SystemName[];
@@ -34,6 +37,11 @@ export interface BenchOptions {
   readonly heapSnapshot: boolean;
   /** Extra environment for the project's server (`this`, `polling`), for experiments, e.g. WS_PING_INTERVAL_MS. */
   readonly thisEnv: Readonly<Record<string, string>>;
+  /**
+   * Web process counts N for `this`: each N is one run of N processes behind haproxy (round-robin),
+   * the clients spread by the proxy. Undefined: `this` is one process, reached directly.
+   */
+  readonly webProcesses: readonly number[] | undefined;
   /** The profile the options started from, for the report. */
   readonly profile: 'quick' | 'smoke' | 'full' | 'custom';
   readonly help: boolean;
@@ -69,13 +77,15 @@ Overrides:
   --svg FILE              write the SVG chart (p99 latency and memory per connection)
   --out DIR               folder for server logs and profiles (default bench-output)
   --this-env K=V[,K=V]    extra environment for the project's server (experiments; shown in the report)
+  --web-processes N[,N...] run "this" as N web processes behind haproxy (round-robin), once per N
+                          (1 to ${MAX_WEB_PROCESSES}); other systems are unchanged
   --cpu-prof              CPU profile of each server over its measured window (--out/profiles)
   --heap-snapshot         heap snapshot of each server with all clients connected (--out/profiles)
   --help                  this text`;
 
 const FLAGS_WITH_VALUE = new Set([
   '--connections', '--jobs', '--rate', '--duration', '--repeat', '--systems', '--clients-per-process',
-  '--json', '--svg', '--out', '--this-env',
+  '--json', '--svg', '--out', '--this-env', '--web-processes',
 ]);
 
 /** Parses `argv` (without node and script); throws {@link OptionsError} naming every problem. */
@@ -138,6 +148,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
   }
 
+  let webProcesses: number[] | undefined;
+  const rawProcesses = values.get('--web-processes');
+  if (rawProcesses !== undefined) {
+    const parts = rawProcesses.split(',').map((p) => p.trim());
+    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1 || Number(p) > MAX_WEB_PROCESSES)) {
+      problems.push(`--web-processes must be whole numbers from 1 to ${MAX_WEB_PROCESSES}, got "${rawProcesses}"`);
+    } else {
+      webProcesses = parts.map(Number);
+    }
+  }
+
   const rawJobs = values.get('--jobs');
   const options: BenchOptions = {
     systems,
@@ -151,6 +172,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     svg: values.get('--svg'),
     outDir: values.get('--out') ?? 'bench-output',
     thisEnv,
+    webProcesses,
     cpuProfile: switches.has('--cpu-prof'),
     heapSnapshot: switches.has('--heap-snapshot'),
     profile: profileOf(smoke ? 'smoke' : quick ? 'quick' : 'full', [...values.keys()]),
@@ -162,7 +184,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 
 /** A run is `quick` or `full` only when nothing that shapes the load was overridden. */
 function profileOf(base: 'quick' | 'smoke' | 'full', flags: readonly string[]): BenchOptions['profile'] {
-  const shaping = ['--connections', '--jobs', '--rate', '--duration', '--systems', '--this-env'];
+  const shaping = ['--connections', '--jobs', '--rate', '--duration', '--systems', '--this-env', '--web-processes'];
   return flags.some((f) => shaping.includes(f)) ? 'custom' : base;
 }
 

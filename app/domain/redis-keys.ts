@@ -22,7 +22,14 @@ export interface RedisKeys {
   readonly openJobs: string;
   /** Upload order: a counter gives every job a unique, increasing list position. */
   readonly jobCounter: string;
-  uploadRate(userId: string, minute: number): string;
+  /** The user's recent uploads (a sorted set of upload times): the sliding window of the rate limit. */
+  uploadRate(userId: string): string;
+  /** Live web processes, scored by when their lease on their WebSocket slots ends. */
+  readonly wsLeases: string;
+  /** One web process' open WebSockets per user (a hash user → count), named by process id. */
+  wsSlots(processId: string): string;
+  /** {@link wsSlots} without the process id: the slot script builds the other processes' keys from it. */
+  readonly wsSlotsPrefix: string;
   /** Jobs that ended `failed` in one minute (epoch minutes): app/store/recent-failures.ts. */
   failuresInMinute(minute: number): string;
   /** BullMQ's own prefix, so queue keys sit beside ours. */
@@ -40,7 +47,10 @@ export function redisKeys(prefix = 'pl'): RedisKeys {
     userJobs: (userId) => `${prefix}:user:${user(userId)}:jobs`,
     openJobs: `${prefix}:jobs:open`,
     jobCounter: `${prefix}:jobs:counter`,
-    uploadRate: (userId, minute) => `${prefix}:rate:upload:${user(userId)}:${minute}`,
+    uploadRate: (userId) => `${prefix}:rate:upload:${user(userId)}`,
+    wsLeases: `${prefix}:ws:leases`,
+    wsSlots: (processId) => `${prefix}:ws:slots:${processId}`,
+    wsSlotsPrefix: `${prefix}:ws:slots:`,
     failuresInMinute: (minute) => `${prefix}:stats:failed:${minute}`,
     queuePrefix: `${prefix}:bull`,
   };

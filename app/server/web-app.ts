@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { QueueJobData } from '../queue.js';
 import type { JobStore } from '../store/job-store.js';
+import { UploadRateLimit } from '../store/upload-rate-limit.js';
 import { corsOptions } from './cors.js';
 import { makeErrorHandler, sendError } from './error-handler.js';
 import { loggerOptions } from './logger.js';
@@ -75,7 +76,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     jwtSecret: config.jwtSecret,
     maxUploadBytes: config.maxUploadBytes,
     maxRows: config.maxRows,
-    uploadsPerMinute: config.uploadsPerMinute,
+    uploadRate: new UploadRateLimit(redis, deps.store.keys, { perWindow: config.uploadsPerMinute }),
   }));
   registerPageRoutes(app);
   return app;

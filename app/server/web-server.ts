@@ -7,11 +7,13 @@ import type { Config } from '../config.js';
 import { createJobQueue } from '../queue.js';
 import { queueSnapshotReader, registerQueueGauges } from '../queue-gauges.js';
 import { connectRedis } from '../store/redis-connection.js';
+import { loadRedisEndpoint } from '../store/redis-tls.js';
 import { JobStore } from '../store/job-store.js';
 import { WebMetrics } from './metrics.js';
 import { registerReadinessGauge } from './readiness-gauge.js';
 import { pingWithin } from './routes/system.js';
 import { buildWebApp } from './web-app.js';
+import { ConnectionSlots } from './ws/connection-slots.js';
 import { attachWebSocketEndpoint } from './ws/websocket-endpoint.js';
 
 export interface WebServerOptions {
@@ -31,8 +33,10 @@ export async function startWebServer(config: Config, options: WebServerOptions =
   const prefix = options.prefix ?? 'pl';
   let app: FastifyInstance | undefined;
   const onError = (role: string) => (error: Error): void => app?.log.warn({ role, err: error.message }, 'redis connection error');
-  const redis = connectRedis(config.redisUrl, 'web', { onError: onError('web') });
-  const queueRedis = connectRedis(config.redisUrl, 'web-queue', { onError: onError('web-queue') });
+  // Every connection of the process goes to the same endpoint, with REDIS_TLS_CA_FILE's CA.
+  const endpoint = loadRedisEndpoint(config.redisUrl, config.redisTlsCaFile);
+  const redis = connectRedis(endpoint, 'web', { onError: onError('web') });
+  const queueRedis = connectRedis(endpoint, 'web-queue', { onError: onError('web-queue') });
   const store = new JobStore(redis, { prefix });
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
@@ -42,9 +46,12 @@ export async function startWebServer(config: Config, options: WebServerOptions =
   app = await buildWebApp({ config, redis, store, queue, metrics });
   // One subscriber connection per process feeds every WebSocket (app/server/ws/progress-relay.ts).
   const subscriber = config.enableWebsocket
-    ? connectRedis(config.redisUrl, 'web-subscriber', { onError: onError('web-subscriber') })
+    ? connectRedis(endpoint, 'web-subscriber', { onError: onError('web-subscriber') })
     : undefined;
-  const websocket = attachWebSocketEndpoint(app.server, { config, store, subscriber, metrics, log: app.log });
+  const slots = new ConnectionSlots(redis, {
+    keys: store.keys, max: config.wsMaxConnectionsPerUser, leaseMs: config.wsSlotLeaseMs, log: app.log,
+  });
+  const websocket = attachWebSocketEndpoint(app.server, { config, store, subscriber, slots, metrics, log: app.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
 

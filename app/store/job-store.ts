@@ -127,16 +127,6 @@ export class JobStore {
   async idleOpenJobs(idleMs: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.openJobs, 0, this.now() - idleMs);
   }
-
-  /**
-   * Counts one upload for `userId` in the current minute and answers how many there were, so the
-   * caller can refuse over a limit. The key expires by itself.
-   */
-  async countUpload(userId: string): Promise<number> {
-    const key = this.keys.uploadRate(userId, Math.floor(this.now() / 60_000));
-    const [[, count]] = (await refusalAsDependencyDown(() => this.redis.multi().incr(key).expire(key, 120).exec())) as [[null, number]];
-    return count;
-  }
 }
 
 /** The Job of the HTTP API: the record without its owner or message text. */

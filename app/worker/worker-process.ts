@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { createJobQueue, QUEUE_NAME, type QueueJobData } from '../queue.js';
 import { queueSnapshotReader, registerQueueGauges } from '../queue-gauges.js';
 import { connectRedis } from '../store/redis-connection.js';
+import { loadRedisEndpoint } from '../store/redis-tls.js';
 import { AttemptInterrupted, MAX_DEAD_WORKERS, runAttempt } from './job-attempt.js';
 import { LifecycleHooks } from './metrics/lifecycle-hooks.js';
 import { MeteredJobStore } from './metrics/metered-job-store.js';
@@ -45,8 +46,10 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const prefix = options.prefix ?? 'pl';
   const log = options.log ?? pino({ level: config.logLevel });
   const onError = (role: string) => (error: Error): void => log.warn({ role, err: error.message }, 'redis connection error');
-  const redis = connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker') });
-  const queueRedis = connectRedis(config.redisUrl, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
+  // Every connection of the process (BullMQ duplicates its own from these) uses REDIS_TLS_CA_FILE's CA.
+  const endpoint = loadRedisEndpoint(config.redisUrl, config.redisTlsCaFile);
+  const redis = connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker') });
+  const queueRedis = connectRedis(endpoint, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
   const metrics = new WorkerMetrics();
   const store = new MeteredJobStore(redis, { prefix }, (kind) => metrics.publishFailure(kind));
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
@@ -78,7 +81,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
       }
     },
     {
-      connection: connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
+      connection: connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
       prefix: `${prefix}:bull`,
       concurrency: options.concurrency ?? 8,
       // A killed worker's job is detected within two lock periods and resumed by another worker.

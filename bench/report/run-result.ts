@@ -23,8 +23,12 @@ export interface RunResult {
   /** Idle server memory per connection after a full GC: (all connected − warm-up cohort) / extra connections. */
   readonly heap_per_conn_bytes: number | null;
   readonly rss_per_conn_bytes: number | null;
-  /** Server CPU over the measured window, percent of one core. */
+  /** Server CPU over the measured window, percent of one core (all web processes together). */
   readonly cpu_percent: number | null;
+  /** `this` as N processes behind haproxy (`--web-processes`); null: one process, reached directly. */
+  readonly web_processes: number | null;
+  /** haproxy's CPU over the window with `--web-processes`, percent of one core; not part of `cpu_percent`. */
+  readonly proxy_cpu_percent: number | null;
   /** Redis connections held by the server process (by client port ownership in CLIENT LIST). */
   readonly redis_clients: number | null;
   /** HTTP requests per minute the clients sent during the measured window. */

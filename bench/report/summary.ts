@@ -1,6 +1,6 @@
 /**
- * Repeats folded into one row per (system, size): medians of the figures and the range of the
- * noisy ones (p99, max). Pure.
+ * Repeats folded into one row per (system, web processes, size): medians of the figures and the
+ * range of the noisy ones (p99, max). Pure.
  */
 import type { SystemName } from '../options.js';
 import type { RunResult } from './run-result.js';
@@ -8,6 +8,8 @@ import { median, range } from './stats.js';
 
 export interface RunSummary {
   readonly system: SystemName;
+  /** See RunResult.web_processes. */
+  readonly web_processes: number | null;
   readonly size: number;
   readonly repeats: number;
   readonly connections: number;
@@ -26,11 +28,11 @@ export interface RunSummary {
   readonly failed: number;
 }
 
-/** One summary per (system, size), in the order the runs first appear. */
+/** One summary per (system, web processes, size), in the order the runs first appear. */
 export function summarizeRuns(runs: readonly RunResult[]): RunSummary[] {
   const groups = new Map<string, RunResult[]>();
   for (const run of runs) {
-    const key = `${run.system}@${run.size}`;
+    const key = `${run.system}×${run.web_processes ?? 'direct'}@${run.size}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   return [...groups.values()].map((group) => {
@@ -38,6 +40,7 @@ export function summarizeRuns(runs: readonly RunResult[]): RunSummary[] {
     const med = (pick: (r: RunResult) => number | null): number | undefined => median(group.map(pick));
     return {
       system: first.system,
+      web_processes: first.web_processes,
       size: first.size,
       repeats: group.length,
       connections: first.connections,

@@ -93,7 +93,8 @@ function memoryPanel(summaries: readonly RunSummary[], size: number, x0: number,
 
 /** The chart of a report, as SVG text. */
 export function renderSvg(report: BenchReport): string {
-  const summaries = summarizeRuns(report.runs);
+  // One process per system, as the targets compare them; the --web-processes runs are in the table.
+  const summaries = summarizeRuns(report.runs.filter((r) => r.web_processes === null));
   const sizes = [...new Set(report.runs.map((r) => r.size))].sort((a, b) => a - b);
   const largest = Math.max(0, ...summaries.filter((s) => s.heap_per_conn_bytes !== undefined).map((s) => s.size));
   const parts = [

@@ -16,7 +16,8 @@ import { ClientFleet, type FleetStatus } from './client-fleet.js';
 import { cpuSeconds, localTcpPorts, rssBytes } from './proc-stats.js';
 import type { BenchJob, Publisher } from './publisher.js';
 import { countOwnedClients } from './redis-clients.js';
-import { hasServer, SystemServer } from './system-server.js';
+import { ServerGroup } from './server-group.js';
+import { hasServer, SystemServer, type BenchServer, type ServerStartOptions } from './system-server.js';
 
 export interface RunContext {
   readonly repoRoot: string;
@@ -40,6 +41,8 @@ export interface RunPlan {
   readonly rate: number;
   readonly durationS: number;
   readonly repeat: number;
+  /** `this` as this many processes behind haproxy (`--web-processes`); undefined: one, reached directly. */
+  readonly webProcesses?: number;
 }
 
 /** The contract's polling interval (`GET /config` → `pollIntervalMs`). */
@@ -48,16 +51,17 @@ const CONNECT_CONCURRENCY = 100;
 
 export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResult> {
   const { system } = plan;
-  const tag = `${system}-${plan.size}-r${plan.repeat}`;
+  const tag = `${system}${plan.webProcesses === undefined ? '' : `x${plan.webProcesses}`}-${plan.size}-r${plan.repeat}`;
   const notes: string[] = [];
   if ((system === 'this' || system === 'polling') && Object.keys(ctx.thisEnv).length > 0) notes.push(`server env ${JSON.stringify(ctx.thisEnv)}`);
   const runningStates = plan.rate * plan.durationS;
 
   ctx.progress('creating jobs');
   const jobs = await ctx.publisher.createJobs(plan.jobs, runningStates, `${tag}-${Date.now().toString(36)}`);
-  const server = hasServer(system)
-    ? await SystemServer.start({ system, repoRoot: ctx.repoRoot, redisUrl: ctx.redis.url, jwtSecret: ctx.jwtSecret, logFile: join(ctx.outDir, 'logs', `${tag}.log`), thisEnv: ctx.thisEnv })
-    : undefined;
+  const start: ServerStartOptions = { system, repoRoot: ctx.repoRoot, redisUrl: ctx.redis.url, jwtSecret: ctx.jwtSecret, logFile: join(ctx.outDir, 'logs', `${tag}.log`), thisEnv: ctx.thisEnv };
+  const server: BenchServer | undefined = !hasServer(system) ? undefined
+    : plan.webProcesses !== undefined ? await ServerGroup.start(plan.webProcesses, plan.size, start)
+      : await SystemServer.start(start);
   let fleet: ClientFleet | undefined;
   try {
     const specs = clientSpecs(system, plan.size, jobs);
@@ -93,7 +97,7 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     let redisClients: number | null = null;
     if (server) {
       if (measuresMemory) loaded = await attempt(notes, 'memory', () => measureServer(server));
-      redisClients = (await attempt(notes, 'Redis clients', async () => countOwnedClients(await ctx.redis.clientList(), localTcpPorts(server.pid)))) ?? null;
+      redisClients = (await attempt(notes, 'Redis clients', async () => countOwnedClients(await ctx.redis.clientList(), portsOf(server.pids)))) ?? null;
       if (ctx.heapSnapshot) await attempt(notes, 'heap snapshot', () => server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${tag}.heapsnapshot`)));
     }
     const connected = fleet.status().ready;
@@ -101,10 +105,12 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
     ctx.progress(`publishing ${plan.rate} msg/s for ${plan.durationS} s to ${connected} clients`);
     const profiling = ctx.cpuProfile && server !== undefined;
     if (profiling) await server.startProfile();
-    const cpuBefore = server ? cpuSeconds(server.pid) : 0;
+    const cpuBefore = server ? cpuOf(server.pids) : 0;
+    const proxyCpuBefore = server instanceof ServerGroup ? server.proxyCpuSeconds() : 0;
     const clientCpuBefore = fleet.cpuSeconds();
     const outcome = await ctx.publisher.publish(jobs, plan.rate);
-    const cpuAfter = server ? cpuSeconds(server.pid) : 0;
+    const cpuAfter = server ? cpuOf(server.pids) : 0;
+    const proxyCpuAfter = server instanceof ServerGroup ? server.proxyCpuSeconds() : 0;
     const clientCpuAfter = fleet.cpuSeconds();
     const load1m = loadavg()[0] ?? 0;
     if (profiling) await server.stopProfile(join(ctx.outDir, 'profiles', `${tag}.cpuprofile`));
@@ -137,6 +143,8 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
       heap_per_conn_bytes: baseline && loaded ? Math.round((loaded.heapUsed - baseline.heapUsed) / extra) : null,
       rss_per_conn_bytes: baseline && loaded ? Math.round((loaded.rss - baseline.rss) / extra) : null,
       cpu_percent: server ? round(((cpuAfter - cpuBefore) / windowS) * 100, 1) : null,
+      web_processes: plan.webProcesses ?? null,
+      proxy_cpu_percent: server instanceof ServerGroup ? round(((proxyCpuAfter - proxyCpuBefore) / windowS) * 100, 1) : null,
       redis_clients: redisClients,
       http_requests: Math.round((result.requestsInWindow / windowS) * 60),
       size: plan.size,
@@ -186,10 +194,18 @@ interface ServerMemory {
   readonly rss: number;
 }
 
-/** Memory after a full GC: heap from the server's own V8, RSS from /proc. */
-async function measureServer(server: SystemServer): Promise<ServerMemory> {
+/** Memory after a full GC: heap from the servers' own V8, RSS from /proc, summed over the processes. */
+async function measureServer(server: BenchServer): Promise<ServerMemory> {
   const memory = await server.measureMemory();
-  return { heapUsed: memory.heapUsed, rss: rssBytes(server.pid) };
+  return { heapUsed: memory.heapUsed, rss: server.pids.reduce((sum, pid) => sum + rssBytes(pid), 0) };
+}
+
+function cpuOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+}
+
+function portsOf(pids: readonly number[]): Set<number> {
+  return new Set(pids.flatMap((pid) => [...localTcpPorts(pid)]));
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * Child processes of the benchmark. Each is started through `bash -c 'ulimit -n <hard>; exec …'`:
- * a soft open-file limit below the hard one would cap a process at ~1,000 sockets on many machines,
- * and only the process itself can raise it (the hard limit, 20,000 here, stays the ceiling).
+ * Child processes of the benchmark, each with its soft open-file limit raised to the hard one
+ * (kit/file-limit.ts): a server or load generator holds thousands of sockets.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { withRaisedFileLimit } from '../../kit/file-limit.js';
 
 export interface SpawnOptions {
   readonly cwd: string;
@@ -15,8 +15,8 @@ export interface SpawnOptions {
 
 /** Spawns `command args…` with the soft open-file limit raised to the hard limit. The child's pid is the command's. */
 export function spawnWithFileLimit(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
-  const child = spawn('bash', ['-c', script, 'bash', command, ...args], {
+  const [shell, shellArgs] = withRaisedFileLimit(command, args);
+  const child = spawn(shell, shellArgs, {
     cwd: options.cwd,
     env: options.env,
     stdio: options.stdio,

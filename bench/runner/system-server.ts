@@ -27,6 +27,23 @@ export interface ProbeMemory {
   readonly heapUsed: number;
 }
 
+/**
+ * What a run needs of the server side of a system: one process ({@link SystemServer}) or several
+ * behind a proxy (server-group.ts).
+ */
+export interface BenchServer {
+  /** Where the clients connect. */
+  readonly url: string;
+  /** The server processes (not the proxy): CPU, memory and Redis connections are theirs. */
+  readonly pids: readonly number[];
+  /** V8 heap in use after a full GC, summed over the processes. */
+  measureMemory(): Promise<ProbeMemory>;
+  writeHeapSnapshot(path: string): Promise<unknown>;
+  startProfile(): Promise<unknown>;
+  stopProfile(path: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
 const ENTRIES: Partial<Record<SystemName, string>> = {
   this: 'app/server/main.ts',
   polling: 'app/server/main.ts',
@@ -40,11 +57,15 @@ export function hasServer(system: SystemName): boolean {
   return ENTRIES[system] !== undefined;
 }
 
-export class SystemServer {
-  private constructor(readonly child: ChildProcess, readonly url: string) {}
+export class SystemServer implements BenchServer {
+  private constructor(readonly child: ChildProcess, readonly url: string, readonly port: number) {}
 
   get pid(): number {
     return this.child.pid as number;
+  }
+
+  get pids(): readonly number[] {
+    return [this.pid];
   }
 
   static async start(options: ServerStartOptions): Promise<SystemServer> {
@@ -71,7 +92,7 @@ export class SystemServer {
       advancedIpc: true,
     });
     closeSync(log);
-    const server = new SystemServer(child, `http://127.0.0.1:${port}`);
+    const server = new SystemServer(child, `http://127.0.0.1:${port}`, port);
     await server.waitForHealth(30_000, options.logFile);
     return server;
   }

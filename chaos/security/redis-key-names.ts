@@ -11,7 +11,10 @@ const ALLOWED_KEYS: readonly RegExp[] = [
   new RegExp(`^pl:job:${UUID}(?::input|:result)?$`),
   new RegExp(`^pl:user:${ENCODED}:jobs$`),
   /^pl:jobs:(?:open|counter)$/,
-  new RegExp(`^pl:rate:upload:${ENCODED}:\\d+$`),
+  new RegExp(`^pl:rate:upload:${ENCODED}$`),
+  // The cross-process WebSocket cap: the leases, and each web process' slots (named by a minted UUID).
+  /^pl:ws:leases$/,
+  new RegExp(`^pl:ws:slots:(?:${UUID})?$`),
   // BullMQ's own keys: its lists and sets by name, and per job our UUID with an optional suffix.
   new RegExp(`^pl:bull:personalize:(?:[a-z-]*(?::[a-z-]+)?|${UUID}(?::[a-z]+)?)$`),
   new RegExp(`^job_progress:${UUID}$`),

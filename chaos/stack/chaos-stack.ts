@@ -5,8 +5,8 @@
  * also of the ones a fault killed, is kept for the token scan.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePorts } from '../../kit/free-port.js';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server.js';
 import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../test/support/app-process.js';
 import { signToken } from '../../app/auth/tokens.js';
@@ -37,21 +37,6 @@ export interface StackProcess {
   readonly inspectPort: number;
   /** Set when the harness killed or stopped it on purpose. */
   stoppedOnPurpose: boolean;
-}
-
-/**
- * `count` free loopback ports, all different: each is held open until all are picked (two calls
- * of `freePort()` in a row may answer the same port).
- */
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  })));
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 /** A long-lived token keeps the suite free of expiry races on a slow machine. */
@@ -95,7 +80,7 @@ export class ChaosStack {
   async startWeb(extraEnv: Record<string, string> = {}): Promise<WebProcess> {
     // Another process (a parallel test file) may take a port between our pick and the listen.
     for (let attempt = 1; ; attempt++) {
-      const [port, inspectPort] = await distinctFreePorts(2);
+      const [port, inspectPort] = await freePorts(2);
       try {
         const proc = await startWebProcess({
           ...this.baseEnv(), ...this.options.webEnv, ...extraEnv, PORT: String(port), NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
@@ -109,7 +94,7 @@ export class ChaosStack {
   }
 
   async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
-    const [inspectPort] = await distinctFreePorts(1);
+    const [inspectPort] = await freePorts(1);
     const proc = await startWorkerProcess({
       ...this.baseEnv(), ...this.options.workerEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
     });

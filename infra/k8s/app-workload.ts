@@ -4,6 +4,7 @@
  * (built from this repository): working directory `/app`, compiled entry points under `build/`.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { topologySpread } from './autoscaling.js';
 import { selectorLabels, workloadLabels, type WorkloadName } from './labels.js';
 import { nodeMaxOldSpaceMb } from './resources.js';
 import { appUserId, podSecurityContext } from './security.js';
@@ -17,8 +18,11 @@ export const appCommands = {
   worker: ['node', 'build/app/worker/main.js'],
 } as const;
 
-/** The keys the Secret must hold (the Pulumi program creates it). */
-export const secretKeys = ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'] as const;
+/**
+ * The keys the Secret may hold (the Pulumi program creates it): `REDIS_PASSWORD` for the in-cluster
+ * Redis, `REDIS_TLS_CA` (PEM) for an external one reached over TLS (`rediss://` in `REDIS_URL`).
+ */
+export const secretKeys = ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL', 'REDIS_TLS_CA'] as const;
 
 /** An environment variable with a literal value. */
 export function valueEnv(name: string, value: string): k8s.EnvVar {
@@ -30,14 +34,35 @@ export function secretEnv(name: string, secretName: string, key: (typeof secretK
   return { name, valueFrom: { secretKeyRef: { name: secretName, key, optional: false } } };
 }
 
-/** Environment both app containers get: the Redis URL and JWT secret, the log level, the heap cap. */
-export function commonAppEnv(secretName: string, logLevel: string): k8s.EnvVar[] {
+/**
+ * Environment both app containers get: the Redis URL and JWT secret, the log level, the heap cap, and
+ * with an external Redis the CA file its TLS certificate is checked against ({@link redisTlsVolume}).
+ */
+export function commonAppEnv(secretName: string, logLevel: string, externalRedis = false): k8s.EnvVar[] {
   return [
     secretEnv('REDIS_URL', secretName, 'REDIS_URL'),
+    ...(externalRedis ? [valueEnv('REDIS_TLS_CA_FILE', redisTlsCaPath)] : []),
     secretEnv('JWT_SECRET', secretName, 'JWT_SECRET'),
     valueEnv('LOG_LEVEL', logLevel),
     valueEnv('NODE_OPTIONS', `--max-old-space-size=${nodeMaxOldSpaceMb}`),
   ];
+}
+
+/** Where the external Redis' CA certificate is mounted (`REDIS_TLS_CA_FILE`). */
+export const redisTlsCaPath = '/etc/redis-tls/ca.crt';
+const redisTlsVolumeName = 'redis-tls';
+
+/** The Secret's `REDIS_TLS_CA` as the file {@link redisTlsCaPath}; a missing key stops the pod. */
+export function redisTlsVolume(secretName: string): k8s.Volume {
+  return {
+    name: redisTlsVolumeName,
+    secret: { secretName, items: [{ key: 'REDIS_TLS_CA', path: 'ca.crt' }], optional: false },
+  };
+}
+
+/** Where {@link redisTlsVolume} is mounted. */
+export function redisTlsVolumeMount(): k8s.VolumeMount {
+  return { name: redisTlsVolumeName, mountPath: redisTlsCaPath.slice(0, redisTlsCaPath.lastIndexOf('/')), readOnly: true };
 }
 
 /**
@@ -65,8 +90,15 @@ export function tmpVolumeMount(): k8s.VolumeMount {
 export interface AppDeploymentInput {
   readonly name: WorkloadName;
   readonly replicas: number;
+  /**
+   * A HorizontalPodAutoscaler owns the replica count (autoscaling.ts): no `spec.replicas`, so an apply
+   * never resets it, and the pods spread over nodes and zones. @default false
+   */
+  readonly autoscaled?: boolean;
   readonly container: k8s.Container;
   readonly terminationGracePeriodSeconds: number;
+  /** Pod volumes besides `/tmp` (the external Redis' CA). @default [] */
+  readonly volumes?: readonly k8s.Volume[];
 }
 
 /**
@@ -77,7 +109,7 @@ export function appDeploymentProps(input: AppDeploymentInput): k8s.KubeDeploymen
   return {
     metadata: { name: input.name, labels: workloadLabels(input.name) },
     spec: {
-      replicas: input.replicas,
+      ...(input.autoscaled ? {} : { replicas: input.replicas }),
       selector: { matchLabels: selectorLabels(input.name) },
       strategy: {
         type: 'RollingUpdate',
@@ -89,16 +121,16 @@ export function appDeploymentProps(input: AppDeploymentInput): k8s.KubeDeploymen
       minReadySeconds: 0,
       template: {
         metadata: { labels: workloadLabels(input.name) },
-        spec: appPodSpec(input.container, input.terminationGracePeriodSeconds),
+        spec: appPodSpec(input),
       },
     },
   };
 }
 
-function appPodSpec(container: k8s.Container, terminationGracePeriodSeconds: number): k8s.PodSpec {
+function appPodSpec(input: AppDeploymentInput): k8s.PodSpec {
   return {
-    containers: [container],
-    volumes: [tmpVolume()],
+    containers: [input.container],
+    volumes: [tmpVolume(), ...(input.volumes ?? [])],
     securityContext: podSecurityContext(appUserId),
     // The app talks to the Kubernetes API never; no token means nothing to steal.
     automountServiceAccountToken: false,
@@ -107,6 +139,7 @@ function appPodSpec(container: k8s.Container, terminationGracePeriodSeconds: num
     enableServiceLinks: false,
     restartPolicy: 'Always',
     dnsPolicy: 'ClusterFirst',
-    terminationGracePeriodSeconds,
+    terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
+    ...(input.autoscaled ? { topologySpreadConstraints: topologySpread(input.name) } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * Composes the charts into one cdk8s App from resolved options. No environment, no files: the
  * caller decides whether to synthesize to a string or to a directory.
  */
-import { App } from 'cdk8s';
+import { App, type Chart } from 'cdk8s';
 import { EdgeChart } from './edge-chart.js';
 import { MonitoringChart } from './monitoring-chart.js';
 import { NamespaceChart } from './namespace-chart.js';
@@ -12,8 +12,9 @@ import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
 /**
- * Builds the App: charts `namespace` (with the StorageClass), `redis`, `rq-worker`, `web`, `monitoring`
- * with `monitoring: 'gmp'`, and `edge` with `edge: 'ingress'`. The workload charts depend on the
+ * Builds the App: charts `namespace` (with the Retain StorageClass for Redis's disk), `redis` (unless
+ * Redis is external), `rq-worker`, `web`, `monitoring` with `monitoring: 'gmp'`, and `edge` with
+ * `edge: 'ingress'`. The workload charts depend on the
  * namespace chart, so cdk8s numbers the files (`0000-namespace.k8s.yaml` first) and `kubectl apply -f
  * dist/` creates the Namespace before anything in it. Throws a `ManifestOptionsError` for bad options.
  */
@@ -21,25 +22,33 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   const o = resolveManifestOptions(options);
   // Explicit, so cdk8s reads neither CDK8S_OUTDIR nor CDK8S_RECORD_CONSTRUCT_METADATA from the env.
   const app = new App({ outdir, recordConstructMetadata: false });
-  // Without a configured class, Redis's disk gets the manifests' own Retain class (namespace-chart.ts).
-  const ownStorageClass = o.redisStorageClass === undefined ? retainStorageClassName(o.namespace) : undefined;
+  const externalRedis = o.redis === 'external';
+  // Without a configured class, Redis's disk gets the manifests' own Retain class (namespace-chart.ts);
+  // an external Redis (Memorystore) has no disk here.
+  const ownStorageClass = !externalRedis && o.redisStorageClass === undefined ? retainStorageClassName(o.namespace) : undefined;
   const namespace = new NamespaceChart(app, 'namespace', {
     namespace: o.namespace,
     ...(ownStorageClass === undefined ? {} : { retainStorageClass: ownStorageClass }),
   });
-  const charts = [
-    new RedisChart(app, 'redis', {
+  const charts: Chart[] = [];
+  // An external Redis has no workload here; only what serves it is left out.
+  if (!externalRedis) {
+    charts.push(new RedisChart(app, 'redis', {
       namespace: o.namespace,
       image: o.redisImage,
       secretName: o.secretName,
       storage: o.redisStorage,
       storageClass: o.redisStorageClass ?? ownStorageClass,
-    }),
+    }));
+  }
+  charts.push(
     new WorkerChart(app, 'rq-worker', {
       namespace: o.namespace,
       image: o.image,
       replicas: o.workerReplicas,
+      ...(o.workerMaxReplicas > 1 ? { maxReplicas: o.workerMaxReplicas } : {}),
       secretName: o.secretName,
+      ...(externalRedis ? { externalRedis } : {}),
       logLevel: o.logLevel,
     }),
     new WebChart(app, 'web', {
@@ -49,12 +58,14 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       sessionAffinity: o.sessionAffinity,
       ...(o.sessionAffinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: o.sessionAffinityTimeoutSeconds } : {}),
       replicas: o.webReplicas,
+      ...(o.webMaxReplicas > 1 ? { maxReplicas: o.webMaxReplicas } : {}),
       secretName: o.secretName,
+      ...(externalRedis ? { externalRedis } : {}),
       logLevel: o.logLevel,
       ...(o.edge === 'ingress' ? { edge: o.edge } : {}),
       ...(o.allowedOrigins.length > 0 ? { allowedOrigins: o.allowedOrigins } : {}),
     }),
-  ];
+  );
   if (o.monitoring === 'gmp') charts.push(new MonitoringChart(app, 'monitoring', { namespace: o.namespace }));
   if (o.edge === 'ingress' && o.domain !== undefined) {
     charts.push(new EdgeChart(app, 'edge', {

@@ -22,6 +22,12 @@ export type Edge = 'loadbalancer' | 'ingress';
  */
 export type Monitoring = 'gmp' | 'none';
 
+/**
+ * Where Redis runs: `in-cluster`, the `redis` StatefulSet, Service and NetworkPolicy of the output; or
+ * `external` (Memorystore), reached over TLS with `REDIS_URL` and `REDIS_TLS_CA` from the Secret.
+ */
+export type RedisPlacement = 'in-cluster' | 'external';
+
 /** pino levels the app accepts for `LOG_LEVEL`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -64,6 +70,24 @@ export interface ManifestOptions {
    * @default 1
    */
   workerReplicas?: number;
+  /**
+   * Most replicas of Deployment `web`. Above 1 a HorizontalPodAutoscaler scales it between
+   * {@link webReplicas} and this on CPU, with a PodDisruptionBudget, and the Deployment has no
+   * `spec.replicas`. 1 keeps the fixed {@link webReplicas} (the original cluster's quota).
+   * @default 1
+   */
+  webMaxReplicas?: number;
+  /**
+   * Most replicas of Deployment `rq-worker`, as {@link webMaxReplicas}.
+   * @default 1
+   */
+  workerMaxReplicas?: number;
+  /**
+   * Where Redis runs (see {@link RedisPlacement}). `external` writes no Redis workload, Service or
+   * NetworkPolicy, and mounts the Secret's `REDIS_TLS_CA` into the app pods.
+   * @default 'in-cluster'
+   */
+  redis?: RedisPlacement;
   /**
    * Name of the Secret holding `JWT_SECRET`, `REDIS_PASSWORD` and `REDIS_URL`
    * (`redis://:<password>@redis:6379`). The Pulumi program creates it; the manifests only reference it.
@@ -152,6 +176,9 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   sessionAffinityTimeoutSeconds: 10800,
   webReplicas: 1,
   workerReplicas: 1,
+  webMaxReplicas: 1,
+  workerMaxReplicas: 1,
+  redis: 'in-cluster',
   secretName: 'personalizedline-secrets',
   redisImage: defaultRedisImage,
   redisStorage: '1Gi',
@@ -185,6 +212,9 @@ export const manifestEnvVars = {
   SESSION_AFFINITY_TIMEOUT_SECONDS: 'sessionAffinityTimeoutSeconds',
   WEB_REPLICAS: 'webReplicas',
   WORKER_REPLICAS: 'workerReplicas',
+  WEB_MAX_REPLICAS: 'webMaxReplicas',
+  WORKER_MAX_REPLICAS: 'workerMaxReplicas',
+  REDIS: 'redis',
   SECRET_NAME: 'secretName',
   REDIS_IMAGE: 'redisImage',
   REDIS_STORAGE: 'redisStorage',
@@ -252,6 +282,9 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   // Upper bounds keep a typo (10 instead of 1) from asking a quota-limited cluster for ten pods.
   if (!isIntIn(o.webReplicas, 0, 10)) bad('webReplicas', 'must be an integer from 0 to 10', o.webReplicas);
   if (!isIntIn(o.workerReplicas, 0, 10)) bad('workerReplicas', 'must be an integer from 0 to 10', o.workerReplicas);
+  problems.push(...checkMaxReplicas(o.webReplicas, o.webMaxReplicas, 'webReplicas', 'webMaxReplicas', name));
+  problems.push(...checkMaxReplicas(o.workerReplicas, o.workerMaxReplicas, 'workerReplicas', 'workerMaxReplicas', name));
+  if (o.redis !== 'in-cluster' && o.redis !== 'external') bad('redis', 'must be "in-cluster" or "external"', o.redis);
   if (typeof o.secretName !== 'string' || o.secretName.length > 253 || !dnsSubdomain.test(o.secretName)) {
     bad('secretName', 'must be a DNS subdomain: lowercase letters, digits, "-" and "."', o.secretName);
   }
@@ -266,6 +299,20 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   problems.push(...checkEdge(o, name));
   if (o.monitoring !== 'gmp' && o.monitoring !== 'none') bad('monitoring', 'must be "gmp" or "none"', o.monitoring);
   return problems;
+}
+
+type ReplicaKey = 'webReplicas' | 'workerReplicas';
+type MaxReplicaKey = 'webMaxReplicas' | 'workerMaxReplicas';
+
+/** A max of 1 keeps the fixed count; above 1 the autoscaler needs 1 <= replicas <= max. */
+function checkMaxReplicas(replicas: number, max: number, replicasKey: ReplicaKey, maxKey: MaxReplicaKey,
+  name: Record<keyof ManifestOptions, string>): string[] {
+  // The same quota bound as the replica counts: a typo must not ask the cluster for dozens of pods.
+  if (!isIntIn(max, 1, 10)) return [`${name[maxKey]}: must be an integer from 1 to 10 (1 turns autoscaling off) (got ${JSON.stringify(max)})`];
+  if (max === 1 || !isIntIn(replicas, 0, 10)) return [];
+  if (replicas < 1) return [`${name[replicasKey]}: must be at least 1 when ${name[maxKey]} is above 1 (the autoscaler's minimum) (got ${replicas})`];
+  if (replicas > max) return [`${name[maxKey]}: must be at least ${name[replicasKey]} (${replicas}), or 1 to turn autoscaling off (got ${max})`];
+  return [];
 }
 
 function checkEdge(o: ResolvedManifestOptions, name: Record<keyof ManifestOptions, string>): string[] {
@@ -339,6 +386,8 @@ function parseEnvValue(key: keyof ManifestOptions, raw: string): Parsed {
     case 'sessionAffinityTimeoutSeconds':
     case 'webReplicas':
     case 'workerReplicas':
+    case 'webMaxReplicas':
+    case 'workerMaxReplicas':
       return /^[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, why: 'must be a whole number' };
     case 'allowedOrigins':
       return { ok: true, value: raw.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0) };

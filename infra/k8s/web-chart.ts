@@ -5,15 +5,20 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { DEFAULT_BACKOFF_BASE_MS } from '../../app/client/backoff.js';
+import { DEFAULT_WS_DRAIN_WINDOW_MS } from '../../app/config.js';
 import {
   appCommands,
   appDeploymentProps,
   appWorkingDir,
   commonAppEnv,
   imagePullPolicyFor,
+  redisTlsVolume,
+  redisTlsVolumeMount,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
+import { addAutoscaling } from './autoscaling.js';
 import { edgeServiceAnnotations, edgeTrustProxy } from './google-edge.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
 import { containerBudgets, toResourceRequirements } from './resources.js';
@@ -35,10 +40,21 @@ export interface WebChartProps {
    * @default 10800
    */
   readonly sessionAffinityTimeoutSeconds?: number;
-  /** `spec.replicas`, written even when 1. */
+  /** `spec.replicas`, written even when 1; the autoscaler's minimum when {@link maxReplicas} is above 1. */
   readonly replicas: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET`. */
+  /**
+   * Above 1: a HorizontalPodAutoscaler from {@link replicas} to this, a PodDisruptionBudget, pods
+   * spread over nodes and zones, and no `spec.replicas` (autoscaling.ts).
+   * @default 1
+   */
+  readonly maxReplicas?: number;
+  /** Secret with `REDIS_URL` and `JWT_SECRET` (and `REDIS_TLS_CA` with {@link externalRedis}). */
   readonly secretName: string;
+  /**
+   * Redis is outside the cluster (Memorystore), reached over TLS: the Secret's `REDIS_TLS_CA` is
+   * mounted and named by `REDIS_TLS_CA_FILE`. @default false
+   */
+  readonly externalRedis?: boolean;
   /** `LOG_LEVEL` of the container. */
   readonly logLevel: string;
   /**
@@ -72,6 +88,28 @@ export const webPreStopPauseSeconds = 5;
  */
 export const webTerminationGracePeriodSeconds = 30;
 
+/**
+ * When autoscaled, the HPA removes at most one web pod per this many seconds, so scale-down never
+ * moves WebSockets faster than one pod's drain spreads them:
+ * - a removed pod pauses 5 s (preStop), then closes its sockets with `1001` spread over
+ *   WS_DRAIN_WINDOW_MS (2 s); each client reconnects after a full-jitter delay below the first
+ *   backoff ceiling (3 s): its wave of reconnects is over 5 + 2 + 3 = 10 s after removal began;
+ * - at worst the pod hangs and is killed at the end of its grace period (30 s), cutting what is left
+ *   (1006), and those clients are back within one backoff ceiling: 30 + 3 = 33 s;
+ * - the next pod may start draining after that, and its own closes take the drain window: 33 + 2 = 35 s.
+ * So one pod is draining at a time, and its reconnects have landed before the next pod's start.
+ * (With EDGE=ingress the load balancer's connection draining, 10 s after the 5 s pause, ends within
+ * the same 30 s.)
+ */
+export const webScaleDownPeriodSeconds =
+  webTerminationGracePeriodSeconds + Math.ceil((DEFAULT_BACKOFF_BASE_MS + DEFAULT_WS_DRAIN_WINDOW_MS) / 1000);
+
+/** The web HPA's `behavior.scaleDown`: one pod per {@link webScaleDownPeriodSeconds}, after 5 min of lower load. */
+export const webScaleDown: k8s.HpaScalingRulesV2 = {
+  stabilizationWindowSeconds: 300,
+  policies: [{ type: 'Pods', value: 1, periodSeconds: webScaleDownPeriodSeconds }],
+};
+
 /** Deployment `web` and Service `web`. */
 export class WebChart extends Chart {
   constructor(scope: Construct, id: string, props: WebChartProps) {
@@ -79,12 +117,20 @@ export class WebChart extends Chart {
     if (props.sessionAffinity === 'None' && props.sessionAffinityTimeoutSeconds !== undefined) {
       throw new Error('WebChart: sessionAffinityTimeoutSeconds applies only with sessionAffinity "ClientIP"');
     }
+    const maxReplicas = props.maxReplicas ?? 1;
     new k8s.KubeDeployment(this, 'deployment', appDeploymentProps({
       name: workloadNames.web,
       replicas: props.replicas,
+      autoscaled: maxReplicas > 1,
       container: webContainer(props),
       terminationGracePeriodSeconds: webTerminationGracePeriodSeconds,
+      ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
     }));
+    if (maxReplicas > 1) {
+      addAutoscaling(this, {
+        name: workloadNames.web, minReplicas: props.replicas, maxReplicas, budget: containerBudgets.web, scaleDown: webScaleDown,
+      });
+    }
     const behindIngress = props.edge === 'ingress';
     new k8s.KubeService(this, 'service', {
       metadata: {
@@ -111,7 +157,7 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
       ...(props.edge === 'ingress' ? [valueEnv('TRUST_PROXY', edgeTrustProxy)] : []),
       ...((props.allowedOrigins ?? []).length > 0 ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))] : []),
-      ...commonAppEnv(props.secretName, props.logLevel),
+      ...commonAppEnv(props.secretName, props.logLevel, props.externalRedis),
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a
     // Redis outage never restarts the web pod — it only takes it out of the Service via /ready.
@@ -125,7 +171,7 @@ function webContainer(props: WebChartProps): k8s.Container {
     },
     resources: toResourceRequirements(containerBudgets.web),
     securityContext: containerSecurityContext(appUserId),
-    volumeMounts: [tmpVolumeMount()],
+    volumeMounts: [tmpVolumeMount(), ...(props.externalRedis ? [redisTlsVolumeMount()] : [])],
   };
 }
 

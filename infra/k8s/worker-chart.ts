@@ -12,9 +12,12 @@ import {
   appWorkingDir,
   commonAppEnv,
   imagePullPolicyFor,
+  redisTlsVolume,
+  redisTlsVolumeMount,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
+import { addAutoscaling } from './autoscaling.js';
 import { workloadNames } from './labels.js';
 import { containerBudgets, toResourceRequirements } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
@@ -25,10 +28,20 @@ export interface WorkerChartProps {
   readonly namespace: string;
   /** Image of the worker container. */
   readonly image: string;
-  /** `spec.replicas`, written even when 1. */
+  /** `spec.replicas`, written even when 1; the autoscaler's minimum when {@link maxReplicas} is above 1. */
   readonly replicas: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET`. */
+  /**
+   * Above 1: a HorizontalPodAutoscaler from {@link replicas} to this, a PodDisruptionBudget, pods
+   * spread over nodes and zones, and no `spec.replicas` (autoscaling.ts). Removing a worker is cheap
+   * (its running jobs go back to the queue and another worker resumes them), so Kubernetes' default
+   * scale-down behaviour applies.
+   * @default 1
+   */
+  readonly maxReplicas?: number;
+  /** Secret with `REDIS_URL` and `JWT_SECRET` (and `REDIS_TLS_CA` with {@link externalRedis}). */
   readonly secretName: string;
+  /** Redis is outside the cluster, over TLS: mount the Secret's CA (see WebChartProps). @default false */
+  readonly externalRedis?: boolean;
   /** `LOG_LEVEL` of the container. */
   readonly logLevel: string;
 }
@@ -54,12 +67,18 @@ export const workerTerminationGracePeriodSeconds = 30;
 export class WorkerChart extends Chart {
   constructor(scope: Construct, id: string, props: WorkerChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    const maxReplicas = props.maxReplicas ?? 1;
     new k8s.KubeDeployment(this, 'deployment', appDeploymentProps({
       name: workloadNames.worker,
       replicas: props.replicas,
+      autoscaled: maxReplicas > 1,
       container: workerContainer(props),
       terminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
+      ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
     }));
+    if (maxReplicas > 1) {
+      addAutoscaling(this, { name: workloadNames.worker, minReplicas: props.replicas, maxReplicas, budget: containerBudgets.worker });
+    }
   }
 }
 
@@ -76,10 +95,10 @@ function workerContainer(props: WorkerChartProps): k8s.Container {
       valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(workerShutdownTimeoutMs)),
       valueEnv('WORKER_METRICS_PORT', String(workerMetricsPort)),
-      ...commonAppEnv(props.secretName, props.logLevel),
+      ...commonAppEnv(props.secretName, props.logLevel, props.externalRedis),
     ],
     resources: toResourceRequirements(containerBudgets.worker),
     securityContext: containerSecurityContext(appUserId),
-    volumeMounts: [tmpVolumeMount()],
+    volumeMounts: [tmpVolumeMount(), ...(props.externalRedis ? [redisTlsVolumeMount()] : [])],
   };
 }

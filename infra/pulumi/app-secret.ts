@@ -1,6 +1,7 @@
 /**
  * The Secret the web, worker and Redis pods read: `JWT_SECRET`, `REDIS_PASSWORD` and the `REDIS_URL`
- * built from that password. The values come from secret stack config and stay secret in the state.
+ * built from that password; or, with Memorystore, its `rediss://` URL and `REDIS_TLS_CA`. The values
+ * come from secret stack config (or the instance) and stay secret in the state.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -13,16 +14,34 @@ export function redisUrl(password: string): string {
   return `redis://:${encodeURIComponent(password)}@redis:6379`;
 }
 
-/** The Secret's keys and values; every value is a secret Output. */
+/** An external Redis (memorystore.ts): its URL and the CA its certificate chains to. */
+export interface ExternalRedis {
+  readonly url: pulumi.Output<string>;
+  readonly tlsCa: pulumi.Output<string>;
+}
+
+/**
+ * The Secret's keys and values, every value a secret Output: with the in-cluster Redis its password
+ * and the URL built from it; with an external one its `rediss://` URL and `REDIS_TLS_CA`.
+ */
 export function appSecretData(
   jwtSecret: pulumi.Output<string>,
-  redisPassword: pulumi.Output<string>,
-): Record<'JWT_SECRET' | 'REDIS_PASSWORD' | 'REDIS_URL', pulumi.Output<string>> {
+  redis: pulumi.Output<string> | ExternalRedis,
+): Record<string, pulumi.Output<string>> {
+  if (!pulumi.Output.isInstance(redis)) {
+    return { JWT_SECRET: pulumi.secret(jwtSecret), REDIS_URL: pulumi.secret(redis.url), REDIS_TLS_CA: pulumi.secret(redis.tlsCa) };
+  }
   return {
     JWT_SECRET: pulumi.secret(jwtSecret),
-    REDIS_PASSWORD: pulumi.secret(redisPassword),
-    REDIS_URL: pulumi.secret(redisPassword.apply(redisUrl)),
+    REDIS_PASSWORD: pulumi.secret(redis),
+    REDIS_URL: pulumi.secret(redis.apply(redisUrl)),
   };
+}
+
+/** The Secret's keys for a Redis placement, with empty values: what a preview without the secrets shows. */
+export function previewStandInData(redis: 'in-cluster' | 'memorystore'): Record<string, pulumi.Output<string>> {
+  const keys = redis === 'memorystore' ? ['JWT_SECRET', 'REDIS_URL', 'REDIS_TLS_CA'] : ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'];
+  return Object.fromEntries(keys.map((key) => [key, pulumi.secret('')]));
 }
 
 /** The pod-template annotation that carries {@link secretChecksum}: a new value rolls the pods. */

@@ -51,6 +51,12 @@ export interface StackConfig {
   readonly webReplicas: number;
   /** `workerReplicas`. @default 1 */
   readonly workerReplicas: number;
+  /** `webMaxReplicas`: above 1, web is autoscaled from `webReplicas` up to this. @default 1 */
+  readonly webMaxReplicas: number;
+  /** `workerMaxReplicas`: above 1, rq-worker is autoscaled from `workerReplicas` up to this. @default 1 */
+  readonly workerMaxReplicas: number;
+  /** `redis`: the in-cluster StatefulSet, or a Memorystore instance (memorystore.ts). @default 'in-cluster' */
+  readonly redis: 'in-cluster' | 'memorystore';
   /** `monitoring`: `gmp` (PodMonitoring, alert policies, dashboard) or `none` (only the uptime check). @default 'gmp' */
   readonly monitoring: Monitoring;
   /** `rolloutTimeoutMinutes`: how long `pulumi up` waits for each object to become ready. @default 10 */
@@ -76,8 +82,11 @@ export type StackSecrets =
     readonly kind: 'configured';
     /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
     readonly jwtSecret: pulumi.Output<string> | undefined;
-    /** `redisPassword` (required, secret): Redis `requirepass`, also inside `REDIS_URL`. */
-    readonly redisPassword: pulumi.Output<string>;
+    /**
+     * `redisPassword` (secret; required with the in-cluster Redis): its `requirepass`, also inside
+     * `REDIS_URL`. Memorystore has its own AUTH string, so with `redis: memorystore` it may be unset.
+     */
+    readonly redisPassword: pulumi.Output<string> | undefined;
   }
   | {
     /**
@@ -99,7 +108,8 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const secrets = readSecrets(config);
+  const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster') as StackConfig['redis'];
+  const secrets = readSecrets(config, redis);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   return {
     gcpProject,
@@ -121,6 +131,9 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
     monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? 'gmp') as Monitoring,
+    webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? 1,
+    workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? 1,
+    redis,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
     nodeServiceAccount: config.get('nodeServiceAccount', { pattern: /^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/ }),
     // Only a preview reads these: `pulumi up` never deploys a stand-in.
@@ -130,16 +143,17 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
 }
 
 /**
- * The secrets: `redisPassword` is required unless this is a preview that was given
- * `previewSecretChecksum` (and then only when it is absent: an operator's preview with the secrets
- * diffs them for real); `jwtSecret` is optional (generated when unset, jwt-secret.ts).
+ * The secrets: `redisPassword` is required with the in-cluster Redis, unless this is a preview that
+ * was given `previewSecretChecksum` (and then only when it is absent: an operator's preview with the
+ * secrets diffs them for real); `jwtSecret` is optional (generated when unset, jwt-secret.ts).
  */
-function readSecrets(config: pulumi.Config): StackSecrets {
+function readSecrets(config: pulumi.Config, redis: StackConfig['redis']): StackSecrets {
   const jwtSecret = config.getSecret('jwtSecret');
   const redisPassword = config.getSecret('redisPassword');
   if (redisPassword !== undefined) return { kind: 'configured', jwtSecret, redisPassword };
   const checksum = pulumi.runtime.isDryRun() ? config.get('previewSecretChecksum', { pattern: /^[0-9a-f]{64}$/ }) : undefined;
   if (checksum !== undefined) return { kind: 'preview', checksum };
+  if (redis === 'memorystore') return { kind: 'configured', jwtSecret, redisPassword: undefined };
   // Pulumi's own "Missing required configuration variable" error, naming the key and how to set it.
   return { kind: 'configured', jwtSecret, redisPassword: config.requireSecret('redisPassword') };
 }

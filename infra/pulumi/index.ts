@@ -7,15 +7,17 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
-import { appSecretData, createAppSecret, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
+import { appSecretData, createAppSecret, previewStandInData, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
 import { gkeProvider, lookUpCluster } from './cluster.js';
 import { readAlertingConfig, readEdgeConfig, readStackConfig } from './config.js';
 import { createEdge, edgeUrls } from './edge.js';
+import { dataProtection } from './data-protection.js';
 import { readCommitTag } from './git-commit.js';
 import { buildAppImage, imageTags } from './image.js';
 import { grantImagePull, nodeServiceAccountOf } from './image-pull-access.js';
 import { jwtSecretOrGenerated } from './jwt-secret.js';
 import { appSecretName, renderManifests, withPodAnnotations } from './manifests.js';
+import { createMemorystore, readMemorystoreConfig } from './memorystore.js';
 import { createMonitoring, uptimeTarget } from './monitoring.js';
 import { enableRequiredApis } from './project-apis.js';
 import { createGcrRepository, imageRepository, registryAccessToken } from './registry.js';
@@ -27,6 +29,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const config = readStackConfig(() => readCommitTag(projectRoot));
 const edgeConfig = readEdgeConfig();
 const alerting = readAlertingConfig();
+const memorystoreConfig = config.redis === 'memorystore' ? readMemorystoreConfig() : undefined;
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
@@ -36,7 +39,7 @@ const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? 
 const edge = createEdge(edgeConfig, config.gcpProject);
 
 // The APIs the stack uses, kept enabled (never disabled by this stack).
-const apis = enableRequiredApis(config.gcpProject);
+const apis = enableRequiredApis(config.gcpProject, { memorystore: config.redis === 'memorystore' });
 
 // The Artifact Registry repository that serves gcr.io names (Container Registry no longer takes pushes).
 const gcrRepository = config.createGcrRepository
@@ -82,15 +85,25 @@ const namespace = applyManifests('namespace', {
   timeoutMinutes: config.rolloutTimeoutMinutes,
 });
 
-// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state;
-// a preview without the secrets keeps what the stack holds)...
+// With redis=memorystore, a managed Redis on the cluster's network, AUTH and TLS on, protected like
+// every other holder of data (memorystore.ts)...
+const memorystore = memorystoreConfig === undefined ? undefined : createMemorystore(
+  { project: config.gcpProject, clusterLocation: config.clusterLocation, clusterName: config.clusterName, config: memorystoreConfig },
+  // enableRequiredApis registered the Memorystore API for redis=memorystore.
+  { ...dataProtection, dependsOn: [apis['redis.googleapis.com']!] },
+);
+
+// ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state,
+// and the in-cluster Redis' password or Memorystore's rediss:// URL and CA; a preview without the
+// secrets keeps what the stack holds)...
 const secrets = config.secrets;
 const configuredJwtSecret = secrets.kind === 'configured' ? secrets.jwtSecret : undefined;
 // Declared in a preview too, so that the preview of a stack with a generated secret shows no change.
 const appJwtSecret = jwtSecretOrGenerated(configuredJwtSecret);
 const secretData = secrets.kind === 'configured'
-  ? appSecretData(appJwtSecret, secrets.redisPassword)
-  : { JWT_SECRET: pulumi.secret(''), REDIS_PASSWORD: pulumi.secret(''), REDIS_URL: pulumi.secret('') };
+  // readStackConfig requires redisPassword whenever Redis is in the cluster.
+  ? appSecretData(appJwtSecret, memorystore ?? secrets.redisPassword!)
+  : previewStandInData(config.redis);
 const secret = createAppSecret(
   { name: appSecretName, namespace: config.namespace, data: secretData, keepStoredData: secrets.kind === 'preview' },
   { provider, dependsOn: [namespace] },
@@ -144,3 +157,5 @@ export const jwtSecret = configuredJwtSecret === undefined ? appJwtSecret : unde
 export const uptimeCheckId = monitoring.uptimeCheck.uptimeCheckId;
 /** The alert policies' resource names (`projects/…/alertPolicies/…`), for `gcloud alpha monitoring policies describe`. */
 export const alertPolicies = pulumi.all([...monitoring.alertPolicies, monitoring.uptimeAlert].map((policy) => policy.name));
+/** With redis=memorystore: the instance id, for `gcloud redis instances describe … --region …`. */
+export const memorystoreInstance = memorystore?.instance.name;

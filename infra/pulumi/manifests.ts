@@ -23,6 +23,9 @@ export function manifestOptionsFor(config: StackConfig, image: string, edge?: Ed
     sessionAffinityTimeoutSeconds: config.sessionAffinityTimeoutSeconds,
     webReplicas: config.webReplicas,
     workerReplicas: config.workerReplicas,
+    webMaxReplicas: config.webMaxReplicas,
+    workerMaxReplicas: config.workerMaxReplicas,
+    redis: config.redis === 'memorystore' ? 'external' : 'in-cluster',
     secretName: appSecretName,
     monitoring: config.monitoring,
   };

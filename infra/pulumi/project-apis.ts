@@ -17,12 +17,27 @@ export const requiredApis = [
   'compute.googleapis.com',
   'monitoring.googleapis.com',
 ] as const;
-export type RequiredApi = (typeof requiredApis)[number];
+/** Memorystore for Redis, needed only with `redis: memorystore` (memorystore.ts). */
+export const memorystoreApi = 'redis.googleapis.com';
+export type RequiredApi = (typeof requiredApis)[number] | typeof memorystoreApi;
 
-/** Registers one `gcp.projects.Service` per {@link requiredApis} entry, named `api-<service>`. */
-export function enableRequiredApis(project: string, opts?: pulumi.CustomResourceOptions): Record<RequiredApi, gcp.projects.Service> {
-  const services = {} as Record<RequiredApi, gcp.projects.Service>;
-  for (const service of requiredApis) {
+/** Which optional APIs the stack's settings need. */
+export interface ApiNeeds {
+  /** `redis: memorystore` @default false */
+  readonly memorystore?: boolean;
+}
+
+/**
+ * Registers one `gcp.projects.Service` per {@link requiredApis} entry (and {@link memorystoreApi}
+ * when needed), named `api-<service>`. An API the settings do not need is absent from the answer.
+ */
+export function enableRequiredApis(
+  project: string,
+  needs: ApiNeeds = {},
+  opts?: pulumi.CustomResourceOptions,
+): Partial<Record<RequiredApi, gcp.projects.Service>> & Record<(typeof requiredApis)[number], gcp.projects.Service> {
+  const services = {} as Partial<Record<RequiredApi, gcp.projects.Service>> & Record<(typeof requiredApis)[number], gcp.projects.Service>;
+  for (const service of [...requiredApis, ...(needs.memorystore ? [memorystoreApi] : [])] as RequiredApi[]) {
     services[service] = new gcp.projects.Service(
       `api-${service.split('.')[0]}`,
       { project, service, disableOnDestroy: false, disableDependentServices: false },

@@ -15,6 +15,20 @@ import { REPO_ROOT } from '../support/app-process.js';
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedis) console.warn('skipping the bench command test: redis-server is not installed (apt-get install redis-server)');
 
+/** Runs `npm run bench -- args…` and answers its exit code and everything it printed. */
+async function runBench(args: readonly string[]): Promise<{ exitCode: number | null; output: string }> {
+  const child = spawn('npm', ['run', 'bench', '--', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { exitCode, output };
+}
+
 describe.skipIf(!hasRedis)('npm run bench', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-test-'));
   let exitCode: number | null = null;
@@ -22,14 +36,7 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   let report: BenchReport;
 
   beforeAll(async () => {
-    const child = spawn('npm', ['run', 'bench', '--', '--smoke', '--json', join(dir, 'bench.json'), '--svg', join(dir, 'bench.svg'), '--out', join(dir, 'out')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    ({ exitCode, output } = await runBench(['--smoke', '--json', join(dir, 'bench.json'), '--svg', join(dir, 'bench.svg'), '--out', join(dir, 'out')]));
     report = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport;
   }, 900_000);
 
@@ -86,5 +93,31 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
     const svg = readFileSync(join(dir, 'bench.svg'), 'utf8');
     expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(svg).toContain('>this</text>');
+  });
+});
+
+const hasHaproxy = spawnSync('sh', ['-c', 'command -v haproxy']).status === 0;
+if (hasRedis && !hasHaproxy) console.warn('skipping the --web-processes run: haproxy is not installed (apt-get install haproxy)');
+
+describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-bench-procs-'));
+  let exitCode: number | null = null;
+  let output = '';
+
+  beforeAll(async () => {
+    ({ exitCode, output } = await runBench(['--smoke', '--systems', 'this', '--web-processes', '2', '--json', join(dir, 'bench.json'), '--out', join(dir, 'out')]));
+  }, 300_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('spreads the clients over two web processes behind haproxy and loses nothing', () => {
+    expect(exitCode, output).toBe(0);
+    const [run] = (JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport).runs;
+    expect(run).toMatchObject({ system: 'this', web_processes: 2, failed: 0, out_of_order: 0 });
+    expect(run!.delivered).toBe(run!.expected);
+    // Each process holds its own three Redis connections; the proxy's CPU is counted apart.
+    expect(run!.redis_clients).toBe(6);
+    expect(typeof run!.proxy_cpu_percent).toBe('number');
+    expect(output).toMatch(/^this×2 /m);
   });
 });

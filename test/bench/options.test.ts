@@ -42,6 +42,13 @@ describe('bench options', () => {
     expect(problems).toContain('--duration needs a value');
   });
 
+  it('reads --web-processes as a list of process counts and refuses zero or too many', () => {
+    expect(parseOptions([]).webProcesses).toBeUndefined();
+    expect(parseOptions(['--quick', '--web-processes', '1,2,3'])).toMatchObject({ webProcesses: [1, 2, 3], profile: 'custom', sizes: [1000] });
+    expect(() => parseOptions(['--web-processes', '0'])).toThrow(/--web-processes must be whole numbers from 1 to 8, got "0"/);
+    expect(() => parseOptions(['--web-processes', '2,9'])).toThrow(/--web-processes/);
+  });
+
   it('gives J = C / 10 jobs unless --jobs says otherwise', () => {
     expect(jobsFor(parseOptions([]), 10_000)).toBe(1000);
     expect(jobsFor(parseOptions([]), 3)).toBe(1);
@@ -56,5 +63,10 @@ describe('run plan', () => {
     expect(plans.slice(0, 3).map((p) => `${p.system}@${p.size}`)).toEqual(['this@100', 'ws-relay@100', 'floor@100']);
     expect(plans.slice(6, 9).map((p) => `${p.system}@${p.size}#${p.repeat}`)).toEqual(['ws-relay@100#2', 'floor@100#2', 'this@100#2']);
     expect(plans.every((p) => p.jobs === p.size / 10)).toBe(true);
+  });
+
+  it('runs this once per --web-processes count and every other system as before', () => {
+    const plans = planRuns(parseOptions(['--connections', '100', '--systems', 'this,ws-relay', '--web-processes', '1,3']));
+    expect(plans.map((p) => `${p.system}${p.webProcesses === undefined ? '' : `×${p.webProcesses}`}`)).toEqual(['this×1', 'this×3', 'ws-relay']);
   });
 });

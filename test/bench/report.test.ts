@@ -13,7 +13,7 @@ function run(system: SystemName, figures: Partial<RunResult> = {}): RunResult {
     cpu_percent: 15, redis_clients: 1, http_requests: 0, size: 10_000, repeat: 1, duration_s: 20,
     connect_p50_ms: 2, connect_p99_ms: 9, connect_all_s: 8, exact_frames: 210_000, out_of_order: 0, failed: 0,
     failures: {}, http_requests_total: 10_000, terminal_p50_ms: 1, terminal_p99_ms: 50, terminal_max_ms: 90, max_ms_by_second: [1, 20], min_ms: 0.05, clock_offset_ms: 0.01, client_processes: 2,
-    load_1m: 1, client_cpu_percent: 30, publish_errors: 0, notes: [], ...figures,
+    load_1m: 1, client_cpu_percent: 30, publish_errors: 0, notes: [], web_processes: null, proxy_cpu_percent: null, ...figures,
   };
 }
 
@@ -64,6 +64,16 @@ describe('report', () => {
     expect(byName['p50 vs polling']).toBe(true);
     expect(byName['19,000 connections on one process']).toBeUndefined();
     expect(formatTargets(checks)).toMatch(/^MISS {2}RSS per connection vs ws-relay: 1\.50×/m);
+  });
+
+  it('shows runs behind the proxy as this×N, apart from the direct runs and out of the targets', () => {
+    const proxied = [...runs, run('this', { web_processes: 3, proxy_cpu_percent: 12, p99_ms: 500, cpu_percent: 40, redis_clients: 9 })];
+    expect(runTable(proxied)).toMatch(/^this×3 .* 40 \+12 .* 9 /m);
+    const summaries = summarizeRuns(proxied);
+    expect(summaries.filter((s) => s.system === 'this').map((s) => [s.web_processes, s.repeats])).toEqual([[null, 2], [3, 1]]);
+    expect(markdownTable(summaries, proxied)).toContain('| `this×3` | 10,000 | 210,000 / 210,000 | 0.40 | 500 |');
+    // A slow proxied run does not change what the one-process targets say.
+    expect(evaluateTargets(proxied)).toEqual(evaluateTargets(runs));
   });
 
   it('counts loss of this as a missed target', () => {

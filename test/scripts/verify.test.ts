@@ -117,6 +117,33 @@ describe('npm run verify', () => {
     }
   });
 
+  it('with --kubectl and Redis outside the cluster (no StatefulSet redis), passes the Redis checks saying so', async () => {
+    const rules = (statefulSet: string) => [
+      { tool: 'kubectl' as const, match: ['get', 'pods', 'app=web'], stdout: podsJson([['web-7d9f8-abcde', true]]) },
+      { tool: 'kubectl' as const, match: ['get', 'pods', 'app=rq-worker'], stdout: podsJson([['rq-worker-5c6d7-fghij', true]]) },
+      { tool: 'kubectl' as const, match: ['get', 'pods', 'app=redis'], stdout: podsJson([]) },
+      { tool: 'kubectl' as const, match: ['get', 'statefulset', 'redis'], stdout: statefulSet },
+      { tool: 'kubectl' as const, match: ['logs'], stdout: '{"level":30,"msg":"ok"}\n' },
+    ];
+    const standIns: StandIns = createStandIns(rules(''), ['kubectl']);
+    try {
+      const args = ['--url', web.url, '--kubectl', '--namespace', 'pl-test'];
+      const env = { env: { PATH: `${standIns.dir}:/usr/bin:/bin`, JWT_SECRET: SECRET } };
+      const external = await runScript('verify.ts', args, env);
+      expect(external.stdout).toMatch(/^PASS pods-redis {2}no in-cluster Redis \(no StatefulSet redis: REDIS=external\)/m);
+      expect(external.stdout).toMatch(/^PASS logs-redis {2}no in-cluster Redis/m);
+      expect(standIns.calls()).not.toContain('kubectl logs -n pl-test -l app=redis --tail=200');
+      expect(external.code).toBe(0);
+      // A StatefulSet whose pods are gone is an outage, not an external Redis.
+      standIns.setRules(rules('statefulset.apps/redis\n'));
+      const down = await runScript('verify.ts', args, env);
+      expect(down.stdout).toMatch(/^FAIL pods-redis {2}no pods with label app=redis/m);
+      expect(down.code).toBe(1);
+    } finally {
+      standIns.remove();
+    }
+  });
+
   it('fails ready while Redis is down', async () => {
     await redis.stop();
     try {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withRaisedFileLimit } from '../../kit/file-limit.js';
 import { freePort } from './free-port.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,12 +22,19 @@ export interface WebProcess extends AppProcess {
   readonly port: number;
 }
 
+export interface AppProcessOptions {
+  /** Raise the soft open-file limit to the hard one, as a pod has it (thousands of sockets). @default false */
+  readonly raiseFileLimit?: boolean;
+}
+
 /**
  * Runs an entry file of this checkout as a real child process (`node --import tsx <entry>`),
  * capturing its log lines. The environment is exactly `env` plus PATH and HOME.
  */
-export function startAppProcess(entry: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startAppProcess(entry: string, env: Record<string, string>, options: AppProcessOptions = {}): AppProcess {
+  const argv: [string, string[]] = [process.execPath, ['--import', 'tsx', entry]];
+  const [command, args] = options.raiseFileLimit ? withRaisedFileLimit(...argv) : argv;
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,9 +83,9 @@ export function startAppProcess(entry: string, env: Record<string, string>): App
 }
 
 /** Starts `npm run web`'s entry on a free port and waits until `GET /health` answers. */
-export async function startWebProcess(env: Record<string, string>): Promise<WebProcess> {
+export async function startWebProcess(env: Record<string, string>, options: AppProcessOptions = {}): Promise<WebProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const proc = startAppProcess('app/server/main.ts', { LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const proc = startAppProcess('app/server/main.ts', { LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' }, options);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health`, proc);
   return { ...proc, url, port };
@@ -92,8 +100,8 @@ export interface WorkerAppProcess extends AppProcess {
  * Starts `npm run worker`'s entry and waits until it says it started. Its metrics listener takes a
  * free loopback port unless `env` names one, so workers of parallel test files never collide.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerAppProcess> {
-  const proc = startAppProcess('app/worker/main.ts', { LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', HOST: '127.0.0.1', ...env });
+export async function startWorkerProcess(env: Record<string, string>, options: AppProcessOptions = {}): Promise<WorkerAppProcess> {
+  const proc = startAppProcess('app/worker/main.ts', { LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', HOST: '127.0.0.1', ...env }, options);
   const listening = await proc.waitForLine(/worker metrics listening/);
   await proc.waitForLine(/worker started/);
   return { ...proc, metricsUrl: (JSON.parse(listening) as { url: string }).url };

@@ -1,15 +1,2 @@
-import { createServer } from 'node:net';
-
-/** Asks the kernel for a free loopback port (redis-server cannot take `--port 0`, so we pick one). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The helper lives in the shared kit (tests, chaos, bench); this path keeps existing imports working.
+export { freePort } from '../../kit/free-port.js';

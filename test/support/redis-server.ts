@@ -6,7 +6,7 @@ import { createConnection } from 'node:net';
 import { freePort } from './free-port.js';
 
 export interface TestRedis {
-  /** `redis://127.0.0.1:PORT` */
+  /** `redis://127.0.0.1:PORT`, or `rediss://…` with {@link TestRedisOptions.tls} */
   readonly url: string;
   readonly port: number;
   /** Stops the server (SIGTERM, waits for exit). Data stays in its folder for `start()`. */
@@ -20,6 +20,11 @@ export interface TestRedis {
 export interface TestRedisOptions {
   /** Extra `redis-server` arguments, e.g. `['--requirepass', 'x']`. */
   args?: string[];
+  /**
+   * TLS only, as Memorystore with transit encryption `SERVER_AUTHENTICATION`: the port speaks TLS
+   * with this certificate (clients present none) and there is no plain port (`--port 0`).
+   */
+  tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 }
 
 /**
@@ -32,9 +37,13 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
+    const listen = options.tls === undefined ? ['--port', String(port)] : [
+      '--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.certFile,
+      '--tls-key-file', options.tls.keyFile, '--tls-ca-cert-file', options.tls.caFile, '--tls-auth-clients', 'no',
+    ];
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+      [...listen, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
         '--save', '', '--daemonize', 'no', '--loglevel', 'warning', ...(options.args ?? [])],
       { stdio: 'ignore' },
     );
@@ -53,7 +62,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
 
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
     port,
     start,
     stop,

@@ -6,6 +6,7 @@ import { isJobId } from '../../domain/job.js';
 import { parseCsv } from '../../domain/csv-file.js';
 import { enqueueJob, type QueueJobData } from '../../queue.js';
 import { toPublicJob, type JobRecord, type JobStore } from '../../store/job-store.js';
+import type { UploadRateLimit } from '../../store/upload-rate-limit.js';
 import { bearerToken, verifyToken } from '../../auth/tokens.js';
 import { readUpload } from '../upload.js';
 import '../request-user.js';
@@ -17,7 +18,8 @@ export interface JobRouteOptions {
   readonly jwtSecret: string;
   readonly maxUploadBytes: number;
   readonly maxRows: number;
-  readonly uploadsPerMinute: number;
+  /** UPLOADS_PER_MINUTE, shared by every web process. */
+  readonly uploadRate: UploadRateLimit;
 }
 
 const NOT_FOUND_MESSAGE = 'No such job. Check the id; jobs are visible only to the user who uploaded them.';
@@ -44,9 +46,7 @@ export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions
     const userId = userOf(request);
     const upload = await readUpload(request, options.maxUploadBytes);
     const table = parseCsv(upload.bytes, { maxRows: options.maxRows });
-    if ((await store.countUpload(userId)) > options.uploadsPerMinute) {
-      throw new AppError('RATE_LIMITED', `Too many uploads: at most ${options.uploadsPerMinute} per minute. Wait a minute and try again.`);
-    }
+    await options.uploadRate.admit(userId);
     const record = await store.create({
       userId,
       filename: upload.filename,

@@ -18,7 +18,7 @@ import { AppError } from '../../errors.js';
 import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
 import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeCodeLabel, closeReason } from './close-codes.js';
-import { UserConnectionLimit } from './connection-limits.js';
+import type { ConnectionSlots } from './connection-slots.js';
 import { FrameDelivery } from './frame-delivery.js';
 import { Heartbeat } from './heartbeat.js';
 import { frameOf } from './progress-frame.js';
@@ -36,13 +36,15 @@ export const MAX_CLIENT_PAYLOAD = 4 * 1024;
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
 
 export type GatewayConfig = Pick<Config,
-  'jwtSecret' | 'wsPingIntervalMs' | 'wsMaxConnectionsPerUser' | 'allowedOrigins' | 'wsBufferLimitBytes'
+  'jwtSecret' | 'wsPingIntervalMs' | 'allowedOrigins' | 'wsBufferLimitBytes'
   | 'wsSlowConsumerTimeoutMs' | 'wsDrainWindowMs' | 'shutdownTimeoutMs'>;
 
 export interface ProgressGatewayOptions {
   readonly config: GatewayConfig;
   readonly store: Pick<JobStore, 'read'>;
   readonly relay: ProgressRelay<ProgressSocket>;
+  /** The per-user cap, shared with the other web processes through Redis. */
+  readonly slots: ConnectionSlots;
   readonly metrics: WebMetrics;
   readonly log: FastifyBaseLogger;
 }
@@ -57,7 +59,7 @@ export class ProgressGateway {
   readonly delivery: FrameDelivery;
   private readonly sockets = new Set<ProgressSocket>();
   private readonly wss: WsServer<typeof ProgressSocket>;
-  private readonly limits: UserConnectionLimit;
+  private readonly slots: ConnectionSlots;
   private readonly heartbeat: Heartbeat;
   private readonly config: GatewayConfig;
   private readonly relay: ProgressRelay<ProgressSocket>;
@@ -73,7 +75,8 @@ export class ProgressGateway {
     this.config = config;
     this.relay = relay;
     this.log = log;
-    this.limits = new UserConnectionLimit(config.wsMaxConnectionsPerUser);
+    this.slots = options.slots;
+    this.slots.start();
     this.metrics = new WsMetrics(options.metrics.registry, {
       openSockets: () => this.sockets.size,
       bufferedBytes: () => { let sum = 0; for (const s of this.sockets) sum += s.bufferedAmount; return sum; },
@@ -156,11 +159,18 @@ export class ProgressGateway {
       const userId = await verifyToken(this.config.jwtSecret, target.token);
       if (!this.isOpen(socket)) return;
       if (!isJobId(jobId)) throw notFound();
-      if (!this.limits.tryAcquire(userId)) {
-        throw new AppError('TOO_MANY_CONNECTIONS', `At most ${this.limits.max} WebSockets per user. Close some tabs or retry later.`);
+      if (!this.relay.ready) throw redisDown();
+      const admitted = await this.slots.tryAcquire(userId).catch(() => { throw redisDown(); });
+      if (!admitted) {
+        throw new AppError('TOO_MANY_CONNECTIONS', `At most ${this.slots.max} WebSockets per user. Close some tabs or retry later.`);
+      }
+      // Closed while Redis answered: onClosed has run without a slot to give back, so give it here.
+      if (socket.readyState === WebSocket.CLOSED) {
+        this.slots.release(userId);
+        return;
       }
       socket.userId = userId;
-      if (!this.relay.ready) throw redisDown();
+      if (!this.isOpen(socket)) return;
       socket.phase = 'joining';
       await this.relay.join(jobId, socket).catch(() => { throw redisDown(); });
       if (!this.isOpen(socket)) return;
@@ -205,7 +215,7 @@ export class ProgressGateway {
     this.sockets.delete(socket);
     this.delivery.release(socket);
     this.relay.leave(socket.jobId, socket);
-    if (socket.userId !== undefined) this.limits.release(socket.userId);
+    if (socket.userId !== undefined) this.slots.release(socket.userId);
     socket.userId = undefined;
     const finalCode = socket.closeCode || code;
     this.metrics.closed.inc({ code: closeCodeLabel(finalCode) });
@@ -233,7 +243,7 @@ export class ProgressGateway {
     }
     // Peers that never answered the close frame: cut them off so the process can exit in time.
     for (const socket of this.sockets) socket.terminate();
-    await this.relay.close();
+    await Promise.all([this.relay.close(), this.slots.close()]);
   }
 }
 

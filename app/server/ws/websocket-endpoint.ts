@@ -15,6 +15,7 @@ import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
 import { refuseUpgrade } from './http-refusal.js';
 import { ProgressGateway, WS_ROUTE, type GatewayConfig } from './progress-gateway.js';
+import type { ConnectionSlots } from './connection-slots.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { ProgressSocket } from './progress-socket.js';
 import { readUpgradeTarget } from './upgrade-request.js';
@@ -25,6 +26,8 @@ export interface WebSocketEndpointOptions {
   readonly store: Pick<JobStore, 'read'>;
   /** The process' one subscriber connection (`connectRedis(url, 'web-subscriber')`); unused when off. */
   readonly subscriber: Redis | undefined;
+  /** The per-user cap across processes (on the process' command connection); unused when off. */
+  readonly slots: ConnectionSlots;
   readonly metrics: WebMetrics;
   readonly log: FastifyBaseLogger;
 }

@@ -5,6 +5,8 @@
  * schema (custom-kind-fields.ts). It does not reject unknown fields: see strict-fields.ts.
  */
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { BackendConfig } from '@kubernetes-models/gke/cloud.google.com/v1';
 import { ManagedCertificate } from '@kubernetes-models/gke/networking.gke.io/v1';
 import { FrontendConfig } from '@kubernetes-models/gke/networking.gke.io/v1beta1';
@@ -24,6 +26,10 @@ const models: Record<string, (data: object) => Validatable> = {
   'v1/Service': (data) => new Service(data as ConstructorParameters<typeof Service>[0]),
   'apps/v1/Deployment': (data) => new Deployment(data as ConstructorParameters<typeof Deployment>[0]),
   'apps/v1/StatefulSet': (data) => new StatefulSet(data as ConstructorParameters<typeof StatefulSet>[0]),
+  'autoscaling/v2/HorizontalPodAutoscaler': (data) =>
+    new HorizontalPodAutoscaler(data as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]),
+  'policy/v1/PodDisruptionBudget': (data) =>
+    new PodDisruptionBudget(data as ConstructorParameters<typeof PodDisruptionBudget>[0]),
   'networking.k8s.io/v1/NetworkPolicy': (data) =>
     new NetworkPolicy(data as ConstructorParameters<typeof NetworkPolicy>[0]),
   'networking.k8s.io/v1/Ingress': (data) => new Ingress(data as ConstructorParameters<typeof Ingress>[0]),

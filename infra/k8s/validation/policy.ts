@@ -2,9 +2,10 @@
  * House rules for the manifests (issue 5, point 5), as pure checks over the synthesized objects:
  * every container has requests and limits, runs as a numeric non-root user on a read-only root
  * filesystem without privilege escalation or capabilities, under the RuntimeDefault seccomp profile;
- * no pod mounts a service-account token; every workload writes its replicas; names are stable (no
- * cdk8s hash suffixes or address labels); every namespaced object sits in the one Namespace, and
- * cluster-scoped ones (Namespace, StorageClass) name none.
+ * no pod mounts a service-account token; every workload writes its replicas, unless a
+ * HorizontalPodAutoscaler owns them, and every autoscaler targets a Deployment of the output that
+ * leaves them to it; names are stable (no cdk8s hash suffixes or address labels); every namespaced
+ * object sits in the one Namespace, and cluster-scoped ones (Namespace, StorageClass) name none.
  */
 
 type Obj = Record<string, unknown>;
@@ -21,6 +22,7 @@ export function checkPolicy(objects: readonly Obj[]): string[] {
   const namespaces = objects.filter((o) => o.kind === 'Namespace');
   if (namespaces.length !== 1) problems.push(`expected exactly one Namespace, found ${namespaces.length}`);
   const namespace = get(namespaces[0], 'metadata', 'name');
+  const autoscaled = autoscaledDeployments(objects, problems);
   for (const object of objects) {
     const where = `${String(object.kind)} ${String(get(object, 'metadata', 'name'))}`;
     const add = (rule: string): void => void problems.push(`${where}: ${rule}`);
@@ -31,9 +33,31 @@ export function checkPolicy(objects: readonly Obj[]): string[] {
     } else if (objectNamespace !== namespace) {
       add(`metadata.namespace must be "${String(namespace)}"`);
     }
-    if (object.kind === 'Deployment' || object.kind === 'StatefulSet') checkWorkload(object, add);
+    if (object.kind === 'Deployment' || object.kind === 'StatefulSet') checkWorkload(object, autoscaled, add);
   }
   return problems;
+}
+
+/**
+ * Names of the Deployments a HorizontalPodAutoscaler owns. An autoscaler must target a Deployment of
+ * the output, and that Deployment must not write `spec.replicas` (each apply would reset the
+ * autoscaler's count).
+ */
+function autoscaledDeployments(objects: readonly Obj[], problems: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+    const target = get(hpa, 'spec', 'scaleTargetRef');
+    const name = get(target, 'name');
+    const deployment = objects.find((o) => o.kind === 'Deployment' && get(o, 'metadata', 'name') === name);
+    const where = `HorizontalPodAutoscaler ${String(get(hpa, 'metadata', 'name'))}`;
+    if (get(target, 'kind') !== 'Deployment' || deployment === undefined) {
+      problems.push(`${where}: spec.scaleTargetRef must name a Deployment of the output (got ${JSON.stringify(target)})`);
+      continue;
+    }
+    if (get(deployment, 'spec', 'replicas') !== undefined) problems.push(`Deployment ${String(name)}: must not write spec.replicas while ${where} owns them`);
+    names.add(String(name));
+  }
+  return names;
 }
 
 function checkNames(object: Obj, add: (rule: string) => void): void {
@@ -44,11 +68,12 @@ function checkNames(object: Obj, add: (rule: string) => void): void {
   if (labelSets.some((labels) => isObj(labels) && addressLabel in labels)) add(`must not use the hashed ${addressLabel} label`);
 }
 
-function checkWorkload(object: Obj, add: (rule: string) => void): void {
+function checkWorkload(object: Obj, autoscaled: ReadonlySet<string>, add: (rule: string) => void): void {
   const spec = get(object, 'spec');
   const pod = get(spec, 'template', 'spec');
   const app = get(object, 'metadata', 'name');
-  if (typeof get(spec, 'replicas') !== 'number') add('spec.replicas must be written explicitly');
+  const owned = object.kind === 'Deployment' && autoscaled.has(String(app));
+  if (!owned && typeof get(spec, 'replicas') !== 'number') add('spec.replicas must be written explicitly (or be owned by a HorizontalPodAutoscaler)');
   for (const [path, labels] of [['metadata.labels', get(object, 'metadata', 'labels')],
     ['spec.selector.matchLabels', get(spec, 'selector', 'matchLabels')],
     ['spec.template.metadata.labels', get(spec, 'template', 'metadata', 'labels')]] as const) {

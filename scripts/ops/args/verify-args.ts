@@ -24,7 +24,8 @@ With --websocket off, instead of websocket-job:
   websocket-disabled  the upgrade is refused with 503 WEBSOCKET_DISABLED
   polling-job         the job is followed by polling GET /jobs/{id}/progress, as the page does
 With --kubectl, also pods-web, pods-rq-worker, pods-redis (all pods ready) and logs-web,
-logs-rq-worker, logs-redis (no error lines in the last 200 lines of each pod).
+logs-rq-worker, logs-redis (no error lines in the last 200 lines of each pod); without a redis
+StatefulSet (REDIS=external, Memorystore) the two Redis checks pass saying so.
 
 Options:
   --url URL            the deployment, e.g. http://127.0.0.1:8080 or https://api.example.com (required)

@@ -1,6 +1,8 @@
 /**
  * verify `--kubectl`: the pods of `app=web`, `app=rq-worker` and `app=redis` are ready, and their
  * recent logs hold no error lines. Judging the kubectl output is pure; commands go through a runner.
+ * With Redis outside the cluster (`REDIS=external`, Memorystore) there is no `redis` StatefulSet: the
+ * Redis checks then say so and pass (`ready` has already checked that the web pods reach it).
  */
 import type { CommandRunner } from '../command-runner.js';
 import { CheckFailure, runCheck, type CheckResult } from './check-result.js';
@@ -49,6 +51,14 @@ export function judgePods(app: string, json: string): string {
   return `${pods.length}/${pods.length} pods ready (${pods.map((p) => p.metadata?.name ?? '?').join(', ')})${leaving}`;
 }
 
+function hasNoPods(json: string): boolean {
+  try {
+    return ((JSON.parse(json) as { items?: unknown[] }).items ?? []).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** pino levels 50 (error) and 60 (fatal). */
 const PINO_ERROR_LEVEL = 50;
 
@@ -73,17 +83,30 @@ export function errorLines(logText: string): string[] {
   });
 }
 
+const EXTERNAL_REDIS = 'no in-cluster Redis (no StatefulSet redis: REDIS=external); the ready check reached it';
+
 /** Runs the pod and log checks of every workload in `namespace`. */
 export async function runKubectlChecks(namespace: string, run: CommandRunner): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  let externalRedis = false;
   for (const app of WORKLOAD_APPS) {
     results.push(await runCheck(`pods-${app}`, async () => {
       const answer = await run('kubectl', ['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'json']);
       if (answer.code !== 0) throw new CheckFailure(`kubectl get pods failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
+      if (app === 'redis' && hasNoPods(answer.stdout)) {
+        // No Redis pod: an outage of the in-cluster Redis, or no in-cluster Redis at all.
+        const statefulSet = await run('kubectl', ['get', 'statefulset', 'redis', '-n', namespace, '--ignore-not-found', '-o', 'name']);
+        externalRedis = statefulSet.code === 0 && statefulSet.stdout.trim() === '';
+        if (externalRedis) return EXTERNAL_REDIS;
+      }
       return judgePods(app, answer.stdout);
     }));
   }
   for (const app of WORKLOAD_APPS) {
+    if (app === 'redis' && externalRedis) {
+      results.push(await runCheck(`logs-${app}`, async () => EXTERNAL_REDIS));
+      continue;
+    }
     results.push(await runCheck(`logs-${app}`, async () => {
       const answer = await run('kubectl', ['logs', '-n', namespace, '-l', `app=${app}`, `--tail=${LOG_TAIL_LINES}`]);
       if (answer.code !== 0) throw new CheckFailure(`kubectl logs failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../support/free-port.js';
-import type { TestCertificate } from '../../support/tls-proxy.js';
+import type { TestCertificate } from '../../../kit/certificates.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/cross-origin-page/', import.meta.url));
 /** Another loopback address than the API's 127.0.0.1, so host and port both differ. */

@@ -39,6 +39,9 @@ describe('manifest options from the environment', () => {
       SESSION_AFFINITY_TIMEOUT_SECONDS: '600',
       WEB_REPLICAS: '2',
       WORKER_REPLICAS: '3',
+      WEB_MAX_REPLICAS: '4',
+      WORKER_MAX_REPLICAS: '5',
+      REDIS: 'external',
       SECRET_NAME: 'other-secrets',
       REDIS_IMAGE: 'redis:7.2.5-alpine',
       REDIS_STORAGE: '5Gi',
@@ -58,6 +61,9 @@ describe('manifest options from the environment', () => {
       sessionAffinityTimeoutSeconds: 600,
       webReplicas: 2,
       workerReplicas: 3,
+      webMaxReplicas: 4,
+      workerMaxReplicas: 5,
+      redis: 'external',
       secretName: 'other-secrets',
       redisImage: 'redis:7.2.5-alpine',
       redisStorage: '5Gi',
@@ -113,6 +119,20 @@ describe('manifest options from the environment', () => {
   it('accepts only the two spellings Kubernetes uses for affinity', () => {
     expect(manifestOptionsFromEnv({ SESSION_AFFINITY: 'None' }).sessionAffinity).toBe('None');
     expect(problemsOf(() => manifestOptionsFromEnv({ SESSION_AFFINITY: 'none' }))[0]).toMatch(/^SESSION_AFFINITY:/);
+  });
+
+  it('turns autoscaling on above a max of 1, with the replica setting as its minimum', () => {
+    expect(manifestOptionsFromEnv({ WEB_MAX_REPLICAS: '4', WORKER_MAX_REPLICAS: '3' })).toMatchObject({ webMaxReplicas: 4, workerMaxReplicas: 3, webReplicas: 1 });
+    expect(problemsOf(() => manifestOptionsFromEnv({ WEB_REPLICAS: '3', WEB_MAX_REPLICAS: '2' }))).toEqual([
+      'WEB_MAX_REPLICAS: must be at least WEB_REPLICAS (3), or 1 to turn autoscaling off (got 2)',
+    ]);
+    expect(problemsOf(() => manifestOptionsFromEnv({ WORKER_REPLICAS: '0', WORKER_MAX_REPLICAS: '3' }))).toEqual([
+      'WORKER_REPLICAS: must be at least 1 when WORKER_MAX_REPLICAS is above 1 (the autoscaler\'s minimum) (got 0)',
+    ]);
+    const problems = problemsOf(() => manifestOptionsFromEnv({ WEB_MAX_REPLICAS: '0', WORKER_MAX_REPLICAS: '11', REDIS: 'memorystore' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['REDIS', 'WEB_MAX_REPLICAS', 'WORKER_MAX_REPLICAS']);
+    // A fixed count above 1 without autoscaling stays what it was.
+    expect(manifestOptionsFromEnv({ WEB_REPLICAS: '3' })).toMatchObject({ webReplicas: 3, webMaxReplicas: 1 });
   });
 
   it('accepts zero replicas (a paused workload) and rejects a fraction', () => {

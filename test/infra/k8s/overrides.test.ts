@@ -80,6 +80,45 @@ describe('synth overrides', () => {
     }));
   });
 
+  it('WEB_MAX_REPLICAS and WORKER_MAX_REPLICAS hand each Deployment to an autoscaler and add its disruption budget', () => {
+    const objects = synthFromEnv({ WEB_MAX_REPLICAS: '4', WORKER_MAX_REPLICAS: '3' });
+    const added = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'PodDisruptionBudget');
+    expect(added.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'HorizontalPodAutoscaler rq-worker', 'PodDisruptionBudget rq-worker', 'HorizontalPodAutoscaler web', 'PodDisruptionBudget web',
+    ]);
+    expect(objects.filter((o) => !added.includes(o))).toEqual(expectedWith((defaultObjects) => {
+      for (const workload of appWorkloads(defaultObjects)) {
+        delete workload.spec.replicas;
+        workload.spec.template.spec.topologySpreadConstraints = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          labelSelector: { matchLabels: { app: workload.metadata.name } },
+          matchLabelKeys: ['pod-template-hash'],
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+        }));
+      }
+    }));
+    expect(synthFromEnv({ WEB_MAX_REPLICAS: '1', WORKER_MAX_REPLICAS: '1' })).toEqual(defaults);
+  });
+
+  it('REDIS=external leaves out the Redis workload, Service, NetworkPolicy and disk class, and mounts the CA into the app pods', () => {
+    const objects = synthFromEnv({ REDIS: 'external' });
+    expect(objects).toEqual(expectedWith((defaultObjects) => {
+      for (const kind of ['StatefulSet', 'Service', 'NetworkPolicy']) defaultObjects.splice(defaultObjects.indexOf(findObject(defaultObjects, kind, 'redis')), 1);
+      defaultObjects.splice(defaultObjects.indexOf(findObject(defaultObjects, 'StorageClass', 'personalizedline-redis-retain')), 1);
+      for (const workload of appWorkloads(defaultObjects)) {
+        const container = onlyContainer(workload);
+        const at = (container.env as KubeObject[]).findIndex((e) => e.name === 'REDIS_URL') + 1;
+        (container.env as KubeObject[]).splice(at, 0, { name: 'REDIS_TLS_CA_FILE', value: '/etc/redis-tls/ca.crt' });
+        container.volumeMounts.push({ mountPath: '/etc/redis-tls', name: 'redis-tls', readOnly: true });
+        workload.spec.template.spec.volumes.push({
+          name: 'redis-tls',
+          secret: { items: [{ key: 'REDIS_TLS_CA', path: 'ca.crt' }], optional: false, secretName: 'personalizedline-secrets' },
+        });
+      }
+    }));
+  });
+
   it('SECRET_NAME repoints every secret reference', () => {
     const objects = synthFromEnv({ SECRET_NAME: 'other' });
     const refs = objects.flatMap((o) => (o.spec?.template?.spec?.containers ?? []) as KubeObject[])

@@ -140,6 +140,28 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect([...readManifests(none).values()].join('\n')).not.toContain('PodMonitoring');
   }, processTimeoutMs);
 
+  it('write autoscalers and disruption budgets with WEB_MAX_REPLICAS=4 WORKER_MAX_REPLICAS=3, and no Redis with REDIS=external', async () => {
+    const dir = tempDir();
+    const scaled = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, WEB_MAX_REPLICAS: '4', WORKER_MAX_REPLICAS: '3' });
+    expect(scaled.code, scaled.stderr).toBe(0);
+    const objects = [...readManifests(dir).values()].flatMap((text) => parseManifestYaml(text) as KubeObject[]);
+    for (const [name, max] of [['web', 4], ['rq-worker', 3]] as const) {
+      expect(findObject(objects, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 1, maxReplicas: max });
+      expect(findObject(objects, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
+      expect(findObject(objects, 'Deployment', name).spec).not.toHaveProperty('replicas');
+    }
+
+    const external = tempDir();
+    const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: external, REDIS: 'external' });
+    expect(result.code, result.stderr).toBe(0);
+    expect([...readManifests(external).keys()]).toEqual(['0000-namespace.k8s.yaml', '0001-rq-worker.k8s.yaml', '0002-web.k8s.yaml', '0003-monitoring.k8s.yaml']);
+    const kinds = [...readManifests(external).values()].flatMap((text) => parseManifestYaml(text) as KubeObject[]).map((o) => `${o.kind} ${o.metadata.name}`);
+    expect(kinds).toEqual([
+      'Namespace personalizedline', 'Deployment rq-worker', 'Deployment web', 'Service web',
+      'PodMonitoring web', 'PodMonitoring rq-worker', 'NetworkPolicy rq-worker',
+    ]);
+  }, processTimeoutMs);
+
   it('refuse bad overrides with one message naming each, and write nothing', async () => {
     const dir = join(tempDir(), 'out');
     const result = await run('npm', ['run', 'synth'], {

@@ -27,6 +27,14 @@ const variants: Record<string, Partial<ManifestOptions>> = {
     redisStorageClass: 'premium-rwo',
     logLevel: 'warn',
   },
+  'autoscaled, with an external Redis, behind the Ingress': {
+    webReplicas: 2,
+    webMaxReplicas: 4,
+    workerMaxReplicas: 3,
+    redis: 'external',
+    edge: 'ingress',
+    domain: 'api.example.com',
+  },
 };
 
 describe.each(Object.entries(variants))('the %s synthesis', (_name, overrides) => {
@@ -157,6 +165,32 @@ describe('policy check', () => {
     const problems = broken(mutate);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(rule);
+  });
+
+  describe('with autoscaling', () => {
+    const scaled = synthObjects({ webMaxReplicas: 4 });
+    const brokenScaled = (mutate: (objects: KubeObject[]) => void): string[] => {
+      const copy = clone(scaled);
+      mutate(copy);
+      return checkPolicy(copy);
+    };
+
+    it('lets the autoscaler own the replicas of the Deployment it targets', () => {
+      expect(web(scaled).spec.replicas).toBeUndefined();
+      expect(checkPolicy(scaled)).toEqual([]);
+    });
+
+    it.each<[string, (objects: KubeObject[]) => void, string]>([
+      ['replicas written beside the autoscaler', (o) => { web(o).spec.replicas = 1; },
+        'Deployment web: must not write spec.replicas while HorizontalPodAutoscaler web owns them'],
+      ['an autoscaler of a Deployment that is not there', (o) => { findObject(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'webb'; },
+        'HorizontalPodAutoscaler web: spec.scaleTargetRef must name a Deployment of the output'],
+      ['implicit replicas on another Deployment', (o) => delete findObject(o, 'Deployment', 'rq-worker').spec.replicas,
+        'Deployment rq-worker: spec.replicas must be written explicitly'],
+    ])('fails %s', (_name, mutate, rule) => {
+      const problems = brokenScaled(mutate);
+      expect(problems.some((p) => p.includes(rule)), problems.join('\n')).toBe(true);
+    });
   });
 });
 

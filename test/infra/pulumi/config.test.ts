@@ -49,6 +49,9 @@ describe('stack config', () => {
       webReplicas: 1,
       workerReplicas: 1,
       monitoring: 'gmp',
+      webMaxReplicas: 1,
+      workerMaxReplicas: 1,
+      redis: 'in-cluster',
       rolloutTimeoutMinutes: 10,
       nodeServiceAccount: undefined,
       previewImage: undefined,
@@ -56,9 +59,9 @@ describe('stack config', () => {
     if (stackSecrets.kind !== 'configured') throw new Error('expected the configured secrets');
     const { jwtSecret, redisPassword } = stackSecrets;
     expect(await valueOf(jwtSecret!)).toBe('jwt');
-    expect(await valueOf(redisPassword)).toBe('redis-pw');
+    expect(await valueOf(redisPassword!)).toBe('redis-pw');
     expect(await pulumi.isSecret(jwtSecret!)).toBe(true);
-    expect(await pulumi.isSecret(redisPassword)).toBe(true);
+    expect(await pulumi.isSecret(redisPassword!)).toBe(true);
   });
 
   it('takes every key from the stack, keeping explicit zeros and falses', () => {
@@ -79,6 +82,9 @@ describe('stack config', () => {
         'personalizedline:sessionAffinityTimeoutSeconds': '60',
         'personalizedline:webReplicas': '0',
         'personalizedline:workerReplicas': '0',
+        'personalizedline:webMaxReplicas': '4',
+        'personalizedline:workerMaxReplicas': '3',
+        'personalizedline:redis': 'memorystore',
         'personalizedline:rolloutTimeoutMinutes': '3',
         'personalizedline:nodeServiceAccount': 'nodes@proj.iam.gserviceaccount.com',
         'personalizedline:monitoring': 'none',
@@ -103,6 +109,9 @@ describe('stack config', () => {
       webReplicas: 0,
       workerReplicas: 0,
       monitoring: 'none',
+      webMaxReplicas: 4,
+      workerMaxReplicas: 3,
+      redis: 'memorystore',
       rolloutTimeoutMinutes: 3,
       nodeServiceAccount: 'nodes@proj.iam.gserviceaccount.com',
       // Not a preview: the preview settings are not even read.
@@ -122,6 +131,11 @@ describe('stack config', () => {
     const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
+    // Memorystore brings its own AUTH string: no password to configure.
+    pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis, 'personalizedline:redis': 'memorystore', 'personalizedline:imageTag': 'v1' }, secretKeys);
+    expect(readStackConfig(noGit).secrets).toMatchObject({ kind: 'configured', redisPassword: undefined });
+    expect(() => read({ 'personalizedline:redis': 'elasticache' })).toThrow(/redis/);
+    expect(() => read({ 'personalizedline:webMaxReplicas': '0' })).toThrow(/webMaxReplicas/);
   });
 });
 

@@ -10,6 +10,9 @@ const config = {
   sessionAffinityTimeoutSeconds: 900,
   webReplicas: 2,
   workerReplicas: 0,
+  webMaxReplicas: 4,
+  workerMaxReplicas: 1,
+  redis: 'memorystore',
 } as StackConfig;
 const image = `gcr.io/p/personalizedline@sha256:${'0f'.repeat(32)}`;
 
@@ -23,6 +26,9 @@ describe('manifest options from stack config', () => {
       sessionAffinityTimeoutSeconds: 900,
       webReplicas: 2,
       workerReplicas: 0,
+      webMaxReplicas: 4,
+      workerMaxReplicas: 1,
+      redis: 'external',
       secretName: appSecretName,
     });
     expect(appSecretName).toBe('personalizedline-secrets');

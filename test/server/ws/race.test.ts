@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../../../app/config.js';
 import { WebMetrics } from '../../../app/server/metrics.js';
+import { ConnectionSlots } from '../../../app/server/ws/connection-slots.js';
 import { attachWebSocketEndpoint, type WebSocketEndpoint } from '../../../app/server/ws/websocket-endpoint.js';
 import { JobStore } from '../../../app/store/job-store.js';
 import { connectRedis } from '../../../app/store/redis-connection.js';
@@ -67,6 +68,7 @@ describe('the subscribe-then-snapshot race', () => {
       endpoint = attachWebSocketEndpoint(server, {
         config, store: seam, metrics: new WebMetrics({ collectDefaults: false }), log: pino({ level: 'silent' }),
         subscriber: connectRedis(redis.url, 'web-subscriber'),
+        slots: new ConnectionSlots(commands, { keys: store.keys, max: config.wsMaxConnectionsPerUser, leaseMs: config.wsSlotLeaseMs, log: pino({ level: 'silent' }) }),
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -62,11 +62,22 @@ export const mockDigest = `sha256:${'ab'.repeat(32)}`;
 export const mockAccessToken = 'ya29.mock-access-token';
 export const mockCluster = {
   endpoint: '198.51.100.7',
+  network: 'pl-vpc',
   caCertificate: Buffer.from('-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n').toString('base64'),
   /** The first node pool's account, as a Standard cluster with a dedicated node account reports it. */
   nodeServiceAccount: 'gke-nodes@pl-test-project.iam.gserviceaccount.com',
 };
 export const mockProjectNumber = '123456789012';
+
+export const mockMemorystore = {
+  host: '10.20.30.40',
+  port: 6378,
+  authString: 'mock-auth:string/with@url?syntax',
+  serverCaCerts: [
+    { cert: '-----BEGIN CERTIFICATE-----\nmock-ca-1\n-----END CERTIFICATE-----\n', createTime: '', expireTime: '', serialNumber: '1', sha1Fingerprint: '' },
+    { cert: '-----BEGIN CERTIFICATE-----\nmock-ca-2\n-----END CERTIFICATE-----', createTime: '', expireTime: '', serialNumber: '2', sha1Fingerprint: '' },
+  ],
+};
 
 /** Installs the mocks (project `personalizedline`, stack `prod`) and returns the recorder. */
 export async function installMockCloud(options: MockCloudOptions = {}): Promise<MockCloud> {
@@ -105,6 +116,12 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
             id: undefined,
             state: { ...args.inputs, resources: [], ...options.configGroupState?.[args.name] },
           };
+        case 'gcp:redis/instance:Instance':
+          // What Memorystore adds once the instance exists: its address, AUTH string and CA.
+          return {
+            id: `projects/${String(args.inputs.project)}/locations/${String(args.inputs.region)}/instances/${String(args.inputs.name)}`,
+            state: { ...args.inputs, ...mockMemorystore, ...extra },
+          };
         default:
           return { id: args.id ?? `${args.name}-id`, state: { ...args.inputs, ...extra } };
       }
@@ -118,6 +135,7 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
           return {
             ...args.inputs,
             endpoint: mockCluster.endpoint,
+            network: mockCluster.network,
             masterAuths: [
               { clusterCaCertificate: mockCluster.caCertificate, clientCertificate: '', clientKey: '', clientCertificateConfigs: [] },
             ],
