@@ -47,7 +47,32 @@ export interface Config {
   readonly wsDrainWindowMs: number;
   /** Web: the longest a SIGTERM drain may take before the process exits. @default 10000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * A finished job (record, result, index entry) expires this long after it ended; queued and
+   * running jobs never expire. @default 604800 (7 days)
+   */
+  readonly jobRetentionSeconds: number;
+  /**
+   * Worker: jobs run at once. The default is what the manifests' worker pod fits (infra/k8s/sizing.ts).
+   * @default 2
+   */
+  readonly workerConcurrency: number;
+  /**
+   * Worker: how long a result piece may wait for Redis to accept it (out of memory, read-only)
+   * before the job ends `failed`. @default 60000
+   */
+  readonly storageWaitMs: number;
+  /** Web: jobs queued or running at once (all users); more uploads answer `503 CAPACITY_EXCEEDED`. @default 100 */
+  readonly maxOpenJobs: number;
+  /**
+   * Web: uploads one process receives at once; more answer `503 CAPACITY_EXCEEDED`. Bounds the web
+   * pod's memory (infra/k8s/sizing.ts). @default 8
+   */
+  readonly uploadConcurrency: number;
 }
+
+/** The default of `WORKER_CONCURRENCY`: what the default worker pod fits (test/infra/k8s/sizing.test.ts checks). */
+export const DEFAULT_WORKER_CONCURRENCY = 2;
 
 /** Thrown by {@link loadConfig}; `problems` names every bad variable. */
 export class ConfigError extends Error {
@@ -144,6 +169,11 @@ export function loadConfig(env: Env): Config {
     wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
     wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), 2_000),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
+    jobRetentionSeconds: read('JOB_RETENTION_SECONDS', integer(1), 604_800),
+    workerConcurrency: read('WORKER_CONCURRENCY', integer(1, 64), DEFAULT_WORKER_CONCURRENCY),
+    storageWaitMs: read('STORAGE_WAIT_MS', integer(0), 60_000),
+    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), 100),
+    uploadConcurrency: read('UPLOAD_CONCURRENCY', integer(1, 1_000), 8),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -30,7 +30,7 @@ export async function startWebServer(config: Config, options: WebServerOptions =
   const onError = (role: string) => (error: Error): void => app?.log.warn({ role, err: error.message }, 'redis connection error');
   const redis = connectRedis(config.redisUrl, 'web', { onError: onError('web') });
   const queueRedis = connectRedis(config.redisUrl, 'web-queue', { onError: onError('web-queue') });
-  const store = new JobStore(redis, { prefix });
+  const store = new JobStore(redis, { prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs });
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
   const metrics = new WebMetrics();

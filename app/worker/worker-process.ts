@@ -22,8 +22,6 @@ export interface WorkerProcessOptions {
   /** Redis key prefix; tests pass their own. @default 'pl' */
   readonly prefix?: string;
   readonly log?: Logger;
-  /** Jobs processed at once. @default 8 */
-  readonly concurrency?: number;
 }
 
 export interface WorkerProcess {
@@ -41,7 +39,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const onError = (role: string) => (error: Error): void => log.warn({ role, err: error.message }, 'redis connection error');
   const redis = connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker') });
   const queueRedis = connectRedis(config.redisUrl, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
-  const store = new JobStore(redis, { prefix });
+  const store = new JobStore(redis, { prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs });
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
   const shutdown = new AbortController();
@@ -53,7 +51,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
         await runAttempt({
           store, log, jobId: job.data.jobId,
           rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
-          progressIntervalMs: config.progressIntervalMs, maxRows: config.maxRows,
+          progressIntervalMs: config.progressIntervalMs, storageWaitMs: config.storageWaitMs,
           deadWorkers: job.stalledCounter, shutdown: shutdown.signal,
         });
       } catch (error) {
@@ -67,7 +65,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     {
       connection: connectRedis(config.redisUrl, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
       prefix: `${prefix}:bull`,
-      concurrency: options.concurrency ?? 8,
+      concurrency: config.workerConcurrency,
       // A killed worker's job is detected within two lock periods and resumed by another worker.
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
@@ -84,7 +82,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   }, Math.max(config.workerLockMs, 15_000));
   reconcile.unref();
 
-  log.info({ concurrency: options.concurrency ?? 8, rowDelayMs: config.rowDelayMs }, 'worker started');
+  log.info({ concurrency: config.workerConcurrency, rowDelayMs: config.rowDelayMs }, 'worker started');
   return {
     log,
     close: async (graceMs) => {

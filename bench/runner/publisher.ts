@@ -71,7 +71,7 @@ export class Publisher {
         const userId = `bench-${runTag}-${index}`;
         const states = statesOfJob(index, count, runningStates) + 1;
         const [record, token] = await Promise.all([
-          this.store.create({ userId, filename: 'bench.csv', inputCsv: 'name\nbench\n', total: states }),
+          this.store.createFromText({ userId, filename: 'bench.csv', inputCsv: 'name\nbench\n', total: states }),
           signToken(this.jwtSecret, userId, 3600),
         ]);
         return { index, id: record.id, userId, token, states };

@@ -80,7 +80,7 @@ describe('the subscribe-then-snapshot race', () => {
     });
 
     it('delivers every change, in order, after a snapshot that already holds the first burst', async () => {
-      const job = await store.create({ userId: 'alice', filename: 'race.csv', inputCsv: 'a\n1\n', total: 100 });
+      const job = await store.createFromText({ userId: 'alice', filename: 'race.csv', inputCsv: 'a\n1\n', total: 100 });
       bursty.add(job.id);
       const watched = watchJob(baseUrl, job.id, { token: alice });
       // seq 1 was the create; the first burst of 20 is in the snapshot.

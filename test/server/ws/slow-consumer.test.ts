@@ -71,7 +71,7 @@ const resume = (watched: Watched): void => (watched.socket as WebSocket & { _soc
 
 describe('a client that does not read', () => {
   it('keeps the server\'s buffer bounded by coalescing, and still gets the terminal state', async () => {
-    const job = await store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await store.createFromText({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     const watched = await pausedWatcher(patient, job.id);
     let seq = await publishUntilCoalescing(patient, job.id, 2);
     const coalesced = await metricValue(patient.url, 'ws_frames_coalesced_total');
@@ -94,7 +94,7 @@ describe('a client that does not read', () => {
   });
 
   it('is closed 1013 once it stays behind longer than WS_SLOW_CONSUMER_TIMEOUT_MS', async () => {
-    const job = await store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await store.createFromText({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     const watched = await pausedWatcher(strict, job.id);
     let seq = await publishUntilCoalescing(strict, job.id, 2);
     const stalled = strict.waitForLine(/WebSocket reads too slowly; closing 1013/);

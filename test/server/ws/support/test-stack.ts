@@ -31,7 +31,7 @@ export async function startTestStack(testRedis: TestRedis, env: Record<string, s
     web,
     store,
     redis,
-    createJob: (userId, total = 10) => store.create({ userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
+    createJob: (userId, total = 10) => store.createFromText({ userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
     close: async () => {
       await web.close();
       redis.disconnect();
