@@ -3,8 +3,6 @@
  * (csv-parse's own `bom` option then drops a second one, as it did when the service decoded whole
  * files first). Pure.
  */
-import { Transform } from 'node:stream';
-
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export class BomStripper {
@@ -28,13 +26,4 @@ export class BomStripper {
     this.head = undefined;
     return held;
   }
-}
-
-/** A {@link BomStripper} as a stream stage. */
-export function stripBom(): Transform {
-  const stripper = new BomStripper();
-  return new Transform({
-    transform: (chunk: Buffer, _encoding, callback) => callback(null, stripper.strip(chunk)),
-    flush: (callback) => callback(null, stripper.rest()),
-  });
 }

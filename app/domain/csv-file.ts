@@ -28,6 +28,11 @@ export interface CsvSummary {
 export interface InspectCsvOptions {
   /** Most data rows accepted; one more answers `TOO_MANY_ROWS`. */
   readonly maxRows: number;
+  /**
+   * Told each record of the file as it is read (the header first; blank lines skipped), until the
+   * file will certainly be refused: the records the worker is to process.
+   */
+  readonly onRecord?: (fields: string[]) => void;
 }
 
 const EMPTY_FILE = 'The file is empty. Upload a CSV file with a header row and at least one data row.';
@@ -142,16 +147,17 @@ export class CsvInspector {
       this.columns = fields.length;
       this.mapped = mapColumns(fields);
       this.resultBound += headerResultBound(rawBytes, fields.length);
-      return null;
+    } else {
+      this.rows++;
+      this.resultBound += rowResultBound(rawBytes, fields, this.mapped);
+      if (fields.length !== this.columns && !this.wrongFieldCount) {
+        this.wrongFieldCount = new AppError(
+          'BAD_CSV',
+          `Malformed CSV at line ${startLine}: expected ${this.columns} fields like the header, found ${fields.length}. Fix that row and upload again.`,
+        );
+      }
     }
-    this.rows++;
-    this.resultBound += rowResultBound(rawBytes, fields, this.mapped);
-    if (fields.length !== this.columns && !this.wrongFieldCount) {
-      this.wrongFieldCount = new AppError(
-        'BAD_CSV',
-        `Malformed CSV at line ${startLine}: expected ${this.columns} fields like the header, found ${fields.length}. Fix that row and upload again.`,
-      );
-    }
+    if (!this.refused) this.options.onRecord?.(fields);
     return null;
   }
 

@@ -29,14 +29,28 @@ export function resultRecord(row: readonly string[], line: string): string[] {
   return record;
 }
 
+// csv-stringify's default quoting: a field with a quote, a comma or a line break is quoted.
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /**
- * The CSV text of some result records. csv-stringify keeps no state between records, so text built
- * in batches joins into exactly the text of the whole file.
+ * The CSV text of some result records, exactly as csv-stringify writes them with its defaults
+ * (test/domain/result-csv.test.ts compares the two on generated records), in a fraction of its time:
+ * the worker writes 50,000 records per job. No state is kept between records, so text built in
+ * batches joins into exactly the text of the whole file.
  */
 export function serializeRecords(records: readonly (readonly string[])[]): string {
-  return stringify(records as string[][]);
+  let text = '';
+  for (const record of records) {
+    for (let i = 0; i < record.length; i++) {
+      const cell = record[i]!;
+      if (i > 0) text += ',';
+      text += NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+    }
+    text += '\n';
+  }
+  return text;
 }
 
 export function buildResultCsv(table: CsvTable, lines: readonly string[]): string {
-  return serializeRecords([resultHeader(table.header), ...table.rows.map((row, i) => resultRecord(row, lines[i] ?? ''))]);
+  return stringify([resultHeader(table.header), ...table.rows.map((row, i) => resultRecord(row, lines[i] ?? ''))]);
 }

@@ -1,11 +1,13 @@
 /**
- * Takes an upload's bytes in: validates them as they arrive (CsvInspector) and stages them in the
- * store gzipped, piece by piece. Once the file will certainly be refused, nothing more is stored; the
- * rest is still read for the exact answer. Memory: one chunk, one gzip stream, one piece.
+ * Takes an upload's bytes in: validates them as they arrive (CsvInspector) and stages the records
+ * the worker will process (app/domain/record-lines.ts) in the store, gzipped, piece by piece. Once
+ * the file will certainly be refused, nothing more is stored; the rest is still read for the exact
+ * answer. Memory: one chunk, its records' text, one gzip stream, one piece.
  */
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { CsvInspector, type CsvSummary } from '../domain/csv-file.js';
+import { encodeRecord } from '../domain/record-lines.js';
 import { firstFailure, nextEvent } from '../next-event.js';
 import { INPUT_GZIP_LEVEL, PieceWriter } from '../store/stored-file.js';
 import { tooLarge, type UploadBody } from './upload.js';
@@ -13,7 +15,7 @@ import { tooLarge, type UploadBody } from './upload.js';
 export interface IntakeOptions {
   readonly maxBytes: number;
   readonly maxRows: number;
-  /** Stores the next gzipped piece of the file. */
+  /** Stores the next gzipped piece of the records. */
   readonly stagePiece: (piece: Buffer) => Promise<void>;
 }
 
@@ -23,7 +25,8 @@ export interface IntakeOptions {
  * when this throws.
  */
 export async function takeInUpload(body: UploadBody, options: IntakeOptions): Promise<CsvSummary> {
-  const inspector = new CsvInspector({ maxRows: options.maxRows });
+  let lines: string[] = [];
+  const inspector = new CsvInspector({ maxRows: options.maxRows, onRecord: (fields) => lines.push(encodeRecord(fields)) });
   const gzip = createGzip({ level: INPUT_GZIP_LEVEL });
   const storing = pipeline(gzip, new PieceWriter(options.stagePiece));
   const failed = firstFailure([storing]);
@@ -36,10 +39,13 @@ export async function takeInUpload(body: UploadBody, options: IntakeOptions): Pr
         storing.catch(() => undefined);
         gzip.destroy();
       }
-      if (store && !gzip.write(chunk)) await nextEvent(gzip, ['drain'], failed);
+      if (store && lines.length > 0 && !gzip.write(lines.join(''))) await nextEvent(gzip, ['drain'], failed);
+      lines = [];
     }
     if (body.truncated()) throw tooLarge(options.maxBytes);
     const summary = await inspector.end();
+    // The parser hands over the last record only at the end of the file.
+    if (lines.length > 0) gzip.write(lines.join(''));
     gzip.end();
     await storing;
     return summary;

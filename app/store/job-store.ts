@@ -5,9 +5,8 @@
  * result, index entries) JOB_RETENTION_SECONDS later.
  */
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { ADMISSION_MEMORY_FRACTION, jobReservationBytes, type CapacityRefusal } from '../domain/capacity.js';
+import { ADMISSION_MEMORY_FRACTION, type CapacityRefusal } from '../domain/capacity.js';
 import { isTerminal, percentOf, type Job, type JobStatus } from '../domain/job.js';
 import { progressChannel, redisKeys, type RedisKeys } from '../domain/redis-keys.js';
 import { parseRefusal } from './capacity-reply.js';
@@ -28,14 +27,6 @@ export interface NewJob {
   readonly total: number;
   /** Room to hold until the job ends: `jobReservationBytes` of its result bound. */
   readonly reserveBytes: number;
-}
-
-/** A small job from text (tests, the benchmark's publisher): staged and created in one call. */
-export interface NewJobFromText {
-  readonly userId: string;
-  readonly filename: string;
-  readonly inputCsv: string;
-  readonly total: number;
 }
 
 export type CreateOutcome =
@@ -106,19 +97,6 @@ export class JobStore {
     const record = await this.read(id);
     if (!record) throw new Error(`job ${id} vanished right after it was created`);
     return { created: record };
-  }
-
-  /** Stages `inputCsv` and creates its job; throws when the store has no room. */
-  async createFromText(job: NewJobFromText): Promise<JobRecord> {
-    const uploadId = randomUUID();
-    const input = gzipSync(job.inputCsv);
-    const reserveBytes = jobReservationBytes(3 * Buffer.byteLength(job.inputCsv) + 200 * job.total);
-    const admission = await this.staging.admit(uploadId, input.length);
-    if (admission !== 'admitted') throw new Error(`no room for a job: ${JSON.stringify(admission)}`);
-    await this.staging.append(uploadId, input);
-    const outcome = await this.create({ userId: job.userId, filename: job.filename, uploadId, total: job.total, reserveBytes });
-    if (!('created' in outcome)) throw new Error(`no room for a job: ${JSON.stringify(outcome)}`);
-    return outcome.created;
   }
 
   /**

@@ -1,23 +1,23 @@
 /**
- * Runs one CSV job as a stream: the stored input's gzipped pieces are unzipped and parsed record by
- * record, each row is personalised, and the result is serialised in batches, gzipped and handed out
- * in pieces. Memory stays at a few pieces and one batch, whatever the file's size. It knows nothing
- * of BullMQ or Redis: pieces come in, pieces go out through `writeResult`, progress through `onRow`.
+ * Runs one CSV job as a stream: the stored input's gzipped pieces are unzipped into records (the
+ * web server stored them as record lines, app/domain/record-lines.ts, having parsed and validated
+ * the CSV once), each row is personalised, and the result is serialised in batches, gzipped and
+ * handed out in pieces. Memory stays at a few pieces and one batch, whatever the file's size. It
+ * knows nothing of BullMQ or Redis: pieces come in, pieces go out through `writeResult`, progress
+ * through `onRow`.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGunzip, createGzip } from 'node:zlib';
-import { Parser } from 'csv-parse';
-import { stripBom } from '../domain/bom.js';
-import { firstFailure, nextEvent } from '../next-event.js';
-import { isBlank } from '../domain/csv-file.js';
+import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { mapColumns, personalizeRow, type ColumnMap } from '../domain/personalize.js';
+import { RecordLineDecoder } from '../domain/record-lines.js';
 import { resultHeader, resultRecord, serializeRecords } from '../domain/result-csv.js';
+import { firstFailure, nextEvent } from '../next-event.js';
 import { PieceWriter, RESULT_GZIP_LEVEL } from '../store/stored-file.js';
 
 export interface RunCsvJobOptions {
-  /** The stored input: gzipped pieces, in order. */
+  /** The stored input: gzipped pieces of record lines, in order. */
   readonly input: AsyncIterable<Buffer>;
   /** Stores the next gzipped piece of the result; awaited before more is produced. */
   readonly writeResult: (piece: Buffer) => Promise<void>;
@@ -38,70 +38,71 @@ const UNZIPPED_CHUNK_BYTES = 64 * 1024;
 /** Runs the job to its end; answers the number of data rows. Throws the signal's reason when aborted. */
 export async function runCsvJob(options: RunCsvJobOptions): Promise<{ rows: number }> {
   const { signal } = options;
-  const parser = new Parser({ bom: true, relax_column_count: true });
+  const gunzip = createGunzip({ chunkSize: UNZIPPED_CHUNK_BYTES });
   const gzip = createGzip({ level: RESULT_GZIP_LEVEL });
-  const reading = pipeline(Readable.from(options.input), createGunzip({ chunkSize: UNZIPPED_CHUNK_BYTES }), stripBom(), parser, { signal });
+  const reading = pipeline(Readable.from(options.input), gunzip, { signal });
   const writing = pipeline(gzip, new PieceWriter(options.writeResult), { signal });
-  // Either side failing (or the signal) ends the job; the loop notices at its next wait.
-  const failed = firstFailure([reading, writing], (error) => (signal.aborted ? signal.reason : error));
+  // Writing failing (or the signal) ends the job at its next wait; reading failing ends the loop.
+  const failed = firstFailure([writing], (error) => (signal.aborted ? signal.reason : error));
+  reading.catch(() => undefined);
+  const job = new ResultWriter(gzip, failed, options);
   try {
-    const rows = await processRecords(parser, {
-      ...options,
-      write: (text) => (gzip.write(text) ? undefined : nextEvent(gzip, ['drain'], failed)),
-      waitForRecords: () => nextEvent(parser, ['readable', 'end'], failed),
-    });
-    gzip.end();
+    const text = new TextDecoder('utf-8', { fatal: true });
+    const lines = new RecordLineDecoder();
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      for (const fields of lines.push(text.decode(chunk, { stream: true }))) await job.take(fields);
+    }
+    lines.push(text.decode());
+    lines.end();
+    await job.end();
     await Promise.race([writing, failed]);
-    return { rows };
+    return { rows: job.rows };
+  } catch (error) {
+    throw signal.aborted ? signal.reason : error;
   } finally {
-    parser.destroy();
+    gunzip.destroy();
     gzip.destroy();
   }
 }
 
-interface LoopOptions extends RunCsvJobOptions {
-  /** Queues result text; answers a promise when the caller must wait before writing more. */
-  readonly write: (text: string) => Promise<unknown> | undefined;
-  /** Resolves when the parser may have more records (or has ended). */
-  readonly waitForRecords: () => Promise<unknown>;
-}
+/** Turns records into the result text: the header first, then one personalised record per row. */
+class ResultWriter {
+  rows = 0;
+  private columns: ColumnMap | undefined;
+  private batch: string[][] = [];
+  private batchChars = 0;
 
-/** Reads records synchronously while the parser has them, waiting only when it must. */
-async function processRecords(parser: Parser, options: LoopOptions): Promise<number> {
-  const { signal } = options;
-  let columns: ColumnMap | undefined;
-  let batch: string[][] = [];
-  let batchChars = 0;
-  let rows = 0;
-  const flush = (): Promise<unknown> | undefined => {
-    const text = serializeRecords(batch);
-    batch = [];
-    batchChars = 0;
-    return options.write(text);
-  };
-  for (;;) {
-    const fields = parser.read() as string[] | null;
-    if (fields === null) {
-      if (parser.readableEnded) break;
-      await options.waitForRecords();
-      continue;
-    }
+  constructor(private readonly gzip: Gzip, private readonly failed: Promise<never>, private readonly options: RunCsvJobOptions) {}
+
+  /** Takes the next record; waits only for a full output, a progress report or the row delay. */
+  async take(fields: string[]): Promise<void> {
+    const { signal } = this.options;
     signal.throwIfAborted();
-    if (isBlank(fields)) continue;
-    if (columns === undefined) {
-      columns = mapColumns(fields);
-      batch.push(resultHeader(fields));
-      continue;
+    if (this.columns === undefined) {
+      this.columns = mapColumns(fields);
+      this.batch.push(resultHeader(fields));
+      return;
     }
-    batch.push(resultRecord(fields, personalizeRow(fields, columns)));
-    for (const field of fields) batchChars += field.length;
-    rows++;
-    if (batch.length >= BATCH_RECORDS || batchChars >= BATCH_CHARS) await flush();
-    const pending = options.onRow(rows);
+    this.batch.push(resultRecord(fields, personalizeRow(fields, this.columns)));
+    for (const field of fields) this.batchChars += field.length;
+    this.rows++;
+    if (this.batch.length >= BATCH_RECORDS || this.batchChars >= BATCH_CHARS) await this.flush();
+    const pending = this.options.onRow(this.rows);
     if (pending) await pending;
-    if (options.rowDelayMs > 0) await sleep(options.rowDelayMs, undefined, { signal });
+    if (this.options.rowDelayMs > 0) await sleep(this.options.rowDelayMs, undefined, { signal });
   }
-  signal.throwIfAborted();
-  await flush();
-  return rows;
+
+  /** Writes what is left and ends the result. */
+  async end(): Promise<void> {
+    this.options.signal.throwIfAborted();
+    await this.flush();
+    this.gzip.end();
+  }
+
+  private async flush(): Promise<void> {
+    const text = serializeRecords(this.batch);
+    this.batch = [];
+    this.batchChars = 0;
+    if (!this.gzip.write(text)) await nextEvent(this.gzip, ['drain'], this.failed);
+  }
 }

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { JobStore } from '../../app/store/job-store.js';
 import { StoreRefusal } from '../../app/store/redis-refusal.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { createJobFromText } from '../support/job-fixtures.js';
 
 const MiB = 1024 * 1024;
 let redis: TestRedis;
@@ -64,8 +65,8 @@ describe('admission (Redis room)', () => {
 
   it('refuses uploads once MAX_OPEN_JOBS jobs are queued or running (the backlog)', async () => {
     const store = fresh({ maxOpenJobs: 2 });
-    await store.createFromText({ userId: 'cy', filename: 'a.csv', inputCsv: 'a\n1\n', total: 1 });
-    await store.createFromText({ userId: 'cy', filename: 'b.csv', inputCsv: 'a\n1\n', total: 1 });
+    await createJobFromText(store, { userId: 'cy', filename: 'a.csv', inputCsv: 'a\n1\n', total: 1 });
+    await createJobFromText(store, { userId: 'cy', filename: 'b.csv', inputCsv: 'a\n1\n', total: 1 });
     expect(await store.staging.admit('third', 1_000)).toEqual({ reason: 'backlog', openJobs: 2, maxOpenJobs: 2 });
   });
 
@@ -82,7 +83,7 @@ describe('admission (Redis room)', () => {
 describe('Redis at its maxmemory', () => {
   it('refuses result pieces and admissions, but a job still ends failed and frees its input', async () => {
     const store = fresh();
-    const job = await store.createFromText({ userId: 'dee', filename: 'd.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await createJobFromText(store, { userId: 'dee', filename: 'd.csv', inputCsv: 'a\n1\n', total: 1 });
     const attempt = randomUUID();
     await client.config('SET', 'maxmemory', '1');
     try {

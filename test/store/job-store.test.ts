@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { JobStore } from '../../app/store/job-store.js';
 import { parseProgressMessage } from '../../app/domain/progress-message.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { createJobFromText } from '../support/job-fixtures.js';
 
 let redis: TestRedis;
 let client: Redis;
@@ -37,16 +38,16 @@ async function readAll(pieces: AsyncIterable<Buffer>): Promise<string> {
 }
 
 describe('job store', () => {
-  it('creates a queued job with seq 1 owned by its user, its input stored gzipped', async () => {
-    const job = await store.createFromText({ userId: 'alice', filename: 'a.csv', inputCsv: 'a\n1\n', total: 1 });
+  it('creates a queued job with seq 1 owned by its user, its records stored gzipped', async () => {
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'a.csv', inputCsv: 'a\n1\n', total: 1 });
     expect(job).toMatchObject({ status: 'queued', seq: 1, processed: 0, total: 1, percent: 0, error: null, userId: 'alice', filename: 'a.csv' });
     expect(await store.getOwned('alice', job.id)).toBeDefined();
     expect(await store.getOwned('bob', job.id)).toBeUndefined();
-    expect(await readAll(store.inputPieces(job.id))).toBe('a\n1\n');
+    expect(await readAll(store.inputPieces(job.id))).toBe('["a"]\n["1"]\n');
   });
 
   it('publishes every state change with the exact text it stores, seq growing by one', async () => {
-    const job = await store.createFromText({ userId: 'alice', filename: 'b.csv', inputCsv: 'x', total: 4 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'b.csv', inputCsv: 'x', total: 4 });
     const { messages, ready } = collect(`job_progress:${job.id}`);
     await ready;
     const attempt = randomUUID();
@@ -65,7 +66,7 @@ describe('job store', () => {
   });
 
   it('keeps a terminal state final', async () => {
-    const job = await store.createFromText({ userId: 'alice', filename: 'c.csv', inputCsv: 'x', total: 2 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'c.csv', inputCsv: 'x', total: 2 });
     const failed = await store.transition(job.id, { status: 'failed', processed: 1, total: 2, error: 'boom "quoted"' });
     expect(parseProgressMessage(failed!)).toMatchObject({ status: 'failed', error: 'boom "quoted"', seq: 2 });
     expect(await store.transition(job.id, { status: 'succeeded', processed: 2, total: 2 })).toBeUndefined();
@@ -74,7 +75,7 @@ describe('job store', () => {
   });
 
   it('lets only the newest attempt report, write the result and end the job', async () => {
-    const job = await store.createFromText({ userId: 'alice', filename: 'd.csv', inputCsv: 'x', total: 3 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'd.csv', inputCsv: 'x', total: 3 });
     const old = randomUUID();
     const current = randomUUID();
     await store.startAttempt(job.id, old, 0, 3);
@@ -91,7 +92,7 @@ describe('job store', () => {
 
   it('lists a user\'s jobs newest first, paged, with the total', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await store.createFromText({ userId: 'carol', filename: `${i}.csv`, inputCsv: 'x', total: 1 })).id);
+    for (let i = 0; i < 5; i++) ids.push((await createJobFromText(store, { userId: 'carol', filename: `${i}.csv`, inputCsv: 'x', total: 1 })).id);
     const first = await store.list('carol', 0, 2);
     const rest = await store.list('carol', 2, 10);
     expect(first.total).toBe(5);
@@ -101,7 +102,7 @@ describe('job store', () => {
   });
 
   it('tracks open jobs until they are terminal', async () => {
-    const job = await store.createFromText({ userId: 'dave', filename: 'd.csv', inputCsv: 'x', total: 1 });
+    const job = await createJobFromText(store, { userId: 'dave', filename: 'd.csv', inputCsv: 'x', total: 1 });
     expect(await store.idleOpenJobs(-1_000)).toContain(job.id);
     await store.transition(job.id, { status: 'succeeded', processed: 1, total: 1 });
     expect(await store.idleOpenJobs(-1_000)).not.toContain(job.id);
@@ -114,7 +115,7 @@ describe('job lifecycle (JOB_RETENTION_SECONDS)', () => {
   beforeAll(() => { short = new JobStore(client, { prefix, retentionSeconds: 1 }); });
 
   async function succeed(store: JobStore, userId: string): Promise<string> {
-    const job = await store.createFromText({ userId, filename: 'r.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await createJobFromText(store, { userId, filename: 'r.csv', inputCsv: 'a\n1\n', total: 1 });
     const attempt = randomUUID();
     await store.startAttempt(job.id, attempt, 0, 1);
     await store.appendResult(job.id, attempt, gzipSync('a,personalized_line\n1,hi\n'));
@@ -138,7 +139,7 @@ describe('job lifecycle (JOB_RETENTION_SECONDS)', () => {
   });
 
   it('never expires a queued or running job, nor the index while one is open', async () => {
-    const open = await short.createFromText({ userId: 'fay', filename: 'o.csv', inputCsv: 'x', total: 2 });
+    const open = await createJobFromText(short, { userId: 'fay', filename: 'o.csv', inputCsv: 'x', total: 2 });
     await short.startAttempt(open.id, randomUUID(), 0, 2);
     await succeed(short, 'fay');
     await new Promise((resolve) => setTimeout(resolve, 1_200));
