@@ -62,6 +62,8 @@ export class CsvInspector {
   private resultBound = 0;
   /** Byte offset where the record being parsed starts. */
   private recordStart = 0;
+  /** Bytes given to the parser so far. */
+  private parsed = 0;
 
   constructor(private readonly options: InspectCsvOptions) {
     this.parser = new Parser(csvParserOptions((fields, context) => this.onRecord(fields, context)));
@@ -75,6 +77,11 @@ export class CsvInspector {
       this.wrongFieldCount !== undefined || this.rows > this.options.maxRows;
   }
 
+  /** Bytes of the record being parsed so far (csv-parse holds it whole until it ends). */
+  get pendingRecordBytes(): number {
+    return this.parsed - this.recordStart;
+  }
+
   /** Takes the next chunk of the file. Never throws: problems are kept for {@link end}. */
   write(chunk: Buffer): void {
     if (this.notUtf8) return;
@@ -84,6 +91,7 @@ export class CsvInspector {
     // Past a NUL or a parse error the verdict can only still change to "not UTF-8".
     if (this.nulLine !== undefined || this.malformed !== undefined) return;
     const text = this.bom.strip(chunk);
+    this.parsed += text.length;
     this.lines.append(text);
     // on_record runs synchronously inside write(), and a parse error sets `errored` at once.
     this.parser.write(text);

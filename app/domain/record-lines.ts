@@ -14,6 +14,11 @@ export function encodeRecord(fields: readonly string[]): string {
 export class RecordLineDecoder {
   private rest = '';
 
+  /** Characters of the record not yet complete. */
+  get pendingLength(): number {
+    return this.rest.length;
+  }
+
   /** The records completed by `text` (a trailing partial line is kept for the next call). */
   push(text: string): string[][] {
     const end = text.lastIndexOf('\n');
@@ -23,7 +28,9 @@ export class RecordLineDecoder {
     }
     const complete = this.rest + text.slice(0, end);
     this.rest = text.slice(end + 1);
-    // One parse for the whole batch: the lines are JSON arrays, so joining them makes one array.
+    // One parse for the whole batch: the lines are JSON arrays, so joining them makes one array. A
+    // single line (a large record) is parsed as it is, saving a copy of it.
+    if (complete.indexOf('\n') < 0) return [JSON.parse(complete) as string[]];
     return JSON.parse(`[${complete.replaceAll('\n', ',')}]`) as string[][];
   }
 

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { CsvInspector, type CsvSummary } from '../domain/csv-file.js';
 import { encodeRecord } from '../domain/record-lines.js';
+import { LargeRecordTurn, type LargeRecordGate } from '../large-record-gate.js';
 import { firstFailure, nextEvent } from '../next-event.js';
 import { INPUT_GZIP_LEVEL, PieceWriter } from '../store/stored-file.js';
 import { tooLarge, type UploadBody } from './upload.js';
@@ -17,6 +18,8 @@ export interface IntakeOptions {
   readonly maxRows: number;
   /** Stores the next gzipped piece of the records. */
   readonly stagePiece: (piece: Buffer) => Promise<void>;
+  /** The process's turns for large records. */
+  readonly largeRecords: LargeRecordGate;
 }
 
 /**
@@ -30,9 +33,11 @@ export async function takeInUpload(body: UploadBody, options: IntakeOptions): Pr
   const gzip = createGzip({ level: INPUT_GZIP_LEVEL });
   const storing = pipeline(gzip, new PieceWriter(options.stagePiece));
   const failed = firstFailure([storing]);
+  const turn = new LargeRecordTurn(options.largeRecords);
   let store = true;
   try {
     for await (const chunk of body.bytes) {
+      await turn.before(inspector.pendingRecordBytes + chunk.length);
       inspector.write(chunk);
       if (store && inspector.refused) {
         store = false;
@@ -41,6 +46,7 @@ export async function takeInUpload(body: UploadBody, options: IntakeOptions): Pr
       }
       if (store && lines.length > 0 && !gzip.write(lines.join(''))) await nextEvent(gzip, ['drain'], failed);
       lines = [];
+      turn.after(inspector.pendingRecordBytes);
     }
     if (body.truncated()) throw tooLarge(options.maxBytes);
     const summary = await inspector.end();
@@ -50,6 +56,7 @@ export async function takeInUpload(body: UploadBody, options: IntakeOptions): Pr
     await storing;
     return summary;
   } finally {
+    turn.end();
     if (!gzip.writableFinished) gzip.destroy();
   }
 }

@@ -19,6 +19,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { CSV_CONTENT_TYPES } from './upload.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { UploadSlots } from './upload-slots.js';
+import { LargeRecordGate } from '../large-record-gate.js';
 
 export interface WebAppDeps {
   readonly config: Config;
@@ -71,6 +72,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     queue: deps.queue,
     metrics,
     slots,
+    largeRecords: new LargeRecordGate(),
     jwtSecret: config.jwtSecret,
     maxUploadBytes: config.maxUploadBytes,
     maxRows: config.maxRows,

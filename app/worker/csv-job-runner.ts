@@ -13,6 +13,7 @@ import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { mapColumns, personalizeRow, type ColumnMap } from '../domain/personalize.js';
 import { RecordLineDecoder } from '../domain/record-lines.js';
 import { resultHeader, resultRecord, serializeRecords } from '../domain/result-csv.js';
+import { LargeRecordTurn, type LargeRecordGate } from '../large-record-gate.js';
 import { firstFailure, nextEvent } from '../next-event.js';
 import { PieceWriter, RESULT_GZIP_LEVEL } from '../store/stored-file.js';
 
@@ -27,6 +28,8 @@ export interface RunCsvJobOptions {
   readonly signal: AbortSignal;
   /** Called after each row with the count done so far; awaited only when it returns a promise. */
   readonly onRow: (processed: number) => Promise<void> | void;
+  /** The process's turns for large records. */
+  readonly largeRecords: LargeRecordGate;
 }
 
 /** Records serialised at once: csv-stringify's per-call cost is paid once per batch, not per row. */
@@ -46,11 +49,14 @@ export async function runCsvJob(options: RunCsvJobOptions): Promise<{ rows: numb
   const failed = firstFailure([writing], (error) => (signal.aborted ? signal.reason : error));
   reading.catch(() => undefined);
   const job = new ResultWriter(gzip, failed, options);
+  const turn = new LargeRecordTurn(options.largeRecords);
   try {
     const text = new TextDecoder('utf-8', { fatal: true });
     const lines = new RecordLineDecoder();
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      await turn.before(lines.pendingLength + chunk.length, signal);
       for (const fields of lines.push(text.decode(chunk, { stream: true }))) await job.take(fields);
+      turn.after(lines.pendingLength);
     }
     lines.push(text.decode());
     lines.end();
@@ -60,6 +66,7 @@ export async function runCsvJob(options: RunCsvJobOptions): Promise<{ rows: numb
   } catch (error) {
     throw signal.aborted ? signal.reason : error;
   } finally {
+    turn.end();
     gunzip.destroy();
     gzip.destroy();
   }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isTerminal } from '../domain/job.js';
 import { AppError } from '../errors.js';
+import type { LargeRecordGate } from '../large-record-gate.js';
 import type { JobStore, StateChange } from '../store/job-store.js';
 import { runCsvJob } from './csv-job-runner.js';
 import { ProgressPublisher } from './progress-publisher.js';
@@ -21,6 +22,8 @@ export interface AttemptOptions {
   readonly progressIntervalMs: number;
   /** How long a result piece may wait for Redis to accept it before the job ends `failed`. */
   readonly storageWaitMs: number;
+  /** The worker process's turns for large records. */
+  readonly largeRecords: LargeRecordGate;
   /** How many times a worker died holding this job before this attempt (BullMQ's stalled count). */
   readonly deadWorkers: number;
   /**
@@ -74,6 +77,7 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
       input: store.inputPieces(jobId),
       writeResult: (piece) => appendResult(options, attemptId, piece, signal),
       rowDelayMs: options.rowDelayMs,
+      largeRecords: options.largeRecords,
       signal,
       onRow: (done) => {
         processed = done;

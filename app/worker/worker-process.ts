@@ -10,6 +10,7 @@ import { JobStore } from '../store/job-store.js';
 import { connectRedis } from '../store/redis-connection.js';
 import { AttemptInterrupted, MAX_DEAD_WORKERS, runAttempt } from './job-attempt.js';
 import { reconcileOpenJobs } from './reconciler.js';
+import { LargeRecordGate } from '../large-record-gate.js';
 
 /** How long interrupted jobs get to be handed back to the queue before the process stops anyway. */
 const HAND_BACK_MS = 3_000;
@@ -43,6 +44,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
   const shutdown = new AbortController();
+  const largeRecords = new LargeRecordGate();
 
   const worker = new Worker<QueueJobData>(
     QUEUE_NAME,
@@ -52,7 +54,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
           store, log, jobId: job.data.jobId,
           rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
           progressIntervalMs: config.progressIntervalMs, storageWaitMs: config.storageWaitMs,
-          deadWorkers: job.stalledCounter, shutdown: shutdown.signal,
+          deadWorkers: job.stalledCounter, shutdown: shutdown.signal, largeRecords,
         });
       } catch (error) {
         if (!(error instanceof AttemptInterrupted) || token === undefined) throw error;

@@ -8,6 +8,7 @@ import { toPublicJob, type JobRecord, type JobStore } from '../../store/job-stor
 import { bearerToken, verifyToken } from '../../auth/tokens.js';
 import type { WebMetrics } from '../metrics.js';
 import type { UploadSlots } from '../upload-slots.js';
+import type { LargeRecordGate } from '../../large-record-gate.js';
 import '../request-user.js';
 import { parsePage } from '../pagination.js';
 import { registerResultRoute } from './result-route.js';
@@ -18,6 +19,7 @@ export interface JobRouteOptions {
   readonly queue: Queue<QueueJobData>;
   readonly metrics: WebMetrics;
   readonly slots: UploadSlots;
+  readonly largeRecords: LargeRecordGate;
   readonly jwtSecret: string;
   readonly maxUploadBytes: number;
   readonly maxRows: number;

@@ -18,6 +18,7 @@ import type { WebMetrics } from '../metrics.js';
 import { isBodyCutShort, openUpload, type UploadBody } from '../upload.js';
 import { takeInUpload } from '../upload-intake.js';
 import type { UploadSlots } from '../upload-slots.js';
+import type { LargeRecordGate } from '../../large-record-gate.js';
 import '../request-user.js';
 
 export interface UploadRouteOptions {
@@ -25,6 +26,7 @@ export interface UploadRouteOptions {
   readonly queue: Queue<QueueJobData>;
   readonly metrics: WebMetrics;
   readonly slots: UploadSlots;
+  readonly largeRecords: LargeRecordGate;
   readonly maxUploadBytes: number;
   readonly maxRows: number;
   readonly uploadsPerMinute: number;
@@ -56,7 +58,8 @@ async function admitAndCreate(request: FastifyRequest, reply: FastifyReply, body
   let created: JobRecord | undefined;
   try {
     const summary = await takeInUpload(body, {
-      maxBytes: options.maxUploadBytes, maxRows: options.maxRows, stagePiece: (piece) => store.staging.append(uploadId, piece),
+      maxBytes: options.maxUploadBytes, maxRows: options.maxRows, largeRecords: options.largeRecords,
+      stagePiece: (piece) => store.staging.append(uploadId, piece),
     }).catch((error: unknown) => {
       // Fastify closes the connection after its own body-limit 413: the rest of the body is unread.
       if (isBodyCutShort(error)) reply.header('connection', 'close');
