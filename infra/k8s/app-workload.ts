@@ -5,7 +5,6 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { selectorLabels, workloadLabels, type WorkloadName } from './labels.js';
-import { nodeMaxOldSpaceMb } from './resources.js';
 import { appUserId, podSecurityContext } from './security.js';
 
 /** The image's working directory; the commands below are relative to it. */
@@ -30,13 +29,25 @@ export function secretEnv(name: string, secretName: string, key: (typeof secretK
   return { name, valueFrom: { secretKeyRef: { name: secretName, key, optional: false } } };
 }
 
-/** Environment both app containers get: the Redis URL and JWT secret, the log level, the heap cap. */
-export function commonAppEnv(secretName: string, logLevel: string): k8s.EnvVar[] {
+/** What both app containers' environments share besides the Secret. */
+export interface CommonAppSettings {
+  readonly secretName: string;
+  readonly logLevel: string;
+  /** V8's heap sizes for the container's limit (`nodeOptionsFor` in sizing.ts). */
+  readonly nodeOptions: string;
+  /** `JOB_RETENTION_SECONDS`: web and worker both end jobs, so both set the expiry. */
+  readonly jobRetentionSeconds: number;
+}
+
+/** Environment both app containers get: the Redis URL and JWT secret, the log level, retention, the heap sizes. */
+export function commonAppEnv(settings: CommonAppSettings): k8s.EnvVar[] {
+  const { secretName } = settings;
   return [
     secretEnv('REDIS_URL', secretName, 'REDIS_URL'),
     secretEnv('JWT_SECRET', secretName, 'JWT_SECRET'),
-    valueEnv('LOG_LEVEL', logLevel),
-    valueEnv('NODE_OPTIONS', `--max-old-space-size=${nodeMaxOldSpaceMb}`),
+    valueEnv('LOG_LEVEL', settings.logLevel),
+    valueEnv('JOB_RETENTION_SECONDS', String(settings.jobRetentionSeconds)),
+    valueEnv('NODE_OPTIONS', settings.nodeOptions),
   ];
 }
 

@@ -4,8 +4,10 @@
  */
 import { App } from 'cdk8s';
 import { NamespaceChart } from './namespace-chart.js';
-import { resolveManifestOptions, type ManifestOptions } from './options.js';
+import { resolveManifestOptions, sizingInputsOf, type ManifestOptions } from './options.js';
 import { RedisChart } from './redis-chart.js';
+import { budgetsFor } from './resources.js';
+import { nodeOptionsFor } from './sizing.js';
 import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
@@ -19,6 +21,10 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   // Explicit, so cdk8s reads neither CDK8S_OUTDIR nor CDK8S_RECORD_CONSTRUCT_METADATA from the env.
   const app = new App({ outdir, recordConstructMetadata: false });
   const namespace = new NamespaceChart(app, 'namespace', { namespace: o.namespace });
+  // Every size comes from the sizing inputs, which resolveManifestOptions checked add up.
+  const sizing = sizingInputsOf(o);
+  const budgets = budgetsFor(sizing);
+  const common = { secretName: o.secretName, logLevel: o.logLevel, jobRetentionSeconds: o.jobRetentionSeconds };
   const charts = [
     new RedisChart(app, 'redis', {
       namespace: o.namespace,
@@ -26,13 +32,17 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       secretName: o.secretName,
       storage: o.redisStorage,
       ...(o.redisStorageClass === undefined ? {} : { storageClass: o.redisStorageClass }),
+      maxMemoryMiB: sizing.redisMaxMemoryMiB,
+      resources: budgets.redis,
     }),
     new WorkerChart(app, 'rq-worker', {
       namespace: o.namespace,
       image: o.image,
       replicas: o.workerReplicas,
-      secretName: o.secretName,
-      logLevel: o.logLevel,
+      ...common,
+      nodeOptions: nodeOptionsFor(sizing.workerMemoryLimitMiB),
+      workerConcurrency: o.workerConcurrency,
+      resources: budgets.worker,
     }),
     new WebChart(app, 'web', {
       namespace: o.namespace,
@@ -41,8 +51,11 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       sessionAffinity: o.sessionAffinity,
       ...(o.sessionAffinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: o.sessionAffinityTimeoutSeconds } : {}),
       replicas: o.webReplicas,
-      secretName: o.secretName,
-      logLevel: o.logLevel,
+      ...common,
+      nodeOptions: nodeOptionsFor(sizing.webMemoryLimitMiB),
+      maxUploadBytes: o.maxUploadBytes,
+      uploadConcurrency: o.uploadConcurrency,
+      resources: budgets.web,
     }),
   ];
   for (const chart of charts) chart.addDependency(namespace);

@@ -10,16 +10,17 @@ import {
   appWorkingDir,
   commonAppEnv,
   imagePullPolicyFor,
+  type CommonAppSettings,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
-import { containerBudgets, toResourceRequirements } from './resources.js';
+import { toResourceRequirements, type ContainerBudget } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
 import type { SessionAffinity } from './options.js';
 
 /** Props of {@link WebChart}. */
-export interface WebChartProps {
+export interface WebChartProps extends CommonAppSettings {
   /** Namespace of every object. */
   readonly namespace: string;
   /** Image of the web container. */
@@ -35,10 +36,12 @@ export interface WebChartProps {
   readonly sessionAffinityTimeoutSeconds?: number;
   /** `spec.replicas`, written even when 1. */
   readonly replicas: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET`. */
-  readonly secretName: string;
-  /** `LOG_LEVEL` of the container. */
-  readonly logLevel: string;
+  /** `MAX_UPLOAD_BYTES`: the largest upload. */
+  readonly maxUploadBytes: number;
+  /** `UPLOAD_CONCURRENCY`: uploads at once, as the sizing arithmetic allows for `resources`. */
+  readonly uploadConcurrency: number;
+  /** Requests and limits (infra/k8s/sizing.ts). */
+  readonly resources: ContainerBudget;
 }
 
 /** The container port; Service `web` maps port 80 to it. */
@@ -91,7 +94,9 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('PORT', String(webContainerPort)),
       valueEnv('ENABLE_WEBSOCKET', String(props.enableWebsocket)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
-      ...commonAppEnv(props.secretName, props.logLevel),
+      valueEnv('MAX_UPLOAD_BYTES', String(props.maxUploadBytes)),
+      valueEnv('UPLOAD_CONCURRENCY', String(props.uploadConcurrency)),
+      ...commonAppEnv(props),
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a
     // Redis outage never restarts the web pod — it only takes it out of the Service via /ready.
@@ -103,7 +108,7 @@ function webContainer(props: WebChartProps): k8s.Container {
     lifecycle: {
       preStop: { exec: { command: ['node', '-e', `setTimeout(() => {}, ${webPreStopPauseSeconds * 1000})`] } },
     },
-    resources: toResourceRequirements(containerBudgets.web),
+    resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(appUserId),
     volumeMounts: [tmpVolumeMount()],
   };

@@ -11,25 +11,26 @@ import {
   appWorkingDir,
   commonAppEnv,
   imagePullPolicyFor,
+  type CommonAppSettings,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
 import { workloadNames } from './labels.js';
-import { containerBudgets, toResourceRequirements } from './resources.js';
+import { toResourceRequirements, type ContainerBudget } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
 
 /** Props of {@link WorkerChart}. */
-export interface WorkerChartProps {
+export interface WorkerChartProps extends CommonAppSettings {
   /** Namespace of every object. */
   readonly namespace: string;
   /** Image of the worker container. */
   readonly image: string;
   /** `spec.replicas`, written even when 1. */
   readonly replicas: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET`. */
-  readonly secretName: string;
-  /** `LOG_LEVEL` of the container. */
-  readonly logLevel: string;
+  /** `WORKER_CONCURRENCY`: jobs at once, as the sizing arithmetic allows for `resources`. */
+  readonly workerConcurrency: number;
+  /** Requests and limits (infra/k8s/sizing.ts). */
+  readonly resources: ContainerBudget;
 }
 
 /** The contract's defaults, written out so the manifest shows how the worker runs. */
@@ -70,9 +71,10 @@ function workerContainer(props: WorkerChartProps): k8s.Container {
       valueEnv('ROW_DELAY_MS', String(workerRowDelayMs)),
       valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(workerShutdownTimeoutMs)),
-      ...commonAppEnv(props.secretName, props.logLevel),
+      valueEnv('WORKER_CONCURRENCY', String(props.workerConcurrency)),
+      ...commonAppEnv(props),
     ],
-    resources: toResourceRequirements(containerBudgets.worker),
+    resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(appUserId),
     volumeMounts: [tmpVolumeMount()],
   };
