@@ -41,12 +41,17 @@ export function storedBytes(bytes: number): number {
   return bytes + Math.max(1, Math.ceil(bytes / CHUNK_BYTES)) * CHUNK_OVERHEAD_BYTES;
 }
 
+/** What an upload has received but not stored yet: a piece being filled, gzip's own buffers. */
+export const STAGING_SLACK_BYTES = 2 * CHUNK_BYTES + 256 * 1024;
+
 /**
- * Room an upload holds while it streams in: its file gzipped, whatever the content (random bytes do
- * not compress). Released when the job is created or the upload refused.
+ * Room an upload holds for the part of it not stored yet, `remainingBytes` of CSV: stored as record
+ * lines (at most twice as long, app/domain/record-lines.ts), gzipped, whatever the content (random
+ * bytes do not compress). It shrinks as pieces are stored (they then count in Redis's used memory)
+ * and is released when the job is created or the upload refused.
  */
-export function uploadReservationBytes(maxUploadBytes: number): number {
-  return storedBytes(gzipBound(maxUploadBytes));
+export function uploadReservationBytes(remainingBytes: number): number {
+  return storedBytes(gzipBound(2 * remainingBytes)) + STAGING_SLACK_BYTES;
 }
 
 /**

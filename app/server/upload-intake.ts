@@ -16,8 +16,8 @@ import { tooLarge, type UploadBody } from './upload.js';
 export interface IntakeOptions {
   readonly maxBytes: number;
   readonly maxRows: number;
-  /** Stores the next gzipped piece of the records. */
-  readonly stagePiece: (piece: Buffer) => Promise<void>;
+  /** Stores the next gzipped piece of the records; `receivedBytes` of the body have arrived so far. */
+  readonly stagePiece: (piece: Buffer, receivedBytes: number) => Promise<void>;
   /** The process's turns for large records. */
   readonly largeRecords: LargeRecordGate;
 }
@@ -31,12 +31,14 @@ export async function takeInUpload(body: UploadBody, options: IntakeOptions): Pr
   let lines: string[] = [];
   const inspector = new CsvInspector({ maxRows: options.maxRows, onRecord: (fields) => lines.push(encodeRecord(fields)) });
   const gzip = createGzip({ level: INPUT_GZIP_LEVEL });
-  const storing = pipeline(gzip, new PieceWriter(options.stagePiece));
+  let received = 0;
+  const storing = pipeline(gzip, new PieceWriter((piece) => options.stagePiece(piece, received)));
   const failed = firstFailure([storing]);
   const turn = new LargeRecordTurn(options.largeRecords);
   let store = true;
   try {
     for await (const chunk of body.bytes) {
+      received += chunk.length;
       await turn.before(inspector.pendingRecordBytes + chunk.length);
       inspector.write(chunk);
       if (store && inspector.refused) {

@@ -27,3 +27,18 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. deadline)
 redis.call('PEXPIREAT', KEYS[2], deadline)
 return {'ok'}
 `;
+
+/**
+ * Appends a piece to an upload's staged file and shrinks the room the upload holds to what its
+ * remaining bytes may still need (the stored pieces now count in used_memory).
+ * KEYS: staged upload, upload reservations. ARGV: uploadId, piece, reserveBytes, lapseMs.
+ */
+export const STAGE_PIECE = `#!lua
+redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if entry then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. ' ' .. string.match(entry, ' (%d+)$'))
+end
+return 1
+`;

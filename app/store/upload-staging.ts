@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import { ADMISSION_MEMORY_FRACTION, type CapacityRefusal } from '../domain/capacity.js';
 import type { RedisKeys } from '../domain/redis-keys.js';
-import { ADMIT_UPLOAD } from './capacity-scripts.js';
+import { ADMIT_UPLOAD, STAGE_PIECE } from './capacity-scripts.js';
 import { parseRefusal } from './capacity-reply.js';
 import { isOutOfMemory, refusalAsDependencyDown } from './redis-refusal.js';
 
@@ -39,13 +39,12 @@ export class UploadStaging {
     return reply[0] === 'ok' ? 'admitted' : parseRefusal(reply);
   }
 
-  /** Appends one gzipped piece to the staged file (the staged file's lapse is pushed back each time). */
-  async append(uploadId: string, piece: Buffer): Promise<void> {
-    const key = this.keys.upload(uploadId);
-    await this.redis.multi().rpush(key, piece).pexpire(key, this.deadlineMs).exec().then((results) => {
-      const failed = results?.find(([error]) => error);
-      if (failed) throw failed[0];
-    });
+  /**
+   * Appends one gzipped piece to the staged file and holds `reserveBytes` for the rest of the upload
+   * from now on (the staged file's lapse is pushed back each time). Throws Redis's refusal (`OOM`).
+   */
+  async append(uploadId: string, piece: Buffer, reserveBytes: number): Promise<void> {
+    await this.redis.eval(STAGE_PIECE, 2, this.keys.upload(uploadId), this.keys.uploadReservations, uploadId, piece, reserveBytes, this.deadlineMs);
   }
 
   /** Drops the staged file and the room held: a refused upload leaves nothing behind. */

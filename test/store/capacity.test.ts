@@ -38,11 +38,22 @@ describe('admission (Redis room)', () => {
     await store.staging.abandon('u2');
   });
 
+  it('shrinks the room an upload holds as its pieces are stored', async () => {
+    const store = fresh();
+    expect(await store.staging.admit('big', 2 * MiB)).toBe('admitted');
+    expect(await store.staging.admit('other', 1.5 * MiB)).toMatchObject({ reason: 'memory' });
+    await store.staging.append('big', gzipSync('a\n1\n'), 0.5 * MiB);
+    expect(await store.staging.admit('other', 1.5 * MiB)).toBe('admitted');
+    await store.staging.abandon('big');
+    await store.staging.abandon('other');
+    expect(await client.exists(store.keys.upload('big'))).toBe(0);
+  });
+
   it('a job holds the room for its result from creation until it ends', async () => {
     const store = fresh();
     const uploadId = randomUUID();
     expect(await store.staging.admit(uploadId, 10_000)).toBe('admitted');
-    await store.staging.append(uploadId, gzipSync('a\n1\n'));
+    await store.staging.append(uploadId, gzipSync('a\n1\n'), 0);
     const outcome = await store.create({ userId: 'ann', filename: 'a.csv', uploadId, total: 1, reserveBytes: 1.5 * MiB });
     if (!('created' in outcome)) throw new Error(`not created: ${JSON.stringify(outcome)}`);
     expect(await store.staging.admit('next', 1.5 * MiB)).toMatchObject({ reason: 'memory', openJobs: 1 });
@@ -55,7 +66,7 @@ describe('admission (Redis room)', () => {
     const store = fresh();
     const uploadId = randomUUID();
     expect(await store.staging.admit(uploadId, 10_000)).toBe('admitted');
-    await store.staging.append(uploadId, gzipSync('a\n1\n'));
+    await store.staging.append(uploadId, gzipSync('a\n1\n'), 0);
     const outcome = await store.create({ userId: 'bo', filename: 'b.csv', uploadId, total: 1, reserveBytes: 8 * MiB });
     expect(outcome).toMatchObject({ refused: { reason: 'memory', neededBytes: 8 * MiB } });
     expect(await client.exists(store.keys.upload(uploadId))).toBe(0);

@@ -43,7 +43,7 @@ describe('job store', () => {
     expect(job).toMatchObject({ status: 'queued', seq: 1, processed: 0, total: 1, percent: 0, error: null, userId: 'alice', filename: 'a.csv' });
     expect(await store.getOwned('alice', job.id)).toBeDefined();
     expect(await store.getOwned('bob', job.id)).toBeUndefined();
-    expect(await readAll(store.inputPieces(job.id))).toBe('["a"]\n["1"]\n');
+    expect(await readAll(store.inputPieces(job.id))).toBe('a\n1\n');
   });
 
   it('publishes every state change with the exact text it stores, seq growing by one', async () => {

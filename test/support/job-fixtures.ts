@@ -25,7 +25,7 @@ export async function createJobFromText(store: JobStore, job: JobFromText): Prom
   const uploadId = randomUUID();
   const admission = await store.staging.admit(uploadId, staged.length);
   if (admission !== 'admitted') throw new Error(`no room for a job: ${JSON.stringify(admission)}`);
-  await store.staging.append(uploadId, staged);
+  await store.staging.append(uploadId, staged, 0);
   const reserveBytes = jobReservationBytes(3 * Buffer.byteLength(job.inputCsv) + 200 * (job.total + 1));
   const outcome = await store.create({ userId: job.userId, filename: job.filename, uploadId, total: job.total, reserveBytes });
   if (!('created' in outcome)) throw new Error(`no room for a job: ${JSON.stringify(outcome)}`);

@@ -59,7 +59,7 @@ async function admitAndCreate(request: FastifyRequest, reply: FastifyReply, body
   try {
     const summary = await takeInUpload(body, {
       maxBytes: options.maxUploadBytes, maxRows: options.maxRows, largeRecords: options.largeRecords,
-      stagePiece: (piece) => store.staging.append(uploadId, piece),
+      stagePiece: (piece, received) => store.staging.append(uploadId, piece, uploadReservationBytes(Math.max(0, size - received))),
     }).catch((error: unknown) => {
       // Fastify closes the connection after its own body-limit 413: the rest of the body is unread.
       if (isBodyCutShort(error)) reply.header('connection', 'close');
