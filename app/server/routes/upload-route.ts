@@ -35,7 +35,7 @@ export interface UploadRouteOptions {
 export function registerUploadRoute(app: FastifyInstance, options: UploadRouteOptions): void {
   app.post('/jobs', async (request, reply) => {
     const body = await openUpload(request, options.maxUploadBytes);
-    const release = options.slots.tryTake();
+    const release = await options.slots.take();
     if (!release) {
       throw capacityExceeded({ reason: 'uploads', uploadsInFlight: options.slots.inUse, uploadConcurrency: options.slots.limit }, options.metrics, request.log);
     }
