@@ -13,7 +13,7 @@ import { Parser, type InfoRecord } from 'csv-parse';
 import { AppError } from '../errors.js';
 import { BomStripper } from './bom.js';
 import { LineCounter } from './line-counter.js';
-import { mapColumns, type ColumnMap } from './personalize.js';
+import { mapColumns } from './personalize.js';
 import { headerResultBound, rowResultBound } from './result-size.js';
 
 export interface CsvSummary {
@@ -57,7 +57,8 @@ export class CsvInspector {
   private malformed: AppError | undefined;
   private wrongFieldCount: AppError | undefined;
   private columns: number | undefined;
-  private mapped: ColumnMap = {};
+  /** The columns `personalizeRow` copies from, by index. */
+  private mapped: readonly number[] = [];
   private rows = 0;
   private resultBound = 0;
   /** Byte offset where the record being parsed starts. */
@@ -153,7 +154,7 @@ export class CsvInspector {
     if (isBlank(fields)) return null;
     if (this.columns === undefined) {
       this.columns = fields.length;
-      this.mapped = mapColumns(fields);
+      this.mapped = Object.values(mapColumns(fields));
       this.resultBound += headerResultBound(rawBytes, fields.length);
     } else {
       this.rows++;

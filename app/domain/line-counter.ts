@@ -33,9 +33,10 @@ export class LineCounter {
       if (!chunk) break;
       const start = this.position - this.base;
       const stop = Math.min(chunk.length, start + offset - this.position);
-      for (let i = start; i < stop; i++) {
-        const byte = chunk[i];
-        if (byte === LF || (byte === CR && this.byteAfter(chunk, i) !== LF)) this.line++;
+      // indexOf is memchr: far cheaper than a loop over every byte of a 10 MiB upload.
+      for (let i = chunk.indexOf(LF, start); i >= 0 && i < stop; i = chunk.indexOf(LF, i + 1)) this.line++;
+      for (let i = chunk.indexOf(CR, start); i >= 0 && i < stop; i = chunk.indexOf(CR, i + 1)) {
+        if (this.byteAfter(chunk, i) !== LF) this.line++;
       }
       this.position += stop - start;
       if (stop === chunk.length) {

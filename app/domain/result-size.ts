@@ -35,13 +35,13 @@ export function headerResultBound(rawBytes: number, columns: number): number {
  * Result bytes for one data record: its cells (each may grow), a comma, the personalised line and
  * the record delimiter.
  * @param rawBytes the record's length in the upload, delimiters included
- * @param mapped the columns `personalizeRow` copies from (`mapColumns` of the header)
+ * @param mapped the columns `personalizeRow` copies from (`mapColumns` of the header, or its indexes)
  */
-export function rowResultBound(rawBytes: number, fields: readonly string[], mapped: ColumnMap): number {
+export function rowResultBound(rawBytes: number, fields: readonly string[], mapped: ColumnMap | readonly number[]): number {
   let line = LINE_TEMPLATE_BYTES + CELL_GROWTH;
-  for (const index of Object.values(mapped)) {
+  for (const index of Array.isArray(mapped) ? mapped : Object.values(mapped)) {
     const value = fields[index] ?? '';
-    line += Buffer.byteLength(value) + quoteCount(value);
+    line += Buffer.byteLength(value) + (value.includes('"') ? quoteCount(value) : 0);
   }
   return rawBytes + CELL_GROWTH * fields.length + 2 + line;
 }
