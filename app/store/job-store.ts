@@ -191,9 +191,13 @@ export class JobStore {
     return (await this.redis.exists(this.keys.result(jobId))) === 1;
   }
 
-  /** Whether the job's input is still stored (it is deleted when the job ends). */
-  async hasInput(jobId: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.input(jobId))) === 1;
+  /**
+   * How the job's input is stored: as record pieces, as the plain CSV text versions before this one
+   * stored (which the worker no longer reads), or not at all (it is deleted when the job ends).
+   */
+  async inputKind(jobId: string): Promise<'pieces' | 'plain' | 'none'> {
+    const type = await this.redis.type(this.keys.input(jobId));
+    return type === 'list' ? 'pieces' : type === 'string' ? 'plain' : 'none';
   }
 
   /** Ids of jobs not yet terminal whose last change is older than `idleMs`. */

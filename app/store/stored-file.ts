@@ -4,6 +4,7 @@
  * by piece, a reader fetches piece by piece.
  */
 import { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { CHUNK_BYTES } from '../domain/capacity.js';
 
@@ -63,8 +64,16 @@ export class PieceWriter extends Writable {
   }
 }
 
-/** The pieces of a stored file, in order, one round trip each; throws {@link StoredFileGone} if it vanishes. */
+/**
+ * The pieces of a stored file, in order, one round trip each; throws {@link StoredFileGone} if it
+ * vanishes. A file stored whole as a plain string (by versions before files were stored in pieces)
+ * is read in pieces too and gzipped on the way.
+ */
 export async function* readPieces(redis: Redis, key: string): AsyncGenerator<Buffer> {
+  if ((await redis.type(key)) === 'string') {
+    yield* gzipPlainString(redis, key);
+    return;
+  }
   const count = await redis.llen(key);
   if (count === 0) throw new StoredFileGone(key);
   for (let index = 0; index < count; index++) {
@@ -72,4 +81,20 @@ export async function* readPieces(redis: Redis, key: string): AsyncGenerator<Buf
     if (piece === null) throw new StoredFileGone(key);
     yield piece;
   }
+}
+
+async function* gzipPlainString(redis: Redis, key: string): AsyncGenerator<Buffer> {
+  const gzip = createGzip({ level: RESULT_GZIP_LEVEL });
+  const out: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => out.push(chunk));
+  const length = await redis.strlen(key);
+  for (let start = 0; start < length; start += CHUNK_BYTES) {
+    const part = await redis.getrangeBuffer(key, start, start + CHUNK_BYTES - 1);
+    await new Promise<void>((resolve, reject) => gzip.write(part, (error) => (error ? reject(error) : resolve())));
+    yield* out.splice(0);
+  }
+  const ended = new Promise((resolve) => gzip.once('end', resolve));
+  gzip.end();
+  await ended;
+  yield* out.splice(0);
 }

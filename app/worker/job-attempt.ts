@@ -59,8 +59,10 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
     return writeTerminal(options, { status: 'failed', processed: record.processed, total: record.total,
       error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.` });
   }
-  if (!(await store.hasInput(jobId))) {
-    return writeTerminal(options, { status: 'failed', processed: 0, total: record.total, error: 'The uploaded file is no longer stored. Upload it again.' });
+  const input = await store.inputKind(jobId);
+  if (input !== 'pieces') {
+    const why = input === 'none' ? 'is no longer stored' : 'was stored by an earlier version of the service';
+    return writeTerminal(options, { status: 'failed', processed: 0, total: record.total, error: `The uploaded file ${why}. Upload it again.` });
   }
   const attemptId = randomUUID();
   if ((await store.startAttempt(jobId, attemptId, record.processed, record.total)) === undefined) return;

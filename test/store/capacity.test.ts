@@ -108,6 +108,6 @@ describe('Redis at its maxmemory', () => {
       await client.config('SET', 'maxmemory', '4mb');
     }
     expect(await store.read(job.id)).toMatchObject({ status: 'failed', error: 'no room' });
-    expect(await store.hasInput(job.id)).toBe(false);
+    expect(await store.inputKind(job.id)).toBe('none');
   });
 });

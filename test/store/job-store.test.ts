@@ -62,7 +62,7 @@ describe('job store', () => {
     expect(messages.map((m) => parseProgressMessage(m)?.seq)).toEqual([2, 3, 4]);
     expect(parseProgressMessage(messages[1]!)).toMatchObject({ status: 'running', processed: 2, percent: 50, error: null });
     expect(await readAll(store.resultPieces(job.id))).toBe('a,b\n');
-    expect(await store.hasInput(job.id)).toBe(false);
+    expect(await store.inputKind(job.id)).toBe('none');
   });
 
   it('keeps a terminal state final', async () => {
@@ -99,6 +99,15 @@ describe('job store', () => {
     expect([...first.jobs, ...rest.jobs].map((j) => j.id)).toEqual([...ids].reverse());
     expect(first.jobs[0]).not.toHaveProperty('userId');
     expect((await store.list('nobody', 0, 10))).toEqual({ jobs: [], total: 0 });
+  });
+
+  it('reads a file stored whole by an earlier version, in gzipped pieces, and tells the worker its input is not readable', async () => {
+    const job = await createJobFromText(store, { userId: 'old', filename: 'o.csv', inputCsv: 'a\n1\n', total: 1 });
+    const legacy = `a,personalized_line\n${'1,Hi there\n'.repeat(20_000)}`;
+    await client.set(store.keys.result(job.id), legacy);
+    await client.set(store.keys.input(job.id), 'a\n1\n');
+    expect(await readAll(store.resultPieces(job.id))).toBe(legacy);
+    expect(await store.inputKind(job.id)).toBe('plain');
   });
 
   it('tracks open jobs until they are terminal', async () => {
