@@ -15,6 +15,8 @@ export function mediaType(contentType: string | undefined): string {
 
 /** The body of an upload, not read yet. */
 export interface UploadBody {
+  /** `csv`: the request body is the file; `multipart`: the file is a part of a form. */
+  readonly kind: 'csv' | 'multipart';
   readonly filename: string;
   readonly bytes: AsyncIterable<Buffer>;
   /**
@@ -33,7 +35,7 @@ export async function openUpload(request: FastifyRequest, maxBytes: number): Pro
   if (CSV_CONTENT_TYPES.includes(type)) {
     if (Number(request.headers['content-length']) > maxBytes) throw tooLarge(maxBytes);
     const query = request.query as { filename?: unknown };
-    return { filename: cleanFilename(query.filename), bytes: limited(request.body as Readable, maxBytes), truncated: () => false };
+    return { kind: 'csv', filename: cleanFilename(query.filename), bytes: limited(request.body as Readable, maxBytes), truncated: () => false };
   }
   if (type === 'multipart/form-data') return openMultipart(request, maxBytes);
   throw new AppError(
@@ -42,9 +44,12 @@ export async function openUpload(request: FastifyRequest, maxBytes: number): Pro
   );
 }
 
-/** True when `error` was thrown because a `text/csv` body ran over the limit while it was read. */
-export function isBodyCutShort(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE';
+/**
+ * True when reading `body` stopped at `error` with the rest of the body unread: a `text/csv` body
+ * over the limit (a multipart file over the limit is read to its end, busboy dropping the rest).
+ */
+export function isBodyCutShort(body: UploadBody, error: unknown): boolean {
+  return body.kind === 'csv' && error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE';
 }
 
 /**
@@ -77,7 +82,7 @@ async function openMultipart(request: FastifyRequest, maxBytes: number): Promise
       throw error instanceof TooLarge ? tooLarge(maxBytes) : malformedMultipart(error);
     }
   }
-  return { filename: cleanFilename(part.filename), bytes: bytes(), truncated: () => part.file.truncated };
+  return { kind: 'multipart', filename: cleanFilename(part.filename), bytes: bytes(), truncated: () => part.file.truncated };
 }
 
 /**

@@ -62,7 +62,7 @@ async function admitAndCreate(request: FastifyRequest, reply: FastifyReply, body
       stagePiece: (piece, received) => store.staging.append(uploadId, piece, uploadReservationBytes(Math.max(0, size - received))),
     }).catch((error: unknown) => {
       // Fastify closes the connection after its own body-limit 413: the rest of the body is unread.
-      if (isBodyCutShort(error)) reply.header('connection', 'close');
+      if (isBodyCutShort(body, error)) reply.header('connection', 'close');
       throw storeRefusalAsAnswer(error, request, options);
     });
     if ((await store.countUpload(request.userId)) > options.uploadsPerMinute) {
@@ -70,7 +70,7 @@ async function admitAndCreate(request: FastifyRequest, reply: FastifyReply, body
     }
     const outcome = await store.create({
       userId: request.userId, filename: body.filename, uploadId, total: summary.rows, reserveBytes: jobReservationBytes(summary.resultBytesBound),
-    });
+    }).catch((error: unknown) => { throw storeRefusalAsAnswer(error, request, options); });
     if ('refused' in outcome) throw capacityExceeded(outcome.refused, options.metrics, request.log);
     if ('lost' in outcome) throw new AppError('DEPENDENCY_DOWN', 'The uploaded file was not kept long enough to create its job. Upload it again.');
     created = outcome.created;
@@ -82,11 +82,11 @@ async function admitAndCreate(request: FastifyRequest, reply: FastifyReply, body
 }
 
 /**
- * Redis refusing a staged piece (admission held room for it, so someone else filled Redis): out of
- * memory is the capacity answer, another refusal an outage (`503 DEPENDENCY_DOWN`).
+ * Redis refusing a staged piece or the job's creation (admission held room, so someone else filled
+ * Redis): out of memory is the capacity answer, another refusal an outage (`503 DEPENDENCY_DOWN`).
  */
 function storeRefusalAsAnswer(error: unknown, request: FastifyRequest, options: UploadRouteOptions): unknown {
-  const code = refusalCode(error);
+  const code = error instanceof StoreRefusal ? error.refusal : refusalCode(error);
   if (code === undefined) return error;
   if (code !== 'OOM') return new StoreRefusal(code);
   return capacityExceeded({ reason: 'memory', usedBytes: 0, limitBytes: 0, reservedBytes: 0, neededBytes: 0, openJobs: 0,
