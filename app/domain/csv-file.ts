@@ -38,11 +38,6 @@ export interface InspectCsvOptions {
 const EMPTY_FILE = 'The file is empty. Upload a CSV file with a header row and at least one data row.';
 const LF = 0x0a;
 
-/** csv-parse's options for reading an upload, in the web server and the worker alike. */
-export function csvParserOptions(onRecord: (fields: string[], context: InfoRecord) => null): ConstructorParameters<typeof Parser>[0] {
-  // Field counts are checked against the header by the caller, so its message can name the line.
-  return { bom: true, relax_column_count: true, on_record: onRecord };
-}
 
 export class CsvInspector {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
@@ -67,7 +62,8 @@ export class CsvInspector {
   private parsed = 0;
 
   constructor(private readonly options: InspectCsvOptions) {
-    this.parser = new Parser(csvParserOptions((fields, context) => this.onRecord(fields, context)));
+    // Field counts are checked against the header here, so the message can name the line.
+    this.parser = new Parser({ bom: true, relax_column_count: true, on_record: (fields: string[], context: InfoRecord) => this.onRecord(fields, context) });
     // Errors are read from `parser.errored` right after each write; the event must not go unhandled.
     this.parser.on('error', () => undefined);
   }

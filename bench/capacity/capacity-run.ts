@@ -8,7 +8,7 @@
  * 2. Jobs: a fresh worker runs the queued max-size jobs, WORKER_CONCURRENCY at a time; its peak RSS.
  * 3. Large records: the same with files of one 10 MiB cell (they take turns); both peaks.
  * 4. Throughput: one max-size job end to end (upload to the terminal message on Redis), against the
- *    floor (app/.. csv-parse → personalise → csv-stringify in this process), alternating, medians.
+ *    floor (csv-parse → personalise → csv-stringify in this process, pipeline-floor.ts), alternating, medians.
  * Redis runs with the manifests' `maxmemory` and `noeviction`, as deployed.
  */
 import { randomBytes } from 'node:crypto';
