@@ -62,7 +62,11 @@ export interface Config {
    * before the job ends `failed`. @default 60000
    */
   readonly storageWaitMs: number;
-  /** Web: jobs queued or running at once (all users); more uploads answer `503 CAPACITY_EXCEEDED`. @default 100 */
+  /**
+   * Web: jobs queued or running at once (all users); more uploads answer `503 CAPACITY_EXCEEDED`.
+   * Storage is bounded by admission anyway; this bounds the wait in the queue (and the admission
+   * script's walk over open jobs). @default 1000
+   */
   readonly maxOpenJobs: number;
   /**
    * Web: uploads one process receives at once; more answer `503 CAPACITY_EXCEEDED`. Bounds the web
@@ -172,7 +176,7 @@ export function loadConfig(env: Env): Config {
     jobRetentionSeconds: read('JOB_RETENTION_SECONDS', integer(1), 604_800),
     workerConcurrency: read('WORKER_CONCURRENCY', integer(1, 64), DEFAULT_WORKER_CONCURRENCY),
     storageWaitMs: read('STORAGE_WAIT_MS', integer(0), 60_000),
-    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), 100),
+    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), 1_000),
     uploadConcurrency: read('UPLOAD_CONCURRENCY', integer(1, 1_000), 8),
   };
   if (problems.length > 0) throw new ConfigError(problems);

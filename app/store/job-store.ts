@@ -56,7 +56,7 @@ export interface JobStoreOptions {
   readonly now?: () => number;
   /** How long a finished job stays (JOB_RETENTION_SECONDS). @default 604800 */
   readonly retentionSeconds?: number;
-  /** Most jobs queued or running at once (MAX_OPEN_JOBS); more uploads are refused. @default 100 */
+  /** Most jobs queued or running at once (MAX_OPEN_JOBS); more uploads are refused. @default 1000 */
   readonly maxOpenJobs?: number;
   /** The longest an upload may stream in before its room lapses (tests shorten it). @default 3600000 */
   readonly uploadDeadlineMs?: number;
@@ -73,7 +73,7 @@ export class JobStore {
     this.keys = redisKeys(options.prefix);
     this.now = options.now ?? Date.now;
     this.retentionMs = (options.retentionSeconds ?? 604_800) * 1_000;
-    this.maxOpenJobs = options.maxOpenJobs ?? 100;
+    this.maxOpenJobs = options.maxOpenJobs ?? 1_000;
     this.staging = new UploadStaging(redis, this.keys, this.maxOpenJobs, options.uploadDeadlineMs);
   }
 
