@@ -72,10 +72,39 @@ export interface Config {
    * 9464 is the port OpenTelemetry's Prometheus exporter registered for this use. @default 9464
    */
   readonly workerMetricsPort: number;
+  /**
+   * A finished job (record, result, index entry) expires this long after it ended; queued and
+   * running jobs never expire. @default 604800 (7 days)
+   */
+  readonly jobRetentionSeconds: number;
+  /**
+   * Worker: jobs run at once. The default is what the manifests' worker pod fits (infra/k8s/sizing.ts).
+   * @default 2
+   */
+  readonly workerConcurrency: number;
+  /**
+   * Worker: how long a result piece may wait for Redis to accept it (out of memory, read-only)
+   * before the job ends `failed`. @default 60000
+   */
+  readonly storageWaitMs: number;
+  /**
+   * Web: jobs queued or running at once (all users); more uploads answer `503 CAPACITY_EXCEEDED`.
+   * Storage is bounded by admission anyway; this bounds the wait in the queue (and the admission
+   * script's walk over open jobs). @default 1000
+   */
+  readonly maxOpenJobs: number;
+  /**
+   * Web: uploads one process receives at once; more answer `503 CAPACITY_EXCEEDED`. Bounds the web
+   * pod's memory (infra/k8s/sizing.ts). @default 8
+   */
+  readonly uploadConcurrency: number;
 }
 
 /** `WS_DRAIN_WINDOW_MS`'s default; the manifests' scale-down arithmetic starts from it. */
 export const DEFAULT_WS_DRAIN_WINDOW_MS = 2_000;
+
+/** The default of `WORKER_CONCURRENCY`: what the default worker pod fits (test/infra/k8s/sizing.test.ts checks). */
+export const DEFAULT_WORKER_CONCURRENCY = 2;
 
 /** Thrown by {@link loadConfig}; `problems` names every bad variable. */
 export class ConfigError extends Error {
@@ -220,6 +249,11 @@ export function loadConfig(env: Env): Config {
     wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), DEFAULT_WS_DRAIN_WINDOW_MS),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
     workerMetricsPort: read('WORKER_METRICS_PORT', integer(0, 65535), 9464),
+    jobRetentionSeconds: read('JOB_RETENTION_SECONDS', integer(1), 604_800),
+    workerConcurrency: read('WORKER_CONCURRENCY', integer(1, 64), DEFAULT_WORKER_CONCURRENCY),
+    storageWaitMs: read('STORAGE_WAIT_MS', integer(0), 60_000),
+    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), 1_000),
+    uploadConcurrency: read('UPLOAD_CONCURRENCY', integer(1, 1_000), 8),
   };
   // A CA file with a plain redis:// URL would be silently unused: the operator meant TLS.
   if (config.redisTlsCaFile !== undefined && config.redisUrl.startsWith('redis://')) {

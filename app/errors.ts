@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { http: 429 },
   TOO_MANY_CONNECTIONS: { http: 429, ws: 4429 },
   DEPENDENCY_DOWN: { http: 503, ws: 1013 },
+  CAPACITY_EXCEEDED: { http: 503 },
   WEBSOCKET_DISABLED: { http: 503 },
   INTERNAL: { http: 500, ws: 1011 },
 } as const satisfies Record<string, { http: number; ws?: number }>;
@@ -38,6 +39,17 @@ export class AppError extends Error {
   get wsCloseCode(): number {
     const mapping: { http: number; ws?: number } = ERROR_CODES[this.code];
     return mapping.ws ?? 1011;
+  }
+}
+
+/**
+ * `CAPACITY_EXCEEDED`: the service has no room for an upload right now. The answer carries
+ * `Retry-After: retryAfterSeconds`.
+ */
+export class CapacityExceeded extends AppError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super('CAPACITY_EXCEEDED', message);
+    this.name = 'CapacityExceeded';
   }
 }
 

@@ -20,6 +20,7 @@ import { describeLoad, describeMachine } from './runner/machine.js';
 import { ProgressLine } from './runner/progress-line.js';
 import { Publisher } from './runner/publisher.js';
 import { runSystem } from './runner/run-system.js';
+import { runCapacityCommand } from './capacity/capacity-command.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const outDir = resolve(options.outDir);
   mkdirSync(join(outDir, 'logs'), { recursive: true });
   mkdirSync(join(outDir, 'profiles'), { recursive: true });
+  if (options.capacity) return runCapacityCommand({ repoRoot: REPO_ROOT, outDir, options, argv });
 
   const redis = await BenchRedis.start();
   const publisherRedis = new Redis(redis.url, { connectionName: 'bench-publisher' });

@@ -44,6 +44,11 @@ export interface BenchOptions {
   readonly webProcesses: readonly number[] | undefined;
   /** The profile the options started from, for the report. */
   readonly profile: 'quick' | 'smoke' | 'full' | 'custom';
+  /**
+   * Run the capacity benchmark instead (compiled build, peak RSS against the manifests' limits,
+   * the pipeline against its floor); `--repeat` sets its end-to-end runs (default 3, 1 with --quick).
+   */
+  readonly capacity: boolean;
   readonly help: boolean;
 }
 
@@ -62,6 +67,10 @@ alternatives, each as its own server process on one Redis, alternating, and prin
 
 Profiles:
   (none)                  full: C = 1000, 5000, 10000; 20 s each; every system
+  --capacity              instead: the compiled build's peak RSS (VmHWM) for UPLOAD_CONCURRENCY max-size
+                          uploads and WORKER_CONCURRENCY max-size jobs against the synthesized manifests'
+                          limits, and a 50,000-row job end to end against the csv-parse → personalise →
+                          csv-stringify floor (3 runs each; --quick 1; --repeat N)
   --quick                 C = 1000; 10 s; every system (CI and the README); overrides below apply
   --smoke                 C = 200; 3 s; every system (the test suite: completeness, not speed)
 Overrides:
@@ -100,7 +109,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       const value = inline ?? argv[++i];
       if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
       else values.set(flag, value);
-    } else if (['--quick', '--smoke', '--cpu-prof', '--heap-snapshot', '--help', '-h'].includes(flag)) {
+    } else if (['--quick', '--smoke', '--capacity', '--cpu-prof', '--heap-snapshot', '--help', '-h'].includes(flag)) {
       switches.add(flag === '-h' ? '--help' : flag);
     } else {
       problems.push(`unknown argument "${arg}"`);
@@ -160,13 +169,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
 
   const rawJobs = values.get('--jobs');
+  const capacity = switches.has('--capacity');
   const options: BenchOptions = {
     systems,
     sizes,
     jobs: rawJobs === undefined ? undefined : whole('--jobs', 1, 1),
     rate: whole('--rate', 1, 1000),
     durationS: whole('--duration', 1, smoke ? 3 : quick ? 10 : 20),
-    repeat: whole('--repeat', 1, 1),
+    repeat: whole('--repeat', 1, capacity ? (quick ? 1 : 3) : 1),
     clientsPerProcess: whole('--clients-per-process', 1, 5000),
     json: values.get('--json'),
     svg: values.get('--svg'),
@@ -176,6 +186,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     cpuProfile: switches.has('--cpu-prof'),
     heapSnapshot: switches.has('--heap-snapshot'),
     profile: profileOf(smoke ? 'smoke' : quick ? 'quick' : 'full', [...values.keys()]),
+    capacity,
     help: switches.has('--help'),
   };
   if (problems.length > 0) throw new OptionsError(problems);

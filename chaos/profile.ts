@@ -4,6 +4,8 @@
  * sizes from here and nowhere else.
  */
 
+import { defaultSizing } from '../infra/k8s/sizing.js';
+
 export interface Profile {
   readonly name: 'quick' | 'full';
   /** fast-check seed; printed with every failure so a run can be repeated (CHAOS_SEED). */
@@ -19,6 +21,11 @@ export interface Profile {
   readonly watchers: number;
   /** Runs of each fast-check property. */
   readonly propertyRuns: number;
+  /**
+   * The capacity class: Redis's `maxmemory` (the full profile uses the manifests' own) and a
+   * JOB_RETENTION_SECONDS longer than filling the store takes and short enough to wait out.
+   */
+  readonly capacity: { readonly maxMemoryMiB: number; readonly retentionSeconds: number };
   /** The bounded loopback load. */
   readonly load: {
     readonly jobs: number;
@@ -38,6 +45,7 @@ export function seedFrom(env: Readonly<Record<string, string | undefined>>): num
 export function quickProfile(seed: number): Profile {
   return {
     name: 'quick', seed, faultRounds: 1, jobsPerRound: 3, rowsPerJob: 60, rowDelayMs: 40, watchers: 50, propertyRuns: 40,
+    capacity: { maxMemoryMiB: 64, retentionSeconds: 60 },
     load: { jobs: 20, websocketClients: 200, pollingClients: 20, rowsPerJob: 20, budgetMs: 60_000 },
   };
 }
@@ -45,6 +53,7 @@ export function quickProfile(seed: number): Profile {
 export function fullProfile(seed: number): Profile {
   return {
     name: 'full', seed, faultRounds: 3, jobsPerRound: 8, rowsPerJob: 80, rowDelayMs: 40, watchers: 50, propertyRuns: 300,
+    capacity: { maxMemoryMiB: defaultSizing.redisMaxMemoryMiB, retentionSeconds: 150 },
     load: { jobs: 500, websocketClients: 5_000, pollingClients: 200, rowsPerJob: 40, budgetMs: 60_000 },
   };
 }

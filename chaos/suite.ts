@@ -12,6 +12,7 @@ import { queryStrings } from './inputs/query-strings.js';
 import { badTokens } from './inputs/tokens.js';
 import { websocketFrames, websocketUpgrades } from './inputs/websocket-inputs.js';
 import { abuse } from './load/abuse.js';
+import { capacity } from './load/capacity.js';
 import { websocketLoad } from './load/websocket-load.js';
 import type { ChaosClass } from './run-class.js';
 import { securityHeaders } from './security/headers.js';
@@ -27,6 +28,6 @@ export const INPUT_CLASSES: readonly ChaosClass[] = [badTokens, badJobIds, csvUp
 
 export const SECURITY_CLASSES: readonly ChaosClass[] = [isolation, securityHeaders, tokenLogs, redisKeys];
 
-export const LOAD_CLASSES: readonly ChaosClass[] = [websocketLoad, abuse];
+export const LOAD_CLASSES: readonly ChaosClass[] = [websocketLoad, abuse, capacity];
 
 export const ALL_CLASSES: readonly ChaosClass[] = [...FAULT_CLASSES, ...INPUT_CLASSES, ...SECURITY_CLASSES, ...LOAD_CLASSES];

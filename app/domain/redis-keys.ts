@@ -15,9 +15,26 @@ export function jobIdOfChannel(channel: string): string {
 
 export interface RedisKeys {
   job(jobId: string): string;
+  /**
+   * What the store scripts put in front of a job id to reach its record (`job(id)` is this plus the
+   * id), for the admission script, which visits every open job.
+   */
+  readonly jobPrefix: string;
+  /** The uploaded CSV, gzipped, as a list of pieces; deleted when the job ends. */
   input(jobId: string): string;
+  /** The result CSV, gzipped, as a list of pieces; expires with the record. */
   result(jobId: string): string;
+  /** The result the current attempt is writing; becomes `result` when the job succeeds. */
+  partial(jobId: string): string;
+  /** An upload's file while it streams in, before its job exists (expires if the upload is abandoned). */
+  upload(uploadId: string): string;
   userJobs(userId: string): string;
+  /** The same jobs scored by when they expire (`+inf` while open), so lists drop expired jobs. */
+  userExpiry(userId: string): string;
+  /** Finished jobs scored by when they expire: when room frees up next. */
+  readonly retainedJobs: string;
+  /** Room held by uploads streaming in right now: upload id → "bytes deadline". */
+  readonly uploadReservations: string;
   /** Jobs not yet terminal, scored by last change: what the worker's reconciler watches. */
   readonly openJobs: string;
   /** Upload order: a counter gives every job a unique, increasing list position. */
@@ -42,9 +59,15 @@ export function redisKeys(prefix = 'pl'): RedisKeys {
   const user = (userId: string): string => encodeURIComponent(userId);
   return {
     job: (jobId) => `${prefix}:job:${jobId}`,
+    jobPrefix: `${prefix}:job:`,
     input: (jobId) => `${prefix}:job:${jobId}:input`,
     result: (jobId) => `${prefix}:job:${jobId}:result`,
+    partial: (jobId) => `${prefix}:job:${jobId}:partial`,
+    upload: (uploadId) => `${prefix}:upload:${uploadId}`,
     userJobs: (userId) => `${prefix}:user:${user(userId)}:jobs`,
+    userExpiry: (userId) => `${prefix}:user:${user(userId)}:expiry`,
+    retainedJobs: `${prefix}:jobs:retained`,
+    uploadReservations: `${prefix}:capacity:uploads`,
     openJobs: `${prefix}:jobs:open`,
     jobCounter: `${prefix}:jobs:counter`,
     uploadRate: (userId) => `${prefix}:rate:upload:${user(userId)}`,

@@ -3,7 +3,7 @@
  * fastify's own (body too large, bad content type) are translated; a Redis outage becomes `503`.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorBody } from '../errors.js';
+import { AppError, CapacityExceeded, errorBody } from '../errors.js';
 
 export function toAppError(error: unknown, isRedisUp: () => boolean, maxUploadBytes: number): AppError {
   if (error instanceof AppError) return error;
@@ -28,6 +28,7 @@ export function toAppError(error: unknown, isRedisUp: () => boolean, maxUploadBy
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error instanceof CapacityExceeded) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply.code(error.httpStatus).type('application/json; charset=utf-8').send(errorBody(error.code, error.message));
 }
 

@@ -14,8 +14,18 @@ export class WebMetrics {
     registers: [this.registry],
   });
 
+  /** Uploads answered `503 CAPACITY_EXCEEDED`, by what was full (memory, backlog, uploads). */
+  readonly capacityRejections = new Counter({
+    name: 'progress_capacity_rejections_total',
+    help: 'Uploads refused with 503 CAPACITY_EXCEEDED, by reason: memory (Redis room), backlog (open jobs), uploads (in flight here)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { collectDefaults?: boolean } = {}) {
     if (options.collectDefaults ?? true) collectDefaultMetrics({ register: this.registry });
+    // Every reason shows from the start, at 0, so a dashboard can tell "none" from "not scraped".
+    for (const reason of ['memory', 'backlog', 'uploads']) this.capacityRejections.inc({ reason }, 0);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

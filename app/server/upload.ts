@@ -1,14 +1,11 @@
 /**
- * Reads an upload into bytes and a file name: `text/csv` bodies (name in `?filename=`) or a
- * `multipart/form-data` field `file`. Size limits are enforced while reading, never after.
+ * Receives an upload as a stream: `text/csv` bodies (name in `?filename=`) or a `multipart/form-data`
+ * field `file`. The bytes are validated as they arrive and staged in the store gzipped, piece by
+ * piece, so the web server never holds a whole file. The size limit is enforced while reading.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-
-export interface Upload {
-  readonly bytes: Buffer;
-  readonly filename: string;
-}
 
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv'];
 
@@ -16,35 +13,76 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-export async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+/** The body of an upload, not read yet. */
+export interface UploadBody {
+  /** `csv`: the request body is the file; `multipart`: the file is a part of a form. */
+  readonly kind: 'csv' | 'multipart';
+  readonly filename: string;
+  readonly bytes: AsyncIterable<Buffer>;
+  /**
+   * After the bytes were read to their end: true when the file was cut at the size limit
+   * (multipart; a `text/csv` body over the limit throws while it is read instead).
+   */
+  readonly truncated: () => boolean;
+}
+
+/**
+ * Opens the body of an upload. Throws `UNSUPPORTED_MEDIA_TYPE`, `PAYLOAD_TOO_LARGE` (a declared
+ * length over the limit) or `BAD_REQUEST` (no `file` field) before anything is read.
+ */
+export async function openUpload(request: FastifyRequest, maxBytes: number): Promise<UploadBody> {
   const type = mediaType(request.headers['content-type']);
   if (CSV_CONTENT_TYPES.includes(type)) {
+    if (Number(request.headers['content-length']) > maxBytes) throw tooLarge(maxBytes);
     const query = request.query as { filename?: unknown };
-    return { bytes: request.body as Buffer, filename: cleanFilename(query.filename) };
+    return { kind: 'csv', filename: cleanFilename(query.filename), bytes: limited(request.body as Readable, maxBytes), truncated: () => false };
   }
-  if (type === 'multipart/form-data') return readMultipart(request, maxBytes);
+  if (type === 'multipart/form-data') return openMultipart(request, maxBytes);
   throw new AppError(
     'UNSUPPORTED_MEDIA_TYPE',
     `Content type "${type || 'none'}" is not supported. Send the CSV as "Content-Type: text/csv" or as multipart/form-data field "file".`,
   );
 }
 
-async function readMultipart(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+/**
+ * True when reading `body` stopped at `error` with the rest of the body unread: a `text/csv` body
+ * over the limit (a multipart file over the limit is read to its end, busboy dropping the rest).
+ */
+export function isBodyCutShort(body: UploadBody, error: unknown): boolean {
+  return body.kind === 'csv' && error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE';
+}
+
+/**
+ * The body's chunks, counted: over `maxBytes` it throws `PAYLOAD_TOO_LARGE` and stops reading, the
+ * rest of the body unread (the answer then closes the connection, as fastify's own limit does).
+ */
+async function* limited(body: Readable, maxBytes: number): AsyncGenerator<Buffer> {
+  let received = 0;
+  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > maxBytes) throw tooLarge(maxBytes);
+    yield chunk;
+  }
+}
+
+async function openMultipart(request: FastifyRequest, maxBytes: number): Promise<UploadBody> {
   const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } }).catch((error: unknown) => {
     throw malformedMultipart(error);
   });
   if (!part || part.fieldname !== 'file') {
     throw new AppError('BAD_REQUEST', 'No file in the form. Send the CSV as multipart/form-data field "file".');
   }
-  let bytes: Buffer;
-  try {
-    bytes = await part.toBuffer();
-  } catch (error) {
-    if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) throw tooLarge(maxBytes);
-    throw malformedMultipart(error);
+  const TooLarge = request.server.multipartErrors.RequestFileTooLargeError;
+  async function* bytes(): AsyncGenerator<Buffer> {
+    try {
+      // Past the limit busboy drops the rest of the file and marks it truncated: read to the end,
+      // so the whole form is consumed, and answer 413 then.
+      for await (const chunk of part!.file as AsyncIterable<Buffer>) yield chunk;
+    } catch (error) {
+      throw error instanceof TooLarge ? tooLarge(maxBytes) : malformedMultipart(error);
+    }
   }
-  if (part.file.truncated) throw tooLarge(maxBytes);
-  return { bytes, filename: cleanFilename(part.filename) };
+  return { kind: 'multipart', filename: cleanFilename(part.filename), bytes: bytes(), truncated: () => part.file.truncated };
 }
 
 /**

@@ -21,6 +21,8 @@ import { registerPageRoutes } from './routes/page.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { CSV_CONTENT_TYPES } from './upload.js';
 import { applySecurityHeaders } from './security-headers.js';
+import { UploadSlots } from './upload-slots.js';
+import { LargeRecordGate } from '../large-record-gate.js';
 
 export interface WebAppDeps {
   readonly config: Config;
@@ -66,13 +68,19 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
 
   // Before every route, so preflights (no Authorization) are answered ahead of authentication.
   await app.register(cors, corsOptions(config.allowedOrigins));
-  app.addContentTypeParser(CSV_CONTENT_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // A CSV body is the raw stream: the upload route validates and stores it as it arrives, so no
+  // whole file is ever held (fastify's own parsers would buffer it).
+  app.addContentTypeParser(CSV_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } });
 
   registerSystemRoutes(app, { redis, metrics, enableWebsocket: config.enableWebsocket });
+  const slots = new UploadSlots(config.uploadConcurrency);
   await app.register(async (scope) => registerJobRoutes(scope, {
     store: deps.store,
     queue: deps.queue,
+    metrics,
+    slots,
+    largeRecords: new LargeRecordGate(),
     jwtSecret: config.jwtSecret,
     maxUploadBytes: config.maxUploadBytes,
     maxRows: config.maxRows,

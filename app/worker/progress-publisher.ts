@@ -8,6 +8,8 @@ import type { JobStore } from '../store/job-store.js';
 export interface ProgressPublisherOptions {
   readonly store: JobStore;
   readonly jobId: string;
+  /** The attempt reporting: a superseded attempt's reports are not applied. */
+  readonly attemptId?: string;
   readonly total: number;
   readonly intervalMs: number;
   readonly log: Logger;
@@ -38,9 +40,9 @@ export class ProgressPublisher {
   async report(processed: number): Promise<void> {
     if (!this.isDue(processed)) return;
     this.lastPublishedAt = this.now();
-    const { store, jobId, total, log } = this.options;
+    const { store, jobId, attemptId, total, log } = this.options;
     try {
-      const text = await store.transition(jobId, { status: 'running', processed, total });
+      const text = await store.transition(jobId, { status: 'running', processed, total, ...(attemptId === undefined ? {} : { attemptId }) });
       if (text !== undefined) {
         this.reported = processed;
         log.info({ jobId, processed, total }, `[Worker] Published progress for job ${jobId}`);

@@ -15,6 +15,7 @@ import { MeteredJobStore } from './metrics/metered-job-store.js';
 import { listenForMetrics } from './metrics/metrics-listener.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { reconcileOpenJobs } from './reconciler.js';
+import { LargeRecordGate } from '../large-record-gate.js';
 
 /** How long interrupted jobs get to be handed back to the queue before the process stops anyway. */
 const HAND_BACK_MS = 3_000;
@@ -27,8 +28,6 @@ export interface WorkerProcessOptions {
   /** Redis key prefix; tests pass their own. @default 'pl' */
   readonly prefix?: string;
   readonly log?: Logger;
-  /** Jobs processed at once. @default 8 */
-  readonly concurrency?: number;
 }
 
 export interface WorkerProcess {
@@ -51,7 +50,8 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const redis = connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker') });
   const queueRedis = connectRedis(endpoint, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
   const metrics = new WorkerMetrics();
-  const store = new MeteredJobStore(redis, { prefix }, (kind) => metrics.publishFailure(kind));
+  const store = new MeteredJobStore(redis, { prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs },
+    (kind) => metrics.publishFailure(kind));
   const queue = createJobQueue(queueRedis, `${prefix}:bull`);
   queue.on('error', () => undefined);
   registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));
@@ -61,6 +61,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     onError: (error) => log.warn({ err: error.message }, 'worker metrics could not be rendered'),
   });
   const shutdown = new AbortController();
+  const largeRecords = new LargeRecordGate();
 
   const worker = new Worker<QueueJobData>(
     QUEUE_NAME,
@@ -69,8 +70,8 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
         await runAttempt({
           store, log, jobId: job.data.jobId,
           rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
-          progressIntervalMs: config.progressIntervalMs, maxRows: config.maxRows,
-          deadWorkers: job.stalledCounter, shutdown: shutdown.signal, ...hooks.attemptStarted(),
+          progressIntervalMs: config.progressIntervalMs, storageWaitMs: config.storageWaitMs,
+          deadWorkers: job.stalledCounter, shutdown: shutdown.signal, largeRecords, ...hooks.attemptStarted(),
         });
       } catch (error) {
         if (!(error instanceof AttemptInterrupted) || token === undefined) throw error;
@@ -83,7 +84,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     {
       connection: connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
       prefix: `${prefix}:bull`,
-      concurrency: options.concurrency ?? 8,
+      concurrency: config.workerConcurrency,
       // A killed worker's job is detected within two lock periods and resumed by another worker.
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
@@ -101,7 +102,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   reconcile.unref();
 
   log.info({ url: listener.url }, 'worker metrics listening');
-  log.info({ concurrency: options.concurrency ?? 8, rowDelayMs: config.rowDelayMs }, 'worker started');
+  log.info({ concurrency: config.workerConcurrency, rowDelayMs: config.rowDelayMs }, 'worker started');
   return {
     log,
     metricsUrl: listener.url,

@@ -22,12 +22,13 @@ export class BenchRedis {
     readonly version: string,
   ) {}
 
-  static async start(): Promise<BenchRedis> {
+  /** Starts a redis-server; `args` are added to the command line (the capacity run's `--maxmemory`). */
+  static async start(args: readonly string[] = []): Promise<BenchRedis> {
     const dir = mkdtempSync(join(tmpdir(), 'pl-bench-redis-'));
     const port = await freePort();
     const child = spawn('redis-server', [
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
-      '--daemonize', 'no', '--loglevel', 'warning',
+      '--daemonize', 'no', '--loglevel', 'warning', ...args,
     ], { stdio: 'ignore' });
     child.on('error', () => undefined);
     try {

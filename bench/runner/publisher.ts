@@ -17,6 +17,7 @@ import { signToken } from '../../app/auth/tokens.js';
 import { seqOf } from '../../app/domain/progress-message.js';
 import { JobStore } from '../../app/store/job-store.js';
 import { now, sleep } from '../clock.js';
+import { createJobFromText } from '../../test/support/job-fixtures.js';
 
 export interface BenchJob {
   readonly index: number;
@@ -71,7 +72,7 @@ export class Publisher {
         const userId = `bench-${runTag}-${index}`;
         const states = statesOfJob(index, count, runningStates) + 1;
         const [record, token] = await Promise.all([
-          this.store.create({ userId, filename: 'bench.csv', inputCsv: 'name\nbench\n', total: states }),
+          createJobFromText(this.store, { userId, filename: 'bench.csv', inputCsv: 'name\nbench\n', total: states }),
           signToken(this.jwtSecret, userId, 3600),
         ]);
         return { index, id: record.id, userId, token, states };

@@ -8,9 +8,13 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const ENCODED = "[A-Za-z0-9\\-_.!~*'()%]+";
 
 const ALLOWED_KEYS: readonly RegExp[] = [
-  new RegExp(`^pl:job:${UUID}(?::input|:result)?$`),
-  new RegExp(`^pl:user:${ENCODED}:jobs$`),
-  /^pl:jobs:(?:open|counter)$/,
+  new RegExp(`^pl:job:${UUID}(?::input|:result|:partial)?$`),
+  // The prefix the capacity and list scripts put in front of a job id.
+  /^pl:job:$/,
+  new RegExp(`^pl:upload:${UUID}$`),
+  new RegExp(`^pl:user:${ENCODED}:(?:jobs|expiry)$`),
+  /^pl:jobs:(?:open|counter|retained)$/,
+  /^pl:capacity:uploads$/,
   new RegExp(`^pl:rate:upload:${ENCODED}$`),
   // The cross-process WebSocket cap: the leases, and each web process' slots (named by a minted UUID).
   /^pl:ws:leases$/,

@@ -73,6 +73,9 @@ export class ChaosStack {
       REDIS_URL: this.redis.url,
       JWT_SECRET: this.secret,
       LOG_LEVEL: 'info',
+      // A fault round's jobs run at once (at most 8 of them). The deployed default (2) is what a
+      // 256 Mi worker pod fits with max-size jobs, which these classes do not upload.
+      WORKER_CONCURRENCY: '8',
       ...this.options.env,
     };
   }

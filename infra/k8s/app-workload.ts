@@ -6,7 +6,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { topologySpread } from './autoscaling.js';
 import { selectorLabels, workloadLabels, type WorkloadName } from './labels.js';
-import { nodeMaxOldSpaceMb } from './resources.js';
 import { appUserId, podSecurityContext } from './security.js';
 
 /** The image's working directory; the commands below are relative to it. */
@@ -34,17 +33,31 @@ export function secretEnv(name: string, secretName: string, key: (typeof secretK
   return { name, valueFrom: { secretKeyRef: { name: secretName, key, optional: false } } };
 }
 
+/** What both app containers' environments share besides the Secret. */
+export interface CommonAppSettings {
+  readonly secretName: string;
+  readonly logLevel: string;
+  /** V8's heap sizes for the container's limit (`nodeOptionsFor` in sizing.ts). */
+  readonly nodeOptions: string;
+  /** `JOB_RETENTION_SECONDS`: web and worker both end jobs, so both set the expiry. */
+  readonly jobRetentionSeconds: number;
+  /** Redis is outside the cluster (Memorystore): its CA file is mounted ({@link redisTlsVolume}). @default false */
+  readonly externalRedis?: boolean;
+}
+
 /**
- * Environment both app containers get: the Redis URL and JWT secret, the log level, the heap cap, and
- * with an external Redis the CA file its TLS certificate is checked against ({@link redisTlsVolume}).
+ * Environment both app containers get: the Redis URL and JWT secret, the log level, retention, the
+ * heap sizes, and with an external Redis the CA file its TLS certificate is checked against.
  */
-export function commonAppEnv(secretName: string, logLevel: string, externalRedis = false): k8s.EnvVar[] {
+export function commonAppEnv(settings: CommonAppSettings): k8s.EnvVar[] {
+  const { secretName } = settings;
   return [
     secretEnv('REDIS_URL', secretName, 'REDIS_URL'),
-    ...(externalRedis ? [valueEnv('REDIS_TLS_CA_FILE', redisTlsCaPath)] : []),
+    ...(settings.externalRedis ? [valueEnv('REDIS_TLS_CA_FILE', redisTlsCaPath)] : []),
     secretEnv('JWT_SECRET', secretName, 'JWT_SECRET'),
-    valueEnv('LOG_LEVEL', logLevel),
-    valueEnv('NODE_OPTIONS', `--max-old-space-size=${nodeMaxOldSpaceMb}`),
+    valueEnv('LOG_LEVEL', settings.logLevel),
+    valueEnv('JOB_RETENTION_SECONDS', String(settings.jobRetentionSeconds)),
+    valueEnv('NODE_OPTIONS', settings.nodeOptions),
   ];
 }
 

@@ -6,8 +6,10 @@ import { App, type Chart } from 'cdk8s';
 import { EdgeChart } from './edge-chart.js';
 import { MonitoringChart } from './monitoring-chart.js';
 import { NamespaceChart } from './namespace-chart.js';
-import { resolveManifestOptions, retainStorageClassName, type ManifestOptions } from './options.js';
+import { resolveManifestOptions, retainStorageClassName, sizingInputsOf, type ManifestOptions } from './options.js';
 import { RedisChart } from './redis-chart.js';
+import { budgetsFor } from './resources.js';
+import { nodeOptionsFor } from './sizing.js';
 import { WebChart } from './web-chart.js';
 import { WorkerChart } from './worker-chart.js';
 
@@ -30,6 +32,10 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
     namespace: o.namespace,
     ...(ownStorageClass === undefined ? {} : { retainStorageClass: ownStorageClass }),
   });
+  // Every size comes from the sizing inputs, which resolveManifestOptions checked add up.
+  const sizing = sizingInputsOf(o);
+  const budgets = budgetsFor(sizing);
+  const common = { secretName: o.secretName, logLevel: o.logLevel, jobRetentionSeconds: o.jobRetentionSeconds, ...(externalRedis ? { externalRedis } : {}) };
   const charts: Chart[] = [];
   // An external Redis has no workload here; only what serves it is left out.
   if (!externalRedis) {
@@ -39,6 +45,8 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       secretName: o.secretName,
       storage: o.redisStorage,
       storageClass: o.redisStorageClass ?? ownStorageClass,
+      maxMemoryMiB: sizing.redisMaxMemoryMiB,
+      resources: budgets.redis,
     }));
   }
   charts.push(
@@ -47,9 +55,10 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       image: o.image,
       replicas: o.workerReplicas,
       ...(o.workerMaxReplicas > 1 ? { maxReplicas: o.workerMaxReplicas } : {}),
-      secretName: o.secretName,
-      ...(externalRedis ? { externalRedis } : {}),
-      logLevel: o.logLevel,
+      ...common,
+      nodeOptions: nodeOptionsFor(sizing.workerMemoryLimitMiB),
+      workerConcurrency: o.workerConcurrency,
+      resources: budgets.worker,
     }),
     new WebChart(app, 'web', {
       namespace: o.namespace,
@@ -59,9 +68,11 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
       ...(o.sessionAffinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: o.sessionAffinityTimeoutSeconds } : {}),
       replicas: o.webReplicas,
       ...(o.webMaxReplicas > 1 ? { maxReplicas: o.webMaxReplicas } : {}),
-      secretName: o.secretName,
-      ...(externalRedis ? { externalRedis } : {}),
-      logLevel: o.logLevel,
+      ...common,
+      nodeOptions: nodeOptionsFor(sizing.webMemoryLimitMiB),
+      maxUploadBytes: o.maxUploadBytes,
+      uploadConcurrency: o.uploadConcurrency,
+      resources: budgets.web,
       ...(o.edge === 'ingress' ? { edge: o.edge } : {}),
       ...(o.allowedOrigins.length > 0 ? { allowedOrigins: o.allowedOrigins } : {}),
     }),

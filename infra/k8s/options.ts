@@ -5,6 +5,8 @@
  * {@link manifestOptionsFromEnv} turns an environment into options, and it is pure (the env is passed in).
  */
 
+import { defaultSizing, sizingProblems, type SizingInputs } from './sizing.js';
+
 /** Session affinity of the `web` Service, as Kubernetes spells it. */
 export type SessionAffinity = 'None' | 'ClientIP';
 
@@ -146,6 +148,47 @@ export interface ManifestOptions {
    * @default 'gmp'
    */
   monitoring?: Monitoring;
+  /**
+   * `MAX_UPLOAD_BYTES` of the web container: the largest upload, and the max-size file the sizing
+   * arithmetic (infra/k8s/sizing.ts) is done for.
+   * @default 10485760
+   */
+  maxUploadBytes?: number;
+  /**
+   * `UPLOAD_CONCURRENCY` of the web container: uploads one web pod receives at once.
+   * @default 8
+   */
+  uploadConcurrency?: number;
+  /**
+   * `WORKER_CONCURRENCY` of the rq-worker container: jobs one worker pod runs at once.
+   * @default 2
+   */
+  workerConcurrency?: number;
+  /**
+   * `JOB_RETENTION_SECONDS` of both app containers: how long a finished job is kept.
+   * @default 604800
+   */
+  jobRetentionSeconds?: number;
+  /**
+   * Memory limit of the web container (`Mi` or `Gi`).
+   * @default '256Mi'
+   */
+  webMemoryLimit?: string;
+  /**
+   * Memory limit of the rq-worker container (`Mi` or `Gi`).
+   * @default '256Mi'
+   */
+  workerMemoryLimit?: string;
+  /**
+   * Memory limit of the redis container (`Mi` or `Gi`).
+   * @default '256Mi'
+   */
+  redisMemoryLimit?: string;
+  /**
+   * Redis's `maxmemory` (`Mi` or `Gi`; written as `--maxmemory <n>mb`).
+   * @default '128Mi'
+   */
+  redisMaxMemory?: string;
 }
 
 /**
@@ -189,6 +232,14 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   staticIpName: 'web',
   allowedOrigins: [],
   monitoring: 'gmp',
+  maxUploadBytes: defaultSizing.maxUploadBytes,
+  uploadConcurrency: defaultSizing.uploadConcurrency,
+  workerConcurrency: defaultSizing.workerConcurrency,
+  jobRetentionSeconds: 604_800,
+  webMemoryLimit: `${defaultSizing.webMemoryLimitMiB}Mi`,
+  workerMemoryLimit: `${defaultSizing.workerMemoryLimitMiB}Mi`,
+  redisMemoryLimit: `${defaultSizing.redisMemoryLimitMiB}Mi`,
+  redisMaxMemory: `${defaultSizing.redisMaxMemoryMiB}Mi`,
 });
 
 /** Thrown when options (from code or from the environment) are invalid; lists every problem at once. */
@@ -225,6 +276,14 @@ export const manifestEnvVars = {
   STATIC_IP_NAME: 'staticIpName',
   ALLOWED_ORIGINS: 'allowedOrigins',
   MONITORING: 'monitoring',
+  MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  UPLOAD_CONCURRENCY: 'uploadConcurrency',
+  WORKER_CONCURRENCY: 'workerConcurrency',
+  JOB_RETENTION_SECONDS: 'jobRetentionSeconds',
+  WEB_MEMORY_LIMIT: 'webMemoryLimit',
+  WORKER_MEMORY_LIMIT: 'workerMemoryLimit',
+  REDIS_MEMORY_LIMIT: 'redisMemoryLimit',
+  REDIS_MAXMEMORY: 'redisMaxMemory',
 } as const satisfies Record<string, keyof ManifestOptions>;
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -238,6 +297,28 @@ const hostName = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a
 // A Compute Engine resource name (RFC 1035 label), as a GlobalAddress is named.
 const gcpResourceName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const quantity = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+// Memory sizes the sizing arithmetic adds up: whole MiB or GiB.
+const memorySize = /^([1-9][0-9]*)(Mi|Gi)$/;
+
+/** A memory quantity (`256Mi`, `1Gi`) in MiB, or undefined when it is not one {@link memorySize} takes. */
+export function memoryMiB(quantityText: unknown): number | undefined {
+  const match = typeof quantityText === 'string' ? memorySize.exec(quantityText) : null;
+  if (!match) return undefined;
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
+/** The sizing arithmetic's inputs from resolved options (memory quantities already checked). */
+export function sizingInputsOf(o: ResolvedManifestOptions): SizingInputs {
+  return {
+    maxUploadBytes: o.maxUploadBytes,
+    uploadConcurrency: o.uploadConcurrency,
+    workerConcurrency: o.workerConcurrency,
+    webMemoryLimitMiB: memoryMiB(o.webMemoryLimit) ?? 0,
+    workerMemoryLimitMiB: memoryMiB(o.workerMemoryLimit) ?? 0,
+    redisMemoryLimitMiB: memoryMiB(o.redisMemoryLimit) ?? 0,
+    redisMaxMemoryMiB: memoryMiB(o.redisMaxMemory) ?? 0,
+  };
+}
 
 /**
  * Fills in defaults and checks every field; throws one {@link ManifestOptionsError} naming every bad
@@ -250,6 +331,8 @@ export function resolveManifestOptions(options: ManifestOptions): ResolvedManife
   }
   const problems = checkResolved(resolved, optionNames);
   if (problems.length > 0) throw new ManifestOptionsError(problems);
+  const sizing = sizingProblems(sizingInputsOf(resolved));
+  if (sizing.length > 0) throw new ManifestOptionsError(sizing);
   return resolved;
 }
 
@@ -298,6 +381,13 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   if (!logLevels.includes(o.logLevel)) bad('logLevel', `must be one of ${logLevels.join(', ')}`, o.logLevel);
   problems.push(...checkEdge(o, name));
   if (o.monitoring !== 'gmp' && o.monitoring !== 'none') bad('monitoring', 'must be "gmp" or "none"', o.monitoring);
+  if (!isIntIn(o.maxUploadBytes, 1_024, 1_073_741_824)) bad('maxUploadBytes', 'must be an integer from 1024 to 1073741824', o.maxUploadBytes);
+  if (!isIntIn(o.uploadConcurrency, 1, 1_000)) bad('uploadConcurrency', 'must be an integer from 1 to 1000', o.uploadConcurrency);
+  if (!isIntIn(o.workerConcurrency, 1, 64)) bad('workerConcurrency', 'must be an integer from 1 to 64', o.workerConcurrency);
+  if (!isIntIn(o.jobRetentionSeconds, 1, 31_536_000)) bad('jobRetentionSeconds', 'must be an integer from 1 to 31536000 (a year)', o.jobRetentionSeconds);
+  for (const key of ['webMemoryLimit', 'workerMemoryLimit', 'redisMemoryLimit', 'redisMaxMemory'] as const) {
+    if (memoryMiB(o[key]) === undefined) bad(key, 'must be a memory size in whole Mi or Gi, like "256Mi"', o[key]);
+  }
   return problems;
 }
 
@@ -372,6 +462,9 @@ export function manifestOptionsFromEnv(env: Readonly<Record<string, string | und
     if (!problems.some((p) => p.split(':')[0] === problem.split(':')[0])) problems.push(problem);
   }
   if (problems.length > 0) throw new ManifestOptionsError(problems);
+  // Each value is fine alone; together they must fit (the problems name the variables to change).
+  const sizing = sizingProblems(sizingInputsOf(resolved));
+  if (sizing.length > 0) throw new ManifestOptionsError(sizing);
   return resolved;
 }
 
@@ -388,6 +481,10 @@ function parseEnvValue(key: keyof ManifestOptions, raw: string): Parsed {
     case 'workerReplicas':
     case 'webMaxReplicas':
     case 'workerMaxReplicas':
+    case 'maxUploadBytes':
+    case 'uploadConcurrency':
+    case 'workerConcurrency':
+    case 'jobRetentionSeconds':
       return /^[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, why: 'must be a whole number' };
     case 'allowedOrigins':
       return { ok: true, value: raw.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0) };

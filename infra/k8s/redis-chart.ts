@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { imagePullPolicyFor, secretEnv } from './app-workload.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
-import { containerBudgets, redisMaxMemory, toResourceRequirements } from './resources.js';
+import { redisMaxMemoryArgument, toResourceRequirements, type ContainerBudget } from './resources.js';
 import { containerSecurityContext, podSecurityContext, redisUserId } from './security.js';
 
 /** Props of {@link RedisChart}. */
@@ -26,6 +26,10 @@ export interface RedisChartProps {
    * @default the cluster's default class
    */
   readonly storageClass?: string;
+  /** `maxmemory` in MiB (infra/k8s/sizing.ts checks it against `resources`). */
+  readonly maxMemoryMiB: number;
+  /** Requests and limits. */
+  readonly resources: ContainerBudget;
 }
 
 /** Redis's port, in the container and on Service `redis` (what `REDIS_URL` points at). */
@@ -43,14 +47,14 @@ export const redisDataVolume = { name: 'data', mountPath: '/data' } as const;
  * - `save ""`: no RDB snapshots beside the AOF (one fork less, one file less).
  * - `maxmemory-policy noeviction`: a queue must never silently drop keys.
  */
-export function redisServerArgs(): string[] {
+export function redisServerArgs(maxMemoryMiB: number): string[] {
   return [
     '--port', String(redisPort),
     '--dir', redisDataVolume.mountPath,
     '--appendonly', 'yes',
     '--appendfsync', 'everysec',
     '--save', '',
-    '--maxmemory', redisMaxMemory,
+    '--maxmemory', redisMaxMemoryArgument(maxMemoryMiB),
     '--maxmemory-policy', 'noeviction',
     '--requirepass', '$(REDIS_PASSWORD)',
   ];
@@ -118,7 +122,7 @@ function redisContainer(props: RedisChartProps): k8s.Container {
     imagePullPolicy: imagePullPolicyFor(props.image),
     // The image's entrypoint script would try to chown /data as root; run the server directly.
     command: ['redis-server'],
-    args: redisServerArgs(),
+    args: redisServerArgs(props.maxMemoryMiB),
     ports: [{ name: 'redis', containerPort: redisPort, protocol: 'TCP' }],
     env: [
       secretEnv('REDIS_PASSWORD', props.secretName, 'REDIS_PASSWORD'),
@@ -132,7 +136,7 @@ function redisContainer(props: RedisChartProps): k8s.Container {
       tcpSocket: { port: k8s.IntOrString.fromNumber(redisPort) },
       periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1,
     },
-    resources: toResourceRequirements(containerBudgets.redis),
+    resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(redisUserId),
     volumeMounts: [{ name: redisDataVolume.name, mountPath: redisDataVolume.mountPath }],
   };

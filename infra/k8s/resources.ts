@@ -6,6 +6,7 @@
  * container) would ask for 3 CPUs for three tiny processes and not schedule on a small node pool.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { defaultSizing, type SizingInputs } from './sizing.js';
 
 /** Requests and limits of one container, in Kubernetes quantity notation. */
 export interface ContainerBudget {
@@ -16,28 +17,28 @@ export interface ContainerBudget {
 }
 
 /**
- * The budget per container.
- * - web: idles at about 100 MiB RSS (compiled build, measured locally, Node 24); 256 Mi leaves room
- *   for uploads (10 MiB each at most) and WebSocket buffers.
- * - rq-worker: idles at about 80 MiB; one CSV job at a time; same envelope as web.
- * - redis: `maxmemory` ({@link redisMaxMemory}) is half the limit because an append-only-file rewrite
- *   forks and copy-on-write can touch the parent's pages while the child writes.
+ * The budget per container. CPU and memory requests are what each needs at rest; memory limits come
+ * from the sizing arithmetic (infra/k8s/sizing.ts), which checks them against what the processes
+ * were measured to need and against Redis's `maxmemory`.
+ * - web and rq-worker idle at about 100 and 82 MiB peak RSS (Node 24, compiled build).
+ * - redis: `maxmemory` is at most half the limit because an append-only-file rewrite forks and
+ *   copy-on-write can touch the parent's pages while the child writes.
  */
-export const containerBudgets = {
-  web: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
-  worker: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
-  redis: { cpuRequest: '100m', cpuLimit: '250m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
-} as const satisfies Record<string, ContainerBudget>;
+export function budgetsFor(sizing: SizingInputs): Record<'web' | 'worker' | 'redis', ContainerBudget> {
+  return {
+    web: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: `${sizing.webMemoryLimitMiB}Mi` },
+    worker: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: `${sizing.workerMemoryLimitMiB}Mi` },
+    redis: { cpuRequest: '100m', cpuLimit: '250m', memoryRequest: '128Mi', memoryLimit: `${sizing.redisMemoryLimitMiB}Mi` },
+  };
+}
 
-/** Redis's `maxmemory`; with `noeviction` a full Redis refuses writes instead of dropping jobs. */
-export const redisMaxMemory = '128mb';
+/** The budgets of the default manifests. */
+export const containerBudgets = budgetsFor(defaultSizing);
 
-/**
- * V8's old-space cap for the Node containers, below the 256 Mi limit so the heap collects harder
- * before the kernel's OOM killer ends the pod (V8 sizes its heap from the node's memory, not the
- * container's limit).
- */
-export const nodeMaxOldSpaceMb = 160;
+/** Redis's `--maxmemory` argument for `mib` MiB (Redis's `mb` is 1024 × 1024 bytes). */
+export function redisMaxMemoryArgument(mib: number): string {
+  return `${mib}mb`;
+}
 
 /** A budget as the `resources` field of a container. */
 export function toResourceRequirements(budget: ContainerBudget): k8s.ResourceRequirements {

@@ -15,18 +15,19 @@ import {
   imagePullPolicyFor,
   redisTlsVolume,
   redisTlsVolumeMount,
+  type CommonAppSettings,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
 import { addAutoscaling } from './autoscaling.js';
 import { edgeServiceAnnotations, edgeTrustProxy } from './google-edge.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
-import { containerBudgets, toResourceRequirements } from './resources.js';
+import { toResourceRequirements, type ContainerBudget } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
 import type { Edge, SessionAffinity } from './options.js';
 
 /** Props of {@link WebChart}. */
-export interface WebChartProps {
+export interface WebChartProps extends CommonAppSettings {
   /** Namespace of every object. */
   readonly namespace: string;
   /** Image of the web container. */
@@ -48,15 +49,6 @@ export interface WebChartProps {
    * @default 1
    */
   readonly maxReplicas?: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET` (and `REDIS_TLS_CA` with {@link externalRedis}). */
-  readonly secretName: string;
-  /**
-   * Redis is outside the cluster (Memorystore), reached over TLS: the Secret's `REDIS_TLS_CA` is
-   * mounted and named by `REDIS_TLS_CA_FILE`. @default false
-   */
-  readonly externalRedis?: boolean;
-  /** `LOG_LEVEL` of the container. */
-  readonly logLevel: string;
   /**
    * `loadbalancer`: Service type LoadBalancer. `ingress`: type ClusterIP with the NEG and
    * BackendConfig annotations, and the container trusts Google's front ends as proxies.
@@ -68,6 +60,12 @@ export interface WebChartProps {
    * @default []
    */
   readonly allowedOrigins?: readonly string[];
+  /** `MAX_UPLOAD_BYTES`: the largest upload. */
+  readonly maxUploadBytes: number;
+  /** `UPLOAD_CONCURRENCY`: uploads at once, as the sizing arithmetic allows for `resources`. */
+  readonly uploadConcurrency: number;
+  /** Requests and limits (infra/k8s/sizing.ts). */
+  readonly resources: ContainerBudget;
 }
 
 /** The container port; Service `web` maps port 80 to it. */
@@ -128,7 +126,7 @@ export class WebChart extends Chart {
     }));
     if (maxReplicas > 1) {
       addAutoscaling(this, {
-        name: workloadNames.web, minReplicas: props.replicas, maxReplicas, budget: containerBudgets.web, scaleDown: webScaleDown,
+        name: workloadNames.web, minReplicas: props.replicas, maxReplicas, budget: props.resources, scaleDown: webScaleDown,
       });
     }
     const behindIngress = props.edge === 'ingress';
@@ -157,7 +155,9 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
       ...(props.edge === 'ingress' ? [valueEnv('TRUST_PROXY', edgeTrustProxy)] : []),
       ...((props.allowedOrigins ?? []).length > 0 ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))] : []),
-      ...commonAppEnv(props.secretName, props.logLevel, props.externalRedis),
+      valueEnv('MAX_UPLOAD_BYTES', String(props.maxUploadBytes)),
+      valueEnv('UPLOAD_CONCURRENCY', String(props.uploadConcurrency)),
+      ...commonAppEnv(props),
     ],
     // Up to 60 s to start (2 s × 30) before liveness takes over; /health does not need Redis, so a
     // Redis outage never restarts the web pod — it only takes it out of the Service via /ready.
@@ -169,7 +169,7 @@ function webContainer(props: WebChartProps): k8s.Container {
     lifecycle: {
       preStop: { exec: { command: ['node', '-e', `setTimeout(() => {}, ${webPreStopPauseSeconds * 1000})`] } },
     },
-    resources: toResourceRequirements(containerBudgets.web),
+    resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(appUserId),
     volumeMounts: [tmpVolumeMount(), ...(props.externalRedis ? [redisTlsVolumeMount()] : [])],
   };

@@ -14,16 +14,17 @@ import {
   imagePullPolicyFor,
   redisTlsVolume,
   redisTlsVolumeMount,
+  type CommonAppSettings,
   tmpVolumeMount,
   valueEnv,
 } from './app-workload.js';
 import { addAutoscaling } from './autoscaling.js';
 import { workloadNames } from './labels.js';
-import { containerBudgets, toResourceRequirements } from './resources.js';
+import { toResourceRequirements, type ContainerBudget } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
 
 /** Props of {@link WorkerChart}. */
-export interface WorkerChartProps {
+export interface WorkerChartProps extends CommonAppSettings {
   /** Namespace of every object. */
   readonly namespace: string;
   /** Image of the worker container. */
@@ -38,12 +39,10 @@ export interface WorkerChartProps {
    * @default 1
    */
   readonly maxReplicas?: number;
-  /** Secret with `REDIS_URL` and `JWT_SECRET` (and `REDIS_TLS_CA` with {@link externalRedis}). */
-  readonly secretName: string;
-  /** Redis is outside the cluster, over TLS: mount the Secret's CA (see WebChartProps). @default false */
-  readonly externalRedis?: boolean;
-  /** `LOG_LEVEL` of the container. */
-  readonly logLevel: string;
+  /** `WORKER_CONCURRENCY`: jobs at once, as the sizing arithmetic allows for `resources`. */
+  readonly workerConcurrency: number;
+  /** Requests and limits (infra/k8s/sizing.ts). */
+  readonly resources: ContainerBudget;
 }
 
 /** The contract's defaults, written out so the manifest shows how the worker runs. */
@@ -77,7 +76,7 @@ export class WorkerChart extends Chart {
       ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
     }));
     if (maxReplicas > 1) {
-      addAutoscaling(this, { name: workloadNames.worker, minReplicas: props.replicas, maxReplicas, budget: containerBudgets.worker });
+      addAutoscaling(this, { name: workloadNames.worker, minReplicas: props.replicas, maxReplicas, budget: props.resources });
     }
   }
 }
@@ -95,9 +94,10 @@ function workerContainer(props: WorkerChartProps): k8s.Container {
       valueEnv('JOB_TIMEOUT_MS', String(workerJobTimeoutMs)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(workerShutdownTimeoutMs)),
       valueEnv('WORKER_METRICS_PORT', String(workerMetricsPort)),
-      ...commonAppEnv(props.secretName, props.logLevel, props.externalRedis),
+      valueEnv('WORKER_CONCURRENCY', String(props.workerConcurrency)),
+      ...commonAppEnv(props),
     ],
-    resources: toResourceRequirements(containerBudgets.worker),
+    resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(appUserId),
     volumeMounts: [tmpVolumeMount(), ...(props.externalRedis ? [redisTlsVolumeMount()] : [])],
   };

@@ -49,7 +49,7 @@ export class WorkerMetrics {
     this.now = options.now ?? (() => performance.now());
     if (options.collectDefaults ?? true) collectDefaultMetrics({ register: this.registry });
     // Every reason appears at 0 from the start, so a ratio over them is defined before the first failure.
-    for (const reason of ['timeout', 'bad_input', 'input_missing', 'worker_died', 'error', 'lost'] satisfies FailedJobReason[]) {
+    for (const reason of ['timeout', 'bad_input', 'input_missing', 'worker_died', 'storage', 'error', 'lost'] satisfies FailedJobReason[]) {
       this.failed.inc({ reason }, 0);
     }
     for (const kind of ['progress', 'terminal']) this.publishFailed.inc({ kind }, 0);

@@ -52,6 +52,14 @@ describe('manifest options from the environment', () => {
       STATIC_IP_NAME: 'staging-web',
       ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
       MONITORING: 'none',
+      MAX_UPLOAD_BYTES: '5242880',
+      UPLOAD_CONCURRENCY: '4',
+      WORKER_CONCURRENCY: '3',
+      JOB_RETENTION_SECONDS: '86400',
+      WEB_MEMORY_LIMIT: '384Mi',
+      WORKER_MEMORY_LIMIT: '512Mi',
+      REDIS_MEMORY_LIMIT: '1Gi',
+      REDIS_MAXMEMORY: '512Mi',
     });
     expect(options).toEqual({
       namespace: 'staging',
@@ -74,6 +82,14 @@ describe('manifest options from the environment', () => {
       staticIpName: 'staging-web',
       allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
       monitoring: 'none',
+      maxUploadBytes: 5_242_880,
+      uploadConcurrency: 4,
+      workerConcurrency: 3,
+      jobRetentionSeconds: 86_400,
+      webMemoryLimit: '384Mi',
+      workerMemoryLimit: '512Mi',
+      redisMemoryLimit: '1Gi',
+      redisMaxMemory: '512Mi',
     });
   });
 
@@ -114,6 +130,25 @@ describe('manifest options from the environment', () => {
       'SESSION_AFFINITY', 'SESSION_AFFINITY_TIMEOUT_SECONDS', 'WEB_REPLICAS', 'WORKER_REPLICAS',
     ]);
     expect(problems.find((p) => p.startsWith('ENABLE_WEBSOCKET'))).toContain('"yes"');
+  });
+
+  it('refuses sizes that do not add up, naming the numbers and what to change', () => {
+    const problems = problemsOf(() => manifestOptionsFromEnv({ WORKER_CONCURRENCY: '12', REDIS_MAXMEMORY: '200Mi' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^sizing: rq-worker: 82 MiB idle \+ 12 max-size jobs × 15 MiB = 262 MiB ≤ 75 % of the 256Mi limit \(192 MiB\) does not hold; lower WORKER_CONCURRENCY/),
+      expect.stringMatching(/^sizing: redis fork: maxmemory 200 MiB ≤ 50 % of the 256Mi limit \(128 MiB\) does not hold; lower REDIS_MAXMEMORY or raise REDIS_MEMORY_LIMIT$/),
+      expect.stringMatching(/^sizing: redis room: .* in flight 12 jobs × 21 MiB .* does not hold/),
+    ]);
+  });
+
+  it('accepts sizes that add up once the limits are raised with them', () => {
+    const options = manifestOptionsFromEnv({ WORKER_CONCURRENCY: '12', WORKER_MEMORY_LIMIT: '512Mi', REDIS_MAXMEMORY: '512Mi', REDIS_MEMORY_LIMIT: '1Gi' });
+    expect(options).toMatchObject({ workerConcurrency: 12, workerMemoryLimit: '512Mi', redisMaxMemory: '512Mi' });
+  });
+
+  it('takes memory sizes only in whole Mi or Gi', () => {
+    expect(problemsOf(() => manifestOptionsFromEnv({ WEB_MEMORY_LIMIT: '256M' }))[0]).toMatch(/^WEB_MEMORY_LIMIT: must be a memory size in whole Mi or Gi/);
+    expect(manifestOptionsFromEnv({ WEB_MEMORY_LIMIT: '1Gi' }).webMemoryLimit).toBe('1Gi');
   });
 
   it('accepts only the two spellings Kubernetes uses for affinity', () => {

@@ -174,4 +174,12 @@ describe('npm run synth and npx cdk8s synth', () => {
     expect(result.stderr).toContain('MONITORING: must be "gmp" or "none" (got "prometheus")');
     expect(existsSync(dir)).toBe(false);
   }, processTimeoutMs);
+
+  it('refuse sizes that cannot fit, naming the numbers, and write nothing', async () => {
+    const dir = join(tempDir(), 'out');
+    const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, UPLOAD_CONCURRENCY: '40' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('sizing: web: 100 MiB idle + 40 max-size uploads × 4 MiB = 260 MiB ≤ 75 % of the 256Mi limit (192 MiB) does not hold');
+    expect(existsSync(dir)).toBe(false);
+  }, processTimeoutMs);
 });

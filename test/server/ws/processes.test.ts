@@ -9,6 +9,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { sampleCsv, tokenFor, uploadCsv } from '../../support/jobs-client.js';
 import { waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
+import { createJobFromText } from '../../support/job-fixtures.js';
 
 const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 let redis: TestRedis;
@@ -80,7 +81,7 @@ describe('WebSocket across real processes', () => {
     processes.push(web);
     await waitForRelay(web.url);
     // Jobs that never finish (no worker sees them), so only the shutdown ends these sockets.
-    const jobs = await Promise.all([1, 2, 3].map(() => store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 })));
+    const jobs = await Promise.all([1, 2, 3].map(() => createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 })));
     const watchers: Watched[] = [];
     for (let i = 0; i < 30; i++) watchers.push(watchJob(web.url, jobs[i % 3]!.id, i % 2 ? { token: alice } : { protocols: ['bearer', alice] }));
     await Promise.all(watchers.map((w) => w.firstFrame));
@@ -99,7 +100,7 @@ describe('WebSocket across real processes', () => {
   it('writes no token into any log line, from URLs, subprotocols or bad tokens', async () => {
     const forged = await tokenFor('not-the-secret', 'mallory');
     tokens.push(forged);
-    const job = await store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     for (const token of [forged, 'garbage.token.value', alice]) {
       if (!tokens.includes(token)) tokens.push(token);
       await watchJob(webA.url, randomUUID(), { token }).closed;

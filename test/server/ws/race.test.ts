@@ -14,6 +14,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
 import { SECRET, startTestStack, waitForRelay, type TestStack } from './support/test-stack.js';
 import { seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
+import { createJobFromText } from '../../support/job-fixtures.js';
 
 let redis: TestRedis;
 let alice: string;
@@ -82,7 +83,7 @@ describe('the subscribe-then-snapshot race', () => {
     });
 
     it('delivers every change, in order, after a snapshot that already holds the first burst', async () => {
-      const job = await store.create({ userId: 'alice', filename: 'race.csv', inputCsv: 'a\n1\n', total: 100 });
+      const job = await createJobFromText(store, { userId: 'alice', filename: 'race.csv', inputCsv: 'a\n1\n', total: 100 });
       bursty.add(job.id);
       const watched = watchJob(baseUrl, job.id, { token: alice });
       // seq 1 was the create; the first burst of 20 is in the snapshot.

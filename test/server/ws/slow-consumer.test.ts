@@ -9,6 +9,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
 import { metricValue, waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, until, watchJob, type Watched } from './support/ws-client.js';
+import { createJobFromText } from '../../support/job-fixtures.js';
 
 const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 const LIMIT = 16 * 1024;
@@ -71,7 +72,7 @@ const resume = (watched: Watched): void => (watched.socket as WebSocket & { _soc
 
 describe('a client that does not read', () => {
   it('keeps the server\'s buffer bounded by coalescing, and still gets the terminal state', async () => {
-    const job = await store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     const watched = await pausedWatcher(patient, job.id);
     let seq = await publishUntilCoalescing(patient, job.id, 2);
     const coalesced = await metricValue(patient.url, 'ws_frames_coalesced_total');
@@ -94,7 +95,7 @@ describe('a client that does not read', () => {
   });
 
   it('is closed 1013 once it stays behind longer than WS_SLOW_CONSUMER_TIMEOUT_MS', async () => {
-    const job = await store.create({ userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
+    const job = await createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     const watched = await pausedWatcher(strict, job.id);
     let seq = await publishUntilCoalescing(strict, job.id, 2);
     const stalled = strict.waitForLine(/WebSocket reads too slowly; closing 1013/);

@@ -8,6 +8,7 @@ import { connectRedis } from '../../../../app/store/redis-connection.js';
 import type { TestRedis } from '../../../support/redis-server.js';
 import { tokenFor } from '../../../support/jobs-client.js';
 import { watchJob } from './ws-client.js';
+import { createJobFromText } from '../../../support/job-fixtures.js';
 
 export interface TestStack {
   readonly web: WebServer;
@@ -31,7 +32,7 @@ export async function startTestStack(testRedis: TestRedis, env: Record<string, s
     web,
     store,
     redis,
-    createJob: (userId, total = 10) => store.create({ userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
+    createJob: (userId, total = 10) => createJobFromText(store, { userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
     close: async () => {
       await web.close();
       redis.disconnect();
