@@ -36,7 +36,9 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   pulumi.runtime.setAllConfig(config, secretKeys);
   vi.resetModules();
   const program = (await import('../../../infra/pulumi/index.js')) as Program;
-  await valueOf(program.alertPolicies);
+  // Every output, not only the policies: a lookup still in flight when the next test installs new
+  // mocks would reject after this test has ended.
+  await Promise.all([program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum].map(valueOf));
   return { cloud, program };
 }
 
