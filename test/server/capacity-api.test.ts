@@ -163,7 +163,8 @@ describe('load shedding', () => {
         slow.on('error', reject);
       });
       slow.write('first_name,company\n');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // It holds the process's one slot once its room is reserved (the slot is taken first).
+      await vi.waitFor(async () => expect(await admin.hlen(`${PREFIX}:capacity:uploads`)).toBe(1), { timeout: 10_000, interval: 20 });
       const refused = await fetch(`${limited.url}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(2) });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('2');
