@@ -18,6 +18,7 @@ import type { BenchJob, Publisher } from './publisher.js';
 import { countOwnedClients } from './redis-clients.js';
 import { ServerGroup } from './server-group.js';
 import { hasServer, SystemServer, type BenchServer, type ServerStartOptions } from './system-server.js';
+import { POLL_INTERVAL_MS } from '../../app/domain/wire-contract.js';
 
 export interface RunContext {
   readonly repoRoot: string;
@@ -45,8 +46,6 @@ export interface RunPlan {
   readonly webProcesses?: number;
 }
 
-/** The contract's polling interval (`GET /config` → `pollIntervalMs`). */
-const POLL_INTERVAL_MS = 2000;
 const CONNECT_CONCURRENCY = 100;
 
 export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResult> {

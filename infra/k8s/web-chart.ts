@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { DEFAULT_BACKOFF_BASE_MS } from '../../app/client/backoff.js';
+import { RECONNECT_POLICY } from '../../app/domain/wire-contract.js';
 import { DEFAULT_WS_DRAIN_WINDOW_MS } from '../../app/config.js';
 import {
   appCommands,
@@ -100,7 +100,7 @@ export const webTerminationGracePeriodSeconds = 30;
  * the same 30 s.)
  */
 export const webScaleDownPeriodSeconds =
-  webTerminationGracePeriodSeconds + Math.ceil((DEFAULT_BACKOFF_BASE_MS + DEFAULT_WS_DRAIN_WINDOW_MS) / 1000);
+  webTerminationGracePeriodSeconds + Math.ceil((RECONNECT_POLICY.backoffBaseMs + DEFAULT_WS_DRAIN_WINDOW_MS) / 1000);
 
 /** The web HPA's `behavior.scaleDown`: one pod per {@link webScaleDownPeriodSeconds}, after 5 min of lower load. */
 export const webScaleDown: k8s.HpaScalingRulesV2 = {
