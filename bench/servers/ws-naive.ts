@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { verifyToken } from '../../app/auth/tokens.js';
 import { progressChannel } from '../../app/domain/redis-keys.js';
 import { exitOnSignals, parseJobUrl, referenceEnv, SUBSCRIBED_NOTICE } from './reference-env.js';
+import { CLOSE_TRY_AGAIN_LATER } from '../../app/domain/wire-contract.js';
 
 const env = referenceEnv(process.env);
 
@@ -17,7 +18,7 @@ function watch(socket: WebSocket, channel: string): void {
   const subscriber = new Redis(env.redisUrl, { connectionName: 'bench-ws-naive', retryStrategy: () => null, maxRetriesPerRequest: 0 });
   let live = false;
   const giveUp = (): void => {
-    if (!live && socket.readyState === socket.OPEN) socket.close(1013);
+    if (!live && socket.readyState === socket.OPEN) socket.close(CLOSE_TRY_AGAIN_LATER);
     subscriber.disconnect();
   };
   subscriber.on('error', giveUp);

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { signToken } from '../../app/auth/tokens.js';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import { ensureLocalSecret } from './local-secret.js';
 import { REDIS_MISSING_HELP, hasRedisServer, startLocalRedis } from './local-redis.js';
 
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     redisUrl = redis.url;
   }
   const jwtSecret = process.env.JWT_SECRET || ensureLocalSecret();
-  const port = process.env.PORT || '8080';
+  const port = process.env.PORT || String(CONFIG_DEFAULTS.port);
   const env = {
     ...process.env,
     REDIS_URL: redisUrl,
