@@ -1,6 +1,6 @@
 /**
  * The numbers the alerts compare against: objectives and thresholds, each a stack config key of the
- * Pulumi program (infra/pulumi/config.ts reads them; the README's stack settings list them). The
+ * Pulumi program (infra/pulumi/config.ts reads them; docs/pulumi.md#stack-settings lists them). The
  * defaults suit one small deployment; raise a threshold rather than silence an alert.
  */
 
