@@ -75,8 +75,9 @@ export function markdownLinks(markdown: string): { target: string; line: number 
 }
 
 /**
- * References to the documentation in a source or config file: `docs/<file>.<md|svg|json>` with an
- * optional `#anchor`, and `README.md#anchor`. An anchor built at run time (`#${…}`) is not read.
+ * References to the documentation in a source or config file, written from the repository root:
+ * `docs/<file>.<md|svg|json>` with an optional `#<anchor>`, and the README with an optional
+ * `#<anchor>`. An anchor built at run time (`#${…}`) is not read.
  */
 export function sourceReferences(source: string): { target: string; line: number }[] {
   const refs: { target: string; line: number }[] = [];
@@ -89,8 +90,9 @@ export function sourceReferences(source: string): { target: string; line: number
 }
 
 /**
- * Prose that names a README section ("README: First deploy", "the README's "Config home"") instead
- * of linking it: such a name silently goes stale when the section moves. Link `docs/<file>.md#anchor`.
+ * Prose that names a README section by its title (the word README, an optional `'s`, `:` or `,`,
+ * then a capitalised title) instead of linking it: such a name silently goes stale when the section
+ * moves. Link `docs/<file>.md#<anchor>` instead.
  */
 export function namedReadmeSections(source: string): { target: string; line: number }[] {
   const found: { target: string; line: number }[] = [];
@@ -123,10 +125,17 @@ export function brokenLinks(markdownFiles: readonly string[], sourceFiles: reado
   };
   const broken: BrokenLink[] = [];
   for (const file of markdownFiles) {
-    for (const { target, line } of markdownLinks(repo.readFile(file))) {
+    const markdown = repo.readFile(file);
+    for (const { target, line } of markdownLinks(markdown)) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto: and the like
       const problem = resolveProblem(target, file, repo, anchorsOf);
       if (problem !== undefined) broken.push({ file, line, target, problem });
+    }
+    // A path named in the text (`docs/benchmark.json`) is read from the root, like one in code.
+    for (const { target, line } of sourceReferences(markdown)) {
+      const problem = resolveProblem(target, 'README.md', repo, anchorsOf);
+      const reported = broken.some((b) => b.file === file && b.line === line && b.target === target);
+      if (problem !== undefined && !reported) broken.push({ file, line, target, problem });
     }
   }
   for (const file of sourceFiles) {
