@@ -39,7 +39,7 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   // Every output, not only the policies: a lookup still in flight when the next test installs new
   // mocks would reject after this test has ended.
   const outputs: pulumi.Output<unknown>[] = [program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum];
-  await Promise.all(outputs.map(valueOf));
+  await Promise.all(outputs.map((output) => valueOf(output)));
   return { cloud, program };
 }
 
