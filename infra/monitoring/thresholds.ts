@@ -26,7 +26,7 @@ export interface AlertThresholds {
   readonly wsErrorClosesPerMinute: number;
   /**
    * `deliveryP99ObjectiveSeconds`: the objective for the 99th percentile of delivery latency (a
-   * Progress message's `at` to its fan-out). The original guide promised updates in under 100 ms.
+   * Progress message's `at` to its fan-out). The service promises updates in under 100 ms.
    * @default 0.1
    */
   readonly deliveryP99ObjectiveSeconds: number;

@@ -1,5 +1,5 @@
 /**
- * The original guide's Tests 1, 2 and 5 in headless Chromium against the real stack (redis-server,
+ * The runbook's checks 1, 2 and 5 (docs/runbook.md#testing) in headless Chromium against the real stack (redis-server,
  * web, worker as processes), plus a failed job's message and screenshots of the finished page.
  */
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The original guide's Test 3, the bug the WebSocket change fixed: with 130 jobs, "Load More"
+ * The runbook's check 3 (docs/runbook.md#testing): with 130 jobs, "Load More"
  * appends pages; nothing that was shown disappears or repeats, also when a job is uploaded between
  * pages (from this page, or from elsewhere, which shifts the server's offsets).
  */

@@ -72,7 +72,7 @@ describe('the runbook', () => {
     }
   });
 
-  it('names no deployment: no public address, no host of the original guide', () => {
+  it('names no deployment: no public address, no real host or home folder', () => {
     const addresses = RUNBOOK.match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
     expect(addresses.filter((a) => !a.startsWith('127.'))).toEqual([]);
     expect(RUNBOOK).not.toMatch(/senditfast|personalizedline-prod|\/home\/user/i);
