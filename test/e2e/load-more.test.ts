@@ -49,7 +49,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page Load More', () => {
     await stack?.stop();
   });
 
-  it('appends pages without losing or repeating a job, also with uploads between pages (guide Test 3)', async () => {
+  it('appends pages without losing or repeating a job, also with uploads between pages (runbook check 3)', async () => {
     const page = await browser.newPage();
     const listRequests: string[] = [];
     page.on('request', (request) => {

@@ -30,7 +30,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     await stack?.stop();
   });
 
-  it('reaches 100% by polling GET /jobs/{id}/progress and opens no WebSocket (guide Test 4)', async () => {
+  it('reaches 100% by polling GET /jobs/{id}/progress and opens no WebSocket (runbook check 4)', async () => {
     const page = await browser.newPage();
     const sockets: string[] = [];
     const progressRequests: string[] = [];
