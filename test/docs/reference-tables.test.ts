@@ -5,6 +5,7 @@
  * lists every Pulumi config key the program reads; every exported metric is documented.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +134,11 @@ async function pulumiKeysRead(preview: boolean, config: Record<string, string>):
 
 describe('docs/pulumi.md', () => {
   afterEach(() => vi.restoreAllMocks());
+
+  it('reads stack config only in the readers the next test calls', () => {
+    const readers = execFileSync('git', ['grep', '-l', 'new pulumi.Config(', '--', 'infra', 'scripts'], { cwd: ROOT, encoding: 'utf8' });
+    expect(readers.trim().split('\n').sort()).toEqual(['infra/pulumi/config.ts', 'infra/pulumi/memorystore.ts']);
+  });
 
   it('lists exactly the stack config keys the Pulumi program reads', async () => {
     // A deploy with the secrets set, and a CI preview without them (which reads its own keys).
