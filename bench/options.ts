@@ -72,7 +72,7 @@ Profiles:
                           uploads and WORKER_CONCURRENCY max-size jobs against the synthesized manifests'
                           limits, and a 50,000-row job end to end against the csv-parse → personalise →
                           csv-stringify floor (3 runs each; --quick 1; --repeat N)
-  --quick                 C = 1000; 10 s; every system (CI and the README); overrides below apply
+  --quick                 C = 1000; 10 s; every system (CI, a first look); overrides below apply
   --smoke                 C = 200; 3 s; every system (the test suite: completeness, not speed)
 Overrides:
   --connections N[,N...]  client counts C (e.g. 19000)

@@ -1,5 +1,5 @@
 /**
- * `ws-naive`: the design the original guide implied. Like `ws-relay`, but every socket opens its own
+ * `ws-naive`: the simplest design. Like `ws-relay`, but every socket opens its own
  * Redis subscriber connection, so Redis and the server each hold one connection per watcher.
  * When Redis refuses the connection (its `maxclients`, or this process' open-file limit), the socket
  * is closed with 1013 instead of waiting forever.

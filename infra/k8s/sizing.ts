@@ -4,7 +4,7 @@
  * `maxmemory`. The charts take these numbers from the resolved options, and `npm run synth` refuses
  * a combination whose arithmetic does not hold, naming the numbers ({@link sizingProblems}).
  *
- * The arithmetic ({@link sizingArithmetic} writes it out for any combination; README "Sizing" has
+ * The arithmetic ({@link sizingArithmetic} writes it out for any combination; docs/capacity.md#sizing has
  * the defaults):
  *
  * - web, max-size load: idle + UPLOAD_CONCURRENCY × per max-size upload ≤ 75 % of the limit.

@@ -17,7 +17,7 @@ export const ALERT_GROUP = 'personalizedline';
 
 /** One alert: a condition that fires once `expr` has had results for `forSeconds`. */
 export interface AlertRule {
-  /** The alert's name (a Prometheus label value, CamelCase); the README runbook has an entry per name. */
+  /** The alert's name (a Prometheus label value, CamelCase); docs/runbook.md has an entry per name. */
   readonly name: string;
   readonly expr: string;
   readonly forSeconds: number;

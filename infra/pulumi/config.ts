@@ -1,6 +1,6 @@
 /**
  * Every stack config read of the Pulumi program, in one place, each with its typed default
- * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; the README's "Config home" says why
+ * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; docs/runbook.md#config-home says why
  * and how to set them). The program reads them like any stack config: it does not know where they live.
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */

@@ -67,7 +67,7 @@ export async function checkConfig(baseUrl: string, expectWebsocket: boolean): Pr
   }
   if (body.enableWebsocket !== expectWebsocket) {
     throw new CheckFailure(expectWebsocket
-      ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see the runbook).'
+      ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see docs/runbook.md#quick-websocket-off).'
       : 'WebSocket is still on (enableWebsocket=true); the rollback has not reached the web pods yet.');
   }
   if (body.pollIntervalMs !== POLL_INTERVAL_MS) throw new CheckFailure(`pollIntervalMs is ${String(body.pollIntervalMs)}; the contract fixes ${POLL_INTERVAL_MS}.`);
