@@ -56,7 +56,7 @@ describe('default manifests: data safety', () => {
   const container = onlyContainer(redis);
 
   it('run a Redis release ≥ 7.4.6 that has the CVE-2025-49844 and CVE-2025-21605 fixes', () => {
-    expect(isFixedRelease(container.image)).toBe(true);
+    expect(isFixedRelease(container.image!)).toBe(true);
   });
 
   it('pin the Redis image by digest, so a node never pulls other bytes under the same tag', () => {
@@ -66,7 +66,7 @@ describe('default manifests: data safety', () => {
 
   it('put the Redis disk on their own StorageClass that retains the disk when the claim goes', () => {
     const name = retainStorageClassName('personalizedline');
-    expect(redis.spec.volumeClaimTemplates[0].spec.storageClassName).toBe(name);
+    expect(redis.spec!.volumeClaimTemplates![0]!.spec!.storageClassName).toBe(name);
     expect(findObject(objects, 'StorageClass', name)).toMatchObject({
       apiVersion: 'storage.k8s.io/v1',
       provisioner: 'pd.csi.storage.gke.io',
@@ -74,13 +74,13 @@ describe('default manifests: data safety', () => {
       volumeBindingMode: 'WaitForFirstConsumer',
     });
     // Scaling down or deleting the StatefulSet keeps the claim too.
-    expect(redis.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(redis.spec!.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   });
 
   it('create no StorageClass when another one is configured', () => {
     const withOwnClass = synthObjects({ redisStorageClass: 'premium-rwo' });
     expect(withOwnClass.filter((o) => o.kind === 'StorageClass')).toEqual([]);
-    expect(findObject(withOwnClass, 'StatefulSet', 'redis').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-rwo');
+    expect(findObject(withOwnClass, 'StatefulSet', 'redis').spec!.volumeClaimTemplates![0]!.spec!.storageClassName).toBe('premium-rwo');
   });
 });
 

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { containerBudgets } from '../../../infra/k8s/resources.js';
-import { envByName, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+import { envByName, findObject, onlyContainer, synthObjects } from './support/manifests.js';
 
 const objects = synthObjects();
 const web = findObject(objects, 'Deployment', 'web');
@@ -30,32 +30,32 @@ describe('default manifests: contract', () => {
   });
 
   it.each([[web, 'web'], [worker, 'rq-worker'], [redis, 'redis']] as const)('label workload %# app=%s everywhere', (workload, app) => {
-    expect(workload.metadata.labels.app).toBe(app);
-    expect(workload.spec.selector.matchLabels).toEqual({ app });
-    expect(workload.spec.template.metadata.labels.app).toBe(app);
+    expect(workload.metadata.labels!.app).toBe(app);
+    expect(workload.spec!.selector.matchLabels).toEqual({ app });
+    expect(workload.spec!.template.metadata!.labels!.app).toBe(app);
   });
 
   it('write spec.replicas: 1 for every workload', () => {
-    for (const workload of [web, worker, redis]) expect(workload.spec.replicas).toBe(1);
+    for (const workload of [web, worker, redis]) expect(workload.spec!.replicas).toBe(1);
   });
 
   it('expose web as a LoadBalancer on port 80 to the container port 8080', () => {
-    expect(webService.spec.type).toBe('LoadBalancer');
-    expect(webService.spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }]);
-    expect(webService.spec.selector).toEqual({ app: 'web' });
+    expect(webService.spec!.type).toBe('LoadBalancer');
+    expect(webService.spec!.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }]);
+    expect(webService.spec!.selector).toEqual({ app: 'web' });
     expect(onlyContainer(web).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
   });
 
   it('expose redis on 6379 inside the cluster', () => {
-    expect(redisService.spec.type).toBe('ClusterIP');
-    expect(redisService.spec.ports).toEqual([{ name: 'redis', protocol: 'TCP', port: 6379, targetPort: 6379 }]);
-    expect(redisService.spec.selector).toEqual({ app: 'redis' });
+    expect(redisService.spec!.type).toBe('ClusterIP');
+    expect(redisService.spec!.ports).toEqual([{ name: 'redis', protocol: 'TCP', port: 6379, targetPort: 6379 }]);
+    expect(redisService.spec!.selector).toEqual({ app: 'redis' });
   });
 
   it('turn WebSocket on and session affinity off by default', () => {
     expect(envByName(onlyContainer(web)).get('ENABLE_WEBSOCKET')).toEqual({ name: 'ENABLE_WEBSOCKET', value: 'true' });
-    expect(webService.spec.sessionAffinity).toBe('None');
-    expect(webService.spec.sessionAffinityConfig).toBeUndefined();
+    expect(webService.spec!.sessionAffinity).toBe('None');
+    expect(webService.spec!.sessionAffinityConfig).toBeUndefined();
   });
 
   it('give no Service to the worker', () => {
@@ -82,22 +82,22 @@ describe('default manifests: web', () => {
   });
 
   it('probes /health for startup and liveness and /ready for readiness', () => {
-    expect(container.startupProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http', scheme: 'HTTP' });
+    expect(container.startupProbe!.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
+    expect(container.livenessProbe!.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
+    expect(container.readinessProbe!.httpGet).toEqual({ path: '/ready', port: 'http', scheme: 'HTTP' });
   });
 
   it('pauses before SIGTERM and leaves time for the 10 s WebSocket drain', () => {
-    const command = container.lifecycle.preStop.exec.command as string[];
+    const command = container.lifecycle!.preStop!.exec!.command!;
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
     const pauseMs = Number(/setTimeout\(\(\) => \{\}, (\d+)\)/.exec(command[2]!)?.[1]);
     expect(pauseMs).toBeGreaterThan(0);
     // preStop time counts against the grace period; the contract gives the server 15 s after SIGTERM.
-    expect(web.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(pauseMs + 15_000);
+    expect(web.spec!.template.spec!.terminationGracePeriodSeconds! * 1000).toBeGreaterThanOrEqual(pauseMs + 15_000);
   });
 
   it('rolls out without ever dropping to zero ready pods', () => {
-    expect(web.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(web.spec!.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   });
 });
 
@@ -108,8 +108,8 @@ describe('default manifests: rq-worker', () => {
     expect(container.workingDir).toBe('/app');
     expect(container.command).toEqual(['node', 'build/app/worker/main.js']);
     const env = envByName(container);
-    expect(env.get('REDIS_URL')?.valueFrom.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'REDIS_URL' });
-    expect(env.get('JWT_SECRET')?.valueFrom.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'JWT_SECRET' });
+    expect(env.get('REDIS_URL')?.valueFrom!.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'REDIS_URL' });
+    expect(env.get('JWT_SECRET')?.valueFrom!.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'JWT_SECRET' });
     expect(env.get('JOB_TIMEOUT_MS')?.value).toBe('900000');
     expect(env.get('ROW_DELAY_MS')?.value).toBe('0');
   });
@@ -117,7 +117,7 @@ describe('default manifests: rq-worker', () => {
   it('stops by itself well within its grace period and serves nothing but its metrics', () => {
     const drainMs = Number(envByName(container).get('SHUTDOWN_TIMEOUT_MS')?.value);
     expect(drainMs).toBeGreaterThan(0);
-    expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(drainMs + 10_000);
+    expect(worker.spec!.template.spec!.terminationGracePeriodSeconds! * 1000).toBeGreaterThanOrEqual(drainMs + 10_000);
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
   });
 });
@@ -128,23 +128,23 @@ describe('default manifests: redis', () => {
   const arg = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
   it('persists to a claimed volume with the append-only file', () => {
-    expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
-    const claim = redis.spec.volumeClaimTemplates[0] as KubeObject;
+    expect(redis.spec!.volumeClaimTemplates).toHaveLength(1);
+    const claim = redis.spec!.volumeClaimTemplates![0]!;
     expect(claim.spec).toEqual({
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '1Gi' } },
       storageClassName: 'personalizedline-redis-retain',
     });
-    expect(container.volumeMounts).toEqual([{ name: claim.metadata.name, mountPath: '/data' }]);
+    expect(container.volumeMounts).toEqual([{ name: claim.metadata!.name, mountPath: '/data' }]);
     expect(arg('--dir')).toBe('/data');
     expect(arg('--appendonly')).toBe('yes');
     expect(arg('--maxmemory-policy')).toBe('noeviction');
-    expect(redis.spec.serviceName).toBe('redis');
+    expect(redis.spec!.serviceName).toBe('redis');
   });
 
   it('requires the password from the Secret without writing it into the manifest', () => {
     expect(arg('--requirepass')).toBe('$(REDIS_PASSWORD)');
-    expect(envByName(container).get('REDIS_PASSWORD')?.valueFrom.secretKeyRef)
+    expect(envByName(container).get('REDIS_PASSWORD')?.valueFrom!.secretKeyRef)
       .toEqual({ name: 'personalizedline-secrets', key: 'REDIS_PASSWORD', optional: false });
   });
 
@@ -161,7 +161,7 @@ describe('default manifests: redis', () => {
   });
 
   it('makes its disk writable for the redis user', () => {
-    expect(redis.spec.template.spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    expect(redis.spec!.template.spec!.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
   });
 });
 
@@ -171,8 +171,8 @@ describe('default manifests: size and safety', () => {
   it('fit a small node: all requests, a rollout surge included, under 0.5 CPU and 512 Mi', () => {
     const milli = (q: string): number => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
     const mebi = (q: string): number => (q.endsWith('Mi') ? Number(q.slice(0, -2)) : Number(q.slice(0, -2)) * 1024);
-    const requests = workloads.map((w) => onlyContainer(w).resources.requests as { cpu: string; memory: string });
-    const surge = onlyContainer(web).resources.requests as { cpu: string; memory: string };
+    const requests = workloads.map((w) => onlyContainer(w).resources!.requests as { cpu: string; memory: string });
+    const surge = onlyContainer(web).resources!.requests as { cpu: string; memory: string };
     const cpu = [...requests, surge].reduce((sum, r) => sum + milli(r.cpu), 0);
     const memory = [...requests, surge].reduce((sum, r) => sum + mebi(r.memory), 0);
     expect(cpu).toBeLessThanOrEqual(500);
@@ -192,16 +192,16 @@ describe('default manifests: size and safety', () => {
 
   it('give the read-only app containers a small writable /tmp', () => {
     for (const workload of [web, worker]) {
-      expect(workload.spec.template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+      expect(workload.spec!.template.spec!.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
       expect(onlyContainer(workload).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     }
   });
 
   it('have the Namespace enforce the restricted Pod Security Standard', () => {
-    expect(findObject(objects, 'Namespace', 'personalizedline').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(findObject(objects, 'Namespace', 'personalizedline').metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   it('keep service links out of the environment', () => {
-    for (const workload of workloads) expect(workload.spec.template.spec.enableServiceLinks).toBe(false);
+    for (const workload of workloads) expect(workload.spec!.template.spec!.enableServiceLinks).toBe(false);
   });
 });

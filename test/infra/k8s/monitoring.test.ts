@@ -29,12 +29,12 @@ describe('MONITORING=gmp', () => {
     expect(monitor.spec.selector).toEqual({ matchLabels: { app } });
     const workload = findObject(objects, 'Deployment', app);
     // The selector picks exactly this workload's pods.
-    expect(workload.spec.template.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
-    const [endpoint] = monitor.spec.endpoints as KubeObject[];
+    expect(workload.spec!.template.metadata!.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    const [endpoint] = monitor.spec.endpoints;
     expect(endpoint).toMatchObject({ path: '/metrics', interval: '30s' });
     expect(durationMs(endpoint!.timeout)).toBeLessThanOrEqual(durationMs(endpoint!.interval)!);
-    const port = (onlyContainer(workload).ports as KubeObject[]).find((p) => p.name === endpoint!.port);
-    expect(port, `container port named ${String(endpoint!.port)}`).toBeDefined();
+    const port = onlyContainer(workload).ports!.find((p) => p.name === endpoint!.port);
+    expect(port, `container port named ${endpoint!.port}`).toBeDefined();
   });
 
   it('tells the worker its metrics port through WORKER_METRICS_PORT, the container port named metrics', () => {
@@ -57,9 +57,9 @@ describe('MONITORING=gmp', () => {
 
   it('keeps the collectors admitted to the web pods behind the Ingress', () => {
     const ingressObjects = synthObjects({ edge: 'ingress', domain: 'api.example.com' });
-    const rules = findObject(ingressObjects, 'NetworkPolicy', 'web').spec.ingress as KubeObject[];
-    expect(rules.some((rule) => (rule.from as KubeObject[]).some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'gmp-system')
-      && (rule.ports as KubeObject[]).some((p) => p.port === 8080))).toBe(true);
+    const rules = findObject(ingressObjects, 'NetworkPolicy', 'web').spec!.ingress!;
+    expect(rules.some((rule) => rule.from!.some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'gmp-system')
+      && rule.ports!.some((p) => p.port === 8080))).toBe(true);
   });
 
   it('passes every offline check, also in another namespace and behind the Ingress', () => {
@@ -84,8 +84,8 @@ describe('the PodMonitoring schema check', () => {
 
   it('fails a misspelt field at any depth, which the API server would prune', () => {
     const broken = clone(monitor);
-    broken.spec.endpoints[0].intervall = '30s';
-    broken.spec.selectr = {};
+    Object.assign(broken.spec.endpoints[0]!, { intervall: '30s' });
+    Object.assign(broken.spec, { selectr: {} });
     expect(checkUnknownFields(broken, 'PodMonitoring rq-worker')).toEqual([
       'PodMonitoring rq-worker: spec.endpoints[0].intervall: unknown field "intervall" (not in PodMonitoring spec.endpoints[0])',
       'PodMonitoring rq-worker: spec.selectr: unknown field "selectr" (not in PodMonitoring spec)',
@@ -94,10 +94,8 @@ describe('the PodMonitoring schema check', () => {
 
   it('fails missing required fields, wrong types, bad durations and a timeout above the interval', () => {
     const broken = clone(monitor);
-    delete broken.spec.selector;
-    broken.spec.endpoints[0].port = '';
-    broken.spec.endpoints[0].path = 9464;
-    broken.spec.endpoints[0].interval = '30 seconds';
+    Reflect.deleteProperty(broken.spec, 'selector');
+    Object.assign(broken.spec.endpoints[0]!, { port: '', path: 9464, interval: '30 seconds' });
     const [problem] = checkKubeSchema(broken, 'PodMonitoring rq-worker');
     expect(problem).toMatch(/^PodMonitoring rq-worker: /);
     expect(problem).toContain('spec.selector is required');
@@ -106,12 +104,12 @@ describe('the PodMonitoring schema check', () => {
     expect(problem).toContain('spec.endpoints[0].interval must be a Prometheus duration like 30s, got "30 seconds"');
 
     const slow = clone(monitor);
-    slow.spec.endpoints[0].timeout = '1m';
+    Object.assign(slow.spec.endpoints[0]!, { timeout: '1m' });
     expect(checkKubeSchema(slow, 'PodMonitoring rq-worker')).toEqual([
       'PodMonitoring rq-worker: spec.endpoints[0] scrape timeout (1m) must not be greater than scrape interval (30s)',
     ]);
     const empty = clone(monitor);
-    empty.spec.endpoints = [];
+    Object.assign(empty.spec, { endpoints: [] });
     expect(checkKubeSchema(empty, 'PodMonitoring rq-worker')[0]).toContain('spec.endpoints must have at least 1 items');
   });
 

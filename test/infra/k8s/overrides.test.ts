@@ -5,13 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRedisImage, manifestOptionsFromEnv } from '../../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
-import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
-import { envByName, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+import { envByName, findObject, isKind, onlyContainer, parseObjects, podTemplateOf, synthObjects, type KubeModel, type KubeObject } from './support/manifests.js';
 
 const defaults = synthObjects();
 
 function synthFromEnv(env: Record<string, string>): KubeObject[] {
-  return parseManifestYaml(synthesizeManifests(manifestOptionsFromEnv(env)));
+  return parseObjects(synthesizeManifests(manifestOptionsFromEnv(env)));
 }
 
 /** The defaults with `edit` applied: what an override's output must equal exactly. */
@@ -21,7 +20,7 @@ function expectedWith(edit: (objects: KubeObject[]) => void): KubeObject[] {
   return objects;
 }
 
-const appWorkloads = (objects: KubeObject[]): KubeObject[] =>
+const appWorkloads = (objects: KubeObject[]): KubeModel<'Deployment'>[] =>
   [findObject(objects, 'Deployment', 'web'), findObject(objects, 'Deployment', 'rq-worker')];
 
 describe('synth overrides', () => {
@@ -48,7 +47,7 @@ describe('synth overrides', () => {
 
   it('SESSION_AFFINITY=ClientIP turns on affinity with the default 3 h timeout', () => {
     expect(synthFromEnv({ SESSION_AFFINITY: 'ClientIP' })).toEqual(expectedWith((objects) => {
-      Object.assign(findObject(objects, 'Service', 'web').spec, {
+      Object.assign(findObject(objects, 'Service', 'web').spec!, {
         sessionAffinity: 'ClientIP',
         sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
       });
@@ -57,7 +56,7 @@ describe('synth overrides', () => {
 
   it('SESSION_AFFINITY_TIMEOUT_SECONDS sets the timeout, and only matters with ClientIP', () => {
     const service = findObject(synthFromEnv({ SESSION_AFFINITY: 'ClientIP', SESSION_AFFINITY_TIMEOUT_SECONDS: '600' }), 'Service', 'web');
-    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 600 } });
+    expect(service.spec!.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 600 } });
     expect(synthFromEnv({ SESSION_AFFINITY_TIMEOUT_SECONDS: '600' })).toEqual(defaults);
   });
 
@@ -68,15 +67,15 @@ describe('synth overrides', () => {
         else if (object.kind === 'StorageClass') object.metadata.name = 'staging-redis-retain';
         else object.metadata.namespace = 'staging';
         // The own StorageClass is named after the namespace (it is cluster-scoped).
-        if (object.kind === 'StatefulSet') object.spec.volumeClaimTemplates[0].spec.storageClassName = 'staging-redis-retain';
+        if (isKind(object, 'StatefulSet')) object.spec!.volumeClaimTemplates![0]!.spec!.storageClassName = 'staging-redis-retain';
       }
     }));
   });
 
   it('WEB_REPLICAS and WORKER_REPLICAS scale their Deployments only', () => {
     expect(synthFromEnv({ WEB_REPLICAS: '2', WORKER_REPLICAS: '0' })).toEqual(expectedWith((objects) => {
-      findObject(objects, 'Deployment', 'web').spec.replicas = 2;
-      findObject(objects, 'Deployment', 'rq-worker').spec.replicas = 0;
+      findObject(objects, 'Deployment', 'web').spec!.replicas = 2;
+      findObject(objects, 'Deployment', 'rq-worker').spec!.replicas = 0;
     }));
   });
 
@@ -88,9 +87,9 @@ describe('synth overrides', () => {
     ]);
     expect(objects.filter((o) => !added.includes(o))).toEqual(expectedWith((defaultObjects) => {
       for (const workload of appWorkloads(defaultObjects)) {
-        delete workload.spec.replicas;
-        workload.spec.template.spec.topologySpreadConstraints = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-          labelSelector: { matchLabels: { app: workload.metadata.name } },
+        delete workload.spec!.replicas;
+        workload.spec!.template.spec!.topologySpreadConstraints = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          labelSelector: { matchLabels: { app: workload.metadata.name! } },
           matchLabelKeys: ['pod-template-hash'],
           maxSkew: 1,
           topologyKey,
@@ -108,10 +107,10 @@ describe('synth overrides', () => {
       defaultObjects.splice(defaultObjects.indexOf(findObject(defaultObjects, 'StorageClass', 'personalizedline-redis-retain')), 1);
       for (const workload of appWorkloads(defaultObjects)) {
         const container = onlyContainer(workload);
-        const at = (container.env as KubeObject[]).findIndex((e) => e.name === 'REDIS_URL') + 1;
-        (container.env as KubeObject[]).splice(at, 0, { name: 'REDIS_TLS_CA_FILE', value: '/etc/redis-tls/ca.crt' });
-        container.volumeMounts.push({ mountPath: '/etc/redis-tls', name: 'redis-tls', readOnly: true });
-        workload.spec.template.spec.volumes.push({
+        const at = container.env!.findIndex((e) => e.name === 'REDIS_URL') + 1;
+        container.env!.splice(at, 0, { name: 'REDIS_TLS_CA_FILE', value: '/etc/redis-tls/ca.crt' });
+        container.volumeMounts!.push({ mountPath: '/etc/redis-tls', name: 'redis-tls', readOnly: true });
+        workload.spec!.template.spec!.volumes!.push({
           name: 'redis-tls',
           secret: { items: [{ key: 'REDIS_TLS_CA', path: 'ca.crt' }], optional: false, secretName: 'personalizedline-secrets' },
         });
@@ -121,8 +120,8 @@ describe('synth overrides', () => {
 
   it('SECRET_NAME repoints every secret reference', () => {
     const objects = synthFromEnv({ SECRET_NAME: 'other' });
-    const refs = objects.flatMap((o) => (o.spec?.template?.spec?.containers ?? []) as KubeObject[])
-      .flatMap((c) => (c.env as KubeObject[]).filter((e) => e.valueFrom).map((e) => e.valueFrom.secretKeyRef.name as string));
+    const refs = objects.flatMap((o) => podTemplateOf(o)?.spec?.containers ?? [])
+      .flatMap((c) => c.env!.filter((e) => e.valueFrom).map((e) => e.valueFrom!.secretKeyRef!.name));
     expect(refs).toHaveLength(6);
     expect(new Set(refs)).toEqual(new Set(['other']));
   });
@@ -133,7 +132,7 @@ describe('synth overrides', () => {
         const redis = findObject(objects, 'StatefulSet', 'redis');
         // A tag can move, so it is pulled on every start; the default is pinned by digest.
         Object.assign(onlyContainer(redis), { image: 'redis:7.4.11-alpine', imagePullPolicy: 'Always' });
-        Object.assign(redis.spec.volumeClaimTemplates[0].spec, {
+        Object.assign(redis.spec!.volumeClaimTemplates![0]!.spec!, {
           resources: { requests: { storage: '5Gi' } },
           storageClassName: 'premium-rwo',
         });

@@ -13,7 +13,7 @@ import { checkKubeSchema } from '../../../infra/k8s/validation/kube-schema.js';
 import { checkUnknownFields } from '../../../infra/k8s/validation/strict-fields.js';
 import { validateManifestObjects } from '../../../infra/k8s/validation/validate-manifests.js';
 import { webPreStopPauseSeconds, webTerminationGracePeriodSeconds } from '../../../infra/k8s/web-chart.js';
-import { clone, envByName, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+import { clone, envByName, findObject, onlyContainer, synthObjects } from './support/manifests.js';
 
 const scaled = synthObjects({ webReplicas: 2, webMaxReplicas: 4, workerMaxReplicas: 3 });
 
@@ -39,7 +39,7 @@ describe('autoscaling', () => {
   });
 
   it('removes web pods no faster than one drain spreads the reconnects, and leaves workers to the default', () => {
-    const scaleDown = findObject(scaled, 'HorizontalPodAutoscaler', 'web').spec.behavior.scaleDown;
+    const scaleDown = findObject(scaled, 'HorizontalPodAutoscaler', 'web').spec.behavior!.scaleDown;
     const period = webTerminationGracePeriodSeconds + Math.ceil((RECONNECT_POLICY.backoffBaseMs + CONFIG_DEFAULTS.wsDrainWindowMs) / 1000);
     expect(scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: period }] });
     expect(period).toBe(35);
@@ -54,12 +54,12 @@ describe('autoscaling', () => {
       const deployment = findObject(scaled, 'Deployment', name);
       expect(findObject(scaled, 'PodDisruptionBudget', name)).toMatchObject({
         apiVersion: 'policy/v1',
-        spec: { maxUnavailable: 1, selector: deployment.spec.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+        spec: { maxUnavailable: 1, selector: deployment.spec!.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
       });
-      const spread = deployment.spec.template.spec.topologySpreadConstraints as KubeObject[];
+      const spread = deployment.spec!.template.spec!.topologySpreadConstraints!;
       expect(spread.map((c) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
       for (const constraint of spread) {
-        expect(constraint).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: deployment.spec.selector });
+        expect(constraint).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: deployment.spec!.selector });
       }
     }
   });
@@ -67,26 +67,26 @@ describe('autoscaling', () => {
   it('keeps the edge coherent with several web pods: the NEG Service, the budget, the policy and the autoscaler select the same pods', () => {
     const objects = synthObjects({ webMaxReplicas: 4, edge: 'ingress', domain: 'api.example.com', sessionAffinity: 'ClientIP' });
     expect(validateManifestObjects(objects)).toEqual([]);
-    const pods = findObject(objects, 'Deployment', 'web').spec.template.metadata.labels as Record<string, string>;
+    const pods = findObject(objects, 'Deployment', 'web').spec!.template.metadata!.labels!;
     const selects = (selector: Record<string, string>): boolean => Object.entries(selector).every(([k, v]) => pods[k] === v);
-    expect(selects(findObject(objects, 'Service', 'web').spec.selector)).toBe(true);
-    expect(selects(findObject(objects, 'PodDisruptionBudget', 'web').spec.selector.matchLabels)).toBe(true);
-    expect(selects(findObject(objects, 'NetworkPolicy', 'web').spec.podSelector.matchLabels)).toBe(true);
+    expect(selects(findObject(objects, 'Service', 'web').spec!.selector!)).toBe(true);
+    expect(selects(findObject(objects, 'PodDisruptionBudget', 'web').spec!.selector!.matchLabels!)).toBe(true);
+    expect(selects(findObject(objects, 'NetworkPolicy', 'web').spec!.podSelector!.matchLabels!)).toBe(true);
     expect(findObject(objects, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name).toBe('web');
     // Behind a NEG the backend service's own affinity pins clients, as ClientIP does on a Service.
-    expect(findObject(objects, 'BackendConfig', 'web').spec.sessionAffinity).toEqual({ affinityType: 'CLIENT_IP' });
+    expect(findObject(objects, 'BackendConfig', 'web').spec!.sessionAffinity).toEqual({ affinityType: 'CLIENT_IP' });
   });
 
   it('fails a misspelt autoscaler or budget field, and a budget that is not a number or percentage', () => {
     const copy = clone(scaled);
-    findObject(copy, 'HorizontalPodAutoscaler', 'web').spec.metrics[0].resource.target.averageUtilisation = 70;
-    findObject(copy, 'PodDisruptionBudget', 'web').spec.maxUnavailble = 1;
+    Object.assign(findObject(copy, 'HorizontalPodAutoscaler', 'web').spec.metrics![0]!.resource!.target, { averageUtilisation: 70 });
+    Object.assign(findObject(copy, 'PodDisruptionBudget', 'web').spec!, { maxUnavailble: 1 });
     expect(validateManifestObjects(copy)).toEqual([
       'HorizontalPodAutoscaler web: spec.metrics[0].resource.target.averageUtilisation: unknown field "averageUtilisation" (not in MetricTargetV2)',
       'PodDisruptionBudget web: spec.maxUnavailble: unknown field "maxUnavailble" (not in PodDisruptionBudgetSpec)',
     ]);
     const missing = clone(findObject(scaled, 'HorizontalPodAutoscaler', 'web'));
-    delete missing.spec.maxReplicas;
+    Reflect.deleteProperty(missing.spec, 'maxReplicas');
     expect(checkKubeSchema(missing, 'HorizontalPodAutoscaler web')[0]).toMatch(/maxReplicas/);
     expect(checkUnknownFields(findObject(scaled, 'PodDisruptionBudget', 'web'), 'PodDisruptionBudget web')).toEqual([]);
   });
@@ -108,11 +108,11 @@ describe('REDIS=external', () => {
     for (const name of ['web', 'rq-worker']) {
       const deployment = findObject(objects, 'Deployment', name);
       const env = envByName(onlyContainer(deployment));
-      expect(env.get('REDIS_URL')!.valueFrom.secretKeyRef).toMatchObject({ key: 'REDIS_URL', name: 'personalizedline-secrets' });
+      expect(env.get('REDIS_URL')!.valueFrom!.secretKeyRef).toMatchObject({ key: 'REDIS_URL', name: 'personalizedline-secrets' });
       expect(env.get('REDIS_TLS_CA_FILE')!.value).toBe('/etc/redis-tls/ca.crt');
       expect(env.has('REDIS_PASSWORD')).toBe(false);
       expect(onlyContainer(deployment).volumeMounts).toContainEqual({ name: 'redis-tls', mountPath: '/etc/redis-tls', readOnly: true });
-      expect(deployment.spec.template.spec.volumes).toContainEqual({
+      expect(deployment.spec!.template.spec!.volumes).toContainEqual({
         name: 'redis-tls', secret: { secretName: 'personalizedline-secrets', items: [{ key: 'REDIS_TLS_CA', path: 'ca.crt' }], optional: false },
       });
     }

@@ -1,3 +1,4 @@
+import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../app/config.js';
 import { defaultSizing, nodeOptionsFor, redisRoom, sizingArithmetic, sizingProblems } from '../../../infra/k8s/sizing.js';
@@ -34,10 +35,10 @@ describe('the default manifests carry the sizing', () => {
   const web = onlyContainer(findObject(objects, 'Deployment', 'web'));
   const worker = onlyContainer(findObject(objects, 'Deployment', 'rq-worker'));
   const redis = onlyContainer(findObject(objects, 'StatefulSet', 'redis'));
-  const value = (container: Record<string, any>, name: string): string | undefined => envByName(container).get(name)?.value;
+  const value = (container: IContainer, name: string): string | undefined => envByName(container).get(name)?.value;
 
   it('sets the limits, the concurrency, the upload size, the retention and the heap sizes', () => {
-    expect([web, worker, redis].map((c) => c.resources.limits.memory)).toEqual(['256Mi', '256Mi', '256Mi']);
+    expect([web, worker, redis].map((c) => c.resources!.limits!.memory)).toEqual(['256Mi', '256Mi', '256Mi']);
     expect(value(worker, 'WORKER_CONCURRENCY')).toBe(String(defaultSizing.workerConcurrency));
     expect(value(web, 'MAX_UPLOAD_BYTES')).toBe(String(defaultSizing.maxUploadBytes));
     expect(value(web, 'UPLOAD_CONCURRENCY')).toBe(String(defaultSizing.uploadConcurrency));
@@ -45,7 +46,7 @@ describe('the default manifests carry the sizing', () => {
       expect(value(container, 'JOB_RETENTION_SECONDS')).toBe('604800');
       expect(value(container, 'NODE_OPTIONS')).toBe(nodeOptionsFor(256));
     }
-    expect(redis.args.join(' ')).toContain('--maxmemory 128mb --maxmemory-policy noeviction');
+    expect(redis.args!.join(' ')).toContain('--maxmemory 128mb --maxmemory-policy noeviction');
   });
 
   it('matches what the app does without those variables, so a pod started without them fits too', () => {

@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import type { IContainer } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultManifestOptions } from '../../../infra/k8s/options.js';
 import { REPO_ROOT } from '../../support/app-process.js';
 import { freePort } from '../../support/free-port.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { clone, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+import { clone, findObject, onlyContainer, synthObjects } from './support/manifests.js';
 import {
   containerPortOf,
   expandKubeVars,
@@ -67,7 +68,7 @@ const started: LocalContainer[] = [];
 /** Redis's own arguments, minus the two the test harness owns (a free port and a scratch folder). */
 function redisArgsForLocalRun(): string[] {
   const vars = resolveContainerEnv(redisContainer, [secret]);
-  const args = (redisContainer.args as string[]).map((a) => expandKubeVars(a, vars));
+  const args = redisContainer.args!.map((a) => expandKubeVars(a, vars));
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--port' || args[i] === '--dir') i++;
@@ -85,11 +86,11 @@ function buildImageRoot(root: string): void {
 }
 
 /** The container's environment with the Secret resolved and the `redis` Service mapped locally. */
-function localEnv(container: KubeObject): Map<string, string> {
+function localEnv(container: IContainer): Map<string, string> {
   return mapServiceUrls(resolveContainerEnv(container, [secret]), services);
 }
 
-function start(container: KubeObject, vars: Map<string, string>): LocalContainer {
+function start(container: IContainer, vars: Map<string, string>): LocalContainer {
   // The image's working directory is /app; here it is the folder with the compiled build.
   expect(container.workingDir).toBe('/app');
   const proc = startLocalContainer(container, imageRoot, vars);
@@ -97,19 +98,19 @@ function start(container: KubeObject, vars: Map<string, string>): LocalContainer
   return proc;
 }
 
-async function waitUntilStarted(container: KubeObject, proc: LocalContainer, ports: PortMap): Promise<void> {
-  const startup = container.startupProbe as KubeObject;
+async function waitUntilStarted(container: IContainer, proc: LocalContainer, ports: PortMap): Promise<void> {
+  const startup = container.startupProbe!;
   // The kubelet's own budget for startup: failureThreshold × periodSeconds.
-  await waitForProbe('startup', startup, container, ports, proc, startup.failureThreshold * startup.periodSeconds * 1000);
+  await waitForProbe('startup', startup, container, ports, proc, startup.failureThreshold! * startup.periodSeconds! * 1000);
   // Readiness never restarts a pod; it only has to pass eventually (Redis connects).
-  await waitForProbe('readiness', container.readinessProbe, container, ports, proc, 60_000);
+  await waitForProbe('readiness', container.readinessProbe!, container, ports, proc, 60_000);
 }
 
 beforeAll(async () => {
   redis = await startTestRedis({ args: redisArgsForLocalRun() });
   services = [{
-    host: redisService.metadata.name,
-    port: redisService.spec.ports[0].port,
+    host: redisService.metadata.name!,
+    port: redisService.spec!.ports![0]!.port,
     local: { host: '127.0.0.1', port: redis.port },
   }];
   const outputRoot = join(REPO_ROOT, 'test-output');
@@ -153,8 +154,8 @@ async function tokenFor(user: string): Promise<string> {
 
 describe('the synthesized containers, run locally', () => {
   it('web passes its startup, liveness and readiness probes', async () => {
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-      expect(await probeOnce(webContainer[probe], webContainer, webPorts), probe).toBe(true);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
+      expect(await probeOnce(webContainer[probe]!, webContainer, webPorts), probe).toBe(true);
     }
   });
 
@@ -196,15 +197,15 @@ describe('the synthesized containers, run locally', () => {
   it('PodMonitoring web and rq-worker find each container\'s metrics on the named port and path they scrape', async () => {
     const targets = [['web', webContainer, webPorts, 'ws_connections_open'], ['rq-worker', workerContainer, workerPorts, 'worker_jobs_succeeded_total 1']] as const;
     for (const [name, container, ports, expected] of targets) {
-      const [endpoint] = findObject(objects, 'PodMonitoring', name).spec.endpoints as KubeObject[];
-      const response = await fetch(`http://127.0.0.1:${ports(containerPortOf(container, endpoint!.port))}${String(endpoint!.path)}`);
+      const [endpoint] = findObject(objects, 'PodMonitoring', name).spec.endpoints;
+      const response = await fetch(`http://127.0.0.1:${ports(containerPortOf(container, endpoint!.port))}${endpoint!.path}`);
       expect(response.status, name).toBe(200);
       expect(await response.text(), name).toContain(expected);
     }
   });
 
   it('redis answers its own probe command with the Secret\'s password', () => {
-    const command = redisContainer.readinessProbe.exec.command as string[];
+    const command = redisContainer.readinessProbe!.exec!.command!;
     // Only the port is mapped: the probe talks to 6379 in the pod, to the test Redis here.
     expect(command.join(' ')).toContain('-p 6379');
     const local = command.map((part) => part.replace('-p 6379', `-p ${redis.port}`));
@@ -212,12 +213,13 @@ describe('the synthesized containers, run locally', () => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...Object.fromEntries(vars) };
     expect(spawnSync(local[0]!, local.slice(1), { env }).status).toBe(0);
     // …and the same probe fails without the password, so it really checks authentication.
-    const { REDISCLI_AUTH: _auth, ...noAuth } = env;
+    const noAuth = { ...env };
+    delete noAuth.REDISCLI_AUTH;
     expect(spawnSync(local[0]!, local.slice(1), { env: noAuth }).status).not.toBe(0);
   });
 
   it('web runs its preStop hook and then exits cleanly on SIGTERM', async () => {
-    const hook = webContainer.lifecycle.preStop.exec.command as string[];
+    const hook = webContainer.lifecycle!.preStop!.exec!.command!;
     const hookExit = await new Promise<number | null>((resolve) => {
       spawn(hook[0]!, hook.slice(1), { cwd: imageRoot, stdio: 'ignore' }).once('exit', (code) => resolve(code));
     });
@@ -243,7 +245,7 @@ describe('a broken manifest fails the local run', () => {
 
   it('a misspelled secret variable stops the worker at start', async () => {
     const broken = clone(workerContainer);
-    broken.env = (broken.env as KubeObject[]).map((e) => (e.name === 'JWT_SECRET' ? { ...e, name: 'JWT_SECRT' } : e));
+    broken.env = broken.env!.map((e) => (e.name === 'JWT_SECRET' ? { ...e, name: 'JWT_SECRT' } : e));
     const proc = start(broken, localEnv(broken));
     expect(await proc.exited).not.toBe(0);
     expect(proc.output()).toContain('JWT_SECRET');

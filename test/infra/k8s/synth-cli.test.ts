@@ -12,7 +12,7 @@ import { defaultManifestOptions } from '../../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
 import { REPO_ROOT } from '../../support/app-process.js';
-import { envByName, findObject, onlyContainer, type KubeObject } from './support/manifests.js';
+import { envByName, findObject, onlyContainer, parseObjects } from './support/manifests.js';
 
 interface Run {
   code: number | null;
@@ -102,12 +102,12 @@ describe('npm run synth and npx cdk8s synth', () => {
       NAMESPACE: 'demo',
     });
     expect(result.code, result.stderr).toBe(0);
-    const objects: KubeObject[] = [...readManifests(dir).values()].flatMap((text) => parseManifestYaml(text));
+    const objects = [...readManifests(dir).values()].flatMap((text) => parseObjects(text));
     const web = onlyContainer(findObject(objects, 'Deployment', 'web'));
     expect(web.image).toBe('registry.example/personalizedline:v7');
     expect(onlyContainer(findObject(objects, 'Deployment', 'rq-worker')).image).toBe('registry.example/personalizedline:v7');
     expect(envByName(web).get('ENABLE_WEBSOCKET')?.value).toBe('false');
-    expect(findObject(objects, 'Service', 'web').spec.sessionAffinity).toBe('ClientIP');
+    expect(findObject(objects, 'Service', 'web').spec!.sessionAffinity).toBe('ClientIP');
     expect(findObject(objects, 'Namespace', 'demo')).toBeDefined();
     expect(new Set(objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'StorageClass').map((o) => o.metadata.namespace)))
       .toEqual(new Set(['demo']));
@@ -118,7 +118,7 @@ describe('npm run synth and npx cdk8s synth', () => {
     const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, EDGE: 'ingress', DOMAIN: 'api.example.com' });
     expect(result.code, result.stderr).toBe(0);
     expect([...readManifests(dir).keys()]).toEqual([...expectedFiles, '0005-edge.k8s.yaml']);
-    const edge = parseManifestYaml(readManifests(dir).get('0005-edge.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
+    const edge = parseObjects(readManifests(dir).get('0005-edge.k8s.yaml')!).map((o) => `${o.kind} ${o.metadata.name}`);
     expect(edge).toEqual(['Ingress web', 'ManagedCertificate web', 'BackendConfig web', 'FrontendConfig web', 'NetworkPolicy web']);
 
     const refused = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: join(dir, 'none'), EDGE: 'ingress' });
@@ -130,7 +130,7 @@ describe('npm run synth and npx cdk8s synth', () => {
   it('write PodMonitoring web and rq-worker with MONITORING=gmp, and no monitoring objects with MONITORING=none', async () => {
     const gmp = tempDir();
     expect((await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: gmp, MONITORING: 'gmp' })).code).toBe(0);
-    const monitoring = parseManifestYaml(readManifests(gmp).get('0004-monitoring.k8s.yaml')!).map((o) => `${o.kind} ${String((o.metadata as KubeObject).name)}`);
+    const monitoring = parseObjects(readManifests(gmp).get('0004-monitoring.k8s.yaml')!).map((o) => `${o.kind} ${o.metadata.name}`);
     expect(monitoring).toEqual(['PodMonitoring web', 'PodMonitoring rq-worker', 'NetworkPolicy rq-worker']);
 
     const none = tempDir();
@@ -144,10 +144,10 @@ describe('npm run synth and npx cdk8s synth', () => {
     const dir = tempDir();
     const scaled = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: dir, WEB_MAX_REPLICAS: '4', WORKER_MAX_REPLICAS: '3' });
     expect(scaled.code, scaled.stderr).toBe(0);
-    const objects = [...readManifests(dir).values()].flatMap((text) => parseManifestYaml(text) as KubeObject[]);
+    const objects = [...readManifests(dir).values()].flatMap((text) => parseObjects(text));
     for (const [name, max] of [['web', 4], ['rq-worker', 3]] as const) {
       expect(findObject(objects, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 1, maxReplicas: max });
-      expect(findObject(objects, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
+      expect(findObject(objects, 'PodDisruptionBudget', name).spec!.maxUnavailable).toBe(1);
       expect(findObject(objects, 'Deployment', name).spec).not.toHaveProperty('replicas');
     }
 
@@ -155,7 +155,7 @@ describe('npm run synth and npx cdk8s synth', () => {
     const result = await run('npm', ['run', 'synth'], { CDK8S_OUTDIR: external, REDIS: 'external' });
     expect(result.code, result.stderr).toBe(0);
     expect([...readManifests(external).keys()]).toEqual(['0000-namespace.k8s.yaml', '0001-rq-worker.k8s.yaml', '0002-web.k8s.yaml', '0003-monitoring.k8s.yaml']);
-    const kinds = [...readManifests(external).values()].flatMap((text) => parseManifestYaml(text) as KubeObject[]).map((o) => `${o.kind} ${o.metadata.name}`);
+    const kinds = [...readManifests(external).values()].flatMap((text) => parseObjects(text)).map((o) => `${o.kind} ${o.metadata.name}`);
     expect(kinds).toEqual([
       'Namespace personalizedline', 'Deployment rq-worker', 'Deployment web', 'Service web',
       'PodMonitoring web', 'PodMonitoring rq-worker', 'NetworkPolicy rq-worker',

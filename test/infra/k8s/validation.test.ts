@@ -9,7 +9,7 @@ import { checkKubeSchema } from '../../../infra/k8s/validation/kube-schema.js';
 import { checkPolicy } from '../../../infra/k8s/validation/policy.js';
 import { checkUnknownFields } from '../../../infra/k8s/validation/strict-fields.js';
 import { validateManifestObjects } from '../../../infra/k8s/validation/validate-manifests.js';
-import { clone, findObject, onlyContainer, synthObjects, type KubeObject } from './support/manifests.js';
+import { clone, findObject, onlyContainer, synthObjects, type KubeModel, type KubeObject } from './support/manifests.js';
 
 const variants: Record<string, Partial<ManifestOptions>> = {
   default: {},
@@ -59,8 +59,8 @@ describe('strict unknown-field check', () => {
 
   it('fails a misspelled sessionAffinity that kubernetes-models lets through', () => {
     const broken = clone(service);
-    broken.spec.sessionAfinity = broken.spec.sessionAffinity;
-    delete broken.spec.sessionAffinity;
+    Object.assign(broken.spec!, { sessionAfinity: broken.spec!.sessionAffinity });
+    delete broken.spec!.sessionAffinity;
     expect(checkKubeSchema(broken, 'Service web')).toEqual([]);
     expect(checkUnknownFields(broken, 'Service web')).toEqual([
       'Service web: spec.sessionAfinity: unknown field "sessionAfinity" (not in ServiceSpec)',
@@ -68,17 +68,17 @@ describe('strict unknown-field check', () => {
   });
 
   it('uses the JSON spelling: clientIP passes, the TypeScript spelling clientIp fails', () => {
-    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 10800 } });
+    expect(service.spec!.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 10800 } });
     const broken = clone(service);
-    broken.spec.sessionAffinityConfig = { clientIp: { timeoutSeconds: 10800 } };
+    Object.assign(broken.spec!, { sessionAffinityConfig: { clientIp: { timeoutSeconds: 10800 } } });
     expect(checkUnknownFields(broken, 'Service web')).toHaveLength(1);
   });
 
   it('finds typos at any depth, in arrays and in maps of structs', () => {
     const web = clone(findObject(objects, 'Deployment', 'web'));
-    onlyContainer(web).readinessProbe.httpGet.paht = '/ready';
-    web.spec.template.spec.volumes[0].emptyDir.sizelimit = '1Mi';
-    web.metdata = {};
+    Object.assign(onlyContainer(web).readinessProbe!.httpGet!, { paht: '/ready' });
+    Object.assign(web.spec!.template.spec!.volumes![0]!.emptyDir!, { sizelimit: '1Mi' });
+    Object.assign(web, { metdata: {} });
     const problems = checkUnknownFields(web, 'Deployment web');
     expect(problems).toEqual([
       'Deployment web: spec.template.spec.containers[0].readinessProbe.httpGet.paht: unknown field "paht" (not in HttpGetAction)',
@@ -89,7 +89,7 @@ describe('strict unknown-field check', () => {
 
   it('reports a struct where a scalar belongs', () => {
     const broken = clone(service);
-    broken.spec.ports[0].targetPort = { number: 8080 };
+    Object.assign(broken.spec!.ports![0]!, { targetPort: { number: 8080 } });
     expect(checkUnknownFields(broken, 'Service web')).toEqual(['Service web: spec.ports[0].targetPort: expected a scalar, got object']);
   });
 
@@ -103,9 +103,9 @@ describe('kubernetes-models check', () => {
 
   it('fails a wrong type, a bad enum value and a missing required field', () => {
     const worker = clone(findObject(objects, 'Deployment', 'rq-worker'));
-    worker.spec.replicas = '1';
-    onlyContainer(worker).imagePullPolicy = 'Sometimes';
-    delete onlyContainer(worker).name;
+    Object.assign(worker.spec!, { replicas: '1' });
+    Object.assign(onlyContainer(worker), { imagePullPolicy: 'Sometimes' });
+    Reflect.deleteProperty(onlyContainer(worker), 'name');
     const [problem] = checkKubeSchema(worker, 'Deployment rq-worker');
     expect(problem).toMatch(/replicas must be integer/);
     expect(problem).toMatch(/imagePullPolicy must be equal to one of the allowed values/);
@@ -124,39 +124,39 @@ describe('policy check', () => {
     mutate(copy);
     return checkPolicy(copy);
   };
-  const web = (objects: KubeObject[]): KubeObject => findObject(objects, 'Deployment', 'web');
-  const redis = (objects: KubeObject[]): KubeObject => findObject(objects, 'StatefulSet', 'redis');
+  const web = (objects: KubeObject[]): KubeModel<'Deployment'> => findObject(objects, 'Deployment', 'web');
+  const redis = (objects: KubeObject[]): KubeModel<'StatefulSet'> => findObject(objects, 'StatefulSet', 'redis');
 
   it.each<[string, (objects: KubeObject[]) => void, string]>([
-    ['a missing memory limit', (o) => delete onlyContainer(web(o)).resources.limits.memory, 'resources.limits.memory must be set'],
-    ['a missing CPU request', (o) => delete onlyContainer(redis(o)).resources.requests.cpu, 'resources.requests.cpu must be set'],
+    ['a missing memory limit', (o) => delete onlyContainer(web(o)).resources!.limits!.memory, 'resources.limits.memory must be set'],
+    ['a missing CPU request', (o) => delete onlyContainer(redis(o)).resources!.requests!.cpu, 'resources.requests.cpu must be set'],
     ['root', (o) => {
-      onlyContainer(web(o)).securityContext.runAsUser = 0;
+      onlyContainer(web(o)).securityContext!.runAsUser = 0;
     }, 'runAsUser must be a numeric non-root uid'],
     ['no numeric user anywhere', (o) => {
-      delete onlyContainer(redis(o)).securityContext.runAsUser;
-      delete redis(o).spec.template.spec.securityContext.runAsUser;
+      delete onlyContainer(redis(o)).securityContext!.runAsUser;
+      delete redis(o).spec!.template.spec!.securityContext!.runAsUser;
     }, 'runAsUser must be a numeric non-root uid'],
     ['a writable root filesystem', (o) => {
-      onlyContainer(web(o)).securityContext.readOnlyRootFilesystem = false;
+      onlyContainer(web(o)).securityContext!.readOnlyRootFilesystem = false;
     }, 'readOnlyRootFilesystem must be true'],
-    ['privilege escalation', (o) => delete onlyContainer(web(o)).securityContext.allowPrivilegeEscalation, 'allowPrivilegeEscalation must be false'],
+    ['privilege escalation', (o) => delete onlyContainer(web(o)).securityContext!.allowPrivilegeEscalation, 'allowPrivilegeEscalation must be false'],
     ['kept capabilities', (o) => {
-      onlyContainer(web(o)).securityContext.capabilities = { drop: ['NET_RAW'] };
+      onlyContainer(web(o)).securityContext!.capabilities = { drop: ['NET_RAW'] };
     }, 'capabilities.drop must include ALL'],
     ['an unconfined seccomp profile', (o) => {
-      onlyContainer(web(o)).securityContext.seccompProfile = { type: 'Unconfined' };
+      onlyContainer(web(o)).securityContext!.seccompProfile = { type: 'Unconfined' };
     }, 'seccompProfile.type must be RuntimeDefault'],
-    ['a mounted service-account token', (o) => delete web(o).spec.template.spec.automountServiceAccountToken, 'automountServiceAccountToken must be false'],
-    ['implicit replicas', (o) => delete web(o).spec.replicas, 'spec.replicas must be written explicitly'],
+    ['a mounted service-account token', (o) => delete web(o).spec!.template.spec!.automountServiceAccountToken, 'automountServiceAccountToken must be false'],
+    ['implicit replicas', (o) => delete web(o).spec!.replicas, 'spec.replicas must be written explicitly'],
     ['a hashed name', (o) => {
       findObject(o, 'Service', 'redis').metadata.name = 'redis-c8a1b2c3';
     }, 'must be stable (no hash suffix)'],
     ['a cdk8s address label', (o) => {
-      web(o).spec.template.metadata.labels['cdk8s.io/metadata.addr'] = 'web-c8a1b2c3';
+      web(o).spec!.template.metadata!.labels!['cdk8s.io/metadata.addr'] = 'web-c8a1b2c3';
     }, 'must not use the hashed cdk8s.io/metadata.addr label'],
     ['a selector without app', (o) => {
-      web(o).spec.selector.matchLabels = { name: 'web' };
+      web(o).spec!.selector.matchLabels = { name: 'web' };
     }, 'spec.selector.matchLabels.app must be "web"'],
     ['an object outside the Namespace', (o) => {
       findObject(o, 'NetworkPolicy', 'redis').metadata.namespace = 'default';
@@ -176,16 +176,16 @@ describe('policy check', () => {
     };
 
     it('lets the autoscaler own the replicas of the Deployment it targets', () => {
-      expect(web(scaled).spec.replicas).toBeUndefined();
+      expect(web(scaled).spec!.replicas).toBeUndefined();
       expect(checkPolicy(scaled)).toEqual([]);
     });
 
     it.each<[string, (objects: KubeObject[]) => void, string]>([
-      ['replicas written beside the autoscaler', (o) => { web(o).spec.replicas = 1; },
+      ['replicas written beside the autoscaler', (o) => { web(o).spec!.replicas = 1; },
         'Deployment web: must not write spec.replicas while HorizontalPodAutoscaler web owns them'],
       ['an autoscaler of a Deployment that is not there', (o) => { findObject(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'webb'; },
         'HorizontalPodAutoscaler web: spec.scaleTargetRef must name a Deployment of the output'],
-      ['implicit replicas on another Deployment', (o) => delete findObject(o, 'Deployment', 'rq-worker').spec.replicas,
+      ['implicit replicas on another Deployment', (o) => delete findObject(o, 'Deployment', 'rq-worker').spec!.replicas,
         'Deployment rq-worker: spec.replicas must be written explicitly'],
     ])('fails %s', (_name, mutate, rule) => {
       const problems = brokenScaled(mutate);
@@ -199,7 +199,7 @@ describe('all checks together', () => {
     const objects = synthObjects();
     expect(validateManifestObjects(objects)).toEqual([]);
     const copy = clone(objects);
-    findObject(copy, 'Service', 'web').spec.sessionAfinity = 'ClientIP';
+    Object.assign(findObject(copy, 'Service', 'web').spec!, { sessionAfinity: 'ClientIP' });
     expect(validateManifestObjects(copy)).toEqual(['Service web: spec.sessionAfinity: unknown field "sessionAfinity" (not in ServiceSpec)']);
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { readStackConfig, type StackConfig } from '../../../infra/pulumi/config.js';
 import { installMockCloud, valueOf } from './support/pulumi-mocks.js';
+import { without } from './support/without.js';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const secrets = {
@@ -65,7 +66,7 @@ describe('stack config', () => {
   });
 
   it('takes every key from the stack, keeping explicit zeros and falses', () => {
-    const { secrets: _secrets, ...plain } = read(
+    const plain = without(read(
       {
         'gcp:region': 'europe-west1',
         'personalizedline:clusterName': 'c',
@@ -90,7 +91,7 @@ describe('stack config', () => {
         'personalizedline:monitoring': 'none',
       },
       noGit,
-    );
+    ), 'secrets');
     expect(plain).toEqual({
       gcpProject: 'proj',
       gcpRegion: 'europe-west1',
@@ -128,7 +129,7 @@ describe('stack config', () => {
     expect(() => read({ 'personalizedline:enableWebsocket': 'yes' })).toThrow(/enableWebsocket/);
     expect(() => read({ 'personalizedline:imageTag': 'has space' })).toThrow(/imageTag/);
     expect(() => read({ 'personalizedline:monitoring': 'prometheus' })).toThrow(/monitoring/);
-    const { 'personalizedline:redisPassword': _omitted, ...noRedis } = secrets;
+    const noRedis = without(secrets, 'personalizedline:redisPassword');
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
     // Memorystore brings its own AUTH string: no password to configure.
@@ -145,7 +146,7 @@ describe('project and example stack files', () => {
   });
 
   it('Pulumi.yaml runs infra/pulumi/index.ts as the ESM TypeScript project it is', () => {
-    const project = parse(readFileSync(`${projectRoot}Pulumi.yaml`, 'utf8')) as Record<string, any>;
+    const project = parse(readFileSync(`${projectRoot}Pulumi.yaml`, 'utf8')) as { name: string; main: string; runtime: { name: string; options: unknown } };
     expect(project.name).toBe('personalizedline');
     expect(project.runtime.name).toBe('nodejs');
     expect(project.runtime.options).toMatchObject({ typescript: false, nodeargs: '--import tsx' });
@@ -169,6 +170,7 @@ describe('project and example stack files', () => {
     const settings = definition.values.pulumiConfig;
     const readKeys = new Set<string>();
     for (const method of ['get', 'getBoolean', 'getNumber', 'require', 'getSecret', 'requireSecret'] as const) {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound on purpose: the spy calls it with the spied Config as `this`
       const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
       vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
         readKeys.add(`${this.name}:${key}`);

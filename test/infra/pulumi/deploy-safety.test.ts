@@ -12,6 +12,7 @@ import { secretChecksum } from '../../../infra/pulumi/app-secret.js';
 import { withPodAnnotations } from '../../../infra/pulumi/manifests.js';
 import { baseConfig, configGroupYaml, runProgram, withoutChecksum } from './support/program-under-mocks.js';
 import { installMockCloud, mockCluster, mockProjectNumber, revealSecret, valueOf } from './support/pulumi-mocks.js';
+import { without } from './support/without.js';
 
 const urnOf = (type: string, name: string): string => `urn:pulumi:prod::personalizedline::${type}::${name}`;
 
@@ -146,7 +147,7 @@ describe('Secret rotation', () => {
 describe('a pull request\'s preview, without the production secrets', () => {
   const running = `gcr.io/pl-test-project/personalizedline@sha256:${'5e'.repeat(32)}`;
   const runningChecksum = 'd'.repeat(64);
-  const { 'personalizedline:jwtSecret': _j, 'personalizedline:redisPassword': _r, ...withoutSecrets } = baseConfig;
+  const withoutSecrets = without(baseConfig, 'personalizedline:jwtSecret', 'personalizedline:redisPassword');
   const previewConfig = {
     ...withoutSecrets,
     'personalizedline:previewImage': running,

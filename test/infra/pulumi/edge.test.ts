@@ -5,9 +5,10 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { checkedJwtSecret, jwtSecretOrGenerated } from '../../../infra/pulumi/jwt-secret.js';
+import { findObject, isKind, onlyContainer, parseObjects, type KubeObject } from '../k8s/support/manifests.js';
 import { installMockCloud, isSecretAt, revealSecret, valueOf, type MockCloud } from './support/pulumi-mocks.js';
+import { without } from './support/without.js';
 
 const stackConfig: Record<string, string> = {
   'gcp:project': 'pl-edge-project',
@@ -26,7 +27,7 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   const cloud = await installMockCloud({ stateByName: { 'web-ip': { address: reservedIp }, 'jwt-secret': { result: generatedSecret } } });
   pulumi.runtime.setAllConfig(config, secretKeys);
   vi.resetModules();
-  const program = (await import('../../../infra/pulumi/index.js')) as Program;
+  const program = await import('../../../infra/pulumi/index.js');
   // With edge=ingress the URLs are known at once; the rollout registers after the image and the Secret.
   await valueOf(program.imageRef);
   await vi.waitFor(() => expect(cloud.ofType('kubernetes:yaml/v2:ConfigGroup')).toHaveLength(2));
@@ -35,8 +36,8 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
 }
 
 /** The objects of the `app` ConfigGroup's YAML. */
-function appObjects(cloud: MockCloud): Record<string, any>[] {
-  return parseAllDocuments(String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml)).map((d) => d.toJS() as Record<string, any>);
+function appObjects(cloud: MockCloud): KubeObject[] {
+  return parseObjects(String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml));
 }
 
 describe('pulumi edge', () => {
@@ -51,11 +52,11 @@ describe('pulumi edge', () => {
     expect(cloud.ofType('gcp:dns/recordSet:RecordSet')).toEqual([]);
 
     const objects = appObjects(cloud);
-    const ingressObject = objects.find((o) => o.kind === 'Ingress');
-    expect(ingressObject?.metadata.annotations['kubernetes.io/ingress.global-static-ip-name']).toBe(address.inputs.name);
-    expect(ingressObject?.spec.rules[0].host).toBe('api.example.com');
-    expect(objects.find((o) => o.kind === 'ManagedCertificate')?.spec.domains).toEqual(['api.example.com']);
-    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web')?.spec.type).toBe('ClusterIP');
+    const ingressObject = objects.find((o) => isKind(o, 'Ingress'));
+    expect(ingressObject?.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe(address.inputs.name);
+    expect(ingressObject?.spec!.rules![0]!.host).toBe('api.example.com');
+    expect(objects.find((o) => isKind(o, 'ManagedCertificate'))?.spec!.domains).toEqual(['api.example.com']);
+    expect(findObject(objects, 'Service', 'web').spec!.type).toBe('ClusterIP');
     // The address exists before the Ingress that names it is applied.
     const app = cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app');
     expect(app.options?.dependencies.some((urn) => urn.endsWith('::web-ip'))).toBe(true);
@@ -74,14 +75,13 @@ describe('pulumi edge', () => {
     expect(cloud.one('gcp:dns/recordSet:RecordSet', 'web-dns').inputs).toEqual(expect.objectContaining({
       project: 'pl-edge-project', managedZone: 'example-com', name: 'api.example.com.', type: 'A', ttl: 300, rrdatas: [reservedIp],
     }));
-    const ingressObject = appObjects(cloud).find((o) => o.kind === 'Ingress');
-    expect(ingressObject?.metadata.annotations['kubernetes.io/ingress.global-static-ip-name']).toBe('pl-prod-ip');
+    const ingressObject = appObjects(cloud).find((o) => isKind(o, 'Ingress'));
+    expect(ingressObject?.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe('pl-prod-ip');
   });
 
   it('passes allowedOrigins to the web pods as ALLOWED_ORIGINS', async () => {
     const { cloud } = await runProgram({ ...stackConfig, ...ingress, 'personalizedline:allowedOrigins': 'https://app.example.com,https://www.example.com' });
-    const web = appObjects(cloud).find((o) => o.kind === 'Deployment' && o.metadata.name === 'web');
-    const env = web?.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    const env = onlyContainer(findObject(appObjects(cloud), 'Deployment', 'web')).env!;
     expect(env.find((e) => e.name === 'ALLOWED_ORIGINS')?.value).toBe('https://app.example.com,https://www.example.com');
   });
 
@@ -105,7 +105,7 @@ describe('pulumi edge', () => {
 
 describe('JWT secret', () => {
   it('is generated with @pulumi/random when the stack sets none, and lands in the Secret as a secret', async () => {
-    const { 'personalizedline:jwtSecret': _omitted, ...withoutJwt } = stackConfig;
+    const withoutJwt = without(stackConfig, 'personalizedline:jwtSecret');
     const { cloud, program } = await runProgram(withoutJwt);
     const password = cloud.one('random:index/randomPassword:RandomPassword', 'jwt-secret');
     expect(password.inputs).toMatchObject({ length: 64, special: false });

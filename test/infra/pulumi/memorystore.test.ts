@@ -5,8 +5,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { memorystoreUrl, networkPath, regionOf } from '../../../infra/pulumi/memorystore.js';
+import { findObject, parseObjects, type KubeObject } from '../k8s/support/manifests.js';
 import { installMockCloud, isSecretAt, mockCluster, mockMemorystore, revealSecret, type MockCloud } from './support/pulumi-mocks.js';
 
 const config: Record<string, string> = {
@@ -28,8 +28,7 @@ async function runWith(extra: Record<string, string> = {}): Promise<MockCloud> {
   return cloud;
 }
 
-const documents = (cloud: MockCloud): Record<string, any>[] =>
-  parseAllDocuments(String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml)).map((d) => d.toJSON() as Record<string, any>);
+const documents = (cloud: MockCloud): KubeObject[] => parseObjects(String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml));
 
 describe('redis: memorystore', () => {
   beforeEach(() => pulumi.runtime.setAllConfig({}));
@@ -90,10 +89,10 @@ describe('redis: memorystore', () => {
     const objects = documents(await runWith({ 'personalizedline:webMaxReplicas': '3' }));
     expect(objects.filter((o) => o.metadata?.name === 'redis')).toEqual([]);
     for (const name of ['web', 'rq-worker']) {
-      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
-      expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'REDIS_TLS_CA_FILE', value: '/etc/redis-tls/ca.crt' });
+      const deployment = findObject(objects, 'Deployment', name);
+      expect(deployment.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'REDIS_TLS_CA_FILE', value: '/etc/redis-tls/ca.crt' });
     }
-    expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'web')?.spec.maxReplicas).toBe(3);
+    expect(findObject(objects, 'HorizontalPodAutoscaler', 'web').spec.maxReplicas).toBe(3);
   });
 
   it('creates nothing of Memorystore with the in-cluster Redis', async () => {

@@ -11,7 +11,7 @@ import { buildDashboard } from '../../../infra/monitoring/dashboard.js';
 import { UPTIME_ALERT_NAME } from '../../../infra/monitoring/names.js';
 import { alertRules } from '../../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../../infra/monitoring/thresholds.js';
-import { installMockCloud, valueOf, type MockCloud } from './support/pulumi-mocks.js';
+import { installMockCloud, valueOf, type MockCloud, type RecordedResource } from './support/pulumi-mocks.js';
 
 const baseConfig: Record<string, string> = {
   'gcp:project': 'pl-mon-project',
@@ -36,7 +36,7 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   options.configGroupState = { app: { resources: [liveWeb] } };
   pulumi.runtime.setAllConfig(config, secretKeys);
   vi.resetModules();
-  const program = (await import('../../../infra/pulumi/index.js')) as Program;
+  const program = await import('../../../infra/pulumi/index.js');
   // Every output, not only the policies: a lookup still in flight when the next test installs new
   // mocks would reject after this test has ended.
   const outputs: pulumi.Output<unknown>[] = [program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum];
@@ -45,7 +45,12 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
 }
 
 const promqlPolicies = (cloud: MockCloud) => cloud.ofType(POLICY).filter((p) => p.name !== 'alert-uptime-check-failed');
-const conditionOf = (policy: { inputs: Record<string, any> }) => policy.inputs.conditions[0];
+/** The fields of an alert policy's condition that these tests read, as the engine receives them. */
+interface RecordedCondition {
+  conditionPrometheusQueryLanguage?: { query: string; duration: string; alertRule: string };
+  conditionThreshold?: { filter: string };
+}
+const conditionOf = (policy: RecordedResource): RecordedCondition => (policy.inputs.conditions as RecordedCondition[])[0]!;
 
 describe('pulumi monitoring', () => {
   beforeEach(() => {
@@ -56,7 +61,7 @@ describe('pulumi monitoring', () => {
     const { cloud } = await runProgram(baseConfig);
     const rules = alertRules(defaultAlertThresholds, { namespace: 'personalizedline' });
     const policies = promqlPolicies(cloud);
-    expect(policies.map((p) => conditionOf(p).conditionPrometheusQueryLanguage.alertRule)).toEqual(rules.map((r) => r.name));
+    expect(policies.map((p) => conditionOf(p).conditionPrometheusQueryLanguage!.alertRule)).toEqual(rules.map((r) => r.name));
     policies.forEach((policy, i) => {
       const rule = rules[i]!;
       expect(policy.inputs).toMatchObject({
@@ -96,7 +101,7 @@ describe('pulumi monitoring', () => {
     });
     expect(await valueOf(program.uptimeCheckId)).toBe('uptime-health-check-id');
     const uptimeAlert = cloud.one(POLICY, 'alert-uptime-check-failed');
-    expect(conditionOf(uptimeAlert).conditionThreshold.filter).toContain('metric.label.check_id="uptime-health-check-id"');
+    expect(conditionOf(uptimeAlert).conditionThreshold!.filter).toContain('metric.label.check_id="uptime-health-check-id"');
     expect((uptimeAlert.inputs.documentation as { content: string }).content).toContain(`Runbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`);
     expect(await valueOf(program.alertPolicies)).toHaveLength(7);
   });
@@ -112,10 +117,10 @@ describe('pulumi monitoring', () => {
     const channel = cloud.one('gcp:monitoring/notificationChannel:NotificationChannel', 'alert-email');
     expect(channel.inputs).toMatchObject({ type: 'email', labels: { email_address: 'oncall@example.com' }, project: 'pl-mon-project' });
     for (const policy of cloud.ofType(POLICY)) expect(policy.inputs.notificationChannels, policy.name).toEqual(['projects/mock/notificationChannels/alert-email']);
-    const query = (name: string): string => conditionOf(cloud.one(POLICY, name)).conditionPrometheusQueryLanguage.query;
+    const query = (name: string): string => conditionOf(cloud.one(POLICY, name)).conditionPrometheusQueryLanguage!.query;
     expect(query('alert-jobs-waiting-too-long')).toMatch(/> 120$/);
     expect(query('alert-delivery-latency-p99-high')).toMatch(/> 0.25$/);
-    expect(conditionOf(cloud.one(POLICY, 'alert-web-not-ready')).conditionPrometheusQueryLanguage.duration).toBe('180s');
+    expect(conditionOf(cloud.one(POLICY, 'alert-web-not-ready')).conditionPrometheusQueryLanguage!.duration).toBe('180s');
     const dashboard = JSON.parse(String(cloud.one('gcp:monitoring/dashboard:Dashboard').inputs.dashboardJson)) as { mosaicLayout: { tiles: { widget: { title: string; xyChart?: { thresholds: { value: number }[] } } }[] } };
     const latency = dashboard.mosaicLayout.tiles.find((t) => t.widget.title === 'Delivery latency p50 / p99')!;
     expect(latency.widget.xyChart!.thresholds[0]!.value).toBe(0.25);

@@ -9,7 +9,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import { splitDocuments } from '../../../infra/pulumi/manifests.js';
-import { baseConfig, configGroupYaml, runProgram, secretKeys, withoutChecksum, type KubeObject, type Program } from './support/program-under-mocks.js';
+import { findObject, parseObjects, type KubeObject } from '../k8s/support/manifests.js';
+import { baseConfig, configGroupYaml, runProgram, secretKeys, withoutChecksum } from './support/program-under-mocks.js';
 import {
   installMockCloud,
   isKnown,
@@ -19,9 +20,9 @@ import {
   mockDigest,
   revealSecret,
   valueOf,
-  type MockCloud,
   type MockCloudOptions,
 } from './support/pulumi-mocks.js';
+import { without } from './support/without.js';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const repository = 'gcr.io/pl-test-project/personalizedline';
@@ -148,15 +149,15 @@ describe('pulumi program', () => {
     expect(configGroupYaml(cloud, 'namespace')).toBe(expectedNamespace);
     expect(withoutChecksum(workloadYaml).objects).toEqual(expectedRest.map((text) => parse(text) as KubeObject));
 
-    const objects = parseAllDocuments(workloadYaml).map((d) => d.toJSON() as Record<string, any>);
-    const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
-    const worker = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rq-worker')!;
-    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web')!;
-    expect(web.spec.replicas).toBe(2);
-    expect(worker.spec.replicas).toBe(3);
-    expect(web.spec.template.spec.containers[0].env).toContainEqual({ name: 'ENABLE_WEBSOCKET', value: 'false' });
-    expect(service.spec.sessionAffinity).toBe('ClientIP');
-    expect(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toBe(600);
+    const objects = parseObjects(workloadYaml);
+    const web = findObject(objects, 'Deployment', 'web');
+    const worker = findObject(objects, 'Deployment', 'rq-worker');
+    const service = findObject(objects, 'Service', 'web');
+    expect(web.spec!.replicas).toBe(2);
+    expect(worker.spec!.replicas).toBe(3);
+    expect(web.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'ENABLE_WEBSOCKET', value: 'false' });
+    expect(service.spec!.sessionAffinity).toBe('ClientIP');
+    expect(service.spec!.sessionAffinityConfig!.clientIP!.timeoutSeconds).toBe(600);
     for (const o of objects.filter((o) => o.kind !== 'StorageClass')) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
     expect(cloud.one('kubernetes:core/v1:Secret').inputs.metadata).toMatchObject({ namespace: 'pl-staging' });
   });
@@ -174,7 +175,7 @@ describe('pulumi program', () => {
 
     pulumi.runtime.setAllConfig(baseConfig, secretKeys);
     vi.resetModules();
-    const program = (await import('../../../infra/pulumi/index.js')) as Program;
+    const program = await import('../../../infra/pulumi/index.js');
     expect(await valueOf(program.loadBalancerIp)).toBe('203.0.113.10');
     expect(await valueOf(program.healthUrl)).toBe('http://203.0.113.10/health');
     expect(await valueOf(program.websocketUrl)).toBe('ws://203.0.113.10/ws/jobs/{job_id}');
@@ -242,7 +243,7 @@ describe('pulumi program', () => {
     const cloud = await installMockCloud({ preview: true, digest: '' });
     pulumi.runtime.setAllConfig(baseConfig, secretKeys);
     vi.resetModules();
-    const program = (await import('../../../infra/pulumi/index.js')) as Program;
+    const program = await import('../../../infra/pulumi/index.js');
     expect(await isKnown(program.imageRef)).toBe(false);
     // The Namespace does not depend on the image, so it is known even now.
     await vi.waitFor(() => expect(cloud.ofType('kubernetes:yaml/v2:ConfigGroup')).toHaveLength(2));
@@ -252,7 +253,7 @@ describe('pulumi program', () => {
   });
 
   it('stops before building anything when a secret is not configured', async () => {
-    const { 'personalizedline:redisPassword': _omitted, ...withoutRedis } = baseConfig;
+    const withoutRedis = without(baseConfig, 'personalizedline:redisPassword');
     const cloud = await installMockCloud();
     pulumi.runtime.setAllConfig(withoutRedis, secretKeys);
     vi.resetModules();
@@ -269,7 +270,7 @@ describe('pulumi program', () => {
   });
 
   it('tags the image with the git commit when no imageTag is set', async () => {
-    const { 'personalizedline:imageTag': _omitted, ...withoutTag } = baseConfig;
+    const withoutTag = without(baseConfig, 'personalizedline:imageTag');
     const { cloud } = await runProgram(withoutTag);
     const tags = cloud.one('docker-build:index:Image').inputs.tags as string[];
     expect(tags[0]).toMatch(new RegExp(`^${repository}:[0-9a-f]{12}(-dirty)?$`));

@@ -6,7 +6,7 @@
  * typo in any of them makes the local run fail as the pod would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { KubeObject } from './manifests.js';
+import type { IContainer, IProbe } from 'kubernetes-models/v1';
 
 /** A Secret's data, as the Pulumi program creates it. */
 export interface LocalSecret {
@@ -37,14 +37,14 @@ export function expandKubeVars(text: string, vars: ReadonlyMap<string, string>):
  * variables, as Kubernetes does) and `secretKeyRef`s read from `secrets`. A reference to a Secret
  * or key that does not exist throws, as the kubelet refuses to start such a container.
  */
-export function resolveContainerEnv(container: KubeObject, secrets: readonly LocalSecret[]): Map<string, string> {
+export function resolveContainerEnv(container: IContainer, secrets: readonly LocalSecret[]): Map<string, string> {
   const vars = new Map<string, string>();
-  for (const entry of (container.env ?? []) as KubeObject[]) {
+  for (const entry of container.env ?? []) {
     if (typeof entry.value === 'string') {
       vars.set(entry.name, expandKubeVars(entry.value, vars));
       continue;
     }
-    const ref = entry.valueFrom?.secretKeyRef as { name: string; key: string } | undefined;
+    const ref = entry.valueFrom?.secretKeyRef;
     if (!ref) throw new Error(`env ${entry.name}: only value and secretKeyRef are supported here`);
     const secret = secrets.find((s) => s.name === ref.name);
     if (!secret) throw new Error(`env ${entry.name}: Secret "${ref.name}" does not exist`);
@@ -75,11 +75,11 @@ export function mapServiceUrls(vars: ReadonlyMap<string, string>, mappings: read
 }
 
 /** A probe or Service port (number or container-port name) as the container port number. */
-export function containerPortOf(container: KubeObject, port: number | string): number {
+export function containerPortOf(container: IContainer, port: number | string): number {
   if (typeof port === 'number') return port;
-  const found = ((container.ports ?? []) as KubeObject[]).find((p) => p.name === port);
+  const found = (container.ports ?? []).find((p) => p.name === port);
   if (!found) throw new Error(`container ${container.name} has no port named "${port}"`);
-  return found.containerPort as number;
+  return found.containerPort;
 }
 
 /** A running container process. */
@@ -98,8 +98,8 @@ export interface LocalContainer {
  * Starts `container` as a local process: `command` + `args` expanded against `vars`, in `root` as
  * the image's working directory, with exactly `vars` plus PATH and HOME as its environment.
  */
-export function startLocalContainer(container: KubeObject, root: string, vars: ReadonlyMap<string, string>): LocalContainer {
-  const argv = [...((container.command ?? []) as string[]), ...((container.args ?? []) as string[])].map((a) => expandKubeVars(a, vars));
+export function startLocalContainer(container: IContainer, root: string, vars: ReadonlyMap<string, string>): LocalContainer {
+  const argv = [...(container.command ?? []), ...(container.args ?? [])].map((a) => expandKubeVars(a, vars));
   if (argv.length === 0) throw new Error(`container ${container.name} has no command (the image default is not used here)`);
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
@@ -107,8 +107,8 @@ export function startLocalContainer(container: KubeObject, root: string, vars: R
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | string | null>((resolve) => {
     child.once('error', (error) => {
       text += `\n[spawn error] ${error.message}`;
@@ -117,7 +117,7 @@ export function startLocalContainer(container: KubeObject, root: string, vars: R
     child.once('exit', (code, signal) => resolve(code ?? signal));
   });
   return {
-    name: container.name as string,
+    name: container.name,
     child,
     output: () => text,
     exited,
@@ -132,8 +132,8 @@ export function startLocalContainer(container: KubeObject, root: string, vars: R
 export type PortMap = (containerPort: number) => number;
 
 /** One probe attempt with the kubelet's success rule (HTTP 200–399). Only httpGet is needed here. */
-export async function probeOnce(probe: KubeObject, container: KubeObject, ports: PortMap): Promise<boolean> {
-  const http = probe.httpGet as { path: string; port: number | string; scheme?: string } | undefined;
+export async function probeOnce(probe: IProbe, container: IContainer, ports: PortMap): Promise<boolean> {
+  const http = probe.httpGet;
   if (!http) throw new Error('only httpGet probes run locally');
   const url = `${(http.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${ports(containerPortOf(container, http.port))}${http.path}`;
   try {
@@ -150,7 +150,7 @@ export async function probeOnce(probe: KubeObject, container: KubeObject, ports:
  * output in the error so a failing run says why.
  */
 export async function waitForProbe(
-  kind: string, probe: KubeObject, container: KubeObject, ports: PortMap, proc: LocalContainer, budgetMs: number,
+  kind: string, probe: IProbe, container: IContainer, ports: PortMap, proc: LocalContainer, budgetMs: number,
 ): Promise<void> {
   const deadline = Date.now() + budgetMs;
   let exited = false;

@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { secretChecksumAnnotation } from '../../../../infra/pulumi/app-secret.js';
+import { asKubeObject, podTemplateOf, type KubeObject } from '../../k8s/support/manifests.js';
 import { installMockCloud, type MockCloud, type MockCloudOptions } from './pulumi-mocks.js';
 
 /** A complete stack config: project, region, cluster, a fixed image tag and both secrets. */
@@ -29,7 +30,7 @@ export async function runProgram(
   const cloud = await installMockCloud(options);
   pulumi.runtime.setAllConfig(config, secretKeys);
   vi.resetModules();
-  const program = (await import('../../../../infra/pulumi/index.js')) as Program;
+  const program = await import('../../../../infra/pulumi/index.js');
   // healthUrl depends on the last ConfigGroup, which waits for the Secret, which waits for the first.
   await new Promise<void>((resolve) => program.healthUrl.apply(() => resolve()));
   await new Promise<void>((resolve) => program.imageRef.apply(() => resolve()));
@@ -40,18 +41,17 @@ export async function runProgram(
 export const configGroupYaml = (cloud: MockCloud, name: string): string =>
   String(cloud.one('kubernetes:yaml/v2:ConfigGroup', name).inputs.yaml);
 
-export type KubeObject = Record<string, any>;
-
 /** The objects of a YAML stream, with the Secret checksum annotation taken off (and returned). */
 export function withoutChecksum(yaml: string): { objects: KubeObject[]; checksums: Record<string, string> } {
   const checksums: Record<string, string> = {};
-  const objects = parseAllDocuments(yaml).map((d) => d.toJSON() as KubeObject);
+  const objects = parseAllDocuments(yaml).map((d) => asKubeObject(d.toJSON() as Record<string, unknown>));
   for (const object of objects) {
-    const annotations = object.spec?.template?.metadata?.annotations as Record<string, string> | undefined;
+    const template = podTemplateOf(object);
+    const annotations = template?.metadata?.annotations;
     if (!annotations) continue;
     checksums[`${object.kind}/${object.metadata.name}`] = annotations[secretChecksumAnnotation]!;
     delete annotations[secretChecksumAnnotation];
-    if (Object.keys(annotations).length === 0) delete object.spec.template.metadata.annotations;
+    if (Object.keys(annotations).length === 0) delete template.metadata!.annotations;
   }
   return { objects, checksums };
 }

@@ -88,11 +88,13 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
+      // The SDK types the inputs as `any`; they are the serialized properties, a JSON-like object.
+      const inputs = args.inputs as Record<string, unknown>;
       const key = `${args.type}::${args.name}`;
       resources.push({
         type: args.type,
         name: args.name,
-        inputs: args.inputs,
+        inputs,
         provider: args.provider,
         options: pendingOptions.get(key),
         transforms: args.transforms ?? [],
@@ -102,38 +104,39 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
         case 'docker-build:index:Image':
           return {
             id: digest === '' ? args.name : digest,
-            state: { ...args.inputs, digest, contextHash: 'mock-context-hash', ref: '', ...extra },
+            state: { ...inputs, digest, contextHash: 'mock-context-hash', ref: '', ...extra },
           };
         case 'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig':
           // The provider answers the check's id, which the uptime alert's filter names.
-          return { id: `${args.name}-id`, state: { ...args.inputs, uptimeCheckId: `${args.name}-check-id`, ...extra } };
+          return { id: `${args.name}-id`, state: { ...inputs, uptimeCheckId: `${args.name}-check-id`, ...extra } };
         case 'gcp:monitoring/notificationChannel:NotificationChannel':
-          return { id: `${args.name}-id`, state: { ...args.inputs, name: `projects/mock/notificationChannels/${args.name}`, ...extra } };
+          return { id: `${args.name}-id`, state: { ...inputs, name: `projects/mock/notificationChannels/${args.name}`, ...extra } };
         case 'gcp:monitoring/alertPolicy:AlertPolicy':
-          return { id: `${args.name}-id`, state: { ...args.inputs, name: `projects/mock/alertPolicies/${args.name}`, ...extra } };
+          return { id: `${args.name}-id`, state: { ...inputs, name: `projects/mock/alertPolicies/${args.name}`, ...extra } };
         case 'kubernetes:yaml/v2:ConfigGroup':
           return {
             id: undefined,
-            state: { ...args.inputs, resources: [], ...options.configGroupState?.[args.name] },
+            state: { ...inputs, resources: [], ...options.configGroupState?.[args.name] },
           };
         case 'gcp:redis/instance:Instance':
           // What Memorystore adds once the instance exists: its address, AUTH string and CA.
           return {
-            id: `projects/${String(args.inputs.project)}/locations/${String(args.inputs.region)}/instances/${String(args.inputs.name)}`,
-            state: { ...args.inputs, ...mockMemorystore, ...extra },
+            id: `projects/${String(inputs.project)}/locations/${String(inputs.region)}/instances/${String(inputs.name)}`,
+            state: { ...inputs, ...mockMemorystore, ...extra },
           };
         default:
-          return { id: args.id ?? `${args.name}-id`, state: { ...args.inputs, ...extra } };
+          return { id: args.id ?? `${args.name}-id`, state: { ...inputs, ...extra } };
       }
     },
     call(args) {
-      calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      const inputs = args.inputs as Record<string, unknown>;
+      calls.push({ token: args.token, inputs });
       switch (args.token) {
         case 'gcp:organizations/getClientConfig:getClientConfig':
           return { accessToken: mockAccessToken, id: 'mock', project: 'mock', region: 'mock', zone: '', defaultLabels: {} };
         case 'gcp:container/getCluster:getCluster':
           return {
-            ...args.inputs,
+            ...inputs,
             endpoint: mockCluster.endpoint,
             network: mockCluster.network,
             masterAuths: [
@@ -145,9 +148,9 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
             clusterAutoscalings: [],
           };
         case 'gcp:organizations/getProject:getProject':
-          return { ...args.inputs, number: mockProjectNumber, name: String(args.inputs.projectId), labels: {} };
+          return { ...inputs, number: mockProjectNumber, name: String(inputs.projectId), labels: {} };
         case 'kubernetes:yaml:decode':
-          return { result: parseAllDocuments(String(args.inputs.text)).map((d) => d.toJSON() as unknown) };
+          return { result: parseAllDocuments(String(inputs.text)).map((d) => d.toJSON() as unknown) };
         default:
           throw new Error(`unexpected provider call ${args.token}`);
       }
