@@ -39,7 +39,9 @@ export function headerResultBound(rawBytes: number, columns: number): number {
  */
 export function rowResultBound(rawBytes: number, fields: readonly string[], mapped: ColumnMap | readonly number[]): number {
   let line = LINE_TEMPLATE_BYTES + CELL_GROWTH;
-  for (const index of Array.isArray(mapped) ? mapped : Object.values(mapped)) {
+  // Array.isArray does not narrow a readonly array, hence the annotation.
+  const indexes: readonly number[] = Array.isArray(mapped) ? (mapped as readonly number[]) : Object.values(mapped as ColumnMap);
+  for (const index of indexes) {
     const value = fields[index] ?? '';
     line += Buffer.byteLength(value) + (value.includes('"') ? quoteCount(value) : 0);
   }

@@ -80,7 +80,7 @@ export async function loadPageAssets(prebuiltDir: string = PREBUILT_DIR, clientD
     ? Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(prebuiltDir, name))] as const)))
     : await bundlePage(clientDir);
   return new Map(names.map((name) => {
-    const body = bodies[name]!;
+    const body = bodies[name];
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     return [name, { body, contentType: PAGE_FILES[name], etag }];
   }));

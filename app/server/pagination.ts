@@ -19,7 +19,7 @@ export function parsePage(query: Record<string, unknown>): Page {
 function parseCount(raw: unknown, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) {
-    throw new AppError('BAD_REQUEST', `${name} must be a whole number of 0 or more, got "${String(raw).slice(0, 40)}".`);
+    throw new AppError('BAD_REQUEST', `${name} must be a whole number of 0 or more, got ${JSON.stringify(raw).slice(0, 40)}.`);
   }
   return Number(raw);
 }

@@ -98,10 +98,16 @@ export function tooLarge(maxBytes: number): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes. Split it into smaller files.`);
 }
 
+/** C0 controls and DEL: never part of a name shown on the page or in a Content-Disposition header. */
+function isControlCharacter(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0x1f || code === 0x7f;
+}
+
 /** A display name only: no path, no control characters, bounded length. */
 export function cleanFilename(raw: unknown): string {
   const text = typeof raw === 'string' ? raw : '';
   const base = text.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const clean = [...base].filter((char) => !isControlCharacter(char)).join('').trim().slice(0, 200);
   return clean || 'upload.csv';
 }

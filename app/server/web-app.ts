@@ -75,7 +75,9 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
 
   registerSystemRoutes(app, { redis, metrics, enableWebsocket: config.enableWebsocket });
   const slots = new UploadSlots(config.uploadConcurrency);
-  await app.register(async (scope) => registerJobRoutes(scope, {
+  // The job routes in a scope of their own (fastify encapsulation): their hooks stay theirs.
+  await app.register((scope, _options, done) => {
+    registerJobRoutes(scope, {
     store: deps.store,
     queue: deps.queue,
     metrics,
@@ -85,7 +87,9 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     maxUploadBytes: config.maxUploadBytes,
     maxRows: config.maxRows,
     uploadRate: new UploadRateLimit(redis, deps.store.keys, { perWindow: config.uploadsPerMinute }),
-  }));
+    });
+    done();
+  });
   registerPageRoutes(app);
   return app;
 }

@@ -108,7 +108,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster') as StackConfig['redis'];
+  const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster');
   const secrets = readSecrets(config, redis);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   const m = defaultManifestOptions;
@@ -118,20 +118,20 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     clusterName: config.get('clusterName') ?? 'personalizedline',
     clusterLocation: config.get('clusterLocation') ?? gcpRegion,
     namespace: config.get('namespace') ?? m.namespace,
-    registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
+    registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io'),
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
     imageDigestOverride: config.get('imageDigestOverride', { pattern: digestReference }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
-    platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
+    platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64'),
     enableWebsocket: config.getBoolean('enableWebsocket') ?? m.enableWebsocket,
     sessionAffinity: (config.get('sessionAffinity', { allowedValues: ['None', 'ClientIP'] }) ??
-      m.sessionAffinity) as SessionAffinity,
+      m.sessionAffinity),
     sessionAffinityTimeoutSeconds: config.getNumber('sessionAffinityTimeoutSeconds', { min: 1, max: 86_400 }),
     // The charts check the upper bound (10) and say why; here only the type and sign.
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? m.webReplicas,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? m.workerReplicas,
-    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? m.monitoring) as Monitoring,
+    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? m.monitoring),
     webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? m.webMaxReplicas,
     workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? m.workerMaxReplicas,
     redis,
@@ -176,7 +176,7 @@ export interface EdgeConfig {
 /** Reads the edge settings; `ingress` without `domain` stops the program before anything is created. */
 export function readEdgeConfig(): EdgeConfig {
   const config = new pulumi.Config();
-  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? defaultManifestOptions.edge) as Edge;
+  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? defaultManifestOptions.edge);
   const domain = config.get('domain');
   if (edge === 'ingress' && domain === undefined) {
     throw new pulumi.RunError('Missing required configuration variable \'personalizedline:domain\': edge is "ingress"; set it with `pulumi config set domain api.example.com`.');

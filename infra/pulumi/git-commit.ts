@@ -21,6 +21,7 @@ export function readCommitTag(cwd: string): string {
     throw new Error(
       `cannot read the git commit for the image tag (${(error as Error).message.split('\n')[0]}); ` +
         'set one with: pulumi config set imageTag <tag>',
+      { cause: error },
     );
   }
 }

@@ -29,7 +29,7 @@ export interface MemorystoreConfig {
 export function readMemorystoreConfig(): MemorystoreConfig {
   const config = new pulumi.Config();
   return {
-    tier: (config.get('memorystoreTier', { allowedValues: [...memorystoreTiers] }) ?? 'STANDARD_HA') as MemorystoreTier,
+    tier: (config.get('memorystoreTier', { allowedValues: [...memorystoreTiers] }) ?? 'STANDARD_HA'),
     memorySizeGb: config.getNumber('memorystoreMemoryGb', { min: 1, max: 300 }) ?? 1,
     // Memorystore's rule for instance ids: a lowercase letter, then letters, digits and "-", at most 40.
     name: config.get('memorystoreName', { pattern: /^[a-z][-a-z0-9]{0,38}[a-z0-9]$/ }) ?? 'personalizedline',

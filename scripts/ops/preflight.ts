@@ -87,7 +87,7 @@ export function stackNames(json: string): string[] {
   try {
     const parsed: unknown = JSON.parse(json);
     return Array.isArray(parsed)
-      ? parsed.flatMap((entry) => (typeof entry?.name === 'string' ? [entry.name as string] : []))
+      ? parsed.flatMap((entry: { name?: unknown } | null) => (typeof entry?.name === 'string' ? [entry.name] : []))
       : [];
   } catch {
     return [];

@@ -14,7 +14,7 @@ const READY_TIMEOUT_MS = 1000;
 
 export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteOptions): void {
   // Liveness must not depend on Redis: a Redis outage should not make Kubernetes restart web pods.
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', () => Promise.resolve({ status: 'ok' }));
 
   app.get('/ready', async (_request, reply) => {
     const ready = await pingWithin(options.redis, READY_TIMEOUT_MS);
@@ -23,7 +23,7 @@ export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteO
     });
   });
 
-  app.get('/config', async () => ({ enableWebsocket: options.enableWebsocket, pollIntervalMs: POLL_INTERVAL_MS }));
+  app.get('/config', () => Promise.resolve({ enableWebsocket: options.enableWebsocket, pollIntervalMs: POLL_INTERVAL_MS }));
 
   app.get('/metrics', async (_request, reply) => {
     const { contentType, body } = await options.metrics.render();

@@ -107,8 +107,8 @@ export class ProgressGateway {
     };
     this.wss = new WebSocketServer<typeof ProgressSocket>(wsOptions);
     // Listeners shared by every socket (`this` is the socket): no closure per connection.
-    const gateway = this;
-    this.onSocketClose = function onSocketClose(code) { gateway.onClosed(this as ProgressSocket, code); };
+    const onClosed = this.onClosed.bind(this);
+    this.onSocketClose = function onSocketClose(code) { onClosed(this as ProgressSocket, code); };
     this.onSocketError = function onSocketError(error) {
       const { jobId } = this as ProgressSocket;
       log.debug({ jobId: isJobId(jobId) ? jobId : undefined, err: error.message }, 'WebSocket protocol error');

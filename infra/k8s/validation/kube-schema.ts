@@ -22,22 +22,22 @@ interface Validatable {
 
 /** The kinds the manifests contain; a new kind must be added here before it can be synthesized. */
 const models: Record<string, (data: object) => Validatable> = {
-  'v1/Namespace': (data) => new Namespace(data as ConstructorParameters<typeof Namespace>[0]),
-  'v1/Service': (data) => new Service(data as ConstructorParameters<typeof Service>[0]),
-  'apps/v1/Deployment': (data) => new Deployment(data as ConstructorParameters<typeof Deployment>[0]),
-  'apps/v1/StatefulSet': (data) => new StatefulSet(data as ConstructorParameters<typeof StatefulSet>[0]),
+  'v1/Namespace': (data) => new Namespace(data),
+  'v1/Service': (data) => new Service(data),
+  'apps/v1/Deployment': (data) => new Deployment(data),
+  'apps/v1/StatefulSet': (data) => new StatefulSet(data),
   'autoscaling/v2/HorizontalPodAutoscaler': (data) =>
     new HorizontalPodAutoscaler(data as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]),
   'policy/v1/PodDisruptionBudget': (data) =>
-    new PodDisruptionBudget(data as ConstructorParameters<typeof PodDisruptionBudget>[0]),
+    new PodDisruptionBudget(data),
   'networking.k8s.io/v1/NetworkPolicy': (data) =>
-    new NetworkPolicy(data as ConstructorParameters<typeof NetworkPolicy>[0]),
-  'networking.k8s.io/v1/Ingress': (data) => new Ingress(data as ConstructorParameters<typeof Ingress>[0]),
+    new NetworkPolicy(data),
+  'networking.k8s.io/v1/Ingress': (data) => new Ingress(data),
   'networking.gke.io/v1/ManagedCertificate': (data) =>
-    new ManagedCertificate(data as ConstructorParameters<typeof ManagedCertificate>[0]),
-  'cloud.google.com/v1/BackendConfig': (data) => new BackendConfig(data as ConstructorParameters<typeof BackendConfig>[0]),
+    new ManagedCertificate(data),
+  'cloud.google.com/v1/BackendConfig': (data) => new BackendConfig(data),
   'networking.gke.io/v1beta1/FrontendConfig': (data) =>
-    new FrontendConfig(data as ConstructorParameters<typeof FrontendConfig>[0]),
+    new FrontendConfig(data),
   'storage.k8s.io/v1/StorageClass': (data) => new StorageClass(data as ConstructorParameters<typeof StorageClass>[0]),
   ...Object.fromEntries(Object.entries(schemaKinds).map(([gvk, schema]) => [gvk, (data: object) => schemaModel(data, schema)])),
 };

@@ -10,11 +10,15 @@ import { checkUnknownFields } from './strict-fields.js';
 
 /** Parses multi-document YAML into objects (empty documents dropped); throws on a YAML error. */
 export function parseManifestYaml(text: string): Record<string, unknown>[] {
-  return parseAllDocuments(text).flatMap((doc) => {
+  return parseAllDocuments(text).flatMap((doc): Record<string, unknown>[] => {
     if (doc.errors.length > 0) throw new Error(`invalid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
     const value: unknown = doc.toJS();
-    return value && typeof value === 'object' ? [value as Record<string, unknown>] : [];
+    return isObject(value) ? [value] : [];
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /** Every problem of every object, each naming the object; empty when the synthesis is valid. */

@@ -35,9 +35,9 @@ export function parseStackHistory(json: string): StackUpdate[] {
     const pin = config[CONFIG_KEYS.imageDigestOverride]?.value;
     return [{
       version: entry.version,
-      kind: String(entry.kind ?? ''),
-      result: String(entry.result ?? ''),
-      startTime: String(entry.startTime ?? ''),
+      kind: textOf(entry.kind),
+      result: textOf(entry.result),
+      startTime: textOf(entry.startTime),
       ...(typeof pin === 'string' && pin ? { pinnedImage: pin } : {}),
     }];
   });
@@ -73,7 +73,7 @@ export interface CheckpointImage {
 export function imageOfCheckpoint(json: string): CheckpointImage {
   let parsed: { deployment?: { resources?: Array<{ type?: string; outputs?: Record<string, unknown> }> } };
   try {
-    parsed = JSON.parse(json);
+    parsed = JSON.parse(json) as typeof parsed;
   } catch {
     return { image: undefined, pinned: false };
   }
@@ -139,4 +139,9 @@ export async function findPreviousImage(target: StackTarget, currentImage: strin
   const chosen = chooseRollbackRelease(releases, currentImage);
   if (!chosen?.image) throw new OpsError('FAILED', `No release older than ${currentImage} ran another image in the last ${MAX_VERSIONS_SEARCHED} updates. ${NO_EXPORT_HINT}`);
   return { image: chosen.image, version: chosen.version };
+}
+
+/** A history field as text: Pulumi writes strings; anything else is shown as empty rather than `[object Object]`. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }

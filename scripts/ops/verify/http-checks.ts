@@ -58,7 +58,7 @@ export async function checkConfig(baseUrl: string, expectWebsocket: boolean): Pr
   const answer = await request(`${baseUrl}/config`);
   let body: { enableWebsocket?: unknown; pollIntervalMs?: unknown } = {};
   try {
-    body = JSON.parse(answer.text);
+    body = JSON.parse(answer.text) as typeof body;
   } catch {
     // judged below
   }

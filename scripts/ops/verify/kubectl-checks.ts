@@ -105,7 +105,7 @@ export async function runKubectlChecks(namespace: string, run: CommandRunner): P
   }
   for (const app of WORKLOAD_APPS) {
     if (app === workloadNames.redis && externalRedis) {
-      results.push(await runCheck(`logs-${app}`, async () => EXTERNAL_REDIS));
+      results.push(await runCheck(`logs-${app}`, () => Promise.resolve(EXTERNAL_REDIS)));
       continue;
     }
     results.push(await runCheck(`logs-${app}`, async () => {

@@ -32,7 +32,7 @@ export function watchSocket(url: string, token: string, timeoutMs: number, origi
     };
     const timer = setTimeout(() => finish({ kind: 'timeout', frames }), timeoutMs);
 
-    socket.on('message', (data) => frames.push(data.toString()));
+    socket.on('message', (data: Buffer) => frames.push(data.toString()));
     socket.on('close', (code, reason) => finish({ kind: 'closed', protocol: socket.protocol, frames, code, reason: reason.toString() }));
     socket.on('error', (error) => finish({ kind: 'error', message: error.message, frames }));
     // With this listener ws leaves the refused handshake to us: read the answer, then let go.
