@@ -10,7 +10,7 @@ import { UPTIME_ALERT_NAME } from '../../infra/monitoring/names.js';
 import { alertAnnotations } from '../../infra/monitoring/prometheus-rules.js';
 import { alertRules } from '../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../infra/monitoring/thresholds.js';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const ALERTS = /\n### Alerts\n[\s\S]*?(?=\n### [^\n]*\n|$)/.exec(README)?.[0] ?? '';
