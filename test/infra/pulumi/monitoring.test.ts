@@ -38,7 +38,8 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   const program = (await import('../../../infra/pulumi/index.js')) as Program;
   // Every output, not only the policies: a lookup still in flight when the next test installs new
   // mocks would reject after this test has ended.
-  await Promise.all([program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum].map(valueOf));
+  const outputs: pulumi.Output<unknown>[] = [program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum];
+  await Promise.all(outputs.map((output) => valueOf(output)));
   return { cloud, program };
 }
 

@@ -155,9 +155,14 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
   };
   // The mock engine supports resource transforms as the CLI's does: a resource's transforms reach
   // newResource (recorded above), so tests can run them; the engine itself never calls them.
+  const previous = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, unknown> } | undefined;
   await pulumi.runtime.setMocks(mocks, 'personalizedline', 'prod', options.preview ?? false);
   // The mock interface hides resource options; read them off the request on its way to the mocks.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource; resources?: Map<string, unknown> };
+  // A program of an earlier test may still be rehydrating a resource reference (a ConfigGroup's
+  // `resources`) after that test ended; the engine it asks is now this one. Let it find what it
+  // registered there, or its lookup rejects unhandled in whichever test runs next.
+  for (const [urn, state] of previous?.resources ?? []) if (!monitor.resources?.has(urn)) monitor.resources?.set(urn, state);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     pendingOptions.set(`${req.getType()}::${req.getName()}`, {
