@@ -25,9 +25,13 @@ export interface StartOptions {
   readonly logFile: string;
 }
 
-/** Starts one compiled process in production mode and resolves once it is ready (60 s at most). */
+/**
+ * Starts one compiled process in production mode and resolves once it is ready (60 s at most). The
+ * worker's metrics listener takes a free port: the manifests' fixed one is a pod's own, and on a
+ * shared machine a test's worker may hold it; the run reads memory from /proc, not from `/metrics`.
+ */
 export async function startCompiled(options: StartOptions): Promise<NodeProcess> {
-  const env = { NODE_ENV: 'production', ...options.env };
+  const env = { NODE_ENV: 'production', ...options.env, WORKER_METRICS_PORT: '0' };
   const how = { build: 'compiled', cwd: options.repoRoot, output: { file: options.logFile, lines: true }, readyTimeoutMs: 60_000 } as const;
   return options.role === 'web' ? startWebProcess(env, how) : startWorkerProcess(env, how);
 }
