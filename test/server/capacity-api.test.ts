@@ -33,7 +33,7 @@ beforeAll(async () => {
   admin = new Redis(redis.url);
   config = loadConfig({
     JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    UPLOADS_PER_MINUTE: '1000', STORAGE_WAIT_MS: '1500', JOB_RETENTION_SECONDS: '3',
+    UPLOADS_PER_MINUTE: '1000', STORAGE_WAIT_MS: '1500', JOB_RETENTION_SECONDS: '3', WORKER_METRICS_PORT: '0',
   });
   web = await startWebServer(config, { prefix: PREFIX });
   worker = await startWorkerProcess(config, { prefix: PREFIX, log: pino({ level: 'silent' }) });
