@@ -7,7 +7,7 @@
 #
 # BASE_IMAGE (the build stages) must provide Node 24, npm and /bin/sh: the official slim image.
 # RUNTIME_IMAGE (what ships) needs only Node 24 at /nodejs/bin/node: Google's distroless Node 24, which
-# has no shell, no npm and no package manager, so a smaller image with less to patch (see the README).
+# has no shell, no npm and no package manager, so a smaller image with less to patch (see docs/pulumi.md#the-image).
 # The offline build test (scripts/build-image.sh) passes stand-ins for both, assembled from Node 24's
 # own binary, because no base image can be pulled there.
 ARG BASE_IMAGE=node:24-slim

@@ -1,10 +1,13 @@
 /**
- * The only reader of `process.env` for the web server and the worker. Every variable is parsed
- * against one schema; a bad or missing value does not stop at the first problem: all of them are
- * collected into one {@link ConfigError} so an operator fixes the deployment in one go.
+ * The configuration schema of the web server and the worker, and every default in one place. Pure:
+ * the environment is passed in (`config-from-env.ts` is the one place that reads `process.env`).
+ * A bad or missing value does not stop at the first problem: all of them are collected into one
+ * {@link ConfigError} so an operator fixes the deployment in one go.
  */
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** pino's levels, which `LOG_LEVEL` accepts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   /** 0 picks a free port (tests). @default 8080 */
@@ -100,11 +103,41 @@ export interface Config {
   readonly uploadConcurrency: number;
 }
 
-/** `WS_DRAIN_WINDOW_MS`'s default; the manifests' scale-down arithmetic starts from it. */
-export const DEFAULT_WS_DRAIN_WINDOW_MS = 2_000;
-
-/** The default of `WORKER_CONCURRENCY`: what the default worker pod fits (test/infra/k8s/sizing.test.ts checks). */
-export const DEFAULT_WORKER_CONCURRENCY = 2;
+/**
+ * The default of every variable that has one, in one place: {@link loadConfig} falls back to these,
+ * and the manifests (infra/k8s/) and the benchmark start from them instead of restating them.
+ * `WORKER_CONCURRENCY`, `MAX_UPLOAD_BYTES` and `UPLOAD_CONCURRENCY` are what the default pods fit
+ * (infra/k8s/sizing.ts; test/infra/k8s/sizing.test.ts checks).
+ */
+export const CONFIG_DEFAULTS = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  redisUrl: 'redis://127.0.0.1:6379',
+  enableWebsocket: true,
+  logLevel: 'info',
+  rowDelayMs: 0,
+  jobTimeoutMs: 900_000,
+  progressIntervalMs: 100,
+  workerLockMs: 30_000,
+  maxUploadBytes: 10 * 1024 * 1024,
+  maxRows: 50_000,
+  uploadsPerMinute: 30,
+  wsPingIntervalMs: 25_000,
+  wsMaxConnectionsPerUser: 20,
+  wsSlotLeaseMs: 15_000,
+  allowedOrigins: [],
+  trustProxy: false,
+  wsBufferLimitBytes: 64 * 1024,
+  wsSlowConsumerTimeoutMs: 30_000,
+  wsDrainWindowMs: 2_000,
+  shutdownTimeoutMs: 10_000,
+  workerMetricsPort: 9464,
+  jobRetentionSeconds: 604_800,
+  workerConcurrency: 2,
+  storageWaitMs: 60_000,
+  maxOpenJobs: 1_000,
+  uploadConcurrency: 8,
+} as const satisfies Omit<Config, 'redisTlsCaFile' | 'jwtSecret'>);
 
 /** Thrown by {@link loadConfig}; `problems` names every bad variable. */
 export class ConfigError extends Error {
@@ -125,8 +158,6 @@ type Parser<T> = (raw: string) => Parsed<T>;
  * any one token, and whoever guesses it can mint tokens for every user.
  */
 export const MIN_JWT_SECRET_BYTES = 32;
-
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> {
   return (raw) => {
@@ -224,36 +255,37 @@ export function loadConfig(env: Env): Config {
   const readOptional = <T>(name: string, parse: Parser<T>): T | undefined =>
     env[name] === undefined || env[name] === '' ? undefined : read(name, parse, undefined);
 
+  const d = CONFIG_DEFAULTS;
   const config: Config = {
-    port: read('PORT', integer(0, 65535), 8080),
-    host: read('HOST', text, '0.0.0.0'),
-    redisUrl: read('REDIS_URL', redisUrl, 'redis://127.0.0.1:6379'),
+    port: read('PORT', integer(0, 65535), d.port),
+    host: read('HOST', text, d.host),
+    redisUrl: read('REDIS_URL', redisUrl, d.redisUrl),
     redisTlsCaFile: readOptional('REDIS_TLS_CA_FILE', text),
     jwtSecret: read('JWT_SECRET', jwtSecret, undefined),
-    enableWebsocket: read('ENABLE_WEBSOCKET', boolean, true),
-    logLevel: read('LOG_LEVEL', logLevel, 'info'),
-    rowDelayMs: read('ROW_DELAY_MS', integer(0, 60_000), 0),
-    jobTimeoutMs: read('JOB_TIMEOUT_MS', integer(1), 900_000),
-    progressIntervalMs: read('PROGRESS_INTERVAL_MS', integer(0, 60_000), 100),
-    workerLockMs: read('WORKER_LOCK_MS', integer(1_000, 600_000), 30_000),
-    maxUploadBytes: read('MAX_UPLOAD_BYTES', integer(1), 10 * 1024 * 1024),
-    maxRows: read('MAX_ROWS', integer(1), 50_000),
-    uploadsPerMinute: read('UPLOADS_PER_MINUTE', integer(1), 30),
-    wsPingIntervalMs: read('WS_PING_INTERVAL_MS', integer(100), 25_000),
-    wsMaxConnectionsPerUser: read('WS_MAX_CONNECTIONS_PER_USER', integer(1), 20),
-    wsSlotLeaseMs: read('WS_SLOT_LEASE_MS', integer(1_000, 600_000), 15_000),
-    allowedOrigins: read('ALLOWED_ORIGINS', origins, []),
-    trustProxy: read('TRUST_PROXY', trustProxy, false),
-    wsBufferLimitBytes: read('WS_BUFFER_LIMIT_BYTES', integer(1_024, 64 * 1024 * 1024), 64 * 1024),
-    wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), 30_000),
-    wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), DEFAULT_WS_DRAIN_WINDOW_MS),
-    shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), 10_000),
-    workerMetricsPort: read('WORKER_METRICS_PORT', integer(0, 65535), 9464),
-    jobRetentionSeconds: read('JOB_RETENTION_SECONDS', integer(1), 604_800),
-    workerConcurrency: read('WORKER_CONCURRENCY', integer(1, 64), DEFAULT_WORKER_CONCURRENCY),
-    storageWaitMs: read('STORAGE_WAIT_MS', integer(0), 60_000),
-    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), 1_000),
-    uploadConcurrency: read('UPLOAD_CONCURRENCY', integer(1, 1_000), 8),
+    enableWebsocket: read('ENABLE_WEBSOCKET', boolean, d.enableWebsocket),
+    logLevel: read('LOG_LEVEL', logLevel, d.logLevel),
+    rowDelayMs: read('ROW_DELAY_MS', integer(0, 60_000), d.rowDelayMs),
+    jobTimeoutMs: read('JOB_TIMEOUT_MS', integer(1), d.jobTimeoutMs),
+    progressIntervalMs: read('PROGRESS_INTERVAL_MS', integer(0, 60_000), d.progressIntervalMs),
+    workerLockMs: read('WORKER_LOCK_MS', integer(1_000, 600_000), d.workerLockMs),
+    maxUploadBytes: read('MAX_UPLOAD_BYTES', integer(1), d.maxUploadBytes),
+    maxRows: read('MAX_ROWS', integer(1), d.maxRows),
+    uploadsPerMinute: read('UPLOADS_PER_MINUTE', integer(1), d.uploadsPerMinute),
+    wsPingIntervalMs: read('WS_PING_INTERVAL_MS', integer(100), d.wsPingIntervalMs),
+    wsMaxConnectionsPerUser: read('WS_MAX_CONNECTIONS_PER_USER', integer(1), d.wsMaxConnectionsPerUser),
+    wsSlotLeaseMs: read('WS_SLOT_LEASE_MS', integer(1_000, 600_000), d.wsSlotLeaseMs),
+    allowedOrigins: read('ALLOWED_ORIGINS', origins, d.allowedOrigins),
+    trustProxy: read('TRUST_PROXY', trustProxy, d.trustProxy),
+    wsBufferLimitBytes: read('WS_BUFFER_LIMIT_BYTES', integer(1_024, 64 * 1024 * 1024), d.wsBufferLimitBytes),
+    wsSlowConsumerTimeoutMs: read('WS_SLOW_CONSUMER_TIMEOUT_MS', integer(100), d.wsSlowConsumerTimeoutMs),
+    wsDrainWindowMs: read('WS_DRAIN_WINDOW_MS', integer(0, 60_000), d.wsDrainWindowMs),
+    shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', integer(100), d.shutdownTimeoutMs),
+    workerMetricsPort: read('WORKER_METRICS_PORT', integer(0, 65535), d.workerMetricsPort),
+    jobRetentionSeconds: read('JOB_RETENTION_SECONDS', integer(1), d.jobRetentionSeconds),
+    workerConcurrency: read('WORKER_CONCURRENCY', integer(1, 64), d.workerConcurrency),
+    storageWaitMs: read('STORAGE_WAIT_MS', integer(0), d.storageWaitMs),
+    maxOpenJobs: read('MAX_OPEN_JOBS', integer(1), d.maxOpenJobs),
+    uploadConcurrency: read('UPLOAD_CONCURRENCY', integer(1, 1_000), d.uploadConcurrency),
   };
   // A CA file with a plain redis:// URL would be silently unused: the operator meant TLS.
   if (config.redisTlsCaFile !== undefined && config.redisUrl.startsWith('redis://')) {

@@ -2,24 +2,27 @@
  * Every expected failure has a stable code. Its HTTP status and its WebSocket close code are mapped
  * here and nowhere else, so a route or the gateway only ever throws an {@link AppError}.
  */
+import {
+  CLOSE_INTERNAL_ERROR, CLOSE_NOT_FOUND, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED,
+} from './domain/wire-contract.js';
 
 export const ERROR_CODES = {
   BAD_CSV: { http: 400 },
   EMPTY_FILE: { http: 400 },
   NO_DATA_ROWS: { http: 400 },
   BAD_REQUEST: { http: 400 },
-  UNAUTHORIZED: { http: 401, ws: 4401 },
-  NOT_FOUND: { http: 404, ws: 4404 },
+  UNAUTHORIZED: { http: 401, ws: CLOSE_UNAUTHORIZED },
+  NOT_FOUND: { http: 404, ws: CLOSE_NOT_FOUND },
   RESULT_NOT_READY: { http: 409 },
   PAYLOAD_TOO_LARGE: { http: 413 },
   UNSUPPORTED_MEDIA_TYPE: { http: 415 },
   TOO_MANY_ROWS: { http: 422 },
   RATE_LIMITED: { http: 429 },
-  TOO_MANY_CONNECTIONS: { http: 429, ws: 4429 },
-  DEPENDENCY_DOWN: { http: 503, ws: 1013 },
+  TOO_MANY_CONNECTIONS: { http: 429, ws: CLOSE_TOO_MANY_CONNECTIONS },
+  DEPENDENCY_DOWN: { http: 503, ws: CLOSE_TRY_AGAIN_LATER },
   CAPACITY_EXCEEDED: { http: 503 },
   WEBSOCKET_DISABLED: { http: 503 },
-  INTERNAL: { http: 500, ws: 1011 },
+  INTERNAL: { http: 500, ws: CLOSE_INTERNAL_ERROR },
 } as const satisfies Record<string, { http: number; ws?: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -38,7 +41,7 @@ export class AppError extends Error {
   /** The WebSocket close code for this failure (1011, internal error, when none is assigned). */
   get wsCloseCode(): number {
     const mapping: { http: number; ws?: number } = ERROR_CODES[this.code];
-    return mapping.ws ?? 1011;
+    return mapping.ws ?? CLOSE_INTERNAL_ERROR;
   }
 }
 

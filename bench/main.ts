@@ -97,7 +97,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`\n${report.machine}\n${report.date} · ${report.conditions}\n\n${runTable(runs)}\n`);
   if (options.repeat > 1) process.stdout.write(`\nMedians over ${options.repeat} repeats\n\n${summaryTable(summarizeRuns(runs))}\n`);
   if (runs.some((r) => r.web_processes === null)) {
-    process.stdout.write(`\nTargets (issue 8; ratios from this report)\n${formatTargets(evaluateTargets(runs))}\n`);
+    process.stdout.write(`\nTargets (ratios from this report)\n${formatTargets(evaluateTargets(runs))}\n`);
   } else {
     process.stdout.write('\nTargets: not evaluated (they compare one process, reached directly, with the alternatives; every run here went through the proxy)\n');
   }

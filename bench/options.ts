@@ -2,6 +2,7 @@
  * The benchmark's command line: profiles (`--quick`, the default full profile) and overrides, parsed
  * once and validated at once, like the app's config. Pure: no I/O.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** The systems the benchmark can measure. */
 export const SYSTEMS = ['this', 'ws-relay', 'ws-naive', 'socketio', 'polling', 'floor'] as const;
@@ -71,7 +72,7 @@ Profiles:
                           uploads and WORKER_CONCURRENCY max-size jobs against the synthesized manifests'
                           limits, and a 50,000-row job end to end against the csv-parse → personalise →
                           csv-stringify floor (3 runs each; --quick 1; --repeat N)
-  --quick                 C = 1000; 10 s; every system (CI and the README); overrides below apply
+  --quick                 C = 1000; 10 s; every system (CI, a first look); overrides below apply
   --smoke                 C = 200; 3 s; every system (the test suite: completeness, not speed)
 Overrides:
   --connections N[,N...]  client counts C (e.g. 19000)
@@ -92,29 +93,47 @@ Overrides:
   --heap-snapshot         heap snapshot of each server with all clients connected (--out/profiles)
   --help                  this text`;
 
-const FLAGS_WITH_VALUE = new Set([
-  '--connections', '--jobs', '--rate', '--duration', '--repeat', '--systems', '--clients-per-process',
-  '--json', '--svg', '--out', '--this-env', '--web-processes',
-]);
+/** Every option, for node:util's parseArgs; `type: 'string'` ones take a value. */
+const ARGUMENTS = {
+  connections: { type: 'string' }, jobs: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
+  repeat: { type: 'string' }, systems: { type: 'string' }, 'clients-per-process': { type: 'string' },
+  json: { type: 'string' }, svg: { type: 'string' }, out: { type: 'string' }, 'this-env': { type: 'string' },
+  'web-processes': { type: 'string' },
+  quick: { type: 'boolean' }, smoke: { type: 'boolean' }, capacity: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' },
+  'heap-snapshot': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The values and switches given, by their `--name`. parseArgs runs loose (strict mode stops at the
+ * first problem) and the tokens are checked here, so every problem is reported at once.
+ */
+function readArguments(argv: readonly string[], problems: string[]): { values: Map<string, string>; switches: Set<string> } {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  const { tokens } = parseArgs({ args: [...argv], options: ARGUMENTS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !Object.hasOwn(ARGUMENTS, token.name)) {
+      problems.push(`unknown argument "${argv[token.index] ?? ''}"`);
+      continue;
+    }
+    const flag = `--${token.name}`;
+    if (ARGUMENTS[token.name as keyof typeof ARGUMENTS].type === 'string') {
+      // parseArgs takes the next argument as the value even when it is another option.
+      if (token.value === undefined || token.value.startsWith('--')) problems.push(`${flag} needs a value`);
+      else values.set(flag, token.value);
+    } else if (token.value !== undefined) {
+      problems.push(`${flag} takes no value`);
+    } else {
+      switches.add(flag);
+    }
+  }
+  return { values, switches };
+}
 
 /** Parses `argv` (without node and script); throws {@link OptionsError} naming every problem. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const problems: string[] = [];
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (FLAGS_WITH_VALUE.has(flag)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) problems.push(`${flag} needs a value`);
-      else values.set(flag, value);
-    } else if (['--quick', '--smoke', '--capacity', '--cpu-prof', '--heap-snapshot', '--help', '-h'].includes(flag)) {
-      switches.add(flag === '-h' ? '--help' : flag);
-    } else {
-      problems.push(`unknown argument "${arg}"`);
-    }
-  }
+  const { values, switches } = readArguments(argv, problems);
 
   const quick = switches.has('--quick');
   const smoke = switches.has('--smoke');

@@ -17,7 +17,7 @@ export interface Profile {
   readonly rowsPerJob: number;
   /** Worker ROW_DELAY_MS: long enough to inject a fault mid-job. */
   readonly rowDelayMs: number;
-  /** Clients watching during a fault (the "50 connected clients"). */
+  /** Clients watching during a fault. */
   readonly watchers: number;
   /** Runs of each fast-check property. */
   readonly propertyRuns: number;

@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/render-dashboard-svg.ts [FILE]`: draws the Cloud Monitoring dashboard's layout
  * (infra/monitoring/dashboard.ts, default thresholds and namespace) as an SVG, by default docs/dashboard.svg, the
- * picture the README shows. A test fails when the committed file no longer matches the dashboard.
+ * picture docs/monitoring.md shows. A test fails when the committed file no longer matches the dashboard.
  */
 import { writeFileSync } from 'node:fs';
 import { defaultManifestOptions } from '../infra/k8s/options.js';

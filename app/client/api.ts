@@ -4,6 +4,7 @@
  */
 import type { Job } from '../domain/job.js';
 import { parseProgressMessage } from '../domain/progress-message.js';
+import { POLL_INTERVAL_MS } from '../domain/wire-contract.js';
 import { apiUrl } from './urls.js';
 import type { PollAnswer } from './watch-machine.js';
 
@@ -43,7 +44,7 @@ export class ApiClient {
     const value = body as Partial<ClientConfig>;
     return {
       enableWebsocket: value.enableWebsocket !== false,
-      pollIntervalMs: typeof value.pollIntervalMs === 'number' && value.pollIntervalMs > 0 ? value.pollIntervalMs : 2000,
+      pollIntervalMs: typeof value.pollIntervalMs === 'number' && value.pollIntervalMs > 0 ? value.pollIntervalMs : POLL_INTERVAL_MS,
     };
   }
 

@@ -3,20 +3,19 @@
  * tests can seed it.
  */
 
+import { RECONNECT_POLICY } from '../domain/wire-contract.js';
+
 export interface BackoffOptions {
-  /** Delay ceiling of the first retry. @default 3000 */
+  /** Delay ceiling of the first retry. @default RECONNECT_POLICY.backoffBaseMs (3000) */
   readonly baseMs?: number;
-  /** Largest ceiling; doubling stops here. @default 24000 */
+  /** Largest ceiling; doubling stops here. @default RECONNECT_POLICY.backoffCapMs (24000) */
   readonly capMs?: number;
 }
 
-export const DEFAULT_BACKOFF_BASE_MS = 3000;
-export const DEFAULT_BACKOFF_CAP_MS = 24_000;
-
 /** The ceiling for retry number `attempt` (0-based): base·2^attempt, at most the cap. */
 export function backoffCeiling(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? DEFAULT_BACKOFF_BASE_MS;
-  const cap = options.capMs ?? DEFAULT_BACKOFF_CAP_MS;
+  const base = options.baseMs ?? RECONNECT_POLICY.backoffBaseMs;
+  const cap = options.capMs ?? RECONNECT_POLICY.backoffCapMs;
   // Clamp the exponent: 2^1100 is Infinity, and the cap is reached long before anyway.
   return Math.min(cap, base * 2 ** Math.min(Math.max(0, attempt), 30));
 }

@@ -1,6 +1,6 @@
 /**
- * The jobs the page shows, newest first. This is the fix of the original flicker bug: the list is
- * never refreshed as a whole. "Load More" appends the next page and skips jobs already shown (an
+ * The jobs the page shows, newest first. The list is never refreshed as a whole, so it never
+ * flickers. "Load More" appends the next page and skips jobs already shown (an
  * upload elsewhere shifts the server's offsets), an upload on this page goes on top, and progress
  * updates change one job in place; nothing that was shown is ever removed. Pure.
  */

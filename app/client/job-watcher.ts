@@ -4,6 +4,7 @@
  * with fake sockets and fake timers, and the page passes the browser's.
  */
 import { parseProgressMessage, type ProgressMessage } from '../domain/progress-message.js';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL } from '../domain/wire-contract.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { newWatch, stepWatch, type PollAnswer, type Watch, type WatchEffect, type WatchEvent, type WatchMode, type WatchPhase } from './watch-machine.js';
 
@@ -20,7 +21,7 @@ export interface WatchPlatform {
   openSocket(jobId: string): SocketLike;
   /** `GET /jobs/{id}/progress`, answered as a {@link PollAnswer}; never rejects. */
   fetchProgress(jobId: string): Promise<PollAnswer>;
-  /** Time between polls. The contract's `/config` answers 2000. */
+  /** Time between polls: `GET /config`'s `pollIntervalMs`. */
   readonly pollIntervalMs: number;
   /** In [0, 1); seeded in tests. @default Math.random */
   readonly random?: () => number;
@@ -127,7 +128,7 @@ export class JobWatcher {
       socket = this.options.platform.openSocket(this.options.jobId);
     } catch {
       // A constructor that throws (bad URL, blocked by policy) is a failed attempt like any other.
-      queueMicrotask(() => this.dispatch({ type: 'socket-closed', code: 1006 }));
+      queueMicrotask(() => this.dispatch({ type: 'socket-closed', code: CLOSE_ABNORMAL }));
       return;
     }
     this.socket = socket;
@@ -151,7 +152,7 @@ export class JobWatcher {
     socket.onmessage = null;
     socket.onclose = null;
     try {
-      socket.close(1000);
+      socket.close(CLOSE_NORMAL);
     } catch {
       // Already closing or closed: nothing left to release.
     }

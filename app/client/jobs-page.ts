@@ -5,6 +5,7 @@
  */
 import { isTerminal, type Job } from '../domain/job.js';
 import type { ProgressMessage } from '../domain/progress-message.js';
+import { PAGE_SIZE } from '../domain/wire-contract.js';
 import { ApiClient, ApiError } from './api.js';
 import { createJobCard, showCardTransport, updateJobCard } from './job-card.js';
 import { JobList } from './job-list.js';
@@ -14,9 +15,6 @@ import { markProgressApplied } from './progress-marks.js';
 import { forgetToken, storeToken, takeToken, tokenSubject } from './token.js';
 import { browserPlatform } from './transports.js';
 import type { WatchMode, WatchPhase } from './watch-machine.js';
-
-/** Jobs per `GET /jobs` page (the API's default). */
-export const PAGE_SIZE = 60;
 
 const SIGNED_OUT_MESSAGE = 'Your token was rejected: it may have expired. Paste a new one to continue.';
 

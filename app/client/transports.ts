@@ -3,6 +3,7 @@
  * `bearer` subprotocol pair (keeps the token out of URLs, history and access logs), and polling
  * through the HTTP API.
  */
+import { BEARER_SUBPROTOCOL } from '../domain/wire-contract.js';
 import type { ApiClient } from './api.js';
 import type { SocketLike, WatchPlatform } from './job-watcher.js';
 import { progressSocketUrl } from './urls.js';
@@ -18,7 +19,7 @@ export interface BrowserPlatformOptions {
 export function browserPlatform(options: BrowserPlatformOptions): WatchPlatform {
   return {
     pollIntervalMs: options.pollIntervalMs,
-    openSocket: (jobId) => adapt(new options.WebSocket(progressSocketUrl(options.pageHref, jobId), ['bearer', options.token() ?? ''])),
+    openSocket: (jobId) => adapt(new options.WebSocket(progressSocketUrl(options.pageHref, jobId), [BEARER_SUBPROTOCOL, options.token() ?? ''])),
     fetchProgress: (jobId) => options.api.progress(jobId),
   };
 }

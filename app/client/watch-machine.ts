@@ -5,7 +5,7 @@
  */
 import { isTerminal } from '../domain/job.js';
 import type { ProgressMessage } from '../domain/progress-message.js';
-import { closeAction, refusalOf, type RefusalReason } from './close-codes.js';
+import { closeAction, RECONNECT_POLICY, refusalOf, type RefusalReason } from '../domain/wire-contract.js';
 
 /** How the page learns about progress, from `GET /config`'s `enableWebsocket`. */
 export type WatchMode = 'websocket' | 'polling';
@@ -74,9 +74,6 @@ export interface Step {
   readonly effects: readonly WatchEffect[];
 }
 
-/** Failed WebSocket attempts in a row after which the job is polled instead. */
-export const FAILURES_BEFORE_FALLBACK = 3;
-
 /** A watch that has not started; `lastSeq` is the `seq` the page already shows. */
 export function newWatch(jobId: string, lastSeq: number): Watch {
   return { jobId, lastSeq, phase: { kind: 'idle' } };
@@ -136,7 +133,7 @@ function onSocketClosed(watch: Watch, code: number): Step {
   const failures = phase.failures + 1;
   const retry: WatchEffect = { type: 'schedule-retry', attempt: failures - 1 };
   if (phase.kind === 'probe') return to(watch, { kind: 'fallback', failures }, retry);
-  if (failures >= FAILURES_BEFORE_FALLBACK) {
+  if (failures >= RECONNECT_POLICY.failuresBeforeFallback) {
     // Poll at once: the job may have moved on while the sockets kept failing.
     return to(watch, { kind: 'fallback', failures }, retry, { type: 'poll' });
   }

@@ -10,10 +10,20 @@ export const METRIC = {
   httpRequests: 'http_requests_total',
   /** Gauge: open WebSockets. */
   wsConnectionsOpen: 'ws_connections_open',
+  /** Counter: WebSocket upgrades completed. */
+  wsConnectionsOpened: 'ws_connections_opened_total',
   /** Counter `{code}`: WebSocket closes by close code (refusals included). */
   wsConnectionsClosed: 'ws_connections_closed_total',
   /** Counter: Progress frames written to WebSockets. */
   wsFramesSent: 'ws_frames_sent_total',
+  /** Counter: Progress states skipped for a slow WebSocket because a newer one replaced them. */
+  wsFramesCoalesced: 'ws_frames_coalesced_total',
+  /** Counter `{reason}`: Progress states not sent, `stale` or `closed`. */
+  wsFramesDropped: 'ws_frames_dropped_total',
+  /** Gauge: bytes written to WebSockets and not yet taken by the network, over all sockets. */
+  wsBufferedBytes: 'ws_buffered_bytes',
+  /** Gauge: `job_progress` channels the relay is subscribed to (one per job being watched). */
+  progressRedisSubscriptions: 'progress_redis_subscriptions',
   /** Histogram: from a Progress message's `at` to its fan-out to every socket of the job. */
   deliveryLatency: 'progress_delivery_latency_seconds',
   /** Counter: uploads refused with `503 CAPACITY_EXCEEDED` (exported by the web's capacity check). */

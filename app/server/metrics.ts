@@ -3,12 +3,13 @@
  * test process). HTTP requests are counted by route pattern and status, so polling load is visible.
  */
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { METRIC } from '../domain/metric-names.js';
 
 export class WebMetrics {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
-    name: 'http_requests_total',
+    name: METRIC.httpRequests,
     help: 'HTTP requests answered, by route pattern, method and status code',
     labelNames: ['route', 'method', 'status'] as const,
     registers: [this.registry],
@@ -16,7 +17,7 @@ export class WebMetrics {
 
   /** Uploads answered `503 CAPACITY_EXCEEDED`, by what was full (memory, backlog, uploads). */
   readonly capacityRejections = new Counter({
-    name: 'progress_capacity_rejections_total',
+    name: METRIC.capacityRejections,
     help: 'Uploads refused with 503 CAPACITY_EXCEEDED, by reason: memory (Redis room), backlog (open jobs), uploads (in flight here)',
     labelNames: ['reason'] as const,
     registers: [this.registry],

@@ -39,8 +39,10 @@ export const PREBUILT_DIR = fileURLToPath(new URL('../../public/', import.meta.u
 
 /** Bundles the page from `clientDir` (TypeScript through esbuild; HTML and CSS as they are). */
 export async function bundlePage(clientDir: string = CLIENT_DIR): Promise<Record<PageFileName, Buffer>> {
-  // Loaded only when needed: a built image serves prebuilt files and never starts esbuild.
-  const esbuild = await import('esbuild');
+  // Loaded only when needed: a built image serves prebuilt files and has no esbuild (a dev dependency).
+  const esbuild = await import('esbuild').catch((error: unknown) => {
+    throw new Error('The page is not built and esbuild is not installed: run `npm run build`, or `npm ci` without --omit=dev.', { cause: error });
+  });
   const result = await esbuild.build({
     entryPoints: [join(clientDir, 'main.ts')],
     bundle: true,

@@ -1,8 +1,6 @@
 /** `offset` and `limit` of `GET /jobs`, validated. Pure. */
+import { MAX_PAGE_LIMIT, PAGE_SIZE } from '../domain/wire-contract.js';
 import { AppError } from '../errors.js';
-
-export const DEFAULT_LIMIT = 60;
-export const MAX_LIMIT = 100;
 
 export interface Page {
   readonly offset: number;
@@ -11,9 +9,9 @@ export interface Page {
 
 export function parsePage(query: Record<string, unknown>): Page {
   const offset = parseCount(query.offset, 'offset', 0);
-  const limit = parseCount(query.limit, 'limit', DEFAULT_LIMIT);
-  if (limit < 1 || limit > MAX_LIMIT) {
-    throw new AppError('BAD_REQUEST', `limit must be between 1 and ${MAX_LIMIT}, got ${limit}. Page with offset instead.`);
+  const limit = parseCount(query.limit, 'limit', PAGE_SIZE);
+  if (limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new AppError('BAD_REQUEST', `limit must be between 1 and ${MAX_PAGE_LIMIT}, got ${limit}. Page with offset instead.`);
   }
   return { offset, limit };
 }

@@ -30,16 +30,16 @@ export interface WebServer {
 }
 
 export async function startWebServer(config: Config, options: WebServerOptions = {}): Promise<WebServer> {
-  const prefix = options.prefix ?? 'pl';
   let app: FastifyInstance | undefined;
   const onError = (role: string) => (error: Error): void => app?.log.warn({ role, err: error.message }, 'redis connection error');
   // Every connection of the process goes to the same endpoint, with REDIS_TLS_CA_FILE's CA.
   const endpoint = loadRedisEndpoint(config.redisUrl, config.redisTlsCaFile);
   const redis = connectRedis(endpoint, 'web', { onError: onError('web') });
   const queueRedis = connectRedis(endpoint, 'web-queue', { onError: onError('web-queue') });
-  const store = new JobStore(redis, { prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs });
-  const queue = createJobQueue(queueRedis, `${prefix}:bull`);
-  queue.on('error', () => undefined);
+  const store = new JobStore(redis, { prefix: options.prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs });
+  const queue = createJobQueue(queueRedis, store.keys.queuePrefix);
+  // BullMQ emits connection trouble here too; unhandled, an 'error' event would crash the process.
+  queue.on('error', (error) => app?.log.warn({ err: error.message }, 'job queue error'));
   const metrics = new WebMetrics();
   registerReadinessGauge(metrics.registry, () => pingWithin(redis, 1_000));
   registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));

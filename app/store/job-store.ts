@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { CONFIG_DEFAULTS } from '../config.js';
 import { ADMISSION_MEMORY_FRACTION, type CapacityRefusal } from '../domain/capacity.js';
 import { isTerminal, percentOf, type Job, type JobStatus } from '../domain/job.js';
 import { progressChannel, redisKeys, type RedisKeys } from '../domain/redis-keys.js';
@@ -72,8 +73,8 @@ export class JobStore {
   constructor(private readonly redis: Redis, options: JobStoreOptions = {}) {
     this.keys = redisKeys(options.prefix);
     this.now = options.now ?? Date.now;
-    this.retentionMs = (options.retentionSeconds ?? 604_800) * 1_000;
-    this.maxOpenJobs = options.maxOpenJobs ?? 1_000;
+    this.retentionMs = (options.retentionSeconds ?? CONFIG_DEFAULTS.jobRetentionSeconds) * 1_000;
+    this.maxOpenJobs = options.maxOpenJobs ?? CONFIG_DEFAULTS.maxOpenJobs;
     this.staging = new UploadStaging(redis, this.keys, this.maxOpenJobs, options.uploadDeadlineMs);
   }
 

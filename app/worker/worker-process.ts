@@ -42,7 +42,6 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
-  const prefix = options.prefix ?? 'pl';
   const log = options.log ?? pino({ level: config.logLevel });
   const onError = (role: string) => (error: Error): void => log.warn({ role, err: error.message }, 'redis connection error');
   // Every connection of the process (BullMQ duplicates its own from these) uses REDIS_TLS_CA_FILE's CA.
@@ -50,10 +49,11 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const redis = connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker') });
   const queueRedis = connectRedis(endpoint, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
   const metrics = new WorkerMetrics();
-  const store = new MeteredJobStore(redis, { prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs },
+  const store = new MeteredJobStore(redis, { prefix: options.prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs },
     (kind) => metrics.publishFailure(kind));
-  const queue = createJobQueue(queueRedis, `${prefix}:bull`);
-  queue.on('error', () => undefined);
+  const queue = createJobQueue(queueRedis, store.keys.queuePrefix);
+  // BullMQ emits connection trouble here too; unhandled, an 'error' event would crash the process.
+  queue.on('error', (error) => log.warn({ err: error.message }, 'job queue error'));
   registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));
   const hooks = new LifecycleHooks({ metrics, redis, keys: store.keys, log });
   const listener = await listenForMetrics({
@@ -83,7 +83,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     },
     {
       connection: connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker-bullmq') }),
-      prefix: `${prefix}:bull`,
+      prefix: store.keys.queuePrefix,
       concurrency: config.workerConcurrency,
       // A killed worker's job is detected within two lock periods and resumed by another worker.
       lockDuration: config.workerLockMs,

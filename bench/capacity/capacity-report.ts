@@ -1,6 +1,6 @@
 /**
  * The capacity run's report: the figures, the table `npm run bench -- --capacity` prints, and the
- * targets of issue 12 evaluated from the figures alone. Pure.
+ * capacity targets (docs/benchmark.md#capacity-run---capacity) evaluated from the figures alone. Pure.
  */
 
 /** Phases 1 to 3: uploads at once into a fresh web server, then their jobs in a fresh worker. */
@@ -111,7 +111,7 @@ export function formatCapacity(report: CapacityReport): string {
       ` (of which until 201: median ${median(throughput.uploadMs).toFixed(0)} ms)`,
     `floor (csv-parse → personalise → csv-stringify, one process): ${throughput.floorMs.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${floor.toFixed(0)} ms = ${rowsPerSecond(floor)}`,
     '',
-    'Targets (issue 12)',
+    'Targets',
     ...evaluateCapacityTargets(report).map((t) => `${t.met ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} (${t.goal})`),
   ];
   return lines.join('\n');

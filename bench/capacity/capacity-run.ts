@@ -28,6 +28,7 @@ import { peakRssBytes } from '../runner/proc-stats.js';
 import { buildCompiled, startCompiled } from './compiled-process.js';
 import { manifestSizes, type ManifestSizes } from './manifest-sizes.js';
 import { runPipelineFloor } from './pipeline-floor.js';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 
 export interface CapacityContext {
   readonly repoRoot: string;
@@ -37,7 +38,8 @@ export interface CapacityContext {
   readonly progress: (text: string) => void;
 }
 
-const ROWS = 50_000;
+/** A max-size file's rows: the app's default MAX_ROWS. */
+const ROWS = CONFIG_DEFAULTS.maxRows;
 const JOB_TIMEOUT_MS = 300_000;
 
 export async function runCapacity(ctx: CapacityContext): Promise<Omit<CapacityReport, 'machine' | 'date' | 'command' | 'conditions'>> {

@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { now } from '../clock.js';
 import { seqOf } from '../../app/domain/progress-message.js';
 import { BenchClient, isTerminalText, type ClientEvents } from './bench-client.js';
+import { CLOSE_NORMAL } from '../../app/domain/wire-contract.js';
 
 export interface WsClientOptions {
   readonly url: string;
@@ -37,11 +38,11 @@ export class WsClient extends BenchClient {
       this.sawTerminal = true;
       if (!this.options.serverCloses) {
         this.markDone();
-        socket.close(1000);
+        socket.close(CLOSE_NORMAL);
       }
     });
     socket.on('close', (code: number) => {
-      if (this.sawTerminal && (code === 1000 || !this.options.serverCloses)) this.markDone();
+      if (this.sawTerminal && (code === CLOSE_NORMAL || !this.options.serverCloses)) this.markDone();
       else if (this.sawTerminal) this.markFailed(`close ${code} after the terminal state`);
       else this.markFailed(`close ${code}`);
     });

@@ -1,6 +1,6 @@
 /**
- * One measured run (one system at one size), in the shape of the JSON report. The fields the issue
- * fixes come first; the rest explain them. `null` marks a figure that does not apply (memory of the
+ * One measured run (one system at one size), in the shape of the JSON report. The fields every run
+ * must have come first; the rest explain them. `null` marks a figure that does not apply (memory of the
  * `floor`, which has no server) or could not be measured.
  */
 import type { SystemName } from '../options.js';
@@ -82,7 +82,7 @@ export interface BenchReport {
   readonly runs: readonly RunResult[];
 }
 
-/** The keys the issue requires in every run. */
+/** The keys every run of the JSON report has (docs/benchmark.md describes them). */
 export const REQUIRED_RUN_KEYS = [
   'system', 'connections', 'jobs', 'rate', 'delivered', 'expected', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms',
   'heap_per_conn_bytes', 'rss_per_conn_bytes', 'cpu_percent', 'redis_clients', 'http_requests',

@@ -59,7 +59,7 @@ export function summaryTable(summaries: readonly RunSummary[]): string {
   ]));
 }
 
-/** The repeat medians as a Markdown table (p99 and CPU with their ranges), for the README. */
+/** The repeat medians as a Markdown table (p99 and CPU with their ranges), for docs/benchmark.md. */
 export function markdownTable(summaries: readonly RunSummary[], runs: readonly RunResult[]): string {
   const spread = (s: RunSummary, pick: (r: RunResult) => number | null, format: (v: number) => string | undefined): string => {
     const values = runs.filter((r) => r.system === s.system && r.size === s.size && r.web_processes === s.web_processes)

@@ -1,5 +1,5 @@
 /**
- * `ws-naive`: the design the original guide implied. Like `ws-relay`, but every socket opens its own
+ * `ws-naive`: the simplest design. Like `ws-relay`, but every socket opens its own
  * Redis subscriber connection, so Redis and the server each hold one connection per watcher.
  * When Redis refuses the connection (its `maxclients`, or this process' open-file limit), the socket
  * is closed with 1013 instead of waiting forever.
@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { verifyToken } from '../../app/auth/tokens.js';
 import { progressChannel } from '../../app/domain/redis-keys.js';
 import { exitOnSignals, parseJobUrl, referenceEnv, SUBSCRIBED_NOTICE } from './reference-env.js';
+import { CLOSE_TRY_AGAIN_LATER } from '../../app/domain/wire-contract.js';
 
 const env = referenceEnv(process.env);
 
@@ -17,7 +18,7 @@ function watch(socket: WebSocket, channel: string): void {
   const subscriber = new Redis(env.redisUrl, { connectionName: 'bench-ws-naive', retryStrategy: () => null, maxRetriesPerRequest: 0 });
   let live = false;
   const giveUp = (): void => {
-    if (!live && socket.readyState === socket.OPEN) socket.close(1013);
+    if (!live && socket.readyState === socket.OPEN) socket.close(CLOSE_TRY_AGAIN_LATER);
     subscriber.disconnect();
   };
   subscriber.on('error', giveUp);

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { verifyToken } from '../../app/auth/tokens.js';
 import { progressChannel } from '../../app/domain/redis-keys.js';
 import { exitOnSignals, parseJobUrl, referenceEnv, SUBSCRIBED_NOTICE } from './reference-env.js';
+import { CLOSE_TRY_AGAIN_LATER } from '../../app/domain/wire-contract.js';
 
 const env = referenceEnv(process.env);
 const subscriber = new Redis(env.redisUrl, { connectionName: 'bench-ws-relay' });
@@ -48,7 +49,7 @@ server.on('upgrade', (req, socket, head) => {
   const target = parseJobUrl(req.url);
   verifyToken(env.jwtSecret, target?.token).then(
     () => wss.handleUpgrade(req, socket, head, (ws) => {
-      watch(ws, progressChannel((target as { jobId: string }).jobId)).catch(() => ws.close(1013));
+      watch(ws, progressChannel((target as { jobId: string }).jobId)).catch(() => ws.close(CLOSE_TRY_AGAIN_LATER));
     }),
     () => socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n'),
   );

@@ -11,7 +11,7 @@ export interface PollWatchOptions {
   readonly token: string;
   readonly jobId: string;
   readonly deadline: number;
-  /** @default 250 (the page uses 2000; the harness polls faster to see more states) */
+  /** @default 250 (faster than the page's POLL_INTERVAL_MS, to see more states) */
   readonly intervalMs?: number;
 }
 

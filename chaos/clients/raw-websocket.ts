@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { CLOSE_NO_STATUS } from '../../app/domain/wire-contract.js';
 
 export interface RawFrame {
   readonly fin: boolean;
@@ -113,7 +114,7 @@ export function rawUpgrade(baseUrl: string, path: string, options: RawUpgradeOpt
         buffer = buffer.subarray(parsed.size);
         frames.push(parsed.frame);
         if (parsed.frame.opcode === 0x8) {
-          resolveClosed(parsed.frame.payload.length >= 2 ? parsed.frame.payload.readUInt16BE(0) : 1005);
+          resolveClosed(parsed.frame.payload.length >= 2 ? parsed.frame.payload.readUInt16BE(0) : CLOSE_NO_STATUS);
           socket.end();
         }
       }

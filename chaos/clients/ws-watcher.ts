@@ -1,12 +1,17 @@
 /**
  * A WebSocket client that follows the contract as a browser would: connect to `/ws/jobs/{id}`,
- * take the snapshot, follow frames by `seq`, reconnect after `1001`, `1006`, `1013` or `4429` (to the
+ * take the snapshot, follow frames by `seq`, reconnect after the contract's reconnect codes (to the
  * next web process when there are several), stop at the terminal state or a final refusal. On the way
  * it records every broken promise of the contract.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { backoffDelay } from '../../app/client/backoff.js';
 import { parseProgressMessage } from '../../app/domain/progress-message.js';
+import {
+  BEARER_SUBPROTOCOL, CLOSE_ABNORMAL, CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, CLOSE_SERVICE_RESTART, closeAction,
+  RECONNECT_CLOSE_CODES,
+} from '../../app/domain/wire-contract.js';
 import type { WatchResult } from './watch-result.js';
 
 export interface WsWatchOptions {
@@ -21,8 +26,13 @@ export interface WsWatchOptions {
   readonly onOpen?: (socket: WebSocket) => void;
 }
 
-/** Close codes after which a client connects again; 4401 and 4404 are final. */
-const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013, 4429]);
+/**
+ * Close codes that may end a connection before the terminal state without breaking the contract:
+ * the contract's reconnect codes, an internal error, and a restart (a proxy in front may send it).
+ */
+const RECONNECT_CODES = new Set([...RECONNECT_CLOSE_CODES, CLOSE_INTERNAL_ERROR, CLOSE_SERVICE_RESTART]);
+/** Faster than the page's policy: the harness has a deadline and few clients per job. */
+const RECONNECT_BACKOFF = { baseMs: 100, capMs: 2_000 } as const;
 const TERMINAL = new Set(['succeeded', 'failed']);
 
 export function wsUrl(httpBase: string, jobId: string): string {
@@ -34,7 +44,7 @@ export function connectOnce(url: string, token: string, auth: 'subprotocol' | 'q
   Promise<{ frames: string[]; code: number; opened: boolean; error?: string }> {
   return new Promise((resolve) => {
     const target = auth === 'query' ? `${url}?token=${encodeURIComponent(token)}` : url;
-    const socket = new WebSocket(target, auth === 'subprotocol' ? ['bearer', token] : [], {
+    const socket = new WebSocket(target, auth === 'subprotocol' ? [BEARER_SUBPROTOCOL, token] : [], {
       perMessageDeflate: false, handshakeTimeout: 15_000,
     });
     const frames: string[] = [];
@@ -63,7 +73,7 @@ export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
   let lastSeq = -1;
   let frames = 0;
   let connections = 0;
-  let delay = 100;
+  let retries = 0;
   const result = (terminalText: string | undefined): WatchResult => ({
     jobId: options.jobId, transport: 'websocket', terminalText,
     terminalStatus: terminalText ? (parseProgressMessage(terminalText)?.status as 'succeeded' | 'failed') : undefined,
@@ -73,7 +83,7 @@ export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
   while (Date.now() < options.deadline) {
     const urls = options.urls();
     const base = urls[connections % Math.max(urls.length, 1)];
-    if (!base) { await sleep(delay); continue; }
+    if (!base) { await sleep(RECONNECT_BACKOFF.baseMs); continue; }
     connections++;
     const socket = await connectOnce(wsUrl(base, options.jobId), options.token, options.auth ?? 'subprotocol', options.onOpen);
     closeCodes.push(socket.code);
@@ -96,17 +106,16 @@ export async function watchJob(options: WsWatchOptions): Promise<WatchResult> {
     }
     if (terminalText !== undefined) {
       // 1006 means the process died right after sending it; the state still arrived.
-      if (socket.code !== 1000 && socket.code !== 1006) violations.push(`closed with ${socket.code} after the terminal state, expected 1000`);
+      if (socket.code !== CLOSE_NORMAL && socket.code !== CLOSE_ABNORMAL) violations.push(`closed with ${socket.code} after the terminal state, expected ${CLOSE_NORMAL}`);
       return result(terminalText);
     }
-    if (socket.code === 4401 || socket.code === 4404) {
+    if (closeAction(socket.code) === 'final') {
       violations.push(`refused with final close ${socket.code}${socket.error ? ` (${socket.error})` : ''}`);
       return result(undefined);
     }
     if (!RECONNECT_CODES.has(socket.code) && socket.opened) violations.push(`closed with ${socket.code} before the terminal state`);
     // Full jitter, as the page's backoff: thousands of clients must not reconnect in step.
-    await sleep(Math.random() * delay);
-    delay = Math.min(delay * 2, 2_000);
+    await sleep(backoffDelay(retries++, Math.random, RECONNECT_BACKOFF));
   }
   return result(undefined);
 }

@@ -7,6 +7,7 @@ import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { waitUntilReady } from './service-probes.js';
 import { runFaultRound } from './fault-round.js';
+import { CLOSE_ABNORMAL } from '../../app/domain/wire-contract.js';
 
 export const webSigkill: ChaosClass = {
   name: 'fault: web SIGKILL, clients fail over',
@@ -30,8 +31,8 @@ export const webSigkill: ChaosClass = {
         await stack.startWeb();
         return recovery;
       });
-      const failedOver = watched.filter((w) => w.transport === 'websocket' && w.closeCodes[0] === 1006).length;
-      recorder.note(`round ${round}: ${failedOver} WebSocket clients lost their server (1006) and failed over`);
+      const failedOver = watched.filter((w) => w.transport === 'websocket' && w.closeCodes[0] === CLOSE_ABNORMAL).length;
+      recorder.note(`round ${round}: ${failedOver} WebSocket clients lost their server (${CLOSE_ABNORMAL}) and failed over`);
     }
   }),
 };

@@ -6,12 +6,13 @@
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { runFaultRound } from './fault-round.js';
+import { CLOSE_GOING_AWAY, CLOSE_NORMAL } from '../../app/domain/wire-contract.js';
 
 /** The contract: on SIGTERM the web server closes every WebSocket with 1001 and exits within 15 s. */
 export const SIGTERM_EXIT_BOUND_MS = 15_000;
 
 export const webSigterm: ChaosClass = {
-  name: 'fault: web SIGTERM, 1001 and clean exit',
+  name: `fault: web SIGTERM, ${CLOSE_GOING_AWAY} and clean exit`,
   websocket: true,
   run: (profile: Profile) => runClass(webSigterm.name, profile, {
     webs: 2, env: { ROW_DELAY_MS: String(profile.rowDelayMs), PROGRESS_INTERVAL_MS: '50' },
@@ -39,8 +40,8 @@ export const webSigterm: ChaosClass = {
       // had already ended.
       for (const client of watched.filter((w) => w.transport === 'websocket')) {
         const first = client.closeCodes[0];
-        recorder.check(`round ${round}: client of job ${client.jobId} got 1001 from the stopping server`,
-          first === 1001 || first === 1000 ? undefined : `its first connection closed with ${String(first)}`);
+        recorder.check(`round ${round}: client of job ${client.jobId} got ${CLOSE_GOING_AWAY} from the stopping server`,
+          first === CLOSE_GOING_AWAY || first === CLOSE_NORMAL ? undefined : `its first connection closed with ${String(first)}`);
       }
     }
   }),

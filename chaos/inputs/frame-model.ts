@@ -5,6 +5,9 @@
  */
 import fc from 'fast-check';
 import type { RawFrame } from '../clients/raw-websocket.js';
+import {
+  CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG, CLOSE_NO_STATUS, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR,
+} from '../../app/domain/wire-contract.js';
 
 /** The gateway's limit on what a client may send (MAX_CLIENT_PAYLOAD). */
 export const CLIENT_PAYLOAD_LIMIT = 4 * 1024;
@@ -14,7 +17,7 @@ export type FrameVerdict =
   | { readonly kind: 'pong' }
   | { readonly kind: 'close'; readonly codes: readonly number[] };
 
-const PROTOCOL_ERROR = { kind: 'close', codes: [1002, 1007, 1009] } as const;
+const PROTOCOL_ERROR = { kind: 'close', codes: [CLOSE_PROTOCOL_ERROR, CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG] } as const;
 
 function isValidUtf8(bytes: Buffer): boolean {
   try {
@@ -35,15 +38,15 @@ export function expectedVerdict(frame: RawFrame): FrameVerdict {
   if (![0x0, 0x1, 0x2, 0x8, 0x9, 0xa].includes(frame.opcode) || frame.rsv !== 0 || !frame.masked) return PROTOCOL_ERROR;
   if (control && (!frame.fin || frame.payload.length > 125)) return PROTOCOL_ERROR;
   if (frame.opcode === 0x0) return PROTOCOL_ERROR; // a continuation with nothing to continue
-  if (!control && frame.payload.length > CLIENT_PAYLOAD_LIMIT) return { kind: 'close', codes: [1009] };
-  if (frame.opcode === 0x1 && frame.fin && !isValidUtf8(frame.payload)) return { kind: 'close', codes: [1007] };
+  if (!control && frame.payload.length > CLIENT_PAYLOAD_LIMIT) return { kind: 'close', codes: [CLOSE_MESSAGE_TOO_BIG] };
+  if (frame.opcode === 0x1 && frame.fin && !isValidUtf8(frame.payload)) return { kind: 'close', codes: [CLOSE_INVALID_PAYLOAD] };
   if (frame.opcode === 0x9) return { kind: 'pong' };
   if (frame.opcode === 0x8) {
-    if (frame.payload.length === 0) return { kind: 'close', codes: [1005, 1000] };
+    if (frame.payload.length === 0) return { kind: 'close', codes: [CLOSE_NO_STATUS, CLOSE_NORMAL] };
     if (frame.payload.length === 1) return PROTOCOL_ERROR;
     const code = frame.payload.readUInt16BE(0);
     if (!isSendableCloseCode(code)) return PROTOCOL_ERROR;
-    if (!isValidUtf8(frame.payload.subarray(2))) return { kind: 'close', codes: [1007] };
+    if (!isValidUtf8(frame.payload.subarray(2))) return { kind: 'close', codes: [CLOSE_INVALID_PAYLOAD] };
     return { kind: 'close', codes: [code] };
   }
   return { kind: 'open' };

@@ -11,6 +11,7 @@ import { runClass, type ChaosClass } from '../run-class.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';
 import { INPUT_STACK } from './input-stack.js';
 import { checkProperty } from './property.js';
+import { MAX_PAGE_LIMIT, PAGE_SIZE } from '../../app/domain/wire-contract.js';
 
 /** A value of `offset` or `limit` and whether the contract accepts it there. */
 interface PageValue {
@@ -20,9 +21,9 @@ interface PageValue {
 
 const pageValue: fc.Arbitrary<PageValue> = fc.oneof(
   fc.constant<PageValue>({ raw: undefined, valid: () => true }),
-  fc.integer({ min: 1, max: 100 }).map<PageValue>((n) => ({ raw: String(n), valid: () => true })),
+  fc.integer({ min: 1, max: MAX_PAGE_LIMIT }).map<PageValue>((n) => ({ raw: String(n), valid: () => true })),
   fc.constant<PageValue>({ raw: '0', valid: (name) => name === 'offset' }),
-  fc.integer({ min: 101, max: 1e9 }).map<PageValue>((n) => ({ raw: String(n), valid: (name) => name === 'offset' && n < 1e9 })),
+  fc.integer({ min: MAX_PAGE_LIMIT + 1, max: 1e9 }).map<PageValue>((n) => ({ raw: String(n), valid: (name) => name === 'offset' && n < 1e9 })),
   fc.integer({ min: -1e6, max: -1 }).map<PageValue>((n) => ({ raw: String(n), valid: () => false })),
   fc.constantFrom('1.5', '1e3', '0x10', 'abc', '', ' 1', 'NaN', 'Infinity', '%00', '1%00', '99999999999999999999', '[]', '{}')
     .map<PageValue>((raw) => ({ raw, valid: () => false })),
@@ -52,7 +53,7 @@ export const queryStrings: ChaosClass = {
         if (response.status !== 200) return `answered ${response.status}: ${response.text.slice(0, 160)}`;
         const page = response.json as { jobs: unknown[]; total: number; offset: number; limit: number };
         const wantOffset = Number(offset.raw ?? 0);
-        const wantLimit = Number(limit.raw ?? 60);
+        const wantLimit = Number(limit.raw ?? PAGE_SIZE);
         const wantCount = Math.max(0, Math.min(wantLimit, page.total - wantOffset));
         if (page.offset !== wantOffset || page.limit !== wantLimit || page.total !== 3 || page.jobs.length !== wantCount) {
           return `page ${JSON.stringify({ ...page, jobs: page.jobs.length })}, expected offset ${wantOffset} limit ${wantLimit} total 3 jobs ${wantCount}`;

@@ -10,6 +10,9 @@ import type { ChaosStack } from '../stack/chaos-stack.js';
 import type { Profile } from '../profile.js';
 import { checkProperty } from './property.js';
 import { CLIENT_PAYLOAD_LIMIT, expectedVerdict, frameArbitrary } from './frame-model.js';
+import {
+  CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR,
+} from '../../app/domain/wire-contract.js';
 
 /** Opens a connection to `jobId` and waits for the snapshot frame. */
 export async function openJobSocket(stack: ChaosStack, jobId: string, token: string): Promise<RawConnection> {
@@ -65,18 +68,18 @@ export async function checkClientFrames(stack: ChaosStack, recorder: CaseRecorde
   const fixed: [string, Buffer, RawFrame | undefined, ReturnType<typeof expectedVerdict>][] = [
     ['a small text frame is ignored', encodeFrame(text('hello')), undefined, { kind: 'open' }],
     ['a small binary frame is ignored', encodeFrame({ ...text('\u0000\u0001'), opcode: 0x2 }), undefined, { kind: 'open' }],
-    [`a ${CLIENT_PAYLOAD_LIMIT + 1}-byte text frame closes 1009`, encodeFrame(text('x'.repeat(CLIENT_PAYLOAD_LIMIT + 1))), undefined, { kind: 'close', codes: [1009] }],
-    ['a 1 MiB binary frame closes 1009', encodeFrame({ ...text(Buffer.alloc(1024 * 1024)), opcode: 0x2 }), undefined, { kind: 'close', codes: [1009] }],
-    ['a header announcing 2^53 bytes closes 1009', lyingHeader(0x2, 2n ** 53n), undefined, { kind: 'close', codes: [1009, 1002] }],
-    ['fragments adding up past the limit close 1009',
-      Buffer.concat([encodeFrame(text('a'.repeat(3_000), false)), encodeFrame({ ...text('b'.repeat(3_000)), opcode: 0x0 })]), undefined, { kind: 'close', codes: [1009] }],
-    ['broken UTF-8 in a text frame closes 1007', encodeFrame(text(Buffer.from([0xc3, 0x28]))), undefined, { kind: 'close', codes: [1007] }],
-    ['an unmasked frame closes 1002', encodeFrame({ ...text('x'), masked: false }), undefined, { kind: 'close', codes: [1002] }],
-    ['a reserved opcode closes 1002', encodeFrame({ ...text('x'), opcode: 0x3 }), undefined, { kind: 'close', codes: [1002] }],
-    ['RSV1 without an extension closes 1002', encodeFrame({ ...text('x'), rsv: 4 }), undefined, { kind: 'close', codes: [1002] }],
-    ['a continuation with no message closes 1002', encodeFrame({ ...text('x'), opcode: 0x0 }), undefined, { kind: 'close', codes: [1002] }],
+    [`a ${CLIENT_PAYLOAD_LIMIT + 1}-byte text frame closes ${CLOSE_MESSAGE_TOO_BIG}`, encodeFrame(text('x'.repeat(CLIENT_PAYLOAD_LIMIT + 1))), undefined, { kind: 'close', codes: [CLOSE_MESSAGE_TOO_BIG] }],
+    [`a 1 MiB binary frame closes ${CLOSE_MESSAGE_TOO_BIG}`, encodeFrame({ ...text(Buffer.alloc(1024 * 1024)), opcode: 0x2 }), undefined, { kind: 'close', codes: [CLOSE_MESSAGE_TOO_BIG] }],
+    [`a header announcing 2^53 bytes closes ${CLOSE_MESSAGE_TOO_BIG}`, lyingHeader(0x2, 2n ** 53n), undefined, { kind: 'close', codes: [CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR] }],
+    [`fragments adding up past the limit close ${CLOSE_MESSAGE_TOO_BIG}`,
+      Buffer.concat([encodeFrame(text('a'.repeat(3_000), false)), encodeFrame({ ...text('b'.repeat(3_000)), opcode: 0x0 })]), undefined, { kind: 'close', codes: [CLOSE_MESSAGE_TOO_BIG] }],
+    [`broken UTF-8 in a text frame closes ${CLOSE_INVALID_PAYLOAD}`, encodeFrame(text(Buffer.from([0xc3, 0x28]))), undefined, { kind: 'close', codes: [CLOSE_INVALID_PAYLOAD] }],
+    [`an unmasked frame closes ${CLOSE_PROTOCOL_ERROR}`, encodeFrame({ ...text('x'), masked: false }), undefined, { kind: 'close', codes: [CLOSE_PROTOCOL_ERROR] }],
+    [`a reserved opcode closes ${CLOSE_PROTOCOL_ERROR}`, encodeFrame({ ...text('x'), opcode: 0x3 }), undefined, { kind: 'close', codes: [CLOSE_PROTOCOL_ERROR] }],
+    [`RSV1 without an extension closes ${CLOSE_PROTOCOL_ERROR}`, encodeFrame({ ...text('x'), rsv: 4 }), undefined, { kind: 'close', codes: [CLOSE_PROTOCOL_ERROR] }],
+    [`a continuation with no message closes ${CLOSE_PROTOCOL_ERROR}`, encodeFrame({ ...text('x'), opcode: 0x0 }), undefined, { kind: 'close', codes: [CLOSE_PROTOCOL_ERROR] }],
     ['a ping is answered', encodeFrame({ ...text('p'), opcode: 0x9 }), text('p'), { kind: 'pong' }],
-    ['a client close 1000 is echoed', encodeFrame({ ...text(Buffer.from([0x03, 0xe8])), opcode: 0x8 }), undefined, { kind: 'close', codes: [1000] }],
+    [`a client close ${CLOSE_NORMAL} is echoed`, encodeFrame({ ...text(Buffer.from([0x03, 0xe8])), opcode: 0x8 }), undefined, { kind: 'close', codes: [CLOSE_NORMAL] }],
   ];
   for (const [name, bytes, frame, expected] of fixed) recorder.check(name, await sendAndJudge(stack, jobId, token, bytes, frame, expected));
 

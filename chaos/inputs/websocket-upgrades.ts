@@ -17,6 +17,7 @@ import type { CaseRecorder } from '../report/class-result.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { forgeToken, TOKEN_DEFECTS } from './forged-tokens.js';
 import { checkProperty } from './property.js';
+import { CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED, POLL_INTERVAL_MS } from '../../app/domain/wire-contract.js';
 
 const JOB_PATH = /^\/ws\/jobs\/[^/?#]+$/;
 
@@ -44,10 +45,10 @@ export async function checkUpgradePaths(stack: ChaosStack, recorder: CaseRecorde
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).map((s) => `/ws/jobs/${encodeURIComponent(s)}`),
     fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).map(encodeURIComponent), { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`),
   );
-  await checkProperty(recorder, 'upgrades: /ws/jobs/{x} closes 4404 before a frame, other paths answer 404', paths, async (path) => {
+  await checkProperty(recorder, `upgrades: /ws/jobs/{x} closes ${CLOSE_NOT_FOUND} before a frame, other paths answer 404`, paths, async (path) => {
     const outcome = await upgradeOutcome(stack, path, auth);
     if (JOB_PATH.test(path)) {
-      return outcome.status === 101 && outcome.code === 4404 && outcome.frames === 0 ? undefined
+      return outcome.status === 101 && outcome.code === CLOSE_NOT_FOUND && outcome.frames === 0 ? undefined
         : `answered ${outcome.status}, close ${String(outcome.code)}, ${outcome.frames} frame(s)`;
     }
     if (outcome.status !== 404) return `answered ${outcome.status}${outcome.code ? ` then ${outcome.code}` : ''}, expected HTTP 404`;
@@ -70,7 +71,7 @@ export async function checkUpgradePaths(stack: ChaosStack, recorder: CaseRecorde
 
 export async function checkWebsocketTokens(stack: ChaosStack, recorder: CaseRecorder, profile: Profile, jobId: string, owner: string): Promise<void> {
   const path = `/ws/jobs/${jobId}`;
-  await checkProperty(recorder, 'forged tokens on the WebSocket close 4401 before a frame',
+  await checkProperty(recorder, `forged tokens on the WebSocket close ${CLOSE_UNAUTHORIZED} before a frame`,
     fc.record({ defect: fc.constantFrom(...TOKEN_DEFECTS.filter((d) => d !== 'whitespace-inside')), seed: fc.double({ min: 0, max: 1, noNaN: true }), via: fc.constantFrom('query', 'subprotocol') }),
     async ({ defect, seed, via }) => {
       const token = await forgeToken(stack.secret, owner, defect, seed);
@@ -78,17 +79,17 @@ export async function checkWebsocketTokens(stack: ChaosStack, recorder: CaseReco
       const outcome = via === 'query'
         ? await upgradeOutcome(stack, `${path}?token=${encodeURIComponent(token)}`, {})
         : await upgradeOutcome(stack, path, { 'Sec-WebSocket-Protocol': `bearer, ${token}` });
-      return outcome.status === 101 && outcome.code === 4401 && outcome.frames === 0 ? undefined
+      return outcome.status === 101 && outcome.code === CLOSE_UNAUTHORIZED && outcome.frames === 0 ? undefined
         : `${defect} via ${via}: answered ${outcome.status}, close ${String(outcome.code)}, ${outcome.frames} frame(s)`;
     }, profile);
 
-  await checkProperty(recorder, 'random ?token= values close 4401 before a frame', fc.string({ unit: 'grapheme', maxLength: 300 }), async (value) => {
+  await checkProperty(recorder, `random ?token= values close ${CLOSE_UNAUTHORIZED} before a frame`, fc.string({ unit: 'grapheme', maxLength: 300 }), async (value) => {
     const outcome = await upgradeOutcome(stack, `${path}?token=${encodeURIComponent(value)}`, {});
-    return outcome.status === 101 && outcome.code === 4401 && outcome.frames === 0 ? undefined : `answered ${outcome.status}, close ${String(outcome.code)}`;
+    return outcome.status === 101 && outcome.code === CLOSE_UNAUTHORIZED && outcome.frames === 0 ? undefined : `answered ${outcome.status}, close ${String(outcome.code)}`;
   }, profile);
 
   const none = await upgradeOutcome(stack, path, {});
-  recorder.check('no token at all closes 4401', none.status === 101 && none.code === 4401 ? undefined : `answered ${none.status}, close ${String(none.code)}`);
+  recorder.check(`no token at all closes ${CLOSE_UNAUTHORIZED}`, none.status === 101 && none.code === CLOSE_UNAUTHORIZED ? undefined : `answered ${none.status}, close ${String(none.code)}`);
   const huge = await upgradeOutcome(stack, path, { 'Sec-WebSocket-Protocol': `bearer, ${'A'.repeat(64 * 1024)}` }).catch((e: Error) => ({ status: 0, code: undefined, frames: 0, body: e.message }));
   recorder.check('a 64 KiB subprotocol answers 431 (Node header limit)', huge.status === 431 ? undefined : `answered ${huge.status} ${String(huge.code)}`);
 }
@@ -135,7 +136,7 @@ export async function checkWebsocketDisabled(stack: ChaosStack, recorder: CaseRe
   const web = await stack.startWeb({ ENABLE_WEBSOCKET: 'false' });
   const token = await stack.token('polling-only');
   const config = (await (await fetch(`${web.url}/config`)).json()) as { enableWebsocket: boolean; pollIntervalMs: number };
-  recorder.check('with ENABLE_WEBSOCKET=false /config says so', config.enableWebsocket === false && config.pollIntervalMs === 2000 ? undefined : JSON.stringify(config));
+  recorder.check('with ENABLE_WEBSOCKET=false /config says so', config.enableWebsocket === false && config.pollIntervalMs === POLL_INTERVAL_MS ? undefined : JSON.stringify(config));
   const upload = await uploadCsv(web.url, token, sampleCsv(5));
   const connection = await rawUpgrade(web.url, `/ws/jobs/${upload.body.id}`, { headers: { 'Sec-WebSocket-Protocol': `bearer, ${token}` } });
   await new Promise((r) => setTimeout(r, 50));

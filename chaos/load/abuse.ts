@@ -1,13 +1,14 @@
 /** The abuse class: the per-user WebSocket cap, the per-user upload rate limit, clients that never read. */
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { checkConnectionCap } from './connection-cap.js';
 import { checkSlowReaders } from './slow-readers.js';
 import { checkUploadRate } from './upload-rate.js';
 
-/** The contract defaults the class runs with (WS_MAX_CONNECTIONS_PER_USER, UPLOADS_PER_MINUTE). */
-const CAP = 20;
-const UPLOADS_PER_MINUTE = 30;
+/** The app's defaults, which the class runs with (WS_MAX_CONNECTIONS_PER_USER, UPLOADS_PER_MINUTE). */
+const CAP = CONFIG_DEFAULTS.wsMaxConnectionsPerUser;
+const UPLOADS_PER_MINUTE = CONFIG_DEFAULTS.uploadsPerMinute;
 
 export const abuse: ChaosClass = {
   name: 'abuse: connection cap, upload rate, never-reading clients',

@@ -17,8 +17,12 @@ import type { CaseRecorder } from '../report/class-result.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { checkErrorAnswer, rawRequest, type RawResponse } from '../stack/raw-http.js';
+import { METRIC } from '../../app/domain/metric-names.js';
+import { redisKeys } from '../../app/domain/redis-keys.js';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 
-const ROWS = 50_000;
+/** A max-size file's rows: the app's default MAX_ROWS. */
+const ROWS = CONFIG_DEFAULTS.maxRows;
 /** A store that never refuses within this many uploads is not being filled: the class fails. */
 const MAX_UPLOADS_TO_FILL = 200;
 
@@ -85,12 +89,12 @@ function checkRefusals(recorder: CaseRecorder, answers: readonly RawResponse[]):
 /** No job left open, no OOM answered to anyone, and every refusal counted and logged. */
 async function checkStore(stack: ChaosStack, recorder: CaseRecorder, refused: number): Promise<void> {
   const admin = stack.admin();
-  const open = await admin.zcard('pl:jobs:open');
+  const open = await admin.zcard(redisKeys().openJobs);
   recorder.check('no job is left queued or running', open === 0 ? undefined : `${open} jobs still open`);
   const oom = Number(/errorstat_OOM:count=(\d+)/.exec(await admin.info('errorstats'))?.[1] ?? 0);
   recorder.check('Redis refused no command for lack of memory (OOM)', oom === 0 ? undefined : `${oom} OOM refusals`);
-  const counted = await metricValue(stack.url, 'progress_capacity_rejections_total');
-  recorder.check(`each refusal is counted in progress_capacity_rejections_total (${refused})`, counted === refused ? undefined : `counted ${counted}`);
+  const counted = await metricValue(stack.url, METRIC.capacityRejections);
+  recorder.check(`each refusal is counted in ${METRIC.capacityRejections} (${refused})`, counted === refused ? undefined : `counted ${counted}`);
   const logged = stack.logLines().filter((l) => l.includes('Upload refused: capacity exceeded')).length;
   recorder.check('each refusal is logged', logged === refused ? undefined : `${logged} log lines for ${refused} refusals`);
 }

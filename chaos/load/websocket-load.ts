@@ -15,11 +15,10 @@ import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { measureHeapAfterGc } from '../stack/heap-probe.js';
 import { sampleMetrics } from './metrics-sampler.js';
+import { POLL_INTERVAL_MS } from '../../app/domain/wire-contract.js';
 
 /** Uploads in flight at once: a crowd arriving, not one burst of 500 requests. */
 const UPLOAD_CONCURRENCY = 20;
-/** What the page uses (GET /config pollIntervalMs). */
-const PAGE_POLL_MS = 2_000;
 
 export const websocketLoad: ChaosClass = {
   name: 'load: WebSocket and polling clients on jobs',
@@ -52,7 +51,7 @@ export const websocketLoad: ChaosClass = {
           }
           while (pollersStarted < Math.floor((index + 1) * pollPerJob)) {
             pollersStarted++;
-            clients.push(pollJob({ urls, token, jobId: job.id, deadline, intervalMs: PAGE_POLL_MS }));
+            clients.push(pollJob({ urls, token, jobId: job.id, deadline, intervalMs: POLL_INTERVAL_MS }));
           }
         }
       };

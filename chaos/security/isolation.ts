@@ -17,6 +17,7 @@ import { runClass, type ChaosClass } from '../run-class.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { rawRequest } from '../stack/raw-http.js';
 import { userPairArbitrary } from './tricky-users.js';
+import { CLOSE_NOT_FOUND } from '../../app/domain/wire-contract.js';
 
 const SUFFIXES = ['', '/progress', '/result'];
 
@@ -37,7 +38,7 @@ async function checkInvisible(stack: ChaosStack, intruderToken: string, jobId: s
   if (websocket) {
     const theirs = await connectOnce(wsUrl(stack.url, jobId), intruderToken, 'subprotocol');
     const none = await connectOnce(wsUrl(stack.url, unknown), intruderToken, 'subprotocol');
-    if (theirs.code !== 4404 || theirs.frames.length > 0 || none.code !== 4404) {
+    if (theirs.code !== CLOSE_NOT_FOUND || theirs.frames.length > 0 || none.code !== CLOSE_NOT_FOUND) {
       return `WebSocket on the other user's job closed ${theirs.code} after ${theirs.frames.length} frame(s); unknown id closed ${none.code}`;
     }
   }

@@ -17,6 +17,7 @@ import { runClass, type ChaosClass } from '../run-class.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';
 import { isAllowedKey, isKeyLike, isWellFormedJobId } from './redis-key-names.js';
 import { TRICKY_USER_PAIRS } from './tricky-users.js';
+import { CLOSE_NOT_FOUND } from '../../app/domain/wire-contract.js';
 
 export const redisKeys: ChaosClass = {
   name: 'security: Redis keys only from validated ids',
@@ -29,7 +30,7 @@ export const redisKeys: ChaosClass = {
     const token = await stack.token('key-prober');
     const headers = { authorization: `Bearer ${token}` };
 
-    await checkProperty(recorder, 'bad job ids on HTTP and WebSocket routes answer 404 / 4404',
+    await checkProperty(recorder, `bad job ids on HTTP and WebSocket routes answer 404 / ${CLOSE_NOT_FOUND}`,
       fc.record({ id: badJobIdArbitrary(), route: fc.constantFrom('', '/progress', '/result', 'ws') }),
       async ({ id, route }) => {
         // A well-formed UUID may be looked up (it is a valid id of no job); anything else may not.
@@ -37,7 +38,7 @@ export const redisKeys: ChaosClass = {
         if (route === 'ws') {
           if (!websocket) return undefined;
           const socket = await connectOnce(wsUrl(stack.url, encodeURIComponent(id)), token, 'subprotocol');
-          return socket.code === 4404 || (!socket.opened && socket.error?.includes('404')) ? undefined
+          return socket.code === CLOSE_NOT_FOUND || (!socket.opened && socket.error?.includes('404')) ? undefined
             : `WebSocket to ${JSON.stringify(id.slice(0, 40))} closed ${socket.code} ${socket.error ?? ''}`;
         }
         const response = await rawRequest(stack.url, { path: `/jobs/${encodeURIComponent(id)}${route}`, headers });

@@ -128,7 +128,9 @@ export function appDeploymentProps(input: AppDeploymentInput): k8s.KubeDeploymen
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
       },
-      // `npm run rollback -- quick` is `kubectl rollout undo`, which needs the old ReplicaSets.
+      // Kubernetes' default, written out. `npm run rollback` does not use old ReplicaSets (quick turns
+      // WebSocket off, full redeploys the previous image through Pulumi); they are kept so that
+      // `kubectl rollout history` shows what ran before.
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
       minReadySeconds: 0,

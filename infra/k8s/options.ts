@@ -5,6 +5,7 @@
  * {@link manifestOptionsFromEnv} turns an environment into options, and it is pure (the env is passed in).
  */
 
+import { CONFIG_DEFAULTS, LOG_LEVELS, type LogLevel } from '../../app/config.js';
 import { defaultSizing, sizingProblems, type SizingInputs } from './sizing.js';
 
 /** Session affinity of the `web` Service, as Kubernetes spells it. */
@@ -30,8 +31,8 @@ export type Monitoring = 'gmp' | 'none';
  */
 export type RedisPlacement = 'in-cluster' | 'external';
 
-/** pino levels the app accepts for `LOG_LEVEL`. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** `sessionAffinityTimeoutSeconds`' default: Kubernetes' own default for ClientIP affinity (3 h). */
+export const defaultSessionAffinityTimeoutSeconds = 10_800;
 
 /** Everything that varies between synthesized outputs. */
 export interface ManifestOptions {
@@ -214,9 +215,9 @@ export type ResolvedManifestOptions = Required<Omit<ManifestOptions, 'redisStora
 export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.freeze({
   namespace: 'personalizedline',
   image: 'personalizedline:latest',
-  enableWebsocket: true,
+  enableWebsocket: CONFIG_DEFAULTS.enableWebsocket,
   sessionAffinity: 'None',
-  sessionAffinityTimeoutSeconds: 10800,
+  sessionAffinityTimeoutSeconds: defaultSessionAffinityTimeoutSeconds,
   webReplicas: 1,
   workerReplicas: 1,
   webMaxReplicas: 1,
@@ -226,7 +227,7 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   redisImage: defaultRedisImage,
   redisStorage: '1Gi',
   redisStorageClass: undefined,
-  logLevel: 'info',
+  logLevel: CONFIG_DEFAULTS.logLevel,
   edge: 'loadbalancer',
   domain: undefined,
   staticIpName: 'web',
@@ -235,7 +236,7 @@ export const defaultManifestOptions: Readonly<ResolvedManifestOptions> = Object.
   maxUploadBytes: defaultSizing.maxUploadBytes,
   uploadConcurrency: defaultSizing.uploadConcurrency,
   workerConcurrency: defaultSizing.workerConcurrency,
-  jobRetentionSeconds: 604_800,
+  jobRetentionSeconds: CONFIG_DEFAULTS.jobRetentionSeconds,
   webMemoryLimit: `${defaultSizing.webMemoryLimitMiB}Mi`,
   workerMemoryLimit: `${defaultSizing.workerMemoryLimitMiB}Mi`,
   redisMemoryLimit: `${defaultSizing.redisMemoryLimitMiB}Mi`,
@@ -286,7 +287,6 @@ export const manifestEnvVars = {
   REDIS_MAXMEMORY: 'redisMaxMemory',
 } as const satisfies Record<string, keyof ManifestOptions>;
 
-const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 // RFC 1123 label: what Kubernetes accepts for a Namespace name (and a DNS-1123 subdomain for a Secret).
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -378,7 +378,7 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
     (typeof o.redisStorageClass !== 'string' || !dnsSubdomain.test(o.redisStorageClass))) {
     bad('redisStorageClass', 'must be a StorageClass name (DNS subdomain)', o.redisStorageClass);
   }
-  if (!logLevels.includes(o.logLevel)) bad('logLevel', `must be one of ${logLevels.join(', ')}`, o.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel)) bad('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`, o.logLevel);
   problems.push(...checkEdge(o, name));
   if (o.monitoring !== 'gmp' && o.monitoring !== 'none') bad('monitoring', 'must be "gmp" or "none"', o.monitoring);
   if (!isIntIn(o.maxUploadBytes, 1_024, 1_073_741_824)) bad('maxUploadBytes', 'must be an integer from 1024 to 1073741824', o.maxUploadBytes);

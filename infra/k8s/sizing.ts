@@ -4,7 +4,7 @@
  * `maxmemory`. The charts take these numbers from the resolved options, and `npm run synth` refuses
  * a combination whose arithmetic does not hold, naming the numbers ({@link sizingProblems}).
  *
- * The arithmetic ({@link sizingArithmetic} writes it out for any combination; README "Sizing" has
+ * The arithmetic ({@link sizingArithmetic} writes it out for any combination; docs/capacity.md#sizing has
  * the defaults):
  *
  * - web, max-size load: idle + UPLOAD_CONCURRENCY × per max-size upload ≤ 75 % of the limit.
@@ -22,6 +22,7 @@
  * "75 %" is the headroom kept under a limit at the heaviest ordinary load: room for the heap to grow
  * before the next collection, and for what was not measured.
  */
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import { ADMISSION_MEMORY_FRACTION, jobReservationBytes, uploadReservationBytes } from '../../app/domain/capacity.js';
 
 const MiB = 1024 * 1024;
@@ -77,9 +78,9 @@ export const NODE_SEMI_SPACE_MB = 8;
 
 /** The defaults: what the manifests run with when nothing is overridden. */
 export const defaultSizing: SizingInputs = Object.freeze({
-  maxUploadBytes: 10 * MiB,
-  uploadConcurrency: 8,
-  workerConcurrency: 2,
+  maxUploadBytes: CONFIG_DEFAULTS.maxUploadBytes,
+  uploadConcurrency: CONFIG_DEFAULTS.uploadConcurrency,
+  workerConcurrency: CONFIG_DEFAULTS.workerConcurrency,
   webMemoryLimitMiB: 256,
   workerMemoryLimitMiB: 256,
   redisMemoryLimitMiB: 256,

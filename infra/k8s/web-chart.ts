@@ -5,8 +5,8 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { DEFAULT_BACKOFF_BASE_MS } from '../../app/client/backoff.js';
-import { DEFAULT_WS_DRAIN_WINDOW_MS } from '../../app/config.js';
+import { RECONNECT_POLICY } from '../../app/domain/wire-contract.js';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import {
   appCommands,
   appDeploymentProps,
@@ -24,7 +24,7 @@ import { edgeServiceAnnotations, edgeTrustProxy } from './google-edge.js';
 import { selectorLabels, workloadLabels, workloadNames } from './labels.js';
 import { toResourceRequirements, type ContainerBudget } from './resources.js';
 import { appUserId, containerSecurityContext } from './security.js';
-import type { Edge, SessionAffinity } from './options.js';
+import { defaultSessionAffinityTimeoutSeconds, type Edge, type SessionAffinity } from './options.js';
 
 /** Props of {@link WebChart}. */
 export interface WebChartProps extends CommonAppSettings {
@@ -68,11 +68,11 @@ export interface WebChartProps extends CommonAppSettings {
   readonly resources: ContainerBudget;
 }
 
-/** The container port; Service `web` maps port 80 to it. */
-export const webContainerPort = 8080;
+/** The container port (the app's default `PORT`, set explicitly); Service `web` maps port 80 to it. */
+export const webContainerPort = CONFIG_DEFAULTS.port;
 
-/** How long the web server drains WebSockets after SIGTERM (`SHUTDOWN_TIMEOUT_MS`). */
-export const webShutdownTimeoutMs = 10_000;
+/** How long the web server drains WebSockets after SIGTERM (`SHUTDOWN_TIMEOUT_MS`, the app's default). */
+export const webShutdownTimeoutMs = CONFIG_DEFAULTS.shutdownTimeoutMs;
 
 /**
  * Seconds the pod keeps serving after it is marked for deletion and before SIGTERM, so that
@@ -100,7 +100,7 @@ export const webTerminationGracePeriodSeconds = 30;
  * the same 30 s.)
  */
 export const webScaleDownPeriodSeconds =
-  webTerminationGracePeriodSeconds + Math.ceil((DEFAULT_BACKOFF_BASE_MS + DEFAULT_WS_DRAIN_WINDOW_MS) / 1000);
+  webTerminationGracePeriodSeconds + Math.ceil((RECONNECT_POLICY.backoffBaseMs + CONFIG_DEFAULTS.wsDrainWindowMs) / 1000);
 
 /** The web HPA's `behavior.scaleDown`: one pod per {@link webScaleDownPeriodSeconds}, after 5 min of lower load. */
 export const webScaleDown: k8s.HpaScalingRulesV2 = {
@@ -189,6 +189,6 @@ function webServiceSpec(props: WebChartProps): k8s.ServiceSpec {
   return {
     ...base,
     sessionAffinity: 'ClientIP',
-    sessionAffinityConfig: { clientIp: { timeoutSeconds: props.sessionAffinityTimeoutSeconds ?? 10_800 } },
+    sessionAffinityConfig: { clientIp: { timeoutSeconds: props.sessionAffinityTimeoutSeconds ?? defaultSessionAffinityTimeoutSeconds } },
   };
 }

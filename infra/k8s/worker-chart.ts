@@ -6,6 +6,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import {
   appCommands,
   appDeploymentProps,
@@ -45,19 +46,19 @@ export interface WorkerChartProps extends CommonAppSettings {
   readonly resources: ContainerBudget;
 }
 
-/** The contract's defaults, written out so the manifest shows how the worker runs. */
-export const workerRowDelayMs = 0;
-/** The longest one attempt of a job may run (15 min). */
-export const workerJobTimeoutMs = 900_000;
+/** The app's defaults, written out so the manifest shows how the worker runs. */
+export const workerRowDelayMs = CONFIG_DEFAULTS.rowDelayMs;
+/** The longest one attempt of a job may run. */
+export const workerJobTimeoutMs = CONFIG_DEFAULTS.jobTimeoutMs;
 
 /**
  * On SIGTERM the worker lets its running job finish for up to `SHUTDOWN_TIMEOUT_MS`, then stops it; a
  * job it did not finish is resumed by another worker. Rows take milliseconds, so 10 s is plenty.
  */
-export const workerShutdownTimeoutMs = 10_000;
+export const workerShutdownTimeoutMs = CONFIG_DEFAULTS.shutdownTimeoutMs;
 
 /** `WORKER_METRICS_PORT`: the worker's `/metrics` listener, container port `metrics`. */
-export const workerMetricsPort = 9464;
+export const workerMetricsPort = CONFIG_DEFAULTS.workerMetricsPort;
 
 /** Longer than {@link workerShutdownTimeoutMs}, so the worker stops by itself before the SIGKILL. */
 export const workerTerminationGracePeriodSeconds = 30;

@@ -1,6 +1,6 @@
 /**
  * A picture of the dashboard's layout, drawn from its JSON (dashboard.ts): one box per tile where
- * Cloud Monitoring puts it, with its title, kind, queries and threshold lines, so the README shows
+ * Cloud Monitoring puts it, with its title, kind, queries and threshold lines, so docs/monitoring.md shows
  * what an operator will find without a GCP project. Deterministic text; pure.
  */
 import type { DashboardJson, Tile } from './dashboard.js';

@@ -32,7 +32,7 @@ export function alertAnnotations(rule: AlertRule): Record<string, string> {
   return {
     summary: rule.summary,
     description: rule.description,
-    runbook: `README.md, Operations runbook, Alerts: ${rule.name}`,
+    runbook: `docs/runbook.md#${rule.name.toLowerCase()}`,
   };
 }
 

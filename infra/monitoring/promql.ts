@@ -9,6 +9,7 @@
  * there is no such label. Only PromQL that Prometheus 2.42 (Debian's, used by the tests) evaluates.
  */
 import { METRIC, type MetricName } from '../../app/domain/metric-names.js';
+import { CLOSE_ABNORMAL, CLOSE_INTERNAL_ERROR, CLOSE_TRY_AGAIN_LATER } from '../../app/domain/wire-contract.js';
 import type { AlertThresholds } from './thresholds.js';
 
 /** The rule group of the rules file; Cloud Monitoring keeps it as each condition's `ruleGroup`. */
@@ -16,7 +17,7 @@ export const ALERT_GROUP = 'personalizedline';
 
 /** One alert: a condition that fires once `expr` has had results for `forSeconds`. */
 export interface AlertRule {
-  /** The alert's name (a Prometheus label value, CamelCase); the README runbook has an entry per name. */
+  /** The alert's name (a Prometheus label value, CamelCase); docs/runbook.md has an entry per name. */
   readonly name: string;
   readonly expr: string;
   readonly forSeconds: number;
@@ -29,7 +30,7 @@ export interface AlertRule {
 }
 
 /** WebSocket close codes that mean trouble: abnormal (no close frame), internal error, try again later. */
-export const ERROR_CLOSE_CODES = ['1006', '1011', '1013'] as const;
+export const ERROR_CLOSE_CODES: readonly string[] = [CLOSE_ABNORMAL, CLOSE_INTERNAL_ERROR, CLOSE_TRY_AGAIN_LATER].map(String);
 
 /**
  * Which series the expressions look at. Cloud Monitoring holds every namespace of the project, so a

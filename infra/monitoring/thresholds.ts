@@ -1,6 +1,6 @@
 /**
  * The numbers the alerts compare against: objectives and thresholds, each a stack config key of the
- * Pulumi program (infra/pulumi/config.ts reads them; the README's stack settings list them). The
+ * Pulumi program (infra/pulumi/config.ts reads them; docs/pulumi.md#stack-settings lists them). The
  * defaults suit one small deployment; raise a threshold rather than silence an alert.
  */
 
@@ -26,7 +26,7 @@ export interface AlertThresholds {
   readonly wsErrorClosesPerMinute: number;
   /**
    * `deliveryP99ObjectiveSeconds`: the objective for the 99th percentile of delivery latency (a
-   * Progress message's `at` to its fan-out). The original guide promised updates in under 100 ms.
+   * Progress message's `at` to its fan-out). The service promises updates in under 100 ms.
    * @default 0.1
    */
   readonly deliveryP99ObjectiveSeconds: number;

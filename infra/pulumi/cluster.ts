@@ -36,7 +36,7 @@ export function gkeKubeconfig(cluster: ClusterEndpoint): string {
           exec: {
             apiVersion: 'client.authentication.k8s.io/v1beta1',
             command: gkeAuthPlugin,
-            installHint: `Install ${gkeAuthPlugin}: gcloud components install ${gkeAuthPlugin} (see docs/pulumi.md)`,
+            installHint: `Install ${gkeAuthPlugin}: gcloud components install ${gkeAuthPlugin} (see docs/pulumi.md#what-you-need-on-your-machine)`,
             provideClusterInfo: true,
             interactiveMode: 'IfAvailable',
           },

@@ -1,11 +1,11 @@
 /**
  * Every stack config read of the Pulumi program, in one place, each with its typed default
- * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; the README's "Config home" says why
+ * (for `prod` they live in the ESC environment `Pulumi.prod.yaml` names; docs/runbook.md#config-home says why
  * and how to set them). The program reads them like any stack config: it does not know where they live.
  * Defaults use `??`, never `||`, so an explicit `0` or `false` is kept.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { Edge, Monitoring, SessionAffinity } from '../k8s/options.js';
+import { defaultManifestOptions, type Edge, type Monitoring, type SessionAffinity } from '../k8s/options.js';
 import { defaultAlertThresholds, type AlertThresholds } from '../monitoring/thresholds.js';
 import { gcrHosts, type GcrHost } from './registry.js';
 
@@ -45,7 +45,7 @@ export interface StackConfig {
   readonly enableWebsocket: boolean;
   /** `sessionAffinity` of the `web` Service. @default 'None' */
   readonly sessionAffinity: SessionAffinity;
-  /** `sessionAffinityTimeoutSeconds`, used with `ClientIP`. @default the charts' default (10800) */
+  /** `sessionAffinityTimeoutSeconds`, used with `ClientIP`. @default the charts' ({@link defaultManifestOptions}) */
   readonly sessionAffinityTimeoutSeconds: number | undefined;
   /** `webReplicas`. @default 1 */
   readonly webReplicas: number;
@@ -111,28 +111,29 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster') as StackConfig['redis'];
   const secrets = readSecrets(config, redis);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
+  const m = defaultManifestOptions;
   return {
     gcpProject,
     gcpRegion,
     clusterName: config.get('clusterName') ?? 'personalizedline',
     clusterLocation: config.get('clusterLocation') ?? gcpRegion,
-    namespace: config.get('namespace') ?? 'personalizedline',
+    namespace: config.get('namespace') ?? m.namespace,
     registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io') as GcrHost,
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
     imageDigestOverride: config.get('imageDigestOverride', { pattern: digestReference }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
     platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64') as ImagePlatform,
-    enableWebsocket: config.getBoolean('enableWebsocket') ?? true,
+    enableWebsocket: config.getBoolean('enableWebsocket') ?? m.enableWebsocket,
     sessionAffinity: (config.get('sessionAffinity', { allowedValues: ['None', 'ClientIP'] }) ??
-      'None') as SessionAffinity,
+      m.sessionAffinity) as SessionAffinity,
     sessionAffinityTimeoutSeconds: config.getNumber('sessionAffinityTimeoutSeconds', { min: 1, max: 86_400 }),
     // The charts check the upper bound (10) and say why; here only the type and sign.
-    webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? 1,
-    workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? 1,
-    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? 'gmp') as Monitoring,
-    webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? 1,
-    workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? 1,
+    webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? m.webReplicas,
+    workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? m.workerReplicas,
+    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? m.monitoring) as Monitoring,
+    webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? m.webMaxReplicas,
+    workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? m.workerMaxReplicas,
     redis,
     rolloutTimeoutMinutes: config.getNumber('rolloutTimeoutMinutes', { min: 1 }) ?? 10,
     nodeServiceAccount: config.get('nodeServiceAccount', { pattern: /^[^@\s]+@[^@\s]+\.gserviceaccount\.com$/ }),
@@ -175,7 +176,7 @@ export interface EdgeConfig {
 /** Reads the edge settings; `ingress` without `domain` stops the program before anything is created. */
 export function readEdgeConfig(): EdgeConfig {
   const config = new pulumi.Config();
-  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? 'loadbalancer') as Edge;
+  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? defaultManifestOptions.edge) as Edge;
   const domain = config.get('domain');
   if (edge === 'ingress' && domain === undefined) {
     throw new pulumi.RunError('Missing required configuration variable \'personalizedline:domain\': edge is "ingress"; set it with `pulumi config set domain api.example.com`.');
@@ -184,7 +185,7 @@ export function readEdgeConfig(): EdgeConfig {
     edge,
     domain,
     dnsZone: config.get('dnsZone'),
-    staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? 'web',
+    staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? defaultManifestOptions.staticIpName,
     // The charts check each entry and name a bad one.
     allowedOrigins: (config.get('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
   };

@@ -1,8 +1,8 @@
 /**
  * `pulumi up`: build and push the image, then roll it out to the existing GKE cluster and wait until
  * it is ready. Safe to repeat: an unchanged build context builds nothing, an unchanged image digest
- * changes no pod. Replaces the original guide's manual docker build / docker push / kubectl apply /
- * kubectl rollout status. The README's runbook says what to install and which config to set.
+ * changes no pod. It does what docker build, docker push, kubectl apply and kubectl rollout status
+ * would by hand. docs/pulumi.md says what to install and which config to set.
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';

@@ -4,13 +4,13 @@
  * in it (whose pods need the Secret). Pure: no Pulumi resources here.
  */
 import { parse, parseDocument } from 'yaml';
-import type { ManifestOptions } from '../k8s/options.js';
+import { defaultManifestOptions, type ManifestOptions } from '../k8s/options.js';
 import { synthesizeManifests } from '../k8s/synthesize.js';
 import type { EdgeConfig, StackConfig } from './config.js';
 import { edgeManifestOptions } from './edge.js';
 
-/** The Secret the charts reference (`envFrom`/`secretKeyRef`); the program creates it. */
-export const appSecretName = 'personalizedline-secrets';
+/** The Secret the charts reference (`secretKeyRef`); the program creates it under the charts' default name. */
+export const appSecretName = defaultManifestOptions.secretName;
 
 /** The manifest options for `config`, with `image` as the web and rq-worker image (and `edge`, if given). */
 export function manifestOptionsFor(config: StackConfig, image: string, edge?: EdgeConfig): ManifestOptions {

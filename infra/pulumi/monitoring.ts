@@ -136,7 +136,7 @@ export function createMonitoring(args: MonitoringArgs, opts?: pulumi.CustomResou
     }],
     documentation: {
       subject: `${UPTIME_ALERT_NAME}: the deployment does not answer GET /health`,
-      content: `Checkers in several regions get no 200 {"status":"ok"} from /health: no web pod answers through the load balancer.\n\nRunbook: README.md, Operations runbook, Alerts: ${UPTIME_ALERT_NAME}.`,
+      content: `Checkers in several regions get no 200 {"status":"ok"} from /health: no web pod answers through the load balancer.\n\nRunbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`,
       mimeType: 'text/markdown',
     },
     notificationChannels: channels,

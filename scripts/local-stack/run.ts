@@ -3,6 +3,7 @@
  * each a child process (kit/); prints the page's URL with a demo token; Ctrl-C stops everything.
  */
 import { signToken } from '../../app/auth/tokens.js';
+import { CONFIG_DEFAULTS } from '../../app/config.js';
 import { appEntry } from '../../kit/app-processes.js';
 import { startNodeProcess, type NodeProcess } from '../../kit/node-process.js';
 import { hasRedisServer } from '../../kit/redis-server.js';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     redisUrl = redis.url;
   }
   const jwtSecret = process.env.JWT_SECRET || ensureLocalSecret();
-  const port = process.env.PORT || '8080';
+  const port = process.env.PORT || String(CONFIG_DEFAULTS.port);
   const env = {
     ...process.env,
     REDIS_URL: redisUrl,

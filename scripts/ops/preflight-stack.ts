@@ -38,7 +38,7 @@ export function configHomeProbe(home: Extract<ConfigHome, { kind: 'esc' }>): Pro
     judge: (r) => r.code === 0
       ? { detail: `ESC environment ${home.environment}` }
       : { problem: `Cannot open the ESC environment ${home.environment}, this stack's config home (${reason(r)}). `
-        + `Create it (see the runbook's first deploy: pulumi env init ${home.environment} --file ...), or, if it belongs to `
+        + `Create it (see docs/runbook.md#first-deploy: pulumi env init ${home.environment} --file ...), or, if it belongs to `
         + 'another Pulumi organization than your default one, run: pulumi org set-default <organization>.' },
   };
 }

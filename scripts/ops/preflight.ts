@@ -3,6 +3,7 @@
  * each missing piece together with the command that fixes it — all of them at once, so the operator
  * fixes the machine in one go. Probes are data plus a pure `judge`, so the verdicts are unit-tested.
  */
+import { workloadNames } from '../../infra/k8s/labels.js';
 import type { CommandResult, CommandRunner } from './command-runner.js';
 import { OpsError, type Output } from './outcome.js';
 import { pulumiArgs, type StackTarget } from './pulumi/pulumi-project.js';
@@ -153,7 +154,7 @@ export function kubectlClusterProbe(namespace: string): Probe {
     id: 'kubectl-cluster',
     label: 'cluster access',
     command: 'kubectl',
-    args: ['get', 'deployment', 'web', '-n', namespace, '-o', 'name'],
+    args: ['get', 'deployment', workloadNames.web, '-n', namespace, '-o', 'name'],
     needs: 'kubectl-cli',
     judge: (r) => r.code === 0
       ? { detail: `deployment/web in namespace ${namespace}` }

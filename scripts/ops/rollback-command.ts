@@ -105,7 +105,7 @@ async function verifyOrThrow(
     settleMs: args.settleMs,
     kubectlNamespace: args.kubectl ? namespace : undefined,
   }, env.run, env.out);
-  if (!passed) throw new OpsError('FAILED', 'Rolled back, but verify failed (see the FAIL lines above). Check the runbook\'s troubleshooting section.');
+  if (!passed) throw new OpsError('FAILED', 'Rolled back, but verify failed (see the FAIL lines above). Check docs/runbook.md#troubleshooting.');
   env.out('Rolled back and verified.');
   return 0;
 }

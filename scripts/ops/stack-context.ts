@@ -43,10 +43,10 @@ export async function establishStack(options: StackContextOptions, env: OpsEnvir
     const project = await readConfigValue(target, CONFIG_KEYS.gcpProject, run);
     if (!project) {
       throw new OpsError('PREFLIGHT', `Preflight found 1 problem(s); nothing was changed:\n  - ${CONFIG_KEYS.gcpProject} is not set for stack ${stack}. `
-        + 'Set it in the config home (see the runbook\'s first deploy).');
+        + 'Set it in the config home (see docs/runbook.md#first-deploy).');
     }
     await runPreflight([redirectionProbe(project)], run, out);
-    out(`preflight info     the deployer needs: ${rolesLine(DEPLOYER_ROLES)} (README: First deploy)`);
+    out(`preflight info     the deployer needs: ${rolesLine(DEPLOYER_ROLES)} (docs/runbook.md#first-deploy)`);
   }
   return { target, home };
 }

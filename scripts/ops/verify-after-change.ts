@@ -3,6 +3,7 @@
  * no flag gives it: the URL (stack outputs, or the web Service's load balancer IP) and a token
  * (`JWT_SECRET`, or the stack's `jwtSecret` config, or the `jwtSecret` output the program generated).
  */
+import { workloadNames } from '../../infra/k8s/labels.js';
 import type { CommandRunner } from './command-runner.js';
 import { OpsError, type Output } from './outcome.js';
 import { CONFIG_KEYS, DEFAULT_NAMESPACE, OUTPUT_NAMES, baseUrlFromIp, baseUrlFromOutputs, type StackTarget } from './pulumi/pulumi-project.js';
@@ -57,7 +58,7 @@ async function findBaseUrl(options: VerifyAfterChangeOptions, run: CommandRunner
     return url;
   }
   const namespace = options.serviceNamespace ?? DEFAULT_NAMESPACE;
-  const answer = await run('kubectl', ['get', 'service', 'web', '-n', namespace, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']);
+  const answer = await run('kubectl', ['get', 'service', workloadNames.web, '-n', namespace, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']);
   const ip = answer.stdout.trim();
   if (answer.code !== 0 || !ip) throw new OpsError('FAILED', `The change is done, but Service web in ${namespace} has no load balancer IP to verify; pass --url.`);
   return baseUrlFromIp(ip);

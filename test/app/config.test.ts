@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../app/config.js';
+import { CONFIG_DEFAULTS, ConfigError, loadConfig } from '../../app/config.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes';
 
@@ -13,6 +13,10 @@ describe('config', () => {
       allowedOrigins: [], trustProxy: false, workerMetricsPort: 9464,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('takes every default from CONFIG_DEFAULTS, the table the manifests and tools read', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET })).toEqual({ ...CONFIG_DEFAULTS, jwtSecret: SECRET, redisTlsCaFile: undefined });
   });
 
   it('reads every variable it is given', () => {

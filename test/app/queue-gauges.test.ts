@@ -28,8 +28,9 @@ describe('queue gauges', () => {
     const prefix = `test-${randomUUID()}`;
     const connection = connectRedis(redis.url, 'web-queue');
     if (connection.status !== 'ready') await new Promise((resolve) => connection.once('ready', resolve));
-    const queue = createJobQueue(connection, `${prefix}:bull`);
-    return { prefix, connection, queue, keys: redisKeys(prefix) };
+    const keys = redisKeys(prefix);
+    const queue = createJobQueue(connection, keys.queuePrefix);
+    return { prefix, connection, queue, keys };
   };
 
   it('counts waiting jobs and ages the oldest one, not the newest', async () => {

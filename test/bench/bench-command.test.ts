@@ -47,7 +47,7 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   it('exits 0 and prints the table and the targets', () => {
     expect(exitCode, output).toBe(0);
     expect(output).toMatch(/^system\s+C\s+jobs\s+rate/m);
-    expect(output).toContain('Targets (issue 8');
+    expect(output).toContain('Targets (ratios from this report)');
   });
 
   it('writes a JSON report with the machine, the date and one run per system', () => {

@@ -42,6 +42,13 @@ describe('bench options', () => {
     expect(problems).toContain('--duration needs a value');
   });
 
+  it('takes -h for --help, refuses a value on a switch, and does not take an option as a value', () => {
+    expect(parseOptions(['-h']).help).toBe(true);
+    expect(() => parseOptions(['--cpu-prof=false'])).toThrow(/--cpu-prof takes no value/);
+    expect(() => parseOptions(['--duration', '--rate', '5'])).toThrow(/--duration needs a value; unknown argument "5"/);
+    expect(() => parseOptions(['smoke'])).toThrow(/unknown argument "smoke"/);
+  });
+
   it('reads --web-processes as a list of process counts and refuses zero or too many', () => {
     expect(parseOptions([]).webProcesses).toBeUndefined();
     expect(parseOptions(['--quick', '--web-processes', '1,2,3'])).toMatchObject({ webProcesses: [1, 2, 3], profile: 'custom', sizes: [1000] });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  FAILURES_BEFORE_FALLBACK, newWatch, stepWatch, type Watch, type WatchEffect, type WatchEvent,
+  newWatch, stepWatch, type Watch, type WatchEffect, type WatchEvent,
 } from '../../app/client/watch-machine.js';
+import { RECONNECT_POLICY } from '../../app/domain/wire-contract.js';
 import { JOB_ID, OTHER_JOB_ID, progress } from './progress-fixtures.js';
 
 /** Runs events from a fresh watch (last shown seq 2) and answers the final watch and every effect. */
@@ -99,7 +100,7 @@ describe('watch state machine', () => {
     expect(stepWatch(watch, closed(1001)).effects).toEqual([{ type: 'schedule-retry', attempt: 0 }]);
   });
 
-  it(`falls back to polling after ${FAILURES_BEFORE_FALLBACK} failures in a row, polling at once`, () => {
+  it(`falls back to polling after ${RECONNECT_POLICY.failuresBeforeFallback} failures in a row, polling at once`, () => {
     const { watch, effects } = run([ws, closed(1006), retryDue, closed(1013), retryDue, closed(4429)]);
     expect(watch.phase).toEqual({ kind: 'fallback', failures: 3 });
     expect(effects.slice(-2)).toEqual([{ type: 'schedule-retry', attempt: 2 }, { type: 'poll' }]);

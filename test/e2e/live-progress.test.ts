@@ -1,5 +1,5 @@
 /**
- * The original guide's Tests 1, 2 and 5 in headless Chromium against the real stack (redis-server,
+ * The runbook's checks 1, 2 and 5 (docs/runbook.md#testing) in headless Chromium against the real stack (redis-server,
  * web, worker as processes), plus a failed job's message and screenshots of the finished page.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -57,7 +57,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await stack?.stop();
   });
 
-  it('opens a WebSocket to /ws/jobs/{id} that receives the job\'s frames (guide Test 1)', async () => {
+  it('opens a WebSocket to /ws/jobs/{id} that receives the job\'s frames (runbook check 1)', async () => {
     const page = await browser.newPage();
     const sockets = recordSockets(page);
     await openJobsPage(page, web.url, token);
@@ -89,7 +89,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await page.close();
   });
 
-  it('moves a 100-row job\'s bar to 100%, showing each update soon after it was published (guide Test 2)', async () => {
+  it('moves a 100-row job\'s bar to 100%, showing each update soon after it was published (runbook check 2)', async () => {
     const page = await browser.newPage();
     await openJobsPage(page, web.url, token);
     const job = await uploadThroughPage(page, 'hundred.csv', sampleCsv(100));
@@ -99,7 +99,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     const updates = updatesOf(await appliedUpdates(page), job.id);
     const latencies = updates.map((u) => u.appliedAt - Date.parse(u.at));
     const median = percentile(latencies, 50);
-    process.stdout.write(`guide Test 2: ${updates.length} updates shown; publication to screen: median ${median.toFixed(1)} ms, `
+    process.stdout.write(`runbook check 2: ${updates.length} updates shown; publication to screen: median ${median.toFixed(1)} ms, `
       + `p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`);
     // Smooth: many small steps, never backwards, ending at 100.
     expect(updates.length).toBeGreaterThanOrEqual(10);
@@ -111,7 +111,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await page.close();
   });
 
-  it('follows three simultaneous uploads independently, one WebSocket each (guide Test 5)', async () => {
+  it('follows three simultaneous uploads independently, one WebSocket each (runbook check 5)', async () => {
     const page = await browser.newPage();
     const sockets = recordSockets(page);
     await openJobsPage(page, web.url, token);

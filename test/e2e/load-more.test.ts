@@ -1,5 +1,5 @@
 /**
- * The original guide's Test 3, the bug the WebSocket change fixed: with 130 jobs, "Load More"
+ * The runbook's check 3 (docs/runbook.md#testing): with 130 jobs, "Load More"
  * appends pages; nothing that was shown disappears or repeats, also when a job is uploaded between
  * pages (from this page, or from elsewhere, which shifts the server's offsets).
  */
@@ -51,7 +51,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page Load More', () => {
     await stack?.stop();
   });
 
-  it('appends pages without losing or repeating a job, also with uploads between pages (guide Test 3)', async () => {
+  it('appends pages without losing or repeating a job, also with uploads between pages (runbook check 3)', async () => {
     const page = await browser.newPage();
     const listRequests: string[] = [];
     page.on('request', (request) => {

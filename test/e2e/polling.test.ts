@@ -1,7 +1,7 @@
 /**
- * The guide's Test 4 (WebSocket off: the page still reaches 100% by polling and opens no
- * WebSocket) and the headline claim: requests the page makes while it watches 3 running jobs,
- * polling against WebSocket, over the same 30 s.
+ * The runbook's check 4 (docs/runbook.md#testing): with WebSocket off the page still reaches 100% by
+ * polling and opens no WebSocket. And the headline claim: requests the page makes while it watches
+ * 3 running jobs, polling against WebSocket, over the same 30 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebProcess } from '../../kit/app-processes.js';
@@ -31,7 +31,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     await stack?.stop();
   });
 
-  it('reaches 100% by polling GET /jobs/{id}/progress and opens no WebSocket (guide Test 4)', async () => {
+  it('reaches 100% by polling GET /jobs/{id}/progress and opens no WebSocket (runbook check 4)', async () => {
     const page = await browser.newPage();
     const sockets: string[] = [];
     const progressRequests: string[] = [];

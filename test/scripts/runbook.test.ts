@@ -1,6 +1,7 @@
 /**
- * The README's operations runbook: it covers what the original deployment guide covered, its greps
- * use the contract's log phrases, every operations command in it parses, and it names no deployment.
+ * The operations runbook (docs/runbook.md): it covers deploying, checking, testing by hand, watching,
+ * rolling back and troubleshooting, its greps use the contract's log phrases, every operations command
+ * in it parses, and it names no deployment.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -14,9 +15,12 @@ import { requiredApis } from '../../infra/pulumi/project-apis.js';
 import { DEPLOYER_ROLES, PREVIEW_ROLES } from '../../scripts/ops/deployer-roles.js';
 import { IMAGE_A } from './support/cloud-answers.js';
 
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-// From its heading to the next section of the same level.
-const RUNBOOK = /\n## Operations runbook\n[\s\S]*?(?=\n## [^\n]*\n|$)/.exec(README)?.[0] ?? '';
+const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs/runbook.md'), 'utf8');
+
+/** One `## heading` section of the runbook, up to the next one. */
+function section(heading: string): string {
+  return new RegExp(`\\n## ${heading}\\n[\\s\\S]*?(?=\\n## |$)`).exec(RUNBOOK)?.[0] ?? '';
+}
 const PARSERS: Record<string, (argv: string[]) => unknown> = {
   deploy: parseDeployArgs, rollback: parseRollbackArgs, verify: parseVerifyArgs, status: parseStatusArgs,
 };
@@ -34,17 +38,18 @@ function argumentsOf(text: string): string[] {
 }
 
 describe('the runbook', () => {
-  it('has every part of the original guide', () => {
+  it('has every part of a deployment guide', () => {
     expect(RUNBOOK.length).toBeGreaterThan(5_000);
-    for (const heading of ['### Prerequisites', '### First deploy', '### Config home', '### Data safety and restore',
-      '### Deployment', '### Verification', '### Testing', '### Monitoring', '### Rollback',
-      '### Troubleshooting', '### Success criteria', '### Security notes', '### Deployment checklist']) {
-      expect(RUNBOOK).toContain(heading);
+    for (const heading of ['## Prerequisites', '## First deploy', '## Config home', '## Data safety and restore',
+      '## Deployment', '## Verification', '## Testing', '## Monitoring', '## Alerts', '## Rollback', '## Scaling',
+      '## Going to HTTPS', '## Moving Redis to Memorystore', '## Troubleshooting', '## Success criteria',
+      '## Security notes', '## CI pipelines', '## Deployment checklist']) {
+      expect(RUNBOOK).toContain(`\n${heading}\n`);
     }
     for (const test of ['**1. WebSocket connection.**', '**2. Real-time progress.**', '**3. Load More', '**4. Fallback to polling.**', '**5. Multiple jobs.**']) {
       expect(RUNBOOK).toContain(test);
     }
-    for (const problem of ['#### WebSocket won\'t connect', '#### Progress not updating', '#### Jobs flicker', '#### High memory']) {
+    for (const problem of ['### WebSocket won\'t connect', '### Progress not updating', '### Jobs flicker', '### High memory']) {
       expect(RUNBOOK).toContain(problem);
     }
   });
@@ -67,29 +72,30 @@ describe('the runbook', () => {
     }
   });
 
-  it('names no deployment: no public address, no host of the original guide', () => {
+  it('names no deployment: no public address, no real host or home folder', () => {
     const addresses = RUNBOOK.match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
     expect(addresses.filter((a) => !a.startsWith('127.'))).toEqual([]);
     expect(RUNBOOK).not.toMatch(/senditfast|personalizedline-prod|\/home\/user/i);
   });
 
   it('lists the first deploy\'s steps in order: APIs, then roles, then the gcr.io redirection, then the config home', () => {
-    const section = /\n### First deploy\n[\s\S]*?(?=\n### )/.exec(RUNBOOK)?.[0] ?? '';
-    const apis = section.indexOf(`gcloud services enable ${requiredApis.join(' ')}`);
-    const roles = section.indexOf('**2. Roles.**');
-    const redirection = section.indexOf('gcloud artifacts settings enable-upgrade-redirection');
-    const home = section.indexOf('pulumi env init personalizedline/prod-settings');
+    const firstDeploy = section('First deploy');
+    const apis = firstDeploy.indexOf(`gcloud services enable ${requiredApis.join(' ')}`);
+    const roles = firstDeploy.indexOf('**2. Roles.**');
+    const redirection = firstDeploy.indexOf('gcloud artifacts settings enable-upgrade-redirection');
+    const home = firstDeploy.indexOf('pulumi env init personalizedline/prod-settings');
     expect([apis, roles, redirection, home].every((at) => at > 0)).toBe(true);
     expect([apis, roles, redirection, home]).toEqual([...[apis, roles, redirection, home]].sort((a, b) => a - b));
     // The same roles preflight prints, each in the table, and the preview's read-only ones.
-    const rolesPart = section.slice(roles, redirection);
+    const rolesPart = firstDeploy.slice(roles, redirection);
     for (const { role } of [...DEPLOYER_ROLES, ...PREVIEW_ROLES]) expect(rolesPart, role).toContain(`\`${role}\``);
   });
 
   it('has the restore path for Redis\'s disk', () => {
-    const section = /\n### Data safety and restore\n[\s\S]*?(?=\n### )/.exec(RUNBOOK)?.[0] ?? '';
+    const restore = section('Data safety and restore');
+    expect(restore).not.toBe('');
     for (const step of ['kubectl patch pv', '"path":"/spec/claimRef"', 'volumeName:', 'name: data-redis-0', 'gcloud compute snapshots create']) {
-      expect(section, step).toContain(step);
+      expect(restore, step).toContain(step);
     }
   });
 });

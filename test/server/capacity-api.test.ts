@@ -4,7 +4,7 @@
  * behind when refused; no room answers 503 CAPACITY_EXCEEDED with Retry-After; results come back
  * gzipped or plain; jobs expire; a job whose result Redis refuses ends failed in bounded time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
@@ -16,6 +16,7 @@ import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
 import { metricValue } from '../../kit/scrape-metrics.js';
+import { waitForHttp } from '../../kit/wait-for-http.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { maxSizeCsv } from '../../kit/large-csv.js';
 
@@ -46,6 +47,14 @@ afterAll(async () => {
   admin?.disconnect();
   await redis?.destroy();
 });
+
+/**
+ * Waits for `/ready` as the readiness probe does before traffic reaches a pod: a server answers
+ * `503 DEPENDENCY_DOWN` until its Redis connections are up, which on a busy machine takes a moment.
+ */
+function untilReady(url: string): Promise<void> {
+  return waitForHttp(`${url}/ready`, { timeoutMs: 10_000 });
+}
 
 /** What an upload may leave in Redis: staged pieces and held room. Both must be gone after any answer. */
 async function uploadLeftovers(): Promise<{ staged: string[]; reservations: number }> {
@@ -142,6 +151,7 @@ describe('load shedding', () => {
   it('answers 503 CAPACITY_EXCEEDED while the process already receives UPLOAD_CONCURRENCY uploads', async () => {
     const limited = await startWebServer({ ...config, uploadConcurrency: 1 }, { prefix: PREFIX });
     try {
+      await untilReady(limited.url);
       const url = new URL(limited.url);
       // One upload that keeps streaming: its headers and first bytes are sent, the rest waits.
       const slow = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/jobs?filename=slow.csv',
@@ -151,7 +161,8 @@ describe('load shedding', () => {
         slow.on('error', reject);
       });
       slow.write('first_name,company\n');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // It holds the process's one slot once its room is reserved (the slot is taken first).
+      await vi.waitFor(async () => expect(await admin.hlen(`${PREFIX}:capacity:uploads`)).toBe(1), { timeout: 10_000, interval: 20 });
       const refused = await fetch(`${limited.url}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(2) });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('2');
@@ -164,10 +175,14 @@ describe('load shedding', () => {
   }, 60_000);
 
   it('answers 503 CAPACITY_EXCEEDED once MAX_OPEN_JOBS jobs are queued or running', async () => {
-    const limited = await startWebServer({ ...config, maxOpenJobs: 1 }, { prefix: 'backlog' });
+    // A Redis of its own: the shared one's memory, still held by the jobs of the tests before (their
+    // results expire after JOB_RETENTION_SECONDS), could refuse the first upload for memory instead.
+    const own = await startRedisServer({ maxMemory: '64mb', maxMemoryPolicy: 'noeviction' });
+    const limited = await startWebServer({ ...config, redisUrl: own.url, maxOpenJobs: 1 }, { prefix: 'backlog' });
     try {
+      await untilReady(limited.url);
       const first = await uploadCsv(limited.url, token, sampleCsv(2));
-      expect(first.status).toBe(201);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
       // No worker serves this prefix: the first job stays queued and fills the backlog.
       const second = await fetch(`${limited.url}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(2) });
       expect(second.status).toBe(503);
@@ -175,6 +190,7 @@ describe('load shedding', () => {
       expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(/1 jobs waiting or running/);
     } finally {
       await limited.close();
+      await own.destroy();
     }
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Queue } from 'bullmq';
 import { AppError } from '../../errors.js';
 import { isJobId } from '../../domain/job.js';
+import { JOB_NOT_FOUND_MESSAGE } from '../../domain/wire-contract.js';
 import type { QueueJobData } from '../../queue.js';
 import { toPublicJob, type JobRecord, type JobStore } from '../../store/job-store.js';
 import type { UploadRateLimit } from '../../store/upload-rate-limit.js';
@@ -28,8 +29,6 @@ export interface JobRouteOptions {
   readonly uploadRate: UploadRateLimit;
 }
 
-const NOT_FOUND_MESSAGE = 'No such job. Check the id; jobs are visible only to the user who uploaded them.';
-
 export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions): void {
   const { store } = options;
   // Authenticate before the body is read, so an anonymous 10 MiB upload costs nothing. Register this
@@ -42,7 +41,7 @@ export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions
   const ownedJob = async (request: FastifyRequest): Promise<JobRecord> => {
     const { id } = request.params as { id: string };
     const record = isJobId(id) ? await store.getOwned(request.userId, id) : undefined;
-    if (!record) throw new AppError('NOT_FOUND', NOT_FOUND_MESSAGE);
+    if (!record) throw new AppError('NOT_FOUND', JOB_NOT_FOUND_MESSAGE);
     return record;
   };
 

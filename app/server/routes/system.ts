@@ -1,6 +1,7 @@
 /** Unauthenticated endpoints: liveness, readiness, client configuration, metrics. */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { POLL_INTERVAL_MS } from '../../domain/wire-contract.js';
 import type { WebMetrics } from '../metrics.js';
 
 export interface SystemRouteOptions {
@@ -9,8 +10,6 @@ export interface SystemRouteOptions {
   readonly enableWebsocket: boolean;
 }
 
-/** The page polls every 2 s when WebSocket is off; the contract fixes the value. */
-export const POLL_INTERVAL_MS = 2000;
 const READY_TIMEOUT_MS = 1000;
 
 export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteOptions): void {

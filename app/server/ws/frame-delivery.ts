@@ -3,7 +3,7 @@
  * states, coalesced for peers that read slowly, the terminal state always last and then `1000`.
  */
 import { CongestionWatch } from './congestion-watch.js';
-import { CLOSE_DONE, CLOSE_TRY_AGAIN_LATER } from './close-codes.js';
+import { CLOSE_NORMAL, CLOSE_TRY_AGAIN_LATER } from '../../domain/wire-contract.js';
 import { appendBacklog, planDelivery } from './delivery-plan.js';
 import type { FrameCounts } from './frame-counts.js';
 import type { ProgressFrame } from './progress-frame.js';
@@ -92,6 +92,6 @@ export class FrameDelivery {
     socket.send(frame.data, TEXT_FRAME);
     socket.lastSeq = frame.seq;
     this.counts.sent++;
-    if (frame.terminal) this.options.close(socket, CLOSE_DONE, 'job finished');
+    if (frame.terminal) this.options.close(socket, CLOSE_NORMAL, 'job finished');
   }
 }

@@ -54,11 +54,6 @@ export class Heartbeat {
     if (this.slice === 0) this.round = [];
   }
 
-  /** A whole round at once: terminate the silent, ping the rest. */
-  beat(): void {
-    for (const socket of this.sockets) this.check(socket);
-  }
-
   private check(socket: ProgressSocket): void {
     if (socket.readyState !== WebSocket.OPEN) return;
     if (!socket.alive) {

@@ -18,6 +18,7 @@ export function refuseUpgrade(socket: Duplex, error: AppError): void {
     'Cache-Control: no-store',
     'X-Content-Type-Options: nosniff',
   ];
+  // A client that resets before reading its refusal needs nothing more; the socket is destroyed anyway.
   socket.on('error', () => undefined);
   socket.once('finish', () => socket.destroy());
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);

@@ -17,7 +17,8 @@ import { isJobId } from '../../domain/job.js';
 import { AppError } from '../../errors.js';
 import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
-import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeCodeLabel, closeReason } from './close-codes.js';
+import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, JOB_NOT_FOUND_MESSAGE } from '../../domain/wire-contract.js';
+import { closeCodeLabel, closeReason } from './close-codes.js';
 import type { ConnectionSlots } from './connection-slots.js';
 import { FrameDelivery } from './frame-delivery.js';
 import { Heartbeat } from './heartbeat.js';
@@ -49,8 +50,7 @@ export interface ProgressGatewayOptions {
   readonly log: FastifyBaseLogger;
 }
 
-const notFound = (): AppError =>
-  new AppError('NOT_FOUND', 'No such job. Check the id; jobs are visible only to the user who uploaded them.');
+const notFound = (): AppError => new AppError('NOT_FOUND', JOB_NOT_FOUND_MESSAGE);
 const redisDown = (): AppError =>
   new AppError('DEPENDENCY_DOWN', 'The progress feed (Redis) is unreachable. Reconnect in a few seconds.');
 
@@ -88,7 +88,7 @@ export class ProgressGateway {
       counts: this.metrics.counts,
       close: (socket, code, reason) => {
         if (code === CLOSE_TRY_AGAIN_LATER) {
-          log.warn({ jobId: socket.jobId, bufferedBytes: socket.bufferedAmount }, 'WebSocket reads too slowly; closing 1013');
+          log.warn({ jobId: socket.jobId, bufferedBytes: socket.bufferedAmount }, `WebSocket reads too slowly; closing ${CLOSE_TRY_AGAIN_LATER}`);
         }
         this.closeWith(socket, code, reason);
       },
@@ -230,7 +230,7 @@ export class ProgressGateway {
     this.delivery.watch.stop();
     const { windowMs, graceMs } = drainTimings(this.config.wsDrainWindowMs, this.config.shutdownTimeoutMs);
     const sockets = [...this.sockets];
-    this.log.info({ sockets: sockets.length, windowMs }, 'closing WebSockets with 1001 for shutdown');
+    this.log.info({ sockets: sockets.length, windowMs }, `closing WebSockets with ${CLOSE_GOING_AWAY} for shutdown`);
     let next = 0;
     for (const [index, size] of drainBatches(sockets.length, windowMs).entries()) {
       if (index > 0) await delay(DRAIN_TICK_MS);

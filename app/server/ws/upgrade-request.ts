@@ -2,6 +2,7 @@
  * Pure reading of a WebSocket upgrade request: which job, which token, which subprotocol, which
  * origin. Kept apart from the socket handling so every rule here is tested without a network.
  */
+import { BEARER_SUBPROTOCOL } from '../../domain/wire-contract.js';
 
 /** What the gateway needs from an upgrade request; the request itself is not kept. */
 export interface UpgradeTarget {
@@ -13,9 +14,6 @@ export interface UpgradeTarget {
   /** The `Host` header: what the browser addressed, so a page of this server has `Origin` with it. */
   readonly host: string | undefined;
 }
-
-/** The subprotocol that carries a token: `new WebSocket(url, ['bearer', jwt])`. */
-export const BEARER_PROTOCOL = 'bearer';
 
 const JOB_PATH = /^\/ws\/jobs\/([^/?#]+)$/;
 
@@ -48,8 +46,8 @@ export function readUpgradeTarget(
 export function tokenOfProtocols(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const offered = header.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  if (!offered.includes(BEARER_PROTOCOL)) return undefined;
-  return offered.find((p) => p !== BEARER_PROTOCOL);
+  if (!offered.includes(BEARER_SUBPROTOCOL)) return undefined;
+  return offered.find((p) => p !== BEARER_SUBPROTOCOL);
 }
 
 /**
@@ -57,7 +55,7 @@ export function tokenOfProtocols(header: string | undefined): string | undefined
  * bad, so the upgrade completes and the refusal is a close code the page can read. Never the token.
  */
 export function selectProtocol(offered: ReadonlySet<string>): string | false {
-  return offered.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : false;
+  return offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false;
 }
 
 /**

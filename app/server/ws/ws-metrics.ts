@@ -5,6 +5,7 @@
  * `ws_frames_sent_total`.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRIC } from '../../domain/metric-names.js';
 import { FrameCounts } from './frame-counts.js';
 
 /** What the gauges read at scrape time. */
@@ -24,24 +25,24 @@ export class WsMetrics {
     const registers = [registry];
     const counts = this.counts;
     new Gauge({
-      name: 'ws_connections_open', help: 'Open WebSocket connections (upgraded, not yet closed)', registers,
+      name: METRIC.wsConnectionsOpen, help: 'Open WebSocket connections (upgraded, not yet closed)', registers,
       collect() { this.set(source.openSockets()); },
     });
-    this.opened = new Counter({ name: 'ws_connections_opened_total', help: 'WebSocket upgrades completed', registers });
+    this.opened = new Counter({ name: METRIC.wsConnectionsOpened, help: 'WebSocket upgrades completed', registers });
     this.closed = new Counter({
-      name: 'ws_connections_closed_total', help: 'WebSocket connections closed, by close code (refusals included)',
+      name: METRIC.wsConnectionsClosed, help: 'WebSocket connections closed, by close code (refusals included)',
       labelNames: ['code'] as const, registers,
     });
     new Counter({
-      name: 'ws_frames_sent_total', help: 'Progress frames written to WebSockets', registers,
+      name: METRIC.wsFramesSent, help: 'Progress frames written to WebSockets', registers,
       collect() { this.reset(); this.inc(counts.sent); },
     });
     new Counter({
-      name: 'ws_frames_coalesced_total', help: 'Progress states skipped for a slow WebSocket because a newer one replaced them', registers,
+      name: METRIC.wsFramesCoalesced, help: 'Progress states skipped for a slow WebSocket because a newer one replaced them', registers,
       collect() { this.reset(); this.inc(counts.coalesced); },
     });
     new Counter({
-      name: 'ws_frames_dropped_total', help: 'Progress states not sent: stale (not newer than what the socket has) or closed (socket closed first)',
+      name: METRIC.wsFramesDropped, help: 'Progress states not sent: stale (not newer than what the socket has) or closed (socket closed first)',
       labelNames: ['reason'] as const, registers,
       collect() {
         this.reset();
@@ -50,15 +51,15 @@ export class WsMetrics {
       },
     });
     new Gauge({
-      name: 'ws_buffered_bytes', help: 'Bytes written to WebSockets but not yet taken by the network, summed over sockets', registers,
+      name: METRIC.wsBufferedBytes, help: 'Bytes written to WebSockets but not yet taken by the network, summed over sockets', registers,
       collect() { this.set(source.bufferedBytes()); },
     });
     new Gauge({
-      name: 'progress_redis_subscriptions', help: 'job_progress channels the relay is subscribed to (one per job being watched)', registers,
+      name: METRIC.progressRedisSubscriptions, help: 'job_progress channels the relay is subscribed to (one per job being watched)', registers,
       collect() { this.set(source.subscriptions()); },
     });
     this.deliveryLatency = new Histogram({
-      name: 'progress_delivery_latency_seconds',
+      name: METRIC.deliveryLatency,
       help: 'From a Progress message\'s "at" to its fan-out to every WebSocket of the job',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,

@@ -1,5 +1,5 @@
 /**
- * House rules for the manifests (issue 5, point 5), as pure checks over the synthesized objects:
+ * House rules for the manifests, as pure checks over the synthesized objects:
  * every container has requests and limits, runs as a numeric non-root user on a read-only root
  * filesystem without privilege escalation or capabilities, under the RuntimeDefault seccomp profile;
  * no pod mounts a service-account token; every workload writes its replicas, unless a

@@ -1,4 +1,5 @@
 /** `npm run status` arguments. */
+import { METRIC } from '../../../app/domain/metric-names.js';
 import { OpsError } from '../outcome.js';
 import { parseDeploymentUrl } from '../verify/deployment-url.js';
 import { parseStrict, secondsOption } from './common.js';
@@ -6,9 +7,9 @@ import { parseStrict, secondsOption } from './common.js';
 export const STATUS_HELP = `Usage: npm run status -- --url URL [--interval SECONDS] [--json | --watch]
 
 Shows what a deployment is doing now, from two scrapes of GET /metrics a few seconds apart:
-open WebSocket connections (ws_connections_open), frames sent per second (ws_frames_sent_total),
-polling requests per second (http_requests_total, GET of /jobs, /jobs/{id}, /jobs/{id}/progress),
-all requests per second, the delivery p99 over the interval (progress_delivery_latency_seconds),
+open WebSocket connections (${METRIC.wsConnectionsOpen}), frames sent per second (${METRIC.wsFramesSent}),
+polling requests per second (${METRIC.httpRequests}, GET of /jobs, /jobs/{id}, /jobs/{id}/progress),
+all requests per second, the delivery p99 over the interval (${METRIC.deliveryLatency}),
 jobs waiting, running and failed in the last hour (queue_jobs_*), whether WebSocket is on
 (GET /config) and Redis health (GET /ready).
 Metrics are per web pod: with several replicas behind the load balancer, the two scrapes may reach

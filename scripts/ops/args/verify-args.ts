@@ -4,15 +4,16 @@ import { DEFAULT_NAMESPACE } from '../pulumi/pulumi-project.js';
 import { parseDeploymentUrl } from '../verify/deployment-url.js';
 import { DEFAULT_VERIFY_USER } from '../verify/token-source.js';
 import { namespaceOption, onOffOption, parseStrict, secondsOption } from './common.js';
+import { CLOSE_NORMAL, POLL_INTERVAL_MS } from '../../../app/domain/wire-contract.js';
 
 export const VERIFY_HELP = `Usage: npm run verify -- --url URL [--token JWT] [options]
 
 Checks a running deployment end to end and prints one line per check, starting with PASS or FAIL:
   health              GET /health answers 200 {"status":"ok"}
   ready               GET /ready answers 200 (the web server reaches Redis)
-  config              GET /config matches --websocket, pollIntervalMs 2000
+  config              GET /config matches --websocket, pollIntervalMs ${POLL_INTERVAL_MS}
   websocket-job       a 3-row CSV is uploaded and its job watched over /ws/jobs/{id} (subprotocol
-                      bearer) through to its terminal state and the close code 1000
+                      bearer) through to its terminal state and the close code ${CLOSE_NORMAL}
   job-result          GET /jobs/{id}/result is the CSV with a personalized_line column
 With an https:// URL (the WebSocket is then wss://), also:
   hsts                GET /health carries Strict-Transport-Security

@@ -6,6 +6,7 @@
  */
 import { isIPv6 } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { defaultManifestOptions } from '../../../infra/k8s/options.js';
 
 /** The Pulumi project name; config keys live under this namespace. */
 export const PULUMI_PROJECT = 'personalizedline';
@@ -52,8 +53,8 @@ export const OUTPUT_NAMES = {
   appSecretChecksum: 'appSecretChecksum',
 } as const;
 
-/** Default namespace, as in the synthesized manifests. */
-export const DEFAULT_NAMESPACE = 'personalizedline';
+/** Default namespace: the synthesized manifests'. */
+export const DEFAULT_NAMESPACE = defaultManifestOptions.namespace;
 
 /** Where every `pulumi` invocation runs and on which stack (`undefined`: the selected one). */
 export interface StackTarget {

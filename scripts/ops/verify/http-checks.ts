@@ -1,5 +1,6 @@
 /** The plain HTTP checks of verify: `/health`, `/ready` and `/config`. */
 import { CheckFailure } from './check-result.js';
+import { POLL_INTERVAL_MS } from '../../../app/domain/wire-contract.js';
 
 /** Per-request limit: a deployment that takes longer than this to answer a probe is not healthy. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -52,7 +53,7 @@ export async function checkReady(baseUrl: string): Promise<string> {
   return '200 Redis answers';
 }
 
-/** `GET /config` says WebSocket is on (or off) as expected and the poll interval is 2000 ms. */
+/** `GET /config` says WebSocket is on (or off) as expected and the poll interval is the contract's. */
 export async function checkConfig(baseUrl: string, expectWebsocket: boolean): Promise<string> {
   const answer = await request(`${baseUrl}/config`);
   let body: { enableWebsocket?: unknown; pollIntervalMs?: unknown } = {};
@@ -62,13 +63,13 @@ export async function checkConfig(baseUrl: string, expectWebsocket: boolean): Pr
     // judged below
   }
   if (answer.status !== 200 || typeof body.enableWebsocket !== 'boolean') {
-    throw new CheckFailure(`GET /config answered ${answer.status} ${answer.text.slice(0, 200)}; expected {"enableWebsocket": bool, "pollIntervalMs": 2000}.`);
+    throw new CheckFailure(`GET /config answered ${answer.status} ${answer.text.slice(0, 200)}; expected {"enableWebsocket": bool, "pollIntervalMs": ${POLL_INTERVAL_MS}}.`);
   }
   if (body.enableWebsocket !== expectWebsocket) {
     throw new CheckFailure(expectWebsocket
-      ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see the runbook).'
+      ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see docs/runbook.md#quick-websocket-off).'
       : 'WebSocket is still on (enableWebsocket=true); the rollback has not reached the web pods yet.');
   }
-  if (body.pollIntervalMs !== 2000) throw new CheckFailure(`pollIntervalMs is ${String(body.pollIntervalMs)}; the contract fixes 2000.`);
-  return `enableWebsocket=${body.enableWebsocket} pollIntervalMs=2000`;
+  if (body.pollIntervalMs !== POLL_INTERVAL_MS) throw new CheckFailure(`pollIntervalMs is ${String(body.pollIntervalMs)}; the contract fixes ${POLL_INTERVAL_MS}.`);
+  return `enableWebsocket=${body.enableWebsocket} pollIntervalMs=${POLL_INTERVAL_MS}`;
 }

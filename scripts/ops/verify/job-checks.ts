@@ -11,6 +11,7 @@ import { errorMessageOf, request } from './http-checks.js';
 import { isWebsocketDisabledRefusal, judgeJobSocket } from './job-frames.js';
 import { watchSocket } from './socket-watch.js';
 import { uploadTinyJob } from './tiny-job.js';
+import { CLOSE_UNAUTHORIZED } from '../../../app/domain/wire-contract.js';
 
 export interface JobCheckOptions {
   readonly baseUrl: string;
@@ -30,7 +31,7 @@ export async function checkWebsocketJob(options: JobCheckOptions): Promise<{ det
   // The scheme says whether the socket went through TLS (wss: for an https: deployment).
   const over = `over ${new URL(url).protocol}//`;
   if (!verdict.ok) {
-    const originHint = options.origin !== undefined && outcome.kind === 'closed' && outcome.code === 4401
+    const originHint = options.origin !== undefined && outcome.kind === 'closed' && outcome.code === CLOSE_UNAUTHORIZED
       ? `; or ${options.origin} is not in ALLOWED_ORIGINS` : '';
     throw new CheckFailure(`job ${jobId} ${over}: ${verdict.detail}${originHint}`);
   }
@@ -47,7 +48,7 @@ export async function checkWebsocketDisabled(options: JobCheckOptions): Promise<
   throw new CheckFailure(`expected the upgrade refused with 503 WEBSOCKET_DISABLED, got ${seen}.`);
 }
 
-/** Interval of verify's polling: faster than the page's 2 s, it is one client for a few seconds. */
+/** Interval of verify's polling: faster than the page's POLL_INTERVAL_MS, it is one client for a few seconds. */
 const POLL_EVERY_MS = 250;
 
 /** Uploads the tiny job and polls its progress to `succeeded`, checking `seq` never goes back. */

@@ -5,6 +5,10 @@
  */
 import { parseProgressMessage, type ProgressMessage } from '../../../app/domain/progress-message.js';
 import type { SocketOutcome } from './socket-watch.js';
+import {
+  BEARER_SUBPROTOCOL, CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_NOT_FOUND, CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED,
+} from '../../../app/domain/wire-contract.js';
 
 export type FramesVerdict =
   | { readonly ok: true; readonly detail: string; readonly last: ProgressMessage }
@@ -12,12 +16,12 @@ export type FramesVerdict =
 
 /** What the close codes of the contract mean, for the failure message. */
 const CLOSE_MEANINGS: Readonly<Record<number, string>> = {
-  1001: 'server going away',
-  1006: 'abnormal close (proxy or load balancer cut the connection?)',
-  1013: 'try again later: Redis is down',
-  4401: 'unauthorized: the token does not match this deployment\'s JWT_SECRET',
-  4404: 'job not found for this user',
-  4429: 'too many connections for this user',
+  [CLOSE_GOING_AWAY]: 'server going away',
+  [CLOSE_ABNORMAL]: 'abnormal close (proxy or load balancer cut the connection?)',
+  [CLOSE_TRY_AGAIN_LATER]: 'try again later: Redis is down',
+  [CLOSE_UNAUTHORIZED]: 'unauthorized: the token does not match this deployment\'s JWT_SECRET',
+  [CLOSE_NOT_FOUND]: 'job not found for this user',
+  [CLOSE_TOO_MANY_CONNECTIONS]: 'too many connections for this user',
 };
 
 export function judgeJobSocket(jobId: string, outcome: SocketOutcome): FramesVerdict {
@@ -39,8 +43,8 @@ function judgeClosed(jobId: string, outcome: Extract<SocketOutcome, { kind: 'clo
     const meaning = CLOSE_MEANINGS[code] ?? 'no frame was sent';
     return { ok: false, detail: `closed ${code} before any frame (${meaning})` };
   }
-  if (outcome.protocol !== 'bearer') {
-    return { ok: false, detail: `the server selected subprotocol "${outcome.protocol}"; the contract says it selects "bearer"` };
+  if (outcome.protocol !== BEARER_SUBPROTOCOL) {
+    return { ok: false, detail: `the server selected subprotocol "${outcome.protocol}"; the contract says it selects "${BEARER_SUBPROTOCOL}"` };
   }
   const messages: ProgressMessage[] = [];
   for (const [index, text] of frames.entries()) {
@@ -58,12 +62,12 @@ function judgeClosed(jobId: string, outcome: Extract<SocketOutcome, { kind: 'clo
   if (last.status !== 'succeeded' && last.status !== 'failed') {
     return { ok: false, detail: `closed ${code} with the job still ${last.status} (seq ${last.seq})` };
   }
-  if (code !== 1000) return { ok: false, detail: `closed ${code} after the terminal state; expected 1000` };
+  if (code !== CLOSE_NORMAL) return { ok: false, detail: `closed ${code} after the terminal state; expected ${CLOSE_NORMAL}` };
   if (last.status === 'failed') return { ok: false, detail: `the job failed: ${last.error ?? 'no error message'}` };
   return {
     ok: true,
     last,
-    detail: `${messages.length} frame(s), seq ${first.seq}→${last.seq}, ${last.status} ${last.processed}/${last.total}, closed 1000`,
+    detail: `${messages.length} frame(s), seq ${first.seq}→${last.seq}, ${last.status} ${last.processed}/${last.total}, closed ${CLOSE_NORMAL}`,
   };
 }
 

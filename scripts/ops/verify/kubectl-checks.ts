@@ -4,11 +4,12 @@
  * With Redis outside the cluster (`REDIS=external`, Memorystore) there is no `redis` StatefulSet: the
  * Redis checks then say so and pass (`ready` has already checked that the web pods reach it).
  */
+import { workloadNames } from '../../../infra/k8s/labels.js';
 import type { CommandRunner } from '../command-runner.js';
 import { CheckFailure, runCheck, type CheckResult } from './check-result.js';
 
 /** The workloads of the contract, by their `app` label. */
-export const WORKLOAD_APPS = ['web', 'rq-worker', 'redis'] as const;
+export const WORKLOAD_APPS = [workloadNames.web, workloadNames.worker, workloadNames.redis] as const;
 
 /** How many recent lines per workload are searched, as the original runbook's `--tail=200`. */
 export const LOG_TAIL_LINES = 200;
@@ -93,9 +94,9 @@ export async function runKubectlChecks(namespace: string, run: CommandRunner): P
     results.push(await runCheck(`pods-${app}`, async () => {
       const answer = await run('kubectl', ['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'json']);
       if (answer.code !== 0) throw new CheckFailure(`kubectl get pods failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
-      if (app === 'redis' && hasNoPods(answer.stdout)) {
+      if (app === workloadNames.redis && hasNoPods(answer.stdout)) {
         // No Redis pod: an outage of the in-cluster Redis, or no in-cluster Redis at all.
-        const statefulSet = await run('kubectl', ['get', 'statefulset', 'redis', '-n', namespace, '--ignore-not-found', '-o', 'name']);
+        const statefulSet = await run('kubectl', ['get', 'statefulset', workloadNames.redis, '-n', namespace, '--ignore-not-found', '-o', 'name']);
         externalRedis = statefulSet.code === 0 && statefulSet.stdout.trim() === '';
         if (externalRedis) return EXTERNAL_REDIS;
       }
@@ -103,7 +104,7 @@ export async function runKubectlChecks(namespace: string, run: CommandRunner): P
     }));
   }
   for (const app of WORKLOAD_APPS) {
-    if (app === 'redis' && externalRedis) {
+    if (app === workloadNames.redis && externalRedis) {
       results.push(await runCheck(`logs-${app}`, async () => EXTERNAL_REDIS));
       continue;
     }

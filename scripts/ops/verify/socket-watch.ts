@@ -3,6 +3,7 @@
  * everything until it ends: frames, close code, or an upgrade refusal with its HTTP answer.
  */
 import WebSocket from 'ws';
+import { BEARER_SUBPROTOCOL } from '../../../app/domain/wire-contract.js';
 
 export type SocketOutcome =
   | { readonly kind: 'closed'; readonly protocol: string; readonly frames: readonly string[]; readonly code: number; readonly reason: string }
@@ -18,7 +19,7 @@ export function watchSocket(url: string, token: string, timeoutMs: number, origi
   return new Promise((resolve) => {
     const frames: string[] = [];
     let settled = false;
-    const socket = new WebSocket(url, ['bearer', token], {
+    const socket = new WebSocket(url, [BEARER_SUBPROTOCOL, token], {
       handshakeTimeout: Math.min(timeoutMs, 10_000),
       ...(origin === undefined ? {} : { origin }),
     });

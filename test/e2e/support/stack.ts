@@ -37,7 +37,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ROW_DELAY_MS: String(options.rowDelayMs),
     // The tests upload more than the default 30 files a minute (Load More needs 130 jobs).
     UPLOADS_PER_MINUTE: '1000',
-    // The guide's tests follow several uploads running at once; the deployed default (2) is what a
+    // The runbook's checks follow several uploads running at once; the deployed default (2) is what a
     // 256 Mi worker pod fits with max-size jobs.
     WORKER_CONCURRENCY: '8',
     ...options.env,

@@ -1,5 +1,5 @@
 /**
- * The default synthesis, read as the contract's Kubernetes section and issue 5 describe it.
+ * The default synthesis, read as the contract's Kubernetes section and docs/kubernetes.md describe it.
  */
 import { describe, expect, it } from 'vitest';
 import { containerBudgets } from '../../../infra/k8s/resources.js';

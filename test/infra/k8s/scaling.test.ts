@@ -4,8 +4,8 @@
  * misspelt field of the new kinds fails the strict checks like any other.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BACKOFF_BASE_MS } from '../../../app/client/backoff.js';
-import { DEFAULT_WS_DRAIN_WINDOW_MS } from '../../../app/config.js';
+import { RECONNECT_POLICY } from '../../../app/domain/wire-contract.js';
+import { CONFIG_DEFAULTS } from '../../../app/config.js';
 import { cpuUtilizationTarget } from '../../../infra/k8s/autoscaling.js';
 import { edgeDrainingTimeoutSeconds } from '../../../infra/k8s/edge-chart.js';
 import { containerBudgets } from '../../../infra/k8s/resources.js';
@@ -40,7 +40,7 @@ describe('autoscaling', () => {
 
   it('removes web pods no faster than one drain spreads the reconnects, and leaves workers to the default', () => {
     const scaleDown = findObject(scaled, 'HorizontalPodAutoscaler', 'web').spec.behavior.scaleDown;
-    const period = webTerminationGracePeriodSeconds + Math.ceil((DEFAULT_BACKOFF_BASE_MS + DEFAULT_WS_DRAIN_WINDOW_MS) / 1000);
+    const period = webTerminationGracePeriodSeconds + Math.ceil((RECONNECT_POLICY.backoffBaseMs + CONFIG_DEFAULTS.wsDrainWindowMs) / 1000);
     expect(scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: period }] });
     expect(period).toBe(35);
     // The previous pod is gone (grace period) and the load balancer has stopped draining it.

@@ -1,5 +1,5 @@
 /**
- * The manifests start the stack (issue 5, point 7). The synthesized `redis`, `web` and `rq-worker`
+ * The manifests start the stack. The synthesized `redis`, `web` and `rq-worker`
  * containers run here as local processes with their own command, arguments, environment and probes;
  * the only mappings are the ones a laptop needs: the image's /app is a folder holding this checkout's
  * compiled build, the Secret is made by the test, the `redis` Service name and the container port
@@ -36,7 +36,7 @@ const workerContainer = onlyContainer(findObject(objects, 'Deployment', 'rq-work
 const redisContainer = onlyContainer(findObject(objects, 'StatefulSet', 'redis'));
 const redisService = findObject(objects, 'Service', 'redis');
 
-// The Secret as the Pulumi program creates it (issue 6): REDIS_URL names the `redis` Service.
+// The Secret as the Pulumi program creates it: REDIS_URL names the `redis` Service.
 const redisPassword = randomBytes(16).toString('hex');
 const secret: LocalSecret = {
   name: defaultManifestOptions.secretName,

@@ -8,6 +8,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildDashboard } from '../../../infra/monitoring/dashboard.js';
+import { UPTIME_ALERT_NAME } from '../../../infra/monitoring/names.js';
 import { alertRules } from '../../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../../infra/monitoring/thresholds.js';
 import { installMockCloud, valueOf, type MockCloud } from './support/pulumi-mocks.js';
@@ -75,7 +76,7 @@ describe('pulumi monitoring', () => {
         disableMetricValidation: true,
       });
       expect(rule.expr).toContain('namespace="personalizedline"');
-      expect((policy.inputs.documentation as { content: string }).content).toContain(`Alerts: ${rule.name}`);
+      expect((policy.inputs.documentation as { content: string }).content).toContain(`Runbook: docs/runbook.md#${rule.name.toLowerCase()}.`);
     });
     expect(cloud.ofType('gcp:monitoring/notificationChannel:NotificationChannel')).toEqual([]);
   });
@@ -96,6 +97,7 @@ describe('pulumi monitoring', () => {
     expect(await valueOf(program.uptimeCheckId)).toBe('uptime-health-check-id');
     const uptimeAlert = cloud.one(POLICY, 'alert-uptime-check-failed');
     expect(conditionOf(uptimeAlert).conditionThreshold.filter).toContain('metric.label.check_id="uptime-health-check-id"');
+    expect((uptimeAlert.inputs.documentation as { content: string }).content).toContain(`Runbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`);
     expect(await valueOf(program.alertPolicies)).toHaveLength(7);
   });
 
