@@ -1,5 +1,6 @@
 /** The capacity run's client side: uploads, waiting for jobs, and Redis's own memory figures. */
 import type { Redis } from 'ioredis';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { sleep } from '../clock.js';
 
 export interface UploadAnswer {
@@ -10,15 +11,10 @@ export interface UploadAnswer {
 }
 
 /** POSTs `csv` as `text/csv`; answers the status and, on 201, the job id. */
-export async function upload(baseUrl: string, token: string, csv: Buffer, filename = 'max-size.csv'): Promise<UploadAnswer> {
-  const response = await fetch(`${baseUrl}/jobs?filename=${encodeURIComponent(filename)}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-    // undici sends a Buffer as it is; the DOM typing of `fetch` only lists its own body types.
-    body: csv as unknown as BodyInit,
-  });
-  const body = (await response.json()) as { id?: string; error?: { code?: string } };
-  return { status: response.status, jobId: body.id, code: body.error?.code, retryAfter: response.headers.get('retry-after') };
+export async function upload(baseUrl: string, token: string, csv: Buffer): Promise<UploadAnswer> {
+  const { status, body, headers } = await uploadCsv(baseUrl, token, csv, { filename: 'max-size.csv' });
+  const answer = body as { id?: string; error?: { code?: string } };
+  return { status, jobId: answer.id, code: answer.error?.code, retryAfter: headers.get('retry-after') };
 }
 
 /** Polls `GET /jobs/{id}` until every job is terminal; answers each job's final status. */

@@ -17,12 +17,15 @@ import { Redis } from 'ioredis';
 import { signToken } from '../../app/auth/tokens.js';
 import { defaultManifestOptions } from '../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../infra/k8s/synthesize.js';
-import { maxSizeCsv } from '../../test/support/large-csv.js';
+import { maxSizeCsv } from '../../kit/large-csv.js';
 import { BenchRedis } from '../runner/bench-redis.js';
-import { freePort } from '../runner/system-server.js';
+import { freePort } from '../../kit/free-port.js';
 import { redisMemory, terminalTimes, upload, waitForJobs, type UploadAnswer } from './capacity-client.js';
 import type { CapacityReport, PeakPhase } from './capacity-report.js';
-import { buildCompiled, CompiledProcess, type Role } from './compiled-process.js';
+import type { AppRole } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { peakRssBytes } from '../runner/proc-stats.js';
+import { buildCompiled, startCompiled } from './compiled-process.js';
 import { manifestSizes, type ManifestSizes } from './manifest-sizes.js';
 import { runPipelineFloor } from './pipeline-floor.js';
 import { CONFIG_DEFAULTS } from '../../app/config.js';
@@ -44,7 +47,7 @@ export async function runCapacity(ctx: CapacityContext): Promise<Omit<CapacityRe
   await buildCompiled(ctx.repoRoot);
   const sizes = manifestSizes(synthesizeManifests(defaultManifestOptions));
   const maxUploadBytes = Number(sizes.web.env.MAX_UPLOAD_BYTES);
-  const redis = await BenchRedis.start(['--maxmemory', sizes.redisMaxMemory, '--maxmemory-policy', 'noeviction']);
+  const redis = await BenchRedis.start({ maxMemory: sizes.redisMaxMemory, maxMemoryPolicy: 'noeviction' });
   const stack = new CompiledStack(ctx, sizes, redis);
   try {
     const maxSize = maxSizeCsv(maxUploadBytes, ROWS);
@@ -73,7 +76,7 @@ export async function runCapacity(ctx: CapacityContext): Promise<Omit<CapacityRe
 /** Compiled web and worker processes on the run's Redis, started fresh for each phase. */
 class CompiledStack {
   private readonly secret = randomBytes(24).toString('hex');
-  private readonly running: CompiledProcess[] = [];
+  private readonly running: NodeProcess[] = [];
   private phase = 0;
 
   constructor(private readonly ctx: CapacityContext, private readonly sizes: ManifestSizes, private readonly redis: BenchRedis) {}
@@ -83,15 +86,15 @@ class CompiledStack {
     await this.reset();
     const token = await signToken(this.secret, `capacity-${name}`, 3600);
     const { process: web, url } = await this.start('web');
-    const webIdle = web.peakRssBytes();
+    const webIdle = peakOf(web);
     this.ctx.progress(`${name}: ${count} uploads of ${(csv.length / 2 ** 20).toFixed(1)} MiB at once`);
     const answers = await Promise.all(Array.from({ length: count }, () => upload(url, token, csv)));
-    const webPeak = web.peakRssBytes();
+    const webPeak = peakOf(web);
     // The worker's peak needs WORKER_CONCURRENCY jobs at once: top the queue up one upload at a time.
     for (let extra = 0; admitted(answers).length < concurrency && extra < concurrency; extra++) answers.push(await upload(url, token, csv));
     const ids = admitted(answers);
     const { process: worker } = await this.start('worker');
-    const workerIdle = worker.peakRssBytes();
+    const workerIdle = peakOf(worker);
     this.ctx.progress(`${name}: ${ids.length} jobs, ${concurrency} at a time`);
     const states = await waitForJobs(url, token, ids, JOB_TIMEOUT_MS);
     const memory = await redisMemory(this.redis.control);
@@ -100,7 +103,7 @@ class CompiledStack {
       answers: tally(answers.slice(0, count)),
       jobs: ids.length,
       jobStates: tally([...states.values()].map((status) => ({ status }))),
-      webIdleBytes: webIdle, webPeakBytes: webPeak, workerIdleBytes: workerIdle, workerPeakBytes: worker.peakRssBytes(),
+      webIdleBytes: webIdle, webPeakBytes: webPeak, workerIdleBytes: workerIdle, workerPeakBytes: peakOf(worker),
       redisUsedBytes: memory.usedBytes, redisOomRefusals: memory.oomRefusals,
     };
   }
@@ -152,17 +155,22 @@ class CompiledStack {
   }
 
   /** Starts `role` with its container's environment from the manifests (plus Redis, secret and port). */
-  private async start(role: Role): Promise<{ process: CompiledProcess; url: string }> {
+  private async start(role: AppRole): Promise<{ process: NodeProcess; url: string }> {
     const port = role === 'web' ? await freePort() : 0;
     const env = {
       ...this.sizes[role].env,
       REDIS_URL: this.redis.url, JWT_SECRET: this.secret, HOST: '127.0.0.1',
       ...(role === 'web' ? { PORT: String(port) } : {}),
     };
-    const started = await CompiledProcess.start({ repoRoot: this.ctx.repoRoot, role, env, logFile: join(this.ctx.outDir, 'logs', `capacity-${this.phase}-${role}.log`) });
+    const started = await startCompiled({ repoRoot: this.ctx.repoRoot, role, env, logFile: join(this.ctx.outDir, 'logs', `capacity-${this.phase}-${role}.log`) });
     this.running.push(started);
     return { process: started, url: `http://127.0.0.1:${port}` };
   }
+}
+
+/** Peak resident memory of `proc` since it started (VmHWM), in bytes. */
+function peakOf(proc: NodeProcess): number {
+  return peakRssBytes(proc.child.pid as number);
 }
 
 function admitted(answers: readonly UploadAnswer[]): string[] {

@@ -1,48 +1,26 @@
 /**
- * The benchmark's own redis-server on a free loopback port, with append-only persistence as the
- * manifests run it, and the one control connection the coordinator uses for CLIENT LIST.
+ * The benchmark's own redis-server (kit/redis-server.ts: a free loopback port, append-only as the
+ * manifests run it) and the one control connection the coordinator uses for CLIENT LIST.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createConnection } from 'node:net';
 import { Redis } from 'ioredis';
-import { sleep } from '../clock.js';
+import { startRedisServer, type RedisServer, type RedisServerOptions } from '../../kit/redis-server.js';
 import { parseClientList, type RedisClientEntry } from './redis-clients.js';
-import { freePort } from './system-server.js';
-import { stopChild } from './spawn.js';
 
 export class BenchRedis {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly dir: string,
-    readonly url: string,
-    readonly control: Redis,
-    readonly version: string,
-  ) {}
+  private constructor(private readonly server: RedisServer, readonly control: Redis, readonly version: string) {}
 
-  /** Starts a redis-server; `args` are added to the command line (the capacity run's `--maxmemory`). */
-  static async start(args: readonly string[] = []): Promise<BenchRedis> {
-    const dir = mkdtempSync(join(tmpdir(), 'pl-bench-redis-'));
-    const port = await freePort();
-    const child = spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
-      '--daemonize', 'no', '--loglevel', 'warning', ...args,
-    ], { stdio: 'ignore' });
-    child.on('error', () => undefined);
-    try {
-      await waitForPort(port, 10_000, child);
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
-    }
-    const url = `redis://127.0.0.1:${port}`;
-    const control = new Redis(url, { connectionName: 'bench-control' });
+  /** Starts a redis-server with `options` (the capacity run's `maxmemory`). */
+  static async start(options: RedisServerOptions = {}): Promise<BenchRedis> {
+    const server = await startRedisServer(options);
+    const control = new Redis(server.url, { connectionName: 'bench-control' });
     control.on('error', () => undefined);
     const info = await control.info('server');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
-    return new BenchRedis(child, dir, url, control, version);
+    return new BenchRedis(server, control, version);
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   async clientList(): Promise<RedisClientEntry[]> {
@@ -57,24 +35,6 @@ export class BenchRedis {
 
   async stop(): Promise<void> {
     this.control.disconnect();
-    await stopChild(this.child, 'SIGTERM', 10_000);
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.pid === undefined) {
-      throw new Error('redis-server could not start. Install it (e.g. apt-get install redis-server) and try again.');
-    }
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
-    await sleep(25);
+    await this.server.destroy();
   }
 }

@@ -8,7 +8,8 @@ import { now, sleep } from '../clock.js';
 import type { ClientSpec, Command, InitCommand, Report, ResultReport, StatusReport } from '../clients/protocol.js';
 import type { SentJob } from './publisher.js';
 import { cpuSeconds } from './proc-stats.js';
-import { spawnWithFileLimit, stopChild } from './spawn.js';
+import { startNodeProcess } from '../../kit/node-process.js';
+import { stopChild } from '../../kit/stop-child.js';
 
 export interface FleetStatus {
   readonly total: number;
@@ -35,11 +36,8 @@ export class ClientFleet {
     const members: Member[] = [];
     for (let offset = 0; offset < specs.length; offset += perProcess) {
       const share = specs.slice(offset, offset + perProcess);
-      const child = spawnWithFileLimit(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/clients/client-main.ts')], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production' },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        advancedIpc: true,
+      const { child } = startNodeProcess(join(repoRoot, 'bench/clients/client-main.ts'), {
+        cwd: repoRoot, env: { NODE_ENV: 'production' }, raiseFileLimit: true, output: 'terminal', ipc: 'advanced',
       });
       const member: Member = {
         child,
@@ -149,7 +147,7 @@ export class ClientFleet {
   async stop(): Promise<void> {
     await Promise.all(this.members.map(async (member) => {
       if (member.child.connected) member.child.disconnect();
-      await stopChild(member.child, 'SIGTERM', 10_000);
+      await stopChild(member.child, { graceMs: 10_000 });
     }));
   }
 

@@ -21,9 +21,17 @@ export function ticksPerSecond(): number {
 
 /** Resident set size in bytes (`VmRSS` of /proc/<pid>/status). */
 export function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return statusBytes(pid, 'VmRSS');
+}
+
+/** The largest resident set size since the process started (`VmHWM`), in bytes. */
+export function peakRssBytes(pid: number): number {
+  return statusBytes(pid, 'VmHWM');
+}
+
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no ${field} for process ${pid}`);
   return Number(match[1]) * 1024;
 }
 

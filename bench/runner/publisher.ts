@@ -17,7 +17,7 @@ import { signToken } from '../../app/auth/tokens.js';
 import { seqOf } from '../../app/domain/progress-message.js';
 import { JobStore } from '../../app/store/job-store.js';
 import { now, sleep } from '../clock.js';
-import { createJobFromText } from '../../test/support/job-fixtures.js';
+import { createJobFromText } from '../../kit/job-fixtures.js';
 
 export interface BenchJob {
   readonly index: number;

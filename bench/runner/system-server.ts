@@ -3,14 +3,11 @@
  * preloaded and `--expose-gc`, logs to a file, and stops it again. `this` and `polling` run the
  * project's web server entry (what `npm run web` runs) with production settings.
  */
-import { openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
+import { appEntry, startWebProcess, type WebProcess } from '../../kit/app-processes.js';
 import type { SystemName } from '../options.js';
-import { sleep } from '../clock.js';
-import { spawnWithFileLimit, stopChild } from './spawn.js';
 
 export interface ServerStartOptions {
   readonly system: SystemName;
@@ -45,8 +42,8 @@ export interface BenchServer {
 }
 
 const ENTRIES: Partial<Record<SystemName, string>> = {
-  this: 'app/server/main.ts',
-  polling: 'app/server/main.ts',
+  this: appEntry('web'),
+  polling: appEntry('web'),
   'ws-relay': 'bench/servers/ws-relay.ts',
   'ws-naive': 'bench/servers/ws-naive.ts',
   socketio: 'bench/servers/socketio.ts',
@@ -58,7 +55,19 @@ export function hasServer(system: SystemName): boolean {
 }
 
 export class SystemServer implements BenchServer {
-  private constructor(readonly child: ChildProcess, readonly url: string, readonly port: number) {}
+  private constructor(private readonly web: WebProcess) {}
+
+  get child(): ChildProcess {
+    return this.web.child;
+  }
+
+  get url(): string {
+    return this.web.url;
+  }
+
+  get port(): number {
+    return this.web.port;
+  }
 
   get pid(): number {
     return this.child.pid as number;
@@ -71,44 +80,19 @@ export class SystemServer implements BenchServer {
   static async start(options: ServerStartOptions): Promise<SystemServer> {
     const entry = ENTRIES[options.system];
     if (!entry) throw new Error(`${options.system} has no server`);
-    const port = await freePort();
     const probe = pathToFileURL(join(options.repoRoot, 'bench/servers/memory-probe.ts')).href;
-    const log = openSync(options.logFile, 'w');
-    const child = spawnWithFileLimit(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, entry], {
-      cwd: options.repoRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        REDIS_URL: options.redisUrl,
-        JWT_SECRET: options.jwtSecret,
-        // The polling system is the project's server as deployed with WebSocket turned off.
-        ENABLE_WEBSOCKET: options.system === 'polling' ? 'false' : 'true',
-        ...(options.system === 'this' || options.system === 'polling' ? options.thisEnv : {}),
-      },
-      stdio: ['ignore', log, log, 'ipc'],
-      advancedIpc: true,
-    });
-    closeSync(log);
-    const server = new SystemServer(child, `http://127.0.0.1:${port}`, port);
-    await server.waitForHealth(30_000, options.logFile);
-    return server;
-  }
-
-  private async waitForHealth(timeoutMs: number, logFile: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`server exited with ${this.child.exitCode} before it answered; see ${logFile}`);
-      try {
-        if ((await fetch(`${this.url}/health`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`server did not answer ${this.url}/health within ${timeoutMs} ms; see ${logFile}`);
+    const env = {
+      NODE_ENV: 'production',
+      REDIS_URL: options.redisUrl,
+      JWT_SECRET: options.jwtSecret,
+      // The polling system is the project's server as deployed with WebSocket turned off.
+      ENABLE_WEBSOCKET: options.system === 'polling' ? 'false' : 'true',
+      ...(options.system === 'this' || options.system === 'polling' ? options.thisEnv : {}),
+    };
+    return new SystemServer(await startWebProcess(env, {
+      entry, cwd: options.repoRoot, nodeArgs: ['--expose-gc', '--import', probe], raiseFileLimit: true,
+      output: { file: options.logFile }, ipc: 'advanced',
+    }));
   }
 
   /** Sends a probe command and resolves with its answer. */
@@ -149,19 +133,6 @@ export class SystemServer implements BenchServer {
 
   /** SIGTERM (the project drains and closes its sockets), SIGKILL after 20 s. */
   async stop(): Promise<void> {
-    await stopChild(this.child);
+    await this.web.stop();
   }
-}
-
-/** A free loopback port (the kernel's pick; released again before the server binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,7 +1,8 @@
 /** Uploads the jobs a fault runs against and waits until they are mid-job. */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import type { WatchedJob } from './watchers.js';
 
@@ -13,7 +14,7 @@ export interface UploadedJob extends WatchedJob {
 export async function uploadJobs(stack: ChaosStack, count: number, rows: number, label: string): Promise<UploadedJob[]> {
   return Promise.all(Array.from({ length: count }, async (_, i) => {
     const token = await stack.token(`${label}-${i}-${randomUUID().slice(0, 8)}`);
-    const upload = await uploadCsv(stack.url, token, sampleCsv(rows), `${label}-${i}.csv`);
+    const upload = await uploadCsv(stack.url, token, sampleCsv(rows), { filename: `${label}-${i}.csv` });
     if (upload.status !== 201) throw new Error(`upload for ${label} answered ${upload.status}: ${JSON.stringify(upload.body)}`);
     return { id: upload.body.id as string, token, rows };
   }));

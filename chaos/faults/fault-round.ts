@@ -2,6 +2,7 @@
  * One round of a fault: upload jobs, let clients watch them, wait until they are mid-job, inject
  * the fault, then judge every job and every client. The fault classes differ only in `inject`.
  */
+import { metricValue } from '../../kit/scrape-metrics.js';
 import { awaitJobOutcome, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning, type UploadedJob } from '../clients/job-uploads.js';
 import { judgeWatchers, summarizeWatchers, type WatchResult } from '../clients/watch-result.js';
@@ -66,8 +67,7 @@ async function waitForOpenSockets(urls: readonly string[], count: number, timeou
   while (Date.now() < deadline) {
     let open = 0;
     for (const url of urls) {
-      const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
-      open += Number(/^ws_connections_open (\d+)/m.exec(text)?.[1] ?? 0);
+      open += await metricValue(url, 'ws_connections_open').catch(() => 0);
     }
     if (open >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 50));

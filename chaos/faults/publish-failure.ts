@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { sampleCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
 import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
 import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';

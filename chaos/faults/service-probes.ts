@@ -1,6 +1,6 @@
 /** Small probes the fault classes share: readiness, and what the API answers while Redis is away. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';
 
 /** Polls `/ready` on every URL until all answer 200; answers the time it took. */

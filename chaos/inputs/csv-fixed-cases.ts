@@ -1,4 +1,5 @@
 /** The hand-picked CSV uploads: empty, header only, bad encodings, the size, row and type limits. */
+import { multipartBody } from '../../kit/multipart-body.js';
 import { checkErrorAnswer, type RawResponse } from '../stack/raw-http.js';
 
 export interface FixedCsvCase {
@@ -16,21 +17,15 @@ function rows(count: number): string {
   return `name,company\n${Array.from({ length: count }, (_, i) => `P${i},C${i}`).join('\n')}\n`;
 }
 
-function multipart(field: string, content: string, filename = 'x.csv'): { body: Buffer; contentType: string } {
-  const boundary = 'chaosboundary7d1f';
-  const body = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-  return { body: Buffer.from(body), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 const accepted = (total: number) => (response: RawResponse): string | undefined =>
   response.status !== 201 ? `answered ${response.status}: ${response.text.slice(0, 160)}`
     : response.json.total !== total ? `total ${response.json.total}, expected ${total}` : undefined;
 
 export function fixedCsvCases(maxRows: number): FixedCsvCase[] {
   const csv = 'text/csv';
-  const tooBig = multipart('file', 'a'.repeat(UPLOAD_LIMIT_BYTES + 10));
-  const noFile = multipart('other', rows(2));
-  const withFile = multipart('file', rows(3));
+  const tooBig = multipartBody('file', 'a'.repeat(UPLOAD_LIMIT_BYTES + 10));
+  const noFile = multipartBody('other', rows(2));
+  const withFile = multipartBody('file', rows(3));
   return [
     { name: 'an empty body answers 400 EMPTY_FILE', body: '', contentType: csv, check: (r) => checkErrorAnswer(r, 400, ['EMPTY_FILE']) },
     { name: 'only a BOM answers 400 EMPTY_FILE', body: '\uFEFF', contentType: csv, check: (r) => checkErrorAnswer(r, 400, ['EMPTY_FILE']) },

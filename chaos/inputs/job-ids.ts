@@ -3,7 +3,8 @@
  * traversal path the same `404` as an unknown route): never a `400`/`500`, never another route's data.
  */
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';

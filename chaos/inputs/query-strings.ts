@@ -4,7 +4,8 @@
  * strings on every route never answer `500`; `?filename=` is reduced to a display name.
  */
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';
@@ -77,7 +78,7 @@ export const queryStrings: ChaosClass = {
     await checkProperty(recorder, '?filename= becomes a display name (no path, no control characters, at most 200 characters)',
       fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('../../etc/passwd', 'C:\\Windows\\x.csv', 'a\r\nSet-Cookie: x=1', '<script>x</script>.csv', '"quoted".csv', '\u0000.csv')),
       async (filename) => {
-        const response = await uploadCsv(stack.url, token, sampleCsv(1), filename);
+        const response = await uploadCsv(stack.url, token, sampleCsv(1), { filename });
         if (response.status !== 201) return `answered ${response.status}`;
         const name = String(response.body.filename);
         if (name.length === 0 || name.length > 200) return `filename of ${name.length} characters`;

@@ -3,7 +3,8 @@
  * and random strings must answer `401 UNAUTHORIZED`; a header beyond Node's limit gets Node's `431`.
  */
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import { checkErrorAnswer, rawRequest, type RawRequest } from '../stack/raw-http.js';

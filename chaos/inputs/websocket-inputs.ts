@@ -1,5 +1,6 @@
 /** The WebSocket input classes: client frames, and upgrades (paths, handshakes, tokens, slow-loris, off). */
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { Profile } from '../profile.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import type { StackOptions } from '../stack/chaos-stack.js';

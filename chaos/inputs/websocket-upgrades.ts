@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { rawUpgrade, closeWithin } from '../clients/raw-websocket.js';
 import { pollJob } from '../clients/poll-watcher.js';
 import { watchJob } from '../clients/ws-watcher.js';

@@ -9,7 +9,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultSizing, redisRoom } from '../../infra/k8s/sizing.js';
-import { maxSizeCsv } from '../../test/support/large-csv.js';
+import { maxSizeCsv } from '../../kit/large-csv.js';
+import { metricValue } from '../../kit/scrape-metrics.js';
 import { awaitJobOutcome, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
 import type { Profile } from '../profile.js';
 import type { CaseRecorder } from '../report/class-result.js';
@@ -36,7 +37,7 @@ export function promisedToFit(maxMemoryMiB: number): number {
 export const capacity: ChaosClass = {
   name: 'capacity: Redis at its maxmemory, uploads until refused and beyond',
   run: (profile: Profile) => runClass(capacity.name, profile, {
-    redisArgs: ['--maxmemory', `${profile.capacity.maxMemoryMiB}mb`, '--maxmemory-policy', 'noeviction'],
+    redis: { maxMemory: `${profile.capacity.maxMemoryMiB}mb`, maxMemoryPolicy: 'noeviction' },
     env: { ROW_DELAY_MS: '0', UPLOADS_PER_MINUTE: '1000000', JOB_RETENTION_SECONDS: String(profile.capacity.retentionSeconds) },
   }, async ({ stack, recorder }) => {
     const file = maxSizeCsv();
@@ -92,8 +93,7 @@ async function checkStore(stack: ChaosStack, recorder: CaseRecorder, refused: nu
   recorder.check('no job is left queued or running', open === 0 ? undefined : `${open} jobs still open`);
   const oom = Number(/errorstat_OOM:count=(\d+)/.exec(await admin.info('errorstats'))?.[1] ?? 0);
   recorder.check('Redis refused no command for lack of memory (OOM)', oom === 0 ? undefined : `${oom} OOM refusals`);
-  const metrics = await (await fetch(`${stack.url}/metrics`)).text();
-  const counted = metrics.split('\n').filter((l) => l.startsWith(`${METRIC.capacityRejections}{`)).reduce((sum, l) => sum + Number(l.split(' ')[1]), 0);
+  const counted = await metricValue(stack.url, METRIC.capacityRejections);
   recorder.check(`each refusal is counted in ${METRIC.capacityRejections} (${refused})`, counted === refused ? undefined : `counted ${counted}`);
   const logged = stack.logLines().filter((l) => l.includes('Upload refused: capacity exceeded')).length;
   recorder.check('each refusal is logged', logged === refused ? undefined : `${logged} log lines for ${refused} refusals`);

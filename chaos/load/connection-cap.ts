@@ -4,7 +4,8 @@
  * freed place can be taken again; another user is not affected.
  */
 import WebSocket from 'ws';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { wsUrl } from '../clients/ws-watcher.js';
 import type { CaseRecorder } from '../report/class-result.js';

@@ -1,14 +1,10 @@
 /** Samples gauges from a web process' `/metrics` while a load runs, keeping the peak of each. */
+import { sumOf } from '../../kit/prometheus-text.js';
+import { scrapeMetrics } from '../../kit/scrape-metrics.js';
 
 export interface MetricsSampler {
   /** Stops sampling; answers the peak value of each watched gauge. */
   stop(): Record<string, number>;
-}
-
-/** Reads one unlabelled gauge from Prometheus text. Pure. */
-export function gaugeValue(text: string, name: string): number | undefined {
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : undefined;
 }
 
 export function sampleMetrics(url: string, names: readonly string[], intervalMs = 500): MetricsSampler {
@@ -17,10 +13,9 @@ export function sampleMetrics(url: string, names: readonly string[], intervalMs 
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })
-      .then(async (response) => {
-        const text = await response.text();
-        for (const name of names) peaks[name] = Math.max(peaks[name]!, gaugeValue(text, name) ?? 0);
+    scrapeMetrics(url, { timeoutMs: 5_000 })
+      .then((samples) => {
+        for (const name of names) peaks[name] = Math.max(peaks[name]!, sumOf(samples, name) ?? 0);
       })
       .catch(() => undefined)
       .finally(() => { busy = false; });

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { watchJob } from '../clients/ws-watcher.js';
@@ -15,7 +16,7 @@ import type { CaseRecorder } from '../report/class-result.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { HEAP_TOLERANCE_BYTES } from '../stack/after-class.js';
 import { measureHeapAfterGc } from '../stack/heap-probe.js';
-import { gaugeValue } from './metrics-sampler.js';
+import { metricValue } from '../../kit/scrape-metrics.js';
 
 /** How often memory and buffered bytes are sampled while readers are stalled. */
 const SAMPLE_MS = 2_000;
@@ -65,8 +66,7 @@ export async function checkSlowReaders(stack: ChaosStack, recorder: CaseRecorder
   let samples = 0;
   while (!jobsEnded) {
     await Promise.race([ended, sleep(SAMPLE_MS)]);
-    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
-    peakBuffered = Math.max(peakBuffered, gaugeValue(metrics, 'ws_buffered_bytes') ?? 0);
+    peakBuffered = Math.max(peakBuffered, await metricValue(stack.url, 'ws_buffered_bytes'));
     peakMemory = Math.max(peakMemory, await measureHeapAfterGc(web.inspectPort));
     samples++;
   }

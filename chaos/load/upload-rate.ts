@@ -3,7 +3,8 @@
  * RATE_LIMITED`, while another user uploads as usual.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import type { CaseRecorder } from '../report/class-result.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { checkErrorAnswer, rawRequest } from '../stack/raw-http.js';

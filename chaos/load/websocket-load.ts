@@ -5,7 +5,8 @@
  * the profile's budget (≤ 60 s).
  */
 import { randomUUID } from 'node:crypto';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
 import { pollJob } from '../clients/poll-watcher.js';
 import { judgeWatchers, summarizeWatchers, type WatchResult } from '../clients/watch-result.js';
@@ -41,7 +42,7 @@ export const websocketLoad: ChaosClass = {
         while (next < load.jobs) {
           const index = next++;
           const token = await stack.token(`load-${index}-${randomUUID().slice(0, 8)}`);
-          const upload = await uploadCsv(stack.url, token, sampleCsv(load.rowsPerJob), `load-${index}.csv`);
+          const upload = await uploadCsv(stack.url, token, sampleCsv(load.rowsPerJob), { filename: `load-${index}.csv` });
           if (upload.status !== 201) { recorder.check(`upload ${index}`, `answered ${upload.status}`); continue; }
           const job = { id: upload.body.id as string, token };
           jobs.push(job);

@@ -5,7 +5,7 @@
  * was called, never a redirect, never HTML.
  */
 import fc from 'fast-check';
-import { uploadCsv } from '../../test/support/jobs-client.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { INPUT_STACK } from '../inputs/input-stack.js';
 import { checkProperty } from '../inputs/property.js';
@@ -67,7 +67,7 @@ export const securityHeaders: ChaosClass = {
         'résumé.csv', '%0d%0aSet-Cookie:x', 'https://evil.example/x.csv', '.csv', ''),
     );
     await checkProperty(recorder, 'a result download is an attachment of text/csv whatever the file was called', filenames, async (filename) => {
-      const upload = await uploadCsv(stack.url, token, `name,notes\nAda,<script>alert(1)</script>\n`, filename);
+      const upload = await uploadCsv(stack.url, token, `name,notes\nAda,<script>alert(1)</script>\n`, { filename });
       if (upload.status !== 201) return `upload answered ${upload.status}`;
       const outcome = await awaitJobOutcome({ urls: () => [stack.url], token, jobId: upload.body.id, expectedRows: 1, timeoutMs: 60_000 });
       if (outcome.status !== 'succeeded') return `job ${outcome.status}: ${outcome.detail}`;

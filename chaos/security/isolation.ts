@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { websocketAvailable } from '../clients/watchers.js';
 import { connectOnce, wsUrl } from '../clients/ws-watcher.js';

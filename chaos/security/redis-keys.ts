@@ -5,7 +5,8 @@
  * reach Redis at all.
  */
 import fc from 'fast-check';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { websocketAvailable } from '../clients/watchers.js';
 import { connectOnce, wsUrl } from '../clients/ws-watcher.js';
 import { badJobIdArbitrary, KEY_SYNTAX_IDS } from '../inputs/bad-job-ids.js';

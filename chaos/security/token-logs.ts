@@ -5,7 +5,8 @@
  * line of every process is searched for the tokens and for their signatures alone.
  */
 import { randomUUID } from 'node:crypto';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { websocketAvailable } from '../clients/watchers.js';
 import { connectOnce, wsUrl } from '../clients/ws-watcher.js';
 import { forgeToken } from '../inputs/forged-tokens.js';

@@ -4,7 +4,8 @@
  * end, and no token in any log line.
  */
 import { randomUUID } from 'node:crypto';
-import { sampleCsv, uploadCsv } from '../../test/support/jobs-client.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { watchJob } from '../clients/ws-watcher.js';
 import type { CaseRecorder } from '../report/class-result.js';
@@ -77,7 +78,7 @@ export async function runNormalJob(stack: ChaosStack): Promise<string | undefine
   const token = await stack.token(`normal-${randomUUID()}`);
   let upload: { status: number; body: any };
   try {
-    upload = await uploadCsv(stack.url, token, sampleCsv(NORMAL_JOB_ROWS), 'normal.csv');
+    upload = await uploadCsv(stack.url, token, sampleCsv(NORMAL_JOB_ROWS), { filename: 'normal.csv' });
   } catch (error) {
     return `upload failed: ${(error as Error).message}`;
   }

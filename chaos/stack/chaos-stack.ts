@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { freePorts } from '../../kit/free-port.js';
-import { startTestRedis, type TestRedis } from '../../test/support/redis-server.js';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../test/support/app-process.js';
+import { startRedisServer, type RedisServer, type RedisServerOptions } from '../../kit/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
 import { signToken } from '../../app/auth/tokens.js';
 import { inspectorNodeOptions, measureHeapAfterGc } from './heap-probe.js';
 
@@ -25,15 +26,15 @@ export interface StackOptions {
   readonly workerEnv?: Record<string, string>;
   /** Start the processes while redis-server is stopped (fault 6). @default false */
   readonly redisDownAtStart?: boolean;
-  /** Redis started with these extra arguments. */
-  readonly redisArgs?: string[];
+  /** How redis-server runs (e.g. its `maxmemory`). @default the kit's: append-only, no memory limit */
+  readonly redis?: RedisServerOptions;
 }
 
 /** One started process and what the harness knows about it. */
 export interface StackProcess {
   readonly name: string;
   readonly role: Role;
-  readonly proc: AppProcess;
+  readonly proc: NodeProcess;
   readonly inspectPort: number;
   /** Set when the harness killed or stopped it on purpose. */
   stoppedOnPurpose: boolean;
@@ -49,12 +50,12 @@ export class ChaosStack {
   private readonly admins: Redis[] = [];
   private counter = { web: 0, worker: 0 };
 
-  private constructor(readonly redis: TestRedis, private readonly options: StackOptions) {
+  private constructor(readonly redis: RedisServer, private readonly options: StackOptions) {
     this.secrets.add(this.secret);
   }
 
   static async start(options: StackOptions = {}): Promise<ChaosStack> {
-    const redis = await startTestRedis({ args: options.redisArgs });
+    const redis = await startRedisServer(options.redis);
     if (options.redisDownAtStart) await redis.stop();
     const stack = new ChaosStack(redis, options);
     try {
@@ -96,7 +97,7 @@ export class ChaosStack {
     }
   }
 
-  async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+  async startWorker(extraEnv: Record<string, string> = {}): Promise<NodeProcess> {
     const [inspectPort] = await freePorts(1);
     const proc = await startWorkerProcess({
       ...this.baseEnv(), ...this.options.workerEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
@@ -117,7 +118,7 @@ export class ChaosStack {
     return web.url;
   }
 
-  get workers(): AppProcess[] {
+  get workers(): NodeProcess[] {
     return this.live().filter((p) => p.role === 'worker').map((p) => p.proc);
   }
 
@@ -132,7 +133,7 @@ export class ChaosStack {
   }
 
   /** Sends `signal` to a process on purpose and waits for it to exit; answers the exit code. */
-  async kill(proc: AppProcess, signal: NodeJS.Signals): Promise<number | null> {
+  async kill(proc: NodeProcess, signal: NodeJS.Signals): Promise<number | null> {
     const entry = this.processes.find((p) => p.proc === proc);
     if (entry) entry.stoppedOnPurpose = true;
     return proc.stop(signal);
@@ -188,10 +189,7 @@ export class ChaosStack {
     for (const admin of this.admins) admin.disconnect();
     await Promise.all(this.processes.map(async (p) => {
       p.stoppedOnPurpose = true;
-      if (p.proc.child.exitCode !== null || p.proc.child.signalCode !== null) return;
-      const timer = setTimeout(() => p.proc.child.kill('SIGKILL'), 15_000);
-      await p.proc.stop('SIGTERM');
-      clearTimeout(timer);
+      await p.proc.stop('SIGTERM', 15_000);
     }));
     await this.redis.destroy();
   }

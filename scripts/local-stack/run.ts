@@ -1,23 +1,26 @@
 /**
  * The whole stack on this machine: Redis (unless REDIS_URL is set), the web server and the worker,
- * each a child process; prints the page's URL with a demo token; Ctrl-C stops everything.
+ * each a child process (kit/); prints the page's URL with a demo token; Ctrl-C stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { signToken } from '../../app/auth/tokens.js';
 import { CONFIG_DEFAULTS } from '../../app/config.js';
+import { appEntry } from '../../kit/app-processes.js';
+import { startNodeProcess, type NodeProcess } from '../../kit/node-process.js';
+import { hasRedisServer } from '../../kit/redis-server.js';
+import { waitForHttp } from '../../kit/wait-for-http.js';
 import { ensureLocalSecret } from './local-secret.js';
-import { REDIS_MISSING_HELP, hasRedisServer, startLocalRedis } from './local-redis.js';
+import { REDIS_MISSING_HELP, startLocalRedis } from './local-redis.js';
 
 const DEMO_TOKEN_HOURS = 12;
 // Children get SIGTERM first; what has not exited by then is killed, well inside the contract's 20 s.
 const STOP_GRACE_MS = 12_000;
 
 async function main(): Promise<void> {
-  const children: ChildProcess[] = [];
+  const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     stopping = true;
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(stops.map((stop) => stop()));
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -29,8 +32,8 @@ async function main(): Promise<void> {
       process.stderr.write(`${REDIS_MISSING_HELP}\n`);
       process.exit(1);
     }
-    const redis = await startLocalRedis();
-    children.push(redis.child);
+    const redis = await startLocalRedis(STOP_GRACE_MS);
+    stops.push(() => redis.stop());
     redisUrl = redis.url;
   }
   const jwtSecret = process.env.JWT_SECRET || ensureLocalSecret();
@@ -44,46 +47,22 @@ async function main(): Promise<void> {
     // A little pause per row so progress bars visibly move in the demo; set ROW_DELAY_MS=0 to disable.
     ROW_DELAY_MS: process.env.ROW_DELAY_MS ?? '50',
   };
-  const web = spawnApp('app/server/main.ts', env);
-  const worker = spawnApp('app/worker/main.ts', env);
-  children.push(web, worker);
-  for (const child of [web, worker]) {
-    child.on('exit', (code) => {
+  const start = (role: 'web' | 'worker'): NodeProcess => {
+    const app = startNodeProcess(appEntry(role), { env, output: 'terminal' });
+    stops.push(() => app.stop('SIGTERM', STOP_GRACE_MS));
+    app.child.on('exit', (code) => {
       if (stopping) return;
       process.stderr.write(`start: a child process exited (code ${code}); stopping the stack.\n`);
       void stopAll(1);
     });
-  }
+    return app;
+  };
+  const web = start('web');
+  start('worker');
 
-  await waitForHealth(`http://127.0.0.1:${port}/health`);
+  await waitForHttp(`http://127.0.0.1:${port}/health`, { child: web.child, timeoutMs: 60_000, output: () => 'see the log lines above.' });
   const token = await signToken(jwtSecret, 'demo', DEMO_TOKEN_HOURS * 3600);
   process.stdout.write(`\nOpen the jobs page (token for user demo, valid ${DEMO_TOKEN_HOURS} h):\nhttp://127.0.0.1:${port}/?token=${token}\n\nPress Ctrl-C to stop.\n`);
-}
-
-function spawnApp(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 60 s; see the log lines above.`);
 }
 
 main().catch((error: unknown) => {

@@ -10,14 +10,14 @@ import { createJobQueue, enqueueJob } from '../../app/queue.js';
 import { queueSnapshotReader, registerQueueGauges } from '../../app/queue-gauges.js';
 import { connectRedis } from '../../app/store/redis-connection.js';
 import { countRecentFailures, recordFailure } from '../../app/store/recent-failures.js';
-import { parsePrometheusText, sumOf } from '../../scripts/ops/status/prometheus-text.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { parsePrometheusText, sumOf } from '../../kit/prometheus-text.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 
 describe('queue gauges', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
   });
 
   afterAll(async () => {

@@ -4,15 +4,18 @@
  * worker process that starts, serves and stops normally.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startWebProcess, startWorkerProcess, type AppProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { startWebProcess, startWorkerProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 
 const secret = 'start-up-output-test-secret-of-32-bytes-or-more';
 const warning = /DeprecationWarning|ExperimentalWarning|Warning:|FSTDEP|FSTWRN|\(node:\d+\)/;
 
 /** Lines that are not one of the service's JSON log lines (pino: an object with level, time and msg). */
-function foreignLines(proc: AppProcess): string[] {
+function foreignLines(proc: NodeProcess): string[] {
   return proc.lines.filter((line) => {
     try {
       const entry = JSON.parse(line) as Record<string, unknown>;
@@ -24,10 +27,10 @@ function foreignLines(proc: AppProcess): string[] {
 }
 
 describe('start-up output of web and worker', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
   });
 
   afterAll(async () => {

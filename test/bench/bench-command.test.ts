@@ -3,16 +3,18 @@
  * complete and every system delivered every state. Speed is what the benchmark measures, so
  * nothing here asserts a timing.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEMS } from '../../bench/options.js';
 import { REQUIRED_RUN_KEYS, type BenchReport } from '../../bench/report/run-result.js';
-import { REPO_ROOT } from '../support/app-process.js';
+import { missingTools } from '../../kit/haproxy.js';
+import { hasRedisServer } from '../../kit/redis-server.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedis = hasRedisServer();
 if (!hasRedis) console.warn('skipping the bench command test: redis-server is not installed (apt-get install redis-server)');
 
 /** Runs `npm run bench -- args…` and answers its exit code and everything it printed. */
@@ -96,7 +98,7 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   });
 });
 
-const hasHaproxy = spawnSync('sh', ['-c', 'command -v haproxy']).status === 0;
+const hasHaproxy = missingTools(['haproxy']) === undefined;
 if (hasRedis && !hasHaproxy) console.warn('skipping the --web-processes run: haproxy is not installed (apt-get install haproxy)');
 
 describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', () => {

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import type { WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProgressMessage, type ProgressMessage } from '../../app/domain/progress-message.js';
-import { REPO_ROOT, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, uploadCsv } from '../support/jobs-client.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
+import type { WebProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import {
   appliedUpdates, openJobsPage, percentile, percentShown, uploadThroughPage, waitForStatus, type AppliedUpdate,
@@ -47,7 +49,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     stack = await startStack({ rowDelayMs: 50, env: { JOB_TIMEOUT_MS: '12000' } });
     [web, browser] = await Promise.all([stack.startWeb({ LOG_LEVEL: 'info' }), launchBrowser()]);
     token = await stack.token('alice');
-    const failing = await uploadCsv(web.url, token, sampleCsv(400), 'too-slow.csv');
+    const failing = await uploadCsv(web.url, token, sampleCsv(400), { filename: 'too-slow.csv' });
     failingJobId = failing.body.id;
   }, 120_000);
   afterAll(async () => {

@@ -4,8 +4,9 @@
  * 3 running jobs, polling against WebSocket, over the same 30 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebProcess } from '../support/app-process.js';
-import { sampleCsv, uploadCsv } from '../support/jobs-client.js';
+import type { WebProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import { openJobsPage, percentShown, uploadThroughPage, waitForStatus } from './support/jobs-page.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -58,7 +59,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     // 1000 rows at 50 ms: each job runs at least 50 s, longer than page load plus the window.
     const jobIds: string[] = [];
     for (const name of ['one.csv', 'two.csv', 'three.csv']) {
-      const { status, body } = await uploadCsv(pollingWeb.url, token, sampleCsv(1000), name);
+      const { status, body } = await uploadCsv(pollingWeb.url, token, sampleCsv(1000), { filename: name });
       expect(status).toBe(201);
       jobIds.push(body.id);
     }

@@ -10,9 +10,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueServerCertificate, makeCertificateAuthority, type TestCertificateAuthority } from '../../kit/certificates.js';
 import { missingTools } from '../../kit/haproxy.js';
-import { startAppProcess, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startNodeProcess, type NodeProcess } from '../../kit/node-process.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { watchJob } from '../server/ws/support/ws-client.js';
 
 const missing = missingTools(['openssl', 'redis-server']);
@@ -24,16 +27,14 @@ const PASSWORD = 'tls-auth-string';
 describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with REDIS_TLS_CA_FILE)', () => {
   let ca: TestCertificateAuthority;
   let otherCa: TestCertificateAuthority;
-  let redis: TestRedis;
-  let url: string;
-  const processes: AppProcess[] = [];
+  let redis: RedisServer;
+  const processes: NodeProcess[] = [];
 
   beforeAll(async () => {
     ca = makeCertificateAuthority('memorystore-like CA');
     otherCa = makeCertificateAuthority('some other CA');
     const server = issueServerCertificate(ca, 'redis-server', { commonName: '127.0.0.1', altNames: [] });
-    redis = await startTestRedis({ tls: { certFile: server.certFile, keyFile: server.keyFile, caFile: ca.certFile }, args: ['--requirepass', PASSWORD] });
-    url = redis.url.replace('rediss://', `rediss://:${PASSWORD}@`);
+    redis = await startRedisServer({ tls: { certFile: server.certFile, keyFile: server.keyFile, caFile: ca.certFile }, password: PASSWORD });
   }, 60_000);
 
   afterAll(async () => {
@@ -44,7 +45,7 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
   });
 
   it('uploads, runs and watches a job with web and worker on rediss:// only', async () => {
-    const env = { REDIS_URL: url, REDIS_TLS_CA_FILE: ca.certFile, JWT_SECRET: SECRET, ROW_DELAY_MS: '20' };
+    const env = { REDIS_URL: redis.url, REDIS_TLS_CA_FILE: ca.certFile, JWT_SECRET: SECRET, ROW_DELAY_MS: '20' };
     const web: WebProcess = await startWebProcess(env);
     processes.push(web, await startWorkerProcess(env));
     await expect.poll(async () => (await fetch(`${web.url}/ready`)).status, { timeout: 15_000 }).toBe(200);
@@ -62,14 +63,14 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
     expect((await result.text()).split('\n')[0]).toContain('personalized_line');
 
     // The server has no plain port: every role's connection is a TLS one, with the CA above.
-    const admin = new Redis(url, { tls: { ca: ca.cert, checkServerIdentity: () => undefined } });
+    const admin = new Redis(redis.url, { tls: { ca: ca.cert, checkServerIdentity: () => undefined } });
     const names = String(await admin.client('LIST')).match(/name=personalizedline-[\w-]+/g) ?? [];
     admin.disconnect();
     for (const role of ['web', 'web-queue', 'web-subscriber', 'worker', 'worker-queue']) expect(names).toContain(`name=personalizedline-${role}`);
   });
 
   it('refuses a server certificate the CA file does not vouch for, with a clear error, and stays up not ready', async () => {
-    const env = { REDIS_URL: url, REDIS_TLS_CA_FILE: otherCa.certFile, JWT_SECRET: SECRET };
+    const env = { REDIS_URL: redis.url, REDIS_TLS_CA_FILE: otherCa.certFile, JWT_SECRET: SECRET };
     const web = await startWebProcess(env);
     const worker = await startWorkerProcess(env);
     processes.push(web, worker);
@@ -86,13 +87,13 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
   });
 
   it('stops at start with one message when the CA file cannot be read', async () => {
-    const web = startWebProcessUnchecked({ REDIS_URL: url, REDIS_TLS_CA_FILE: `${ca.dir}/missing.pem`, JWT_SECRET: SECRET });
+    const web = startWebProcessUnchecked({ REDIS_URL: redis.url, REDIS_TLS_CA_FILE: `${ca.dir}/missing.pem`, JWT_SECRET: SECRET });
     expect(await web.exited).toBe(1);
     expect(web.lines.join('\n')).toMatch(/REDIS_TLS_CA_FILE .*missing\.pem cannot be read \(ENOENT\)/);
   });
 });
 
 /** The web entry without waiting for health: for a process that must refuse to start. */
-function startWebProcessUnchecked(env: Record<string, string>): AppProcess {
-  return startAppProcess('app/server/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env });
+function startWebProcessUnchecked(env: Record<string, string>): NodeProcess {
+  return startNodeProcess('app/server/main.ts', { env: { PORT: '0', HOST: '127.0.0.1', ...env } });
 }

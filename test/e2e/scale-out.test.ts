@@ -19,9 +19,12 @@ import WebSocket from 'ws';
 import { openFileLimits } from '../../kit/file-limit.js';
 import { freePorts } from '../../kit/free-port.js';
 import { missingTools, startHaproxy, type Haproxy } from '../../kit/haproxy.js';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv } from '../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { maxSocketsPerUser, reconnectGaps, type WebLog } from './support/scale-audit.js';
 import { WatchFleet } from './support/watch-fleet.js';
 import type { FleetClient } from './support/watch-fleet-protocol.js';
@@ -51,7 +54,7 @@ if (missing) process.stdout.write(`SKIP test/e2e/scale-out.test.ts: ${missing}\n
 
 describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes and two workers behind haproxy`, () => {
   const secret = randomBytes(24).toString('hex');
-  let redis: TestRedis;
+  let redis: RedisServer;
   let admin: Redis;
   let proxy: Haproxy;
   /** Ports the proxy knows: three for the first web processes, three for their replacements. */
@@ -60,7 +63,7 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
   let sourceUrl: string;
   /** Every web process ever started, with when it was killed (if it was). */
   const webs: { proc: WebProcess; killedAt?: number }[] = [];
-  const workers: AppProcess[] = [];
+  const workers: NodeProcess[] = [];
   let env: Record<string, string>;
 
   const startWeb = async (port: number): Promise<WebProcess> => {
@@ -78,7 +81,7 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     if (hard < needed) {
       throw new Error(`The hard open-file limit is ${hard}; this test needs ${needed} (haproxy holds two per client). Raise it (ulimit -Hn, or LimitNOFILE for a service) or run with SCALE_OUT_CLIENTS=${Math.floor((hard - 2_000) / 2 / 20) * 20}.`);
     }
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     admin = new Redis(redis.url);
     const ports = await freePorts(8);
     webPorts = ports.slice(0, 6);

@@ -4,8 +4,8 @@
  * in between) and shows the job's completion, without ever going backwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebProcess } from '../support/app-process.js';
-import { sampleCsv } from '../support/jobs-client.js';
+import type { WebProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import { appliedUpdates, openJobsPage, percentShown, uploadThroughPage, waitForStatus } from './support/jobs-page.js';
 import { startStack, type Stack } from './support/stack.js';

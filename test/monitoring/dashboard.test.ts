@@ -12,7 +12,7 @@ import { DASHBOARD_NAME } from '../../infra/monitoring/names.js';
 import { dashboardPanels } from '../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../infra/monitoring/thresholds.js';
 import { defaultManifestOptions } from '../../infra/k8s/options.js';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
 // As deployed by default: the stack's own namespace.
 const dashboard = buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, { namespace: defaultManifestOptions.namespace });

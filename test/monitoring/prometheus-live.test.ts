@@ -12,9 +12,11 @@ import { appMemoryLimits } from '../../infra/monitoring/dashboard.js';
 import { alertRules, dashboardPanels, seriesIn } from '../../infra/monitoring/promql.js';
 import { renderPrometheusRules } from '../../infra/monitoring/prometheus-rules.js';
 import type { AlertThresholds } from '../../infra/monitoring/thresholds.js';
-import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
 import { systemTool } from './support/system-tool.js';
 
@@ -35,7 +37,7 @@ const thresholds: AlertThresholds = {
 };
 
 describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local stack', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
   let worker: WorkerAppProcess;
   let prometheus: PrometheusServer;
@@ -45,7 +47,7 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
   let polling: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, UPLOADS_PER_MINUTE: '1000' };
     web = await startWebProcess(env);
     // 30 ms a row: 3 rows succeed within the 700 ms timeout, 100 rows cannot.

@@ -10,8 +10,8 @@ import { UPTIME_ALERT_NAME } from '../../infra/monitoring/names.js';
 import { alertAnnotations } from '../../infra/monitoring/prometheus-rules.js';
 import { alertRules } from '../../infra/monitoring/promql.js';
 import { defaultAlertThresholds } from '../../infra/monitoring/thresholds.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 import { githubSlug, headingAnchors } from '../docs/doc-links.js';
-import { REPO_ROOT } from '../support/app-process.js';
 
 const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs/runbook.md'), 'utf8');
 const ALERTS = /\n## Alerts\n[\s\S]*?(?=\n## |$)/.exec(RUNBOOK)?.[0] ?? '';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kubernetesProviderSettings } from '../../infra/pulumi/cluster.js';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 import { IMAGE_A } from './support/cloud-answers.js';
 import { runScript } from './support/run-script.js';
 import { createStatefulCloud, PULUMI_MANAGER, type StatefulCloud } from './support/stateful-cloud.js';

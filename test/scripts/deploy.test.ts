@@ -5,9 +5,11 @@
  * exit statuses.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { freePort } from '../support/free-port.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { freePort } from '../../kit/free-port.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { IMAGE_A, SETTINGS_ENV, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, stackOutputs, toolsReady } from './support/cloud-answers.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
@@ -33,13 +35,13 @@ const PREFLIGHT_CALLS = [
 const TOOL_CALLS = PREFLIGHT_CALLS.slice(0, 7);
 
 describe('npm run deploy', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
-  let worker: AppProcess;
+  let worker: NodeProcess;
   let standIns: StandIns | undefined;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, ROW_DELAY_MS: '10' };
     [web, worker] = await Promise.all([startWebProcess(env), startWorkerProcess(env)]);
   });

@@ -11,7 +11,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeVersionProblem, requiredNodeMajor } from '../../scripts/require-node.mjs';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
 const required = requiredNodeMajor();
 

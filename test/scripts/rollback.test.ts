@@ -4,8 +4,10 @@
  * WebSocket off (the state a quick rollback leads to) and one with it on (after a full rollback).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import {
   IMAGE_A, IMAGE_B, IMAGE_C, NAMESPACE, SETTINGS_ENV, STACK, configValue, configWritesSucceed, exportedVersion, historyEntry,
   pulumiUpSucceeds, stackOutputs, toolsReady,
@@ -39,14 +41,14 @@ const KUBECTL_PREFLIGHT = [
 ];
 
 describe('npm run rollback', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
   let pollingWeb: WebProcess;
-  let worker: AppProcess;
+  let worker: NodeProcess;
   let standIns: StandIns | undefined;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, ROW_DELAY_MS: '10' };
     [web, pollingWeb, worker] = await Promise.all([
       startWebProcess(env),

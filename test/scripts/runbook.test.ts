@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 import { parseDeployArgs } from '../../scripts/ops/args/deploy-args.js';
 import { parseRollbackArgs } from '../../scripts/ops/args/rollback-args.js';
 import { parseStatusArgs } from '../../scripts/ops/args/status-args.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requiredNodeMajor } from '../../scripts/require-node.mjs';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
 const read = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');
 const major = requiredNodeMajor();

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/app-process.js';
-import { freePort } from '../support/free-port.js';
-import { sampleCsv, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
+import { freePort } from '../../kit/free-port.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { waitForTerminal } from '../support/jobs-client.js';
 
 function runStart(env: Record<string, string>) {
   // Its own process group, like a terminal session: Ctrl-C is SIGINT to the whole group.

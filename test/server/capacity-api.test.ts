@@ -12,13 +12,17 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../app/config.js';
 import { startWebServer, type WebServer } from '../../app/server/web-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker/worker-process.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
-import { maxSizeCsv } from '../support/large-csv.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { metricValue } from '../../kit/scrape-metrics.js';
+import { waitForHttp } from '../../kit/wait-for-http.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
+import { maxSizeCsv } from '../../kit/large-csv.js';
 
 const SECRET = 'capacity-test-secret-of-at-least-32-bytes';
 const PREFIX = 'cap';
-let redis: TestRedis;
+let redis: RedisServer;
 let admin: Redis;
 let web: WebServer;
 let worker: WorkerProcess;
@@ -26,11 +30,11 @@ let token: string;
 let config: Config;
 
 beforeAll(async () => {
-  redis = await startTestRedis({ args: ['--maxmemory', '64mb', '--maxmemory-policy', 'noeviction'] });
+  redis = await startRedisServer({ maxMemory: '64mb', maxMemoryPolicy: 'noeviction' });
   admin = new Redis(redis.url);
   config = loadConfig({
     JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    UPLOADS_PER_MINUTE: '1000', STORAGE_WAIT_MS: '1500', JOB_RETENTION_SECONDS: '3',
+    UPLOADS_PER_MINUTE: '1000', STORAGE_WAIT_MS: '1500', JOB_RETENTION_SECONDS: '3', WORKER_METRICS_PORT: '0',
   });
   web = await startWebServer(config, { prefix: PREFIX });
   worker = await startWorkerProcess(config, { prefix: PREFIX, log: pino({ level: 'silent' }) });
@@ -48,8 +52,8 @@ afterAll(async () => {
  * Waits for `/ready` as the readiness probe does before traffic reaches a pod: a server answers
  * `503 DEPENDENCY_DOWN` until its Redis connections are up, which on a busy machine takes a moment.
  */
-async function untilReady(url: string): Promise<void> {
-  await vi.waitFor(async () => expect((await fetch(`${url}/ready`)).status).toBe(200), { timeout: 10_000, interval: 50 });
+function untilReady(url: string): Promise<void> {
+  return waitForHttp(`${url}/ready`, { timeoutMs: 10_000 });
 }
 
 /** What an upload may leave in Redis: staged pieces and held room. Both must be gone after any answer. */
@@ -72,18 +76,12 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
   });
 }
 
-async function metricValue(name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${web.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-  return Number(line?.split(' ')[1] ?? NaN);
-}
-
 describe('production-sized files', () => {
   const file = maxSizeCsv();
 
   it('streams a 50,000-row, 10 MiB upload to a result served gzipped or plain, and keeps neither the input nor anything staged', async () => {
     expect(file.length).toBeGreaterThan(10 * 1024 * 1024 - 2048);
-    const upload = await uploadCsv(web.url, token, file.toString('utf8'), 'max.csv');
+    const upload = await uploadCsv(web.url, token, file, { filename: 'max.csv' });
     expect(upload.status).toBe(201);
     expect(upload.body.total).toBe(50_000);
     const job = await waitForTerminal(web.url, token, upload.body.id, 120_000);
@@ -126,7 +124,7 @@ describe('production-sized files', () => {
 
 describe('load shedding', () => {
   it('answers 503 CAPACITY_EXCEEDED with Retry-After when Redis has no room, counts it, stores nothing', async () => {
-    const before = await metricValue('progress_capacity_rejections_total', 'reason="memory"');
+    const before = await metricValue(web.url, 'progress_capacity_rejections_total', { reason: 'memory' });
     const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
     // Redis itself still takes writes (used < maxmemory), but admission's share of it is taken.
     await admin.config('SET', 'maxmemory', String(Math.ceil(used / 0.9) + 1024));
@@ -142,7 +140,7 @@ describe('load shedding', () => {
     } finally {
       await admin.config('SET', 'maxmemory', '64mb');
     }
-    expect(await metricValue('progress_capacity_rejections_total', 'reason="memory"')).toBe(before + 1);
+    expect(await metricValue(web.url, 'progress_capacity_rejections_total', { reason: 'memory' })).toBe(before + 1);
     expect(await uploadLeftovers()).toEqual({ staged: [], reservations: 0 });
     expect((await fetch(`${web.url}/ready`)).status).toBe(200);
     const again = await uploadCsv(web.url, token, sampleCsv(5));
@@ -179,7 +177,7 @@ describe('load shedding', () => {
   it('answers 503 CAPACITY_EXCEEDED once MAX_OPEN_JOBS jobs are queued or running', async () => {
     // A Redis of its own: the shared one's memory, still held by the jobs of the tests before (their
     // results expire after JOB_RETENTION_SECONDS), could refuse the first upload for memory instead.
-    const own = await startTestRedis({ args: ['--maxmemory', '64mb', '--maxmemory-policy', 'noeviction'] });
+    const own = await startRedisServer({ maxMemory: '64mb', maxMemoryPolicy: 'noeviction' });
     const limited = await startWebServer({ ...config, redisUrl: own.url, maxOpenJobs: 1 }, { prefix: 'backlog' });
     try {
       await untilReady(limited.url);

@@ -3,22 +3,24 @@
  * and a real redis-server: what a browser page on another origin gets, what everyone else gets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, waitForTerminal } from '../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 
 const SECRET = 'cors-test-secret-at-least-32-bytes-long';
 const FRONTEND = 'https://app.example';
 const OTHER = 'https://evil.example';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let web: WebProcess;
 let sameOriginOnly: WebProcess;
-let worker: AppProcess;
+let worker: NodeProcess;
 let token: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET };
   [web, sameOriginOnly, worker] = await Promise.all([
     startWebProcess({ ...env, LOG_LEVEL: 'warn', ALLOWED_ORIGINS: `${FRONTEND},http://localhost:3000`, TRUST_PROXY: '127.0.0.1' }),

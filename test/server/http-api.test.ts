@@ -3,12 +3,14 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { loadConfig } from '../../app/config.js';
 import { startWebServer, type WebServer } from '../../app/server/web-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker/worker-process.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal, type JobJson } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal, type JobJson } from '../support/jobs-client.js';
 import { pino } from 'pino';
 
 const SECRET = 'http-api-secret-at-least-32-bytes-long';
-let redis: TestRedis;
+let redis: RedisServer;
 let web: WebServer;
 let worker: WorkerProcess;
 let alice: string;
@@ -16,7 +18,7 @@ let bob: string;
 let firstJob: JobJson;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   const config = loadConfig({
     JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
     MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '50', UPLOADS_PER_MINUTE: '1000', WORKER_METRICS_PORT: '0',
@@ -25,7 +27,7 @@ beforeAll(async () => {
   worker = await startWorkerProcess(config, { prefix: 'http', log: pino({ level: 'silent' }) });
   alice = await tokenFor(SECRET, 'alice');
   bob = await tokenFor(SECRET, 'bob');
-  const upload = await uploadCsv(web.url, alice, sampleCsv(20), 'first.csv');
+  const upload = await uploadCsv(web.url, alice, sampleCsv(20), { filename: 'first.csv' });
   expect(upload.status).toBe(201);
   firstJob = await waitForTerminal(web.url, alice, upload.body.id);
 });
@@ -90,7 +92,7 @@ describe('HTTP API', () => {
   });
 
   it('lists jobs newest first with paging', async () => {
-    const second = await uploadCsv(web.url, alice, sampleCsv(2), 'second.csv');
+    const second = await uploadCsv(web.url, alice, sampleCsv(2), { filename: 'second.csv' });
     const page = (await (await get('/jobs?offset=0&limit=1', alice)).json()) as { jobs: JobJson[]; total: number; offset: number; limit: number };
     expect(page.jobs.map((j) => j.id)).toEqual([second.body.id]);
     expect(page).toMatchObject({ offset: 0, limit: 1 });

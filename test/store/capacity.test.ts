@@ -4,16 +4,16 @@ import { gzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { JobStore } from '../../app/store/job-store.js';
 import { StoreRefusal } from '../../app/store/redis-refusal.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { createJobFromText } from '../support/job-fixtures.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { createJobFromText } from '../../kit/job-fixtures.js';
 
 const MiB = 1024 * 1024;
-let redis: TestRedis;
+let redis: RedisServer;
 let client: Redis;
 
 // A real redis-server with a real, small maxmemory and noeviction, as the manifests run it.
 beforeAll(async () => {
-  redis = await startTestRedis({ args: ['--maxmemory', '4mb', '--maxmemory-policy', 'noeviction'] });
+  redis = await startRedisServer({ maxMemory: '4mb', maxMemoryPolicy: 'noeviction' });
   client = new Redis(redis.url);
 });
 

@@ -4,16 +4,16 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { JobStore } from '../../app/store/job-store.js';
 import { parseProgressMessage } from '../../app/domain/progress-message.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { createJobFromText } from '../support/job-fixtures.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { createJobFromText } from '../../kit/job-fixtures.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let client: Redis;
 let subscriber: Redis;
 let store: JobStore;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   client = new Redis(redis.url);
   subscriber = new Redis(redis.url);
   store = new JobStore(client, { prefix: `test-${randomUUID()}` });

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '../../app/domain/redis-keys.js';
 import { AppError } from '../../app/errors.js';
 import { UploadRateLimit } from '../../app/store/upload-rate-limit.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 const connections: Redis[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
 });
 
 afterAll(async () => {

@@ -5,13 +5,6 @@ export function tokenFor(secret: string, user: string, ttlSeconds = 3600): Promi
   return signToken(secret, user, ttlSeconds);
 }
 
-/** A CSV with a header and `rows` data rows. */
-export function sampleCsv(rows: number): string {
-  const lines = ['first_name,company,title'];
-  for (let i = 1; i <= rows; i++) lines.push(`Person${i},Company ${i},Engineer`);
-  return `${lines.join('\n')}\n`;
-}
-
 export interface JobJson {
   id: string;
   status: string;
@@ -21,16 +14,6 @@ export interface JobJson {
   seq: number;
   error: string | null;
   filename: string;
-}
-
-/** POSTs a CSV as `text/csv`; answers the response status and JSON body. */
-export async function uploadCsv(baseUrl: string, token: string, csv: string, filename = 'test.csv'): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}/jobs?filename=${encodeURIComponent(filename)}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-    body: csv,
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 /** Polls `GET /jobs/{id}` until the job is terminal. */

@@ -6,24 +6,22 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePrometheusText, sumOf, type Sample } from '../../scripts/ops/status/prometheus-text.js';
-import { startAppProcess, startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { sumOf, type Sample } from '../../kit/prometheus-text.js';
+import { scrapeMetrics } from '../../kit/scrape-metrics.js';
+import { startNodeProcess } from '../../kit/node-process.js';
+import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 
 const SECRET = 'worker-metrics-secret-at-least-32-bytes';
-
-async function scrape(url: string): Promise<Sample[]> {
-  const response = await fetch(`${url}/metrics`);
-  expect(response.status).toBe(200);
-  return parsePrometheusText(await response.text());
-}
 
 /** Scrapes until `check` passes (gauges are read from Redis at scrape time; counters settle after a write). */
 async function eventually(url: string, check: (samples: Sample[]) => void, timeoutMs = 10_000): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const samples = await scrape(url);
+    const samples = await scrapeMetrics(url);
     try {
       check(samples);
       return samples;
@@ -35,13 +33,13 @@ async function eventually(url: string, check: (samples: Sample[]) => void, timeo
 }
 
 describe('worker and job metrics', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
   let web: WebProcess;
   let worker: WorkerAppProcess;
   let token: string;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, UPLOADS_PER_MINUTE: '1000' };
     web = await startWebProcess(env);
     // 20 ms a row: 3 rows finish well inside 800 ms, 200 rows cannot.
@@ -112,8 +110,8 @@ describe('worker and job metrics', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const proc = startAppProcess('app/worker/main.ts', {
-        REDIS_URL: redis.url, JWT_SECRET: SECRET, HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port),
+      const proc = startNodeProcess('app/worker/main.ts', {
+        env: { REDIS_URL: redis.url, JWT_SECRET: SECRET, HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port) },
       });
       expect(await proc.exited).toBe(1);
       expect(proc.lines).toContain(

@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../support/app-process.js';
-import { sampleCsv, tokenFor, uploadCsv, waitForTerminal } from '../support/jobs-client.js';
+import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
+import type { NodeProcess } from '../../kit/node-process.js';
+import { sampleCsv } from '../../kit/sample-csv.js';
+import { uploadCsv } from '../../kit/csv-upload.js';
+import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { parseProgressMessage, type ProgressMessage } from '../../app/domain/progress-message.js';
 
 const SECRET = 'worker-secret-at-least-32-bytes-long';
-let redis: TestRedis;
+let redis: RedisServer;
 let web: WebProcess;
 let token: string;
-const started: AppProcess[] = [];
+const started: NodeProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   web = await startWebProcess({ REDIS_URL: redis.url, JWT_SECRET: SECRET, UPLOADS_PER_MINUTE: '1000' });
   token = await tokenFor(SECRET, 'worker-user');
 });
@@ -24,7 +27,7 @@ afterAll(async () => {
 
 // Every worker of this file shares one short lock: BullMQ throttles stalled checks with a key that
 // lives for the stalledInterval of whichever worker checked last.
-async function worker(env: Record<string, string>): Promise<AppProcess> {
+async function worker(env: Record<string, string>): Promise<NodeProcess> {
   const proc = await startWorkerProcess({ REDIS_URL: redis.url, JWT_SECRET: SECRET, WORKER_LOCK_MS: '2000', ...env });
   started.push(proc);
   return proc;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../support/app-process.js';
+import { REPO_ROOT } from '../../kit/repo-root.js';
 import { conditionHolds, evaluate, type Value } from './support/expression.js';
 
 interface Job { if?: string; environment?: string; permissions?: Record<string, string>; env?: Record<string, string> }

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { OpsError } from '../outcome.js';
 import { describeError } from '../verify/check-result.js';
 import { errorMessageOf, request } from '../verify/http-checks.js';
-import { parsePrometheusText } from './prometheus-text.js';
+import { parsePrometheusText } from '../../../kit/prometheus-text.js';
 import { buildStatusReport, type RedisHealth, type Scrape, type StatusReport } from './status-report.js';
 
 export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {

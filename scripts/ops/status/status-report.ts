@@ -5,7 +5,7 @@
  */
 import { METRIC } from '../../../app/domain/metric-names.js';
 import { histogramQuantile } from './histogram-quantile.js';
-import { sumOf, type Sample } from './prometheus-text.js';
+import { sumOf, type Sample } from '../../../kit/prometheus-text.js';
 
 /** Metric names the web server exports (app/domain/metric-names.ts lists them all). */
 export const METRICS = {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../kit/free-port.js';
 import type { TestCertificate } from '../../../kit/certificates.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/cross-origin-page/', import.meta.url));

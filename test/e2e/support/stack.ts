@@ -2,15 +2,16 @@
  * The real stack for a browser test file, as processes: a redis-server, one or more web servers
  * (`app/server/main.ts`) and a worker (`app/worker/main.ts`), all on free ports.
  */
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../support/app-process.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../../kit/app-processes.js';
+import type { NodeProcess } from '../../../kit/node-process.js';
 import { tokenFor } from '../../support/jobs-client.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 
 export const JWT_SECRET = 'e2e-secret-at-least-32-bytes-long-hs256';
 
 export interface Stack {
-  readonly redis: TestRedis;
-  readonly worker: AppProcess;
+  readonly redis: RedisServer;
+  readonly worker: NodeProcess;
   /** The environment every process of this stack shares. */
   readonly env: Record<string, string>;
   /** Starts a web server on this stack's Redis (extra env, e.g. ENABLE_WEBSOCKET=false or a PORT). */
@@ -28,7 +29,7 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const redis = await startTestRedis();
+  const redis = await startRedisServer();
   const env: Record<string, string> = {
     REDIS_URL: redis.url,
     JWT_SECRET,
@@ -42,7 +43,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const webs: WebProcess[] = [];
-  let worker: AppProcess;
+  let worker: NodeProcess;
   try {
     worker = await startWorkerProcess({ ...env, LOG_LEVEL: 'info' });
   } catch (error) {

@@ -3,9 +3,8 @@
  * limit raised to the hard one (thousands of sockets), hands it the clients, follows its status and
  * collects what every client saw.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { withRaisedFileLimit } from '../../../kit/file-limit.js';
-import { REPO_ROOT } from '../../support/app-process.js';
+import type { ChildProcess } from 'node:child_process';
+import { startNodeProcess } from '../../../kit/node-process.js';
 import type { ClientOutcome, FleetClient, FleetCommand, FleetReport } from './watch-fleet-protocol.js';
 
 type Status = Extract<FleetReport, { type: 'status' }>;
@@ -23,12 +22,7 @@ export class WatchFleet {
 
   /** Starts the process and its clients, `connectPerTick` every `tickMs`. */
   static start(clients: readonly FleetClient[], pacing = { connectPerTick: 100, tickMs: 50 }): WatchFleet {
-    const [command, args] = withRaisedFileLimit(process.execPath, ['--import', 'tsx', 'test/e2e/support/watch-fleet-main.ts']);
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const { child } = startNodeProcess('test/e2e/support/watch-fleet-main.ts', { raiseFileLimit: true, output: 'terminal', ipc: 'json' });
     const fleet = new WatchFleet(child);
     child.send({ type: 'start', clients, ...pacing } satisfies FleetCommand);
     return fleet;

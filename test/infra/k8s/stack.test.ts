@@ -13,9 +13,9 @@ import { SignJWT } from 'jose';
 import type { IContainer } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultManifestOptions } from '../../../infra/k8s/options.js';
-import { REPO_ROOT } from '../../support/app-process.js';
-import { freePort } from '../../support/free-port.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { REPO_ROOT } from '../../../kit/repo-root.js';
+import { freePort } from '../../../kit/free-port.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { clone, findObject, onlyContainer, synthObjects } from './support/manifests.js';
 import {
   containerPortOf,
@@ -48,7 +48,7 @@ const secret: LocalSecret = {
   },
 };
 
-let redis: TestRedis;
+let redis: RedisServer;
 let imageRoot: string;
 let services: ServiceMapping[];
 let web: LocalContainer;
@@ -107,7 +107,7 @@ async function waitUntilStarted(container: IContainer, proc: LocalContainer, por
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis({ args: redisArgsForLocalRun() });
+  redis = await startRedisServer({ args: redisArgsForLocalRun() });
   services = [{
     host: redisService.metadata.name!,
     port: redisService.spec!.ports![0]!.port,

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultManifestOptions } from '../../../infra/k8s/options.js';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import { parseManifestYaml } from '../../../infra/k8s/validation/validate-manifests.js';
-import { REPO_ROOT } from '../../support/app-process.js';
+import { REPO_ROOT } from '../../../kit/repo-root.js';
 import { envByName, findObject, onlyContainer, parseObjects } from './support/manifests.js';
 
 interface Run {

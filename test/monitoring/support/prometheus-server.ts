@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from '../../support/free-port.js';
+import { freePort } from '../../../kit/free-port.js';
+import { waitForHttp } from '../../../kit/wait-for-http.js';
 
 export interface ScrapeTarget {
   /** The `job` label, as GMP sets it from the PodMonitoring's name. */
@@ -66,19 +67,11 @@ export async function startPrometheus(binary: string, targets: readonly ScrapeTa
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus was not ready within 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitForHttp(`${url}/-/ready`, { child, intervalMs: 100, output: () => output });
+  } catch (error) {
+    await stop();
+    throw error;
   }
 
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { previewStackFile, runningStateOf, writePreviewStackFile } from '../../../scripts/ops/preview-config.js';
-import { REPO_ROOT } from '../../support/app-process.js';
+import { REPO_ROOT } from '../../../kit/repo-root.js';
 import { IMAGE_A } from '../support/cloud-answers.js';
 
 const checksum = 'a1'.repeat(32);

@@ -1,7 +1,7 @@
 /** Runs one of the operations scripts as `npm run` would (`node --import tsx scripts/X.ts`). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../support/app-process.js';
+import { REPO_ROOT } from '../../../kit/repo-root.js';
 
 export interface ScriptRun {
   readonly code: number | null;

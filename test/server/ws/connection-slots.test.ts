@@ -9,14 +9,14 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type RedisKeys } from '../../../app/domain/redis-keys.js';
 import { ConnectionSlots } from '../../../app/server/ws/connection-slots.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let admin: Redis;
 const opened: { slots: ConnectionSlots; connection: Redis }[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   admin = new Redis(redis.url);
 });
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
 import { SECRET, startTestStack, type TestStack } from './support/test-stack.js';
 import { jobSocketUrl, rawUpgrade } from './support/ws-client.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let stack: TestStack;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   stack = await startTestStack(redis, { ENABLE_WEBSOCKET: 'false' });
 });
 

@@ -4,18 +4,19 @@ import { UnsecuredJWT } from 'jose';
 import { signToken } from '../../../app/auth/tokens.js';
 import { progressChannel } from '../../../app/domain/redis-keys.js';
 import { connectRedis } from '../../../app/store/redis-connection.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
-import { SECRET, metricValue, startTestStack, type TestStack } from './support/test-stack.js';
+import { metricValue } from '../../../kit/scrape-metrics.js';
+import { SECRET, startTestStack, type TestStack } from './support/test-stack.js';
 import { isStrictlyIncreasing, rawUpgrade, seqOfFrame, statusOfFrame, until, watchJob } from './support/ws-client.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let stack: TestStack;
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   stack = await startTestStack(redis, { WS_MAX_CONNECTIONS_PER_USER: '3', ALLOWED_ORIGINS: 'https://app.example' });
   alice = await tokenFor(SECRET, 'alice');
   bob = await tokenFor(SECRET, 'bob');
@@ -200,7 +201,7 @@ describe('WebSocket /ws/jobs/{id}', () => {
       expect(text).toContain(`\n${name}`);
     }
     expect(await metricValue(stack.web.url, 'ws_frames_sent_total')).toBeGreaterThan(0);
-    expect(await metricValue(stack.web.url, 'ws_connections_closed_total', '{code="4401"}')).toBeGreaterThanOrEqual(7);
+    expect(await metricValue(stack.web.url, 'ws_connections_closed_total', { code: '4401' })).toBeGreaterThanOrEqual(7);
     expect(await metricValue(stack.web.url, 'progress_delivery_latency_seconds_count')).toBeGreaterThan(0);
     expect(text).toMatch(/http_requests_total\{route="\/ws\/jobs\/:id",method="GET",status="101"\}/);
   });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
-import { SECRET, metricValue, startTestStack, type TestStack } from './support/test-stack.js';
+import { metricValue } from '../../../kit/scrape-metrics.js';
+import { SECRET, startTestStack, type TestStack } from './support/test-stack.js';
 import { watchJob } from './support/ws-client.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let stack: TestStack;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   stack = await startTestStack(redis, { WS_PING_INTERVAL_MS: '200' });
 });
 
@@ -35,6 +36,6 @@ describe('heartbeat', () => {
     await silent.firstFrame;
     const { code } = await silent.closed;
     expect(code).toBe(1006);
-    expect(await metricValue(stack.web.url, 'ws_connections_closed_total', '{code="1006"}')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(stack.web.url, 'ws_connections_closed_total', { code: '1006' })).toBeGreaterThanOrEqual(1);
   });
 });

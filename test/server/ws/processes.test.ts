@@ -4,27 +4,30 @@ import { connect, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { JobStore } from '../../../app/store/job-store.js';
 import { connectRedis } from '../../../app/store/redis-connection.js';
-import { startWebProcess, startWorkerProcess, type AppProcess, type WebProcess } from '../../support/app-process.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { sampleCsv, tokenFor, uploadCsv } from '../../support/jobs-client.js';
+import { startWebProcess, startWorkerProcess, type WebProcess } from '../../../kit/app-processes.js';
+import type { NodeProcess } from '../../../kit/node-process.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
+import { sampleCsv } from '../../../kit/sample-csv.js';
+import { uploadCsv } from '../../../kit/csv-upload.js';
+import { tokenFor } from '../../support/jobs-client.js';
 import { waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
-import { createJobFromText } from '../../support/job-fixtures.js';
+import { createJobFromText } from '../../../kit/job-fixtures.js';
 
 const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
-let redis: TestRedis;
+let redis: RedisServer;
 let commands: Redis;
 let store: JobStore;
 let webA: WebProcess;
 let webB: WebProcess;
-let worker: AppProcess;
+let worker: NodeProcess;
 let alice: string;
-const processes: AppProcess[] = [];
+const processes: NodeProcess[] = [];
 /** Every token handed to a server in this file, good or bad: none may appear in any log line. */
 const tokens: string[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, ROW_DELAY_MS: '20' };
   [webA, webB, worker] = await Promise.all([
     startWebProcess({ ...env, LOG_LEVEL: 'debug' }),
@@ -45,7 +48,7 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
-const jsonLines = (proc: AppProcess): Array<Record<string, unknown>> =>
+const jsonLines = (proc: NodeProcess): Array<Record<string, unknown>> =>
   proc.lines.flatMap((line) => { try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; } });
 
 describe('WebSocket across real processes', () => {

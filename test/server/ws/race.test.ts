@@ -10,17 +10,17 @@ import { ConnectionSlots } from '../../../app/server/ws/connection-slots.js';
 import { attachWebSocketEndpoint, type WebSocketEndpoint } from '../../../app/server/ws/websocket-endpoint.js';
 import { JobStore } from '../../../app/store/job-store.js';
 import { connectRedis } from '../../../app/store/redis-connection.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
 import { SECRET, startTestStack, waitForRelay, type TestStack } from './support/test-stack.js';
 import { seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
-import { createJobFromText } from '../../support/job-fixtures.js';
+import { createJobFromText } from '../../../kit/job-fixtures.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let alice: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   alice = await tokenFor(SECRET, 'alice');
 });
 

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressChannel } from '../../../app/domain/redis-keys.js';
 import type { JobRecord } from '../../../app/store/job-store.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
-import { SECRET, metricValue, startTestStack, waitForRelay, type TestStack } from './support/test-stack.js';
+import { metricValue } from '../../../kit/scrape-metrics.js';
+import { SECRET, startTestStack, waitForRelay, type TestStack } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, until, watchJob, type Watched } from './support/ws-client.js';
 
-let redis: TestRedis;
+let redis: RedisServer;
 let stack: TestStack;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   stack = await startTestStack(redis);
 });
 

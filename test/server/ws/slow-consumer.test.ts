@@ -4,17 +4,18 @@ import type { WebSocket } from 'ws';
 import { progressChannel } from '../../../app/domain/redis-keys.js';
 import { JobStore } from '../../../app/store/job-store.js';
 import { connectRedis } from '../../../app/store/redis-connection.js';
-import { startWebProcess, type WebProcess } from '../../support/app-process.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { startWebProcess, type WebProcess } from '../../../kit/app-processes.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { tokenFor } from '../../support/jobs-client.js';
-import { metricValue, waitForRelay } from './support/test-stack.js';
+import { metricValue } from '../../../kit/scrape-metrics.js';
+import { waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, until, watchJob, type Watched } from './support/ws-client.js';
-import { createJobFromText } from '../../support/job-fixtures.js';
+import { createJobFromText } from '../../../kit/job-fixtures.js';
 
 const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
 const LIMIT = 16 * 1024;
 const PADDING = 32 * 1024;
-let redis: TestRedis;
+let redis: RedisServer;
 let commands: Redis;
 let store: JobStore;
 let patient: WebProcess;
@@ -22,7 +23,7 @@ let strict: WebProcess;
 let alice: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisServer();
   const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET, WS_BUFFER_LIMIT_BYTES: String(LIMIT) };
   [patient, strict] = await Promise.all([
     startWebProcess({ ...env, WS_SLOW_CONSUMER_TIMEOUT_MS: '600000' }),
@@ -114,7 +115,7 @@ describe('a client that does not read', () => {
     expect(isStrictlyIncreasing(frames.map(seqOfFrame))).toBe(true);
     // The server counts the close when its side of the socket closes, which may come just after the
     // client saw the close frame: wait for the figure rather than read it once.
-    await expect.poll(() => metricValue(strict.url, 'ws_connections_closed_total', '{code="1013"}')).toBe(1);
+    await expect.poll(() => metricValue(strict.url, 'ws_connections_closed_total', { code: '1013' })).toBe(1);
     await expect.poll(() => metricValue(strict.url, 'ws_buffered_bytes')).toBe(0);
   });
 });

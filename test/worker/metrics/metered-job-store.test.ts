@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../../app/store/redis-connection.js';
 import { MeteredJobStore } from '../../../app/worker/metrics/metered-job-store.js';
-import { createJobFromText } from '../../support/job-fixtures.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { createJobFromText } from '../../../kit/job-fixtures.js';
+import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 
 describe('metered job store', () => {
-  let redis: TestRedis;
+  let redis: RedisServer;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 /** The worker's metrics as the composition root feeds them: attempts, outcomes, durations, rows. */
 import { describe, expect, it } from 'vitest';
 import { WorkerMetrics } from '../../../app/worker/metrics/worker-metrics.js';
-import { parsePrometheusText, sumOf } from '../../../scripts/ops/status/prometheus-text.js';
+import { parsePrometheusText, sumOf } from '../../../kit/prometheus-text.js';
 
 async function samples(metrics: WorkerMetrics) {
   return parsePrometheusText((await metrics.render()).body);

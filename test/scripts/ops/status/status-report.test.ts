@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../../../../scripts/ops/status/prometheus-text.js';
+import { parsePrometheusText } from '../../../../kit/prometheus-text.js';
 import { renderLiveView, renderScrapeFailure } from '../../../../scripts/ops/status/live-view.js';
 import { buildStatusReport, formatStatusReport, ratePerSecond, type Scrape } from '../../../../scripts/ops/status/status-report.js';
 

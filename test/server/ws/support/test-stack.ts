@@ -5,10 +5,10 @@ import { loadConfig } from '../../../../app/config.js';
 import { startWebServer, type WebServer } from '../../../../app/server/web-server.js';
 import { JobStore, type JobRecord } from '../../../../app/store/job-store.js';
 import { connectRedis } from '../../../../app/store/redis-connection.js';
-import type { TestRedis } from '../../../support/redis-server.js';
+import type { RedisServer } from '../../../../kit/redis-server.js';
 import { tokenFor } from '../../../support/jobs-client.js';
 import { watchJob } from './ws-client.js';
-import { createJobFromText } from '../../../support/job-fixtures.js';
+import { createJobFromText } from '../../../../kit/job-fixtures.js';
 
 export interface TestStack {
   readonly web: WebServer;
@@ -19,7 +19,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(testRedis: TestRedis, env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(testRedis: RedisServer, env: Record<string, string> = {}): Promise<TestStack> {
   const prefix = `test-${randomUUID()}`;
   const config = loadConfig({
     JWT_SECRET: 'ws-secret-at-least-32-bytes-long-hs256', REDIS_URL: testRedis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env,
@@ -41,13 +41,6 @@ export async function startTestStack(testRedis: TestRedis, env: Record<string, s
 }
 
 export const SECRET = 'ws-secret-at-least-32-bytes-long-hs256';
-
-/** The value of one sample in `/metrics` (0 when absent); `labels` as written there, e.g. `{code="1000"}`. */
-export async function metricValue(baseUrl: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
 
 /**
  * Waits until the server's progress relay is subscribed and ready, the way a client would: an unknown

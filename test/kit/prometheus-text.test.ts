@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText, sumOf } from '../../../../scripts/ops/status/prometheus-text.js';
+import { parsePrometheusText, sumOf } from '../../kit/prometheus-text.js';
 
 const TEXT = `# HELP http_requests_total HTTP requests answered, by route pattern, method and status code
 # TYPE http_requests_total counter

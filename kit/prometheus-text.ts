@@ -1,6 +1,7 @@
 /**
- * A small reader of the Prometheus text exposition format (what `GET /metrics` answers): enough for
- * status to sum counters and gauges by name and labels. Pure. Spec:
+ * The one reader of the Prometheus text exposition format (what `GET /metrics` answers) that
+ * `npm run status`, the tests, the chaos suite and the benchmark share: samples by name and labels,
+ * summed. Pure. Spec:
  * https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
 

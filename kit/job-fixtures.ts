@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { jobReservationBytes } from '../../app/domain/capacity.js';
-import { isBlank } from '../../app/domain/csv-file.js';
-import { encodeRecord } from '../../app/domain/record-lines.js';
-import type { JobRecord, JobStore } from '../../app/store/job-store.js';
+import { jobReservationBytes } from '../app/domain/capacity.js';
+import { isBlank } from '../app/domain/csv-file.js';
+import { encodeRecord } from '../app/domain/record-lines.js';
+import type { JobRecord, JobStore } from '../app/store/job-store.js';
 
 export interface JobFromText {
   readonly userId: string;
