@@ -33,18 +33,21 @@ describe('workflows', () => {
     expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
   });
 
-  it('ci installs, typechecks, tests, synthesizes and uploads the manifests', () => {
+  it('ci installs, typechecks, lints, tests, synthesizes and uploads the manifests', () => {
     const ci = parse(read('ci.yml')) as Workflow;
     const job = ci.jobs.test!;
     expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
     const commands = runs(job);
-    const order = ['npm ci', 'npm run typecheck', 'npm test', 'npm run synth'].map((c) => commands.indexOf(c));
+    const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test', 'npm run synth'].map((c) => commands.indexOf(c));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(commands).toMatch(/apt-get install .*redis-server chromium buildah/);
     // The monitoring tests need promtool and prometheus, in CI and in .ci/run alike.
     expect(commands).toMatch(/apt-get install .*prometheus/);
-    expect(readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8')).toMatch(/apt-get install .*prometheus/);
+    const local = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
+    expect(local).toMatch(/apt-get install .*prometheus/);
+    // .ci/run runs the same gates, lint included, before the tests.
+    expect(local).toMatch(/npm run typecheck\nnpm run lint\nnpm test/);
     expect(uses(job, 'actions/upload-artifact')?.with).toMatchObject({ path: 'dist/*.k8s.yaml', 'if-no-files-found': 'error' });
   });
 
