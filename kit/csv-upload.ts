@@ -1,4 +1,5 @@
 /** `POST /jobs` with a CSV file, both ways the API takes one: a `text/csv` body or a multipart form. */
+import type { UploadBody } from './api-answers.js';
 import { multipartBody } from './multipart-body.js';
 
 export interface UploadOptions {
@@ -10,8 +11,8 @@ export interface UploadOptions {
 
 export interface UploadAnswer {
   readonly status: number;
-  /** The JSON answer: a Job on 201, `{ error: { code, message } }` otherwise. */
-  readonly body: any;
+  /** The JSON answer: a Job on 201, `{ error: { code, message } }` otherwise (see {@link UploadBody}). */
+  readonly body: UploadBody;
   readonly headers: Headers;
 }
 
@@ -28,5 +29,5 @@ export async function uploadCsv(baseUrl: string, token: string, csv: string | Bu
     // undici sends a Buffer as it is; the DOM typing of `fetch` only lists its own body types.
     body: body as BodyInit,
   });
-  return { status: response.status, body: await response.json(), headers: response.headers };
+  return { status: response.status, body: (await response.json()) as UploadBody, headers: response.headers };
 }

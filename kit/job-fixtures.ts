@@ -20,7 +20,7 @@ export interface JobFromText {
 
 /** Admits, stages and creates a job for `inputCsv`; throws when the store has no room. */
 export async function createJobFromText(store: JobStore, job: JobFromText): Promise<JobRecord> {
-  const records = (parse(job.inputCsv, { bom: true, relax_column_count: true }) as string[][]).filter((r) => !isBlank(r));
+  const records = parse(job.inputCsv, { bom: true, relax_column_count: true }).filter((r) => !isBlank(r));
   const staged = gzipSync(records.map(encodeRecord).join(''));
   const uploadId = randomUUID();
   const admission = await store.staging.admit(uploadId, staged.length);

@@ -39,8 +39,8 @@ export interface NodeProcess extends ProcessLines {
   readonly exited: Promise<number | null>;
   /** Sends `signal`, SIGKILL after `graceMs`; resolves with the exit code. @default 'SIGTERM', 20_000 */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
-  /** Its last lines, or where its output went, for an error message. */
-  describeOutput(): string;
+  /** Its last lines, or where its output went, for an error message (a closure: safe to pass on unbound). */
+  readonly describeOutput: () => string;
 }
 
 /** The command line that runs `entry` with `nodeArgs`. */

@@ -13,7 +13,8 @@ export interface ProcessLines {
    * `timeoutMs`, or once the output ended without one.
    * @default timeoutMs 30_000
    */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  // A function property, not a method: it is a closure over the lines, safe to pass on unbound.
+  readonly waitForLine: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
 }
 
 interface Waiter {

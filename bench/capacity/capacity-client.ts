@@ -1,5 +1,6 @@
 /** The capacity run's client side: uploads, waiting for jobs, and Redis's own memory figures. */
 import type { Redis } from 'ioredis';
+import { createdJob, errorOf } from '../../kit/api-answers.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
 import { sleep } from '../clock.js';
 
@@ -13,8 +14,7 @@ export interface UploadAnswer {
 /** POSTs `csv` as `text/csv`; answers the status and, on 201, the job id. */
 export async function upload(baseUrl: string, token: string, csv: Buffer): Promise<UploadAnswer> {
   const { status, body, headers } = await uploadCsv(baseUrl, token, csv, { filename: 'max-size.csv' });
-  const answer = body as { id?: string; error?: { code?: string } };
-  return { status, jobId: answer.id, code: answer.error?.code, retryAfter: headers.get('retry-after') };
+  return { status, jobId: createdJob(body)?.id, code: errorOf(body)?.code, retryAfter: headers.get('retry-after') };
 }
 
 /** Polls `GET /jobs/{id}` until every job is terminal; answers each job's final status. */

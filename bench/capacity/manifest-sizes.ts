@@ -3,6 +3,8 @@
  * literal environment (WORKER_CONCURRENCY, NODE_OPTIONS, ...), and Redis's `maxmemory`. Pure: YAML
  * text in, numbers out, so the run measures against exactly what `npm run synth` writes.
  */
+import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
+import type { IContainer } from 'kubernetes-models/v1';
 import { parseManifestYaml } from '../../infra/k8s/validation/validate-manifests.js';
 
 export interface ContainerSizes {
@@ -19,24 +21,28 @@ export interface ManifestSizes {
   readonly redisMaxMemory: string;
 }
 
-type Obj = Record<string, any>;
+/** The first container of the `kind` object named `name`, typed by its kubernetes-models interface. */
+function firstContainer(objects: readonly Record<string, unknown>[], kind: 'Deployment' | 'StatefulSet', name: string): IContainer {
+  const found = objects.find((o) => o.kind === kind && (o.metadata as { name?: unknown } | undefined)?.name === name);
+  const container = (found as IDeployment | IStatefulSet | undefined)?.spec?.template.spec?.containers[0];
+  if (!container) throw new Error(`the manifests have no ${kind} ${name} with a container`);
+  return container;
+}
+
+function sizes(c: IContainer): ContainerSizes {
+  return {
+    memoryLimitBytes: quantityBytes(String(c.resources?.limits?.memory)),
+    env: Object.fromEntries((c.env ?? []).flatMap((e) => (typeof e.value === 'string' ? [[e.name, e.value]] : []))),
+  };
+}
 
 export function manifestSizes(yamlText: string): ManifestSizes {
-  const objects = parseManifestYaml(yamlText) as Obj[];
-  const container = (kind: string, name: string): Obj => {
-    const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
-    if (!found) throw new Error(`the manifests have no ${kind} ${name}`);
-    return found.spec.template.spec.containers[0] as Obj;
-  };
-  const sizes = (c: Obj): ContainerSizes => ({
-    memoryLimitBytes: quantityBytes(String(c.resources?.limits?.memory)),
-    env: Object.fromEntries((c.env as Obj[]).filter((e) => typeof e.value === 'string').map((e) => [e.name as string, e.value as string])),
-  });
-  const args = container('StatefulSet', 'redis').args as string[];
+  const objects = parseManifestYaml(yamlText);
+  const args = firstContainer(objects, 'StatefulSet', 'redis').args ?? [];
   const redisMaxMemory = args[args.indexOf('--maxmemory') + 1] ?? '';
   return {
-    web: sizes(container('Deployment', 'web')),
-    worker: sizes(container('Deployment', 'rq-worker')),
+    web: sizes(firstContainer(objects, 'Deployment', 'web')),
+    worker: sizes(firstContainer(objects, 'Deployment', 'rq-worker')),
     redisMaxMemoryBytes: redisBytes(redisMaxMemory),
     redisMaxMemory,
   };

@@ -63,7 +63,7 @@ export function localTcpPorts(pid: number): Set<number> {
   }
   const ports = new Set<number>();
   for (const table of ['tcp', 'tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
     } catch {

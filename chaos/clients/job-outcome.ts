@@ -82,7 +82,7 @@ async function judgeResult(base: string, options: AwaitJobOptions, headers: Reco
 export function countResultRows(text: string): number | string {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, relax_column_count: false }) as string[][];
+    records = parse(text, { bom: true, relax_column_count: false });
   } catch (error) {
     return `result is not valid CSV: ${(error as Error).message}`;
   }

@@ -16,7 +16,7 @@ export async function uploadJobs(stack: ChaosStack, count: number, rows: number,
     const token = await stack.token(`${label}-${i}-${randomUUID().slice(0, 8)}`);
     const upload = await uploadCsv(stack.url, token, sampleCsv(rows), { filename: `${label}-${i}.csv` });
     if (upload.status !== 201) throw new Error(`upload for ${label} answered ${upload.status}: ${JSON.stringify(upload.body)}`);
-    return { id: upload.body.id as string, token, rows };
+    return { id: upload.body.id, token, rows };
   }));
 }
 

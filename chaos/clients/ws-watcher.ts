@@ -54,7 +54,8 @@ export function connectOnce(url: string, token: string, auth: 'subprotocol' | 'q
       opened = true;
       onOpen?.(socket);
     });
-    socket.on('message', (data) => frames.push(data.toString()));
+    // With ws's default binaryType ('nodebuffer') every message arrives as one Buffer.
+    socket.on('message', (data: Buffer) => frames.push(data.toString('utf8')));
     socket.on('error', (e) => { error = e.message; });
     socket.on('unexpected-response', (_request, response) => {
       error = `upgrade answered HTTP ${response.statusCode}`;

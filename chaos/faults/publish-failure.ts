@@ -52,7 +52,7 @@ const FAULTS: readonly PublishFault[] = [
       const killed = await killWorkerConnections(admin);
       const repeat = setInterval(() => { killWorkerConnections(admin).catch(() => undefined); }, 300);
       if (killed === 0) throw new Error('no worker connection found to kill');
-      return async () => { clearInterval(repeat); };
+      return () => { clearInterval(repeat); return Promise.resolve(); };
     },
   },
 ];

@@ -52,7 +52,7 @@ export function serialize(input: Pick<CsvTableInput, 'bom' | 'crlf' | 'quoteAll'
     startLines.push(line);
     // A lone CR is quoted too: csv-stringify leaves it bare with CRLF records, and a bare CR is a
     // line break to every reader.
-    const chunk = stringify([record as string[]], {
+    const chunk = stringify([record], {
       record_delimiter: input.crlf ? 'windows' : 'unix', quoted: input.quoteAll, quoted_match: /[\r\n]/,
     });
     text += chunk;

@@ -12,10 +12,11 @@ import type { CaseRecorder } from '../report/class-result.js';
 import { runClass, type ChaosClass } from '../run-class.js';
 import type { ChaosStack } from '../stack/chaos-stack.js';
 import { checkErrorAnswer, rawRequest, type RawResponse } from '../stack/raw-http.js';
+import { createdJob, errorOf } from '../../kit/api-answers.js';
 import { countLineBreaks, expectedResultRecords, serialize, tableArbitrary, type CsvTableInput } from './csv-cases.js';
 import { INPUT_MAX_ROWS, INPUT_STACK } from './input-stack.js';
 import { checkProperty } from './property.js';
-import { fixedCsvCases } from './csv-fixed-cases.js';
+import { checkBadCsvAt, fixedCsvCases } from './csv-fixed-cases.js';
 
 const REFUSAL_CODES = ['BAD_CSV', 'EMPTY_FILE', 'NO_DATA_ROWS'];
 
@@ -34,14 +35,6 @@ export function postCsv(stack: ChaosStack, token: string, body: string | Buffer,
   });
 }
 
-/** A `400 BAD_CSV` whose message names the 1-based line `line`. */
-export function checkBadCsvAt(response: RawResponse, line: number): string | undefined {
-  const failure = checkErrorAnswer(response, 400, ['BAD_CSV']);
-  if (failure) return failure;
-  const message = String(response.json.error.message);
-  return new RegExp(`\\bline ${line}\\b`).test(message) ? undefined : `message does not name line ${line}: ${message}`;
-}
-
 export const csvUploads: ChaosClass = {
   name: 'input: CSV uploads',
   run: (profile: Profile) => runClass(csvUploads.name, profile, INPUT_STACK, async ({ stack, recorder }) => {
@@ -57,14 +50,16 @@ export const csvUploads: ChaosClass = {
       async (bytes) => {
         const response = await postCsv(stack, token, Buffer.from(bytes));
         if (response.status === 201) {
-          accepted.push({ id: response.json.id, rows: response.json.total });
+          const job = createdJob(response.json);
+          if (!job) return `answered 201 without a Job: ${response.text.slice(0, 200)}`;
+          accepted.push({ id: job.id, rows: job.total });
           return undefined;
         }
         if (response.status === 422) return checkErrorAnswer(response, 422, ['TOO_MANY_ROWS']);
         const failure = checkErrorAnswer(response, 400, REFUSAL_CODES);
         if (failure) return failure;
-        return response.json.error.code === 'BAD_CSV' && !/\bline \d+\b/.test(response.json.error.message)
-          ? `BAD_CSV message names no line: ${response.json.error.message}` : undefined;
+        const error = errorOf(response.json);
+        return error?.code === 'BAD_CSV' && !/\bline \d+\b/.test(error.message) ? `BAD_CSV message names no line: ${error.message}` : undefined;
       }, profile);
 
     await checkProperty(recorder, 'well-formed tables (quotes, BOM, CRLF, formulas) are accepted whole',
@@ -72,8 +67,10 @@ export const csvUploads: ChaosClass = {
         const { text } = serialize(table, [table.header, ...table.rows]);
         const response = await postCsv(stack, token, text);
         if (response.status !== 201) return `answered ${response.status}: ${response.text.slice(0, 200)}`;
-        if (response.json.total !== table.rows.length) return `total ${response.json.total}, expected ${table.rows.length}`;
-        accepted.push({ id: response.json.id, rows: table.rows.length, expected: expectedResultRecords(table) });
+        const job = createdJob(response.json);
+        if (!job) return `answered 201 without a Job: ${response.text.slice(0, 200)}`;
+        if (job.total !== table.rows.length) return `total ${job.total}, expected ${table.rows.length}`;
+        accepted.push({ id: job.id, rows: table.rows.length, expected: expectedResultRecords(table) });
         return undefined;
       }, profile);
 
@@ -103,7 +100,9 @@ export const csvUploads: ChaosClass = {
     for (const fixed of fixedCsvCases(INPUT_MAX_ROWS)) {
       const response = await postCsv(stack, token, fixed.body, fixed.contentType);
       const failure = fixed.check(response);
-      if (!failure && response.status === 201) accepted.push({ id: response.json.id, rows: response.json.total });
+      // A passed check of a 201 has read its Job already.
+      const job = failure || response.status !== 201 ? undefined : createdJob(response.json);
+      if (job) accepted.push({ id: job.id, rows: job.total });
       recorder.check(fixed.name, failure);
     }
 
@@ -125,7 +124,7 @@ async function judgeAccepted(stack: ChaosStack, token: string, accepted: readonl
 }
 
 function compareResult(text: string, expected: readonly (readonly string[])[]): string | undefined {
-  const records = parse(text) as string[][];
+  const records = parse(text);
   if (records.length !== expected.length) return `${records.length} records, expected ${expected.length}`;
   for (const [i, record] of records.entries()) {
     const want = expected[i]!;

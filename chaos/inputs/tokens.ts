@@ -27,7 +27,7 @@ export const badTokens: ChaosClass = {
     const owner = 'token-owner';
     const ownerToken = await stack.token(owner);
     const own = await uploadCsv(stack.url, ownerToken, sampleCsv(3));
-    const jobId = own.body.id as string;
+    const jobId = own.body.id;
 
     const control = await rawRequest(stack.url, requestFor('GET /jobs/{id}', jobId, `Bearer ${ownerToken}`));
     recorder.check('a valid token reads its own job (control)', control.status === 200 ? undefined : `answered ${control.status}`);

@@ -9,6 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultSizing, redisRoom } from '../../infra/k8s/sizing.js';
+import { createdJob } from '../../kit/api-answers.js';
 import { maxSizeCsv } from '../../kit/large-csv.js';
 import { metricValue } from '../../kit/scrape-metrics.js';
 import { awaitJobOutcome, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
@@ -45,13 +46,19 @@ export const capacity: ChaosClass = {
     const follow = (jobId: string): Promise<JobOutcome> => awaitJobOutcome({
       urls: () => stack.webs.map((w) => w.url), token, jobId, expectedRows: ROWS, timeoutMs: 300_000, pollMs: 50,
     });
+    // A 201 without a Job body breaks the contract: its job counts as lost.
+    const followCreated = (answer: RawResponse): Promise<JobOutcome> => {
+      const job = createdJob(answer.json);
+      return job ? follow(job.id)
+        : Promise.resolve({ jobId: '?', status: 'lost', detail: `201 without a Job: ${answer.text.slice(0, 120)}`, lastStatus: 'none' });
+    };
     const answers: RawResponse[] = [];
     const outcomes: JobOutcome[] = [];
     let fit: number | undefined;
     while (answers.length < (fit === undefined ? MAX_UPLOADS_TO_FILL : 3 * Math.max(fit, 1))) {
       const answer = await post(stack, token, file);
       answers.push(answer);
-      if (answer.status === 201) outcomes.push(await follow(String(answer.json.id)));
+      if (answer.status === 201) outcomes.push(await followCreated(answer));
       else fit ??= answers.length - 1;
     }
     const promised = promisedToFit(profile.capacity.maxMemoryMiB);
@@ -66,7 +73,7 @@ export const capacity: ChaosClass = {
     await sleep((profile.capacity.retentionSeconds + 2) * 1_000);
     const later = await post(stack, token, file);
     recorder.check('after the retention passed, a max-size upload is accepted again', later.status === 201 ? undefined : `answered ${later.status}: ${later.text.slice(0, 200)}`);
-    if (later.status === 201) judgeOutcomes(recorder, [await follow(String(later.json.id))], { allowFailed: false });
+    if (later.status === 201) judgeOutcomes(recorder, [await followCreated(later)], { allowFailed: false });
   }),
 };
 

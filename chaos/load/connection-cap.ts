@@ -31,7 +31,7 @@ function attempt(stack: ChaosStack, jobId: string, token: string): Attempt {
 export async function checkConnectionCap(stack: ChaosStack, recorder: CaseRecorder, cap: number, longJobRows: number): Promise<void> {
   const token = await stack.token('greedy-user');
   const upload = await uploadCsv(stack.url, token, sampleCsv(longJobRows));
-  const jobId = upload.body.id as string;
+  const jobId = upload.body.id;
   const extra = 5;
   const attempts = Array.from({ length: cap + extra }, () => attempt(stack, jobId, token));
   const outcomes = await Promise.all(attempts.map((a) => a.outcome));

@@ -44,7 +44,7 @@ export async function checkSlowReaders(stack: ChaosStack, recorder: CaseRecorder
   const jobs = await Promise.all(Array.from({ length: options.jobs }, async (_, i) => {
     const token = await stack.token(`slow-reader-${i}-${randomUUID().slice(0, 6)}`);
     const upload = await uploadCsv(stack.url, token, sampleCsv(options.rows));
-    return { id: upload.body.id as string, token };
+    return { id: upload.body.id, token };
   }));
   const paused = new Set<import('ws').WebSocket>();
   let resume = false;

@@ -44,7 +44,7 @@ export const websocketLoad: ChaosClass = {
           const token = await stack.token(`load-${index}-${randomUUID().slice(0, 8)}`);
           const upload = await uploadCsv(stack.url, token, sampleCsv(load.rowsPerJob), { filename: `load-${index}.csv` });
           if (upload.status !== 201) { recorder.check(`upload ${index}`, `answered ${upload.status}`); continue; }
-          const job = { id: upload.body.id as string, token };
+          const job = { id: upload.body.id, token };
           jobs.push(job);
           for (let c = 0; c < wsPerJob && clients.length - pollersStarted < load.websocketClients; c++) {
             clients.push(watchJob({ urls, token, jobId: job.id, deadline, auth: c % 2 === 0 ? 'subprotocol' : 'query' }));

@@ -4,7 +4,7 @@
  * with `4404` like an unknown job.
  */
 import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
+import { listedJobIds } from '../../kit/api-answers.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
@@ -34,7 +34,9 @@ async function checkInvisible(stack: ChaosStack, intruderToken: string, jobId: s
   }
   const list = await rawRequest(stack.url, { path: '/jobs?limit=100', headers });
   if (list.status !== 200) return `GET /jobs answered ${list.status}`;
-  if ((list.json.jobs as { id: string }[]).some((job) => job.id === jobId)) return 'GET /jobs lists the other user\'s job';
+  const listed = listedJobIds(list.json);
+  if (!listed) return `GET /jobs answered no job list: ${list.text.slice(0, 120)}`;
+  if (listed.includes(jobId)) return 'GET /jobs lists the other user\'s job';
   if (websocket) {
     const theirs = await connectOnce(wsUrl(stack.url, jobId), intruderToken, 'subprotocol');
     const none = await connectOnce(wsUrl(stack.url, unknown), intruderToken, 'subprotocol');

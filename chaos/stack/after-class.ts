@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sampleCsv } from '../../kit/sample-csv.js';
-import { uploadCsv } from '../../kit/csv-upload.js';
+import { uploadCsv, type UploadAnswer } from '../../kit/csv-upload.js';
 import { awaitJobOutcome } from '../clients/job-outcome.js';
 import { watchJob } from '../clients/ws-watcher.js';
 import type { CaseRecorder } from '../report/class-result.js';
@@ -76,7 +76,7 @@ async function checkHeaps(stack: ChaosStack, baseline: Baseline, recorder: CaseR
 /** Uploads a small CSV as a fresh user and follows it to `succeeded` with every row (and over WebSocket). */
 export async function runNormalJob(stack: ChaosStack): Promise<string | undefined> {
   const token = await stack.token(`normal-${randomUUID()}`);
-  let upload: { status: number; body: any };
+  let upload: UploadAnswer;
   try {
     upload = await uploadCsv(stack.url, token, sampleCsv(NORMAL_JOB_ROWS), { filename: 'normal.csv' });
   } catch (error) {

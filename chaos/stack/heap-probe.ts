@@ -27,12 +27,13 @@ export async function measureHeapAfterGc(port: number, timeoutMs = 15_000): Prom
       socket.once('error', reject);
     });
     let nextId = 1;
-    const call = (method: string, params: object = {}): Promise<any> => {
+    const call = (method: string, params: object = {}): Promise<unknown> => {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), timeoutMs);
-        const onMessage = (data: WebSocket.RawData): void => {
-          const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+        // With ws's default binaryType ('nodebuffer') every message arrives as one Buffer.
+        const onMessage = (data: Buffer): void => {
+          const message = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown; error?: { message: string } };
           if (message.id !== id) return;
           socket.off('message', onMessage);
           clearTimeout(timer);

@@ -3,6 +3,7 @@
  * which would hide precisely the inputs the bad-input classes are about.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { errorOf } from '../../kit/api-answers.js';
 
 export interface RawRequest {
   readonly method?: string;
@@ -16,8 +17,8 @@ export interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly text: string;
-  /** The parsed body when it is JSON, else undefined. */
-  readonly json: any;
+  /** The parsed body when it is JSON, else undefined; read it through `errorOf`/`createdJob` (kit/api-answers). */
+  readonly json: unknown;
 }
 
 /** Sends one request to `baseUrl` (http://host:port) and reads the whole answer. */
@@ -62,8 +63,8 @@ export function checkErrorAnswer(response: RawResponse, status: number | readonl
   if (!statuses.includes(response.status)) return `status ${response.status}, expected ${statuses.join(' or ')}: ${response.text.slice(0, 200)}`;
   // Node's HTTP parser answers 431 itself, before the app, with no body: nothing to check there.
   if (response.status === 431) return undefined;
-  const error = response.json?.error;
-  if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return `not a contract error body: ${response.text.slice(0, 200)}`;
+  const error = errorOf(response.json);
+  if (!error) return `not a contract error body: ${response.text.slice(0, 200)}`;
   if (codes && !codes.includes(error.code)) return `error code ${error.code}, expected ${codes.join(' or ')}`;
   return undefined;
 }
