@@ -9,6 +9,7 @@ import { startWebProcess, startWorkerProcess } from '../../kit/app-processes.js'
 import type { NodeProcess } from '../../kit/node-process.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 
 const secret = 'start-up-output-test-secret-of-32-bytes-or-more';
@@ -45,9 +46,8 @@ describe('start-up output of web and worker', () => {
       // A job through both processes, so lazily loaded code (multipart, the WebSocket plugin, the
       // queue's worker side) has run too.
       const token = await tokenFor(secret, 'start-up-user');
-      const upload = await uploadCsv(web.url, token, sampleCsv(3));
-      expect(upload.status).toBe(201);
-      expect(await waitForTerminal(web.url, token, upload.body.id)).toMatchObject({ status: 'succeeded' });
+      const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(3)));
+      expect(await waitForTerminal(web.url, token, upload.id)).toMatchObject({ status: 'succeeded' });
     } finally {
       // Exited, so every line either process wrote has been read.
       expect(await web.stop()).toBe(0);

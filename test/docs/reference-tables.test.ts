@@ -115,11 +115,13 @@ async function pulumiKeysRead(preview: boolean, config: Record<string, string>):
   const keys = new Set<string>();
   const methods = ['get', 'getBoolean', 'getNumber', 'getObject', 'getSecret', 'getSecretObject', 'require', 'requireSecret'] as const;
   for (const method of methods) {
+    // Taken off the prototype on purpose: the spy below calls it with the Config instance as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
     vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
       keys.add(this.name === 'personalizedline' ? key : `${this.name}:${key}`);
       return original.call(this, key, ...rest);
-    } as never);
+    });
   }
   // No resource is created: the readers only read config. The mock engine says whether this is a preview.
   await pulumi.runtime.setMocks({ newResource: () => { throw new Error('no resources'); }, call: () => ({}) }, 'personalizedline', 'prod', preview);

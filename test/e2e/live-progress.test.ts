@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../kit/repo-root.js';
 import type { WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import {
   appliedUpdates, openJobsPage, percentile, percentShown, uploadThroughPage, waitForStatus, type AppliedUpdate,
@@ -49,8 +50,8 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     stack = await startStack({ rowDelayMs: 50, env: { JOB_TIMEOUT_MS: '12000' } });
     [web, browser] = await Promise.all([stack.startWeb({ LOG_LEVEL: 'info' }), launchBrowser()]);
     token = await stack.token('alice');
-    const failing = await uploadCsv(web.url, token, sampleCsv(400), { filename: 'too-slow.csv' });
-    failingJobId = failing.body.id;
+    const failing = createdJob(await uploadCsv(web.url, token, sampleCsv(400), { filename: 'too-slow.csv' }));
+    failingJobId = failing.id;
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

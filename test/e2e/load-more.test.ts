@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { waitForTerminal } from '../support/jobs-client.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import { openJobsPage, shownJobIds, uploadThroughPage } from './support/jobs-page.js';
@@ -39,9 +40,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page Load More', () => {
     token = await stack.token('bob');
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      const { status, body } = await uploadCsv(web.url, token, sampleCsv(1), { filename: `file-${String(i).padStart(3, '0')}.csv` });
-      if (status !== 201) throw new Error(`upload ${i} answered ${status}: ${JSON.stringify(body)}`);
-      ids.push(body.id);
+      ids.push(createdJob(await uploadCsv(web.url, token, sampleCsv(1), { filename: `file-${String(i).padStart(3, '0')}.csv` })).id);
     }
     // All finished first, so the page watches nothing and only the list is under test.
     for (const id of ids) await waitForTerminal(web.url, token, id);
@@ -81,7 +80,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page Load More', () => {
 
     // An upload from elsewhere (another tab) shifts the server's offsets: the last page repeats a
     // job already shown, which the page skips.
-    const elsewhere = (await uploadCsv(web.url, token, sampleCsv(1), { filename: 'other-tab.csv' })).body.id as string;
+    const elsewhere = createdJob(await uploadCsv(web.url, token, sampleCsv(1), { filename: 'other-tab.csv' })).id;
     await page.locator('#load-more').click();
     await page.locator('#load-more').waitFor({ state: 'hidden' });
 

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob, jsonAs } from '../support/api-answers.js';
+import type { Job } from '../../app/domain/job.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import { openJobsPage, percentShown, uploadThroughPage, waitForStatus } from './support/jobs-page.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -59,9 +61,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     // 1000 rows at 50 ms: each job runs at least 50 s, longer than page load plus the window.
     const jobIds: string[] = [];
     for (const name of ['one.csv', 'two.csv', 'three.csv']) {
-      const { status, body } = await uploadCsv(pollingWeb.url, token, sampleCsv(1000), { filename: name });
-      expect(status).toBe(201);
-      jobIds.push(body.id);
+      jobIds.push(createdJob(await uploadCsv(pollingWeb.url, token, sampleCsv(1000), { filename: name })).id);
     }
     const polling = await watchedPage(pollingWeb.url, token, jobIds, 'polling');
     const live = await watchedPage(liveWeb.url, token, jobIds, 'websocket');
@@ -75,7 +75,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     // The window really covered 3 running jobs.
     for (const id of jobIds) {
       const response = await fetch(`${pollingWeb.url}/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } });
-      expect((await response.json()).status).toBe('running');
+      expect((await jsonAs<Job>(response)).status).toBe('running');
     }
     // Why a live socket closed, if one did (the server logs each close with its code).
     const closes = liveWeb.lines.filter((line) => line.includes('WebSocket disconnected'))

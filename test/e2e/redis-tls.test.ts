@@ -14,6 +14,7 @@ import { startNodeProcess, type NodeProcess } from '../../kit/node-process.js';
 import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { answerError, createdJob } from '../support/api-answers.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { watchJob } from '../server/ws/support/ws-client.js';
@@ -51,15 +52,14 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
     await expect.poll(async () => (await fetch(`${web.url}/ready`)).status, { timeout: 15_000 }).toBe(200);
 
     const token = await tokenFor(SECRET, 'tess');
-    const upload = await uploadCsv(web.url, token, sampleCsv(30));
-    expect(upload.status).toBe(201);
-    const watched = watchJob(web.url, upload.body.id, { token });
-    const job = await waitForTerminal(web.url, token, upload.body.id);
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(30)));
+    const watched = watchJob(web.url, upload.id, { token });
+    const job = await waitForTerminal(web.url, token, upload.id);
     expect(job).toMatchObject({ status: 'succeeded', processed: 30, total: 30 });
     const { code, frames } = await watched.closed;
     expect(code).toBe(1000);
     expect(JSON.parse(frames.at(-1)!)).toMatchObject({ status: 'succeeded', seq: job.seq });
-    const result = await fetch(`${web.url}/jobs/${upload.body.id}/result`, { headers: { authorization: `Bearer ${token}` } });
+    const result = await fetch(`${web.url}/jobs/${upload.id}/result`, { headers: { authorization: `Bearer ${token}` } });
     expect((await result.text()).split('\n')[0]).toContain('personalized_line');
 
     // The server has no plain port: every role's connection is a TLS one, with the CA above.
@@ -83,7 +83,7 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
     expect((await fetch(`${web.url}/ready`)).status).toBe(503);
     const upload = await uploadCsv(web.url, await tokenFor(SECRET, 'tess'), sampleCsv(1));
     expect(upload.status).toBe(503);
-    expect(upload.body.error.code).toBe('DEPENDENCY_DOWN');
+    expect(answerError(upload).code).toBe('DEPENDENCY_DOWN');
   });
 
   it('stops at start with one message when the CA file cannot be read', async () => {

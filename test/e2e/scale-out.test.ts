@@ -23,6 +23,7 @@ import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/
 import type { NodeProcess } from '../../kit/node-process.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { tokenFor } from '../support/jobs-client.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { maxSocketsPerUser, reconnectGaps, type WebLog } from './support/scale-audit.js';
@@ -113,7 +114,7 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
 
   it('holds the per-user WebSocket cap across the three processes', async () => {
     const token = await tokenFor(secret, 'capper');
-    const job = (await uploadCsv(roundRobinUrl, token, sampleCsv(1))).body.id as string;
+    const job = createdJob(await uploadCsv(roundRobinUrl, token, sampleCsv(1))).id;
     const open = (): { socket: WebSocket; outcome: Promise<{ admitted: boolean; code?: number; server?: string }> } => {
       const socket = new WebSocket(`${roundRobinUrl.replace('http', 'ws')}/ws/jobs/${job}`, ['bearer', token]);
       let server: string | undefined;
@@ -147,9 +148,8 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     for (let start = 0; start < JOBS; start += 20) {
       const batch = await Promise.all(Array.from({ length: Math.min(20, JOBS - start) }, async (_, k) => {
         const user = users[Math.floor((start + k) / 2)]!;
-        const upload = await uploadCsv(roundRobinUrl, tokens.get(user)!, sampleCsv(ROWS));
-        expect(upload.status).toBe(201);
-        return { id: upload.body.id as string, user };
+        const upload = createdJob(await uploadCsv(roundRobinUrl, tokens.get(user)!, sampleCsv(ROWS)));
+        return { id: upload.id, user };
       }));
       for (const { id, user } of batch) ownerOf.set(id, user);
     }
@@ -179,7 +179,7 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
         stopped.push({ code: await webs[i]!.proc.stop('SIGTERM'), ms: Date.now() - sentAt });
       }
       const victim = webs[3]!;
-      const slotsId = JSON.parse((await victim.proc.waitForLine(/WebSocket slots leased/)))['slotsProcessId'] as string;
+      const slotsId = (JSON.parse(await victim.proc.waitForLine(/WebSocket slots leased/)) as { slotsProcessId: string }).slotsProcessId;
       await victim.proc.stop('SIGKILL');
       victim.killedAt = Date.now();
       await startWeb(webPorts[0]!);

@@ -15,6 +15,7 @@ import type { AlertThresholds } from '../../infra/monitoring/thresholds.js';
 import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
@@ -81,11 +82,11 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
   };
 
   it('sees a failed job and slow deliveries: JobFailureRatioHigh and DeliveryLatencyP99High fire', async () => {
-    const ok = await uploadCsv(web.url, token, sampleCsv(3));
-    const frames = await watchToTheEnd(ok.body.id);
+    const ok = createdJob(await uploadCsv(web.url, token, sampleCsv(3)));
+    const frames = await watchToTheEnd(ok.id);
     expect(frames.at(-1)).toMatchObject({ status: 'succeeded' });
-    const slow = await uploadCsv(web.url, token, sampleCsv(100));
-    expect(await waitForTerminal(web.url, token, slow.body.id)).toMatchObject({ status: 'failed' });
+    const slow = createdJob(await uploadCsv(web.url, token, sampleCsv(100)));
+    expect(await waitForTerminal(web.url, token, slow.id)).toMatchObject({ status: 'failed' });
     await fires('JobFailureRatioHigh');
     await fires('DeliveryLatencyP99High');
   }, 60_000);
@@ -104,8 +105,8 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
 
   it('sees a job wait with no worker running: JobsWaitingTooLong fires from the web\'s queue gauges', async () => {
     await worker.stop();
-    const waiting = await uploadCsv(web.url, token, sampleCsv(1));
-    expect(waiting.body.status).toBe('queued');
+    const waiting = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
+    expect(waiting.status).toBe('queued');
     await fires('JobsWaitingTooLong');
   }, 60_000);
 

@@ -174,7 +174,7 @@ describe('npm run deploy', () => {
     ]);
     const run = await deploy(['--yes']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toMatch(/MISSING  Pulumi login: Not logged in to a Pulumi backend \(error: PULUMI_ACCESS_TOKEN must be set.*Run: pulumi login/);
+    expect(run.stdout).toMatch(/MISSING {2}Pulumi login: Not logged in to a Pulumi backend \(error: PULUMI_ACCESS_TOKEN must be set.*Run: pulumi login/);
     expect(run.stdout).toContain('preflight skipped  Pulumi stack');
     expect(run.stdout).toContain('MISSING  gcloud account: gcloud has no active account. Run: gcloud auth login');
     expect(run.stdout).toContain('MISSING  Application Default Credentials: No Application Default Credentials for Pulumi\'s Google provider. Run: gcloud auth application-default login');

@@ -4,6 +4,7 @@ import { REPO_ROOT } from '../../kit/repo-root.js';
 import { freePort } from '../../kit/free-port.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { waitForTerminal } from '../support/jobs-client.js';
 
 function runStart(env: Record<string, string>) {
@@ -39,9 +40,8 @@ describe('npm start', () => {
       expect(url[0]).toContain(`:${port}/`);
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok' });
 
-      const upload = await uploadCsv(`http://127.0.0.1:${port}`, token, sampleCsv(20));
-      expect(upload.status).toBe(201);
-      const job = await waitForTerminal(`http://127.0.0.1:${port}`, token, upload.body.id);
+      const upload = createdJob(await uploadCsv(`http://127.0.0.1:${port}`, token, sampleCsv(20)));
+      const job = await waitForTerminal(`http://127.0.0.1:${port}`, token, upload.id);
       expect(job).toMatchObject({ status: 'succeeded', processed: 20 });
       const me = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string };
       expect(me.sub).toBe('demo');

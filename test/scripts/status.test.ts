@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../kit/repo-root.js';
 import { startWebProcess, type WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { tokenFor } from '../support/jobs-client.js';
 import { readRedisHealth, scrapeMetrics } from '../../scripts/ops/status/collect-status.js';
 import { buildStatusReport } from '../../scripts/ops/status/status-report.js';
@@ -38,8 +39,8 @@ describe('npm run status', () => {
 
   /** Uploads a job (it stays queued) and opens its WebSocket; resolves on the first frame. */
   const openJobSocket = async (): Promise<void> => {
-    const { body } = await uploadCsv(web.url, token, sampleCsv(2));
-    const socket = new WebSocket(`${web.url.replace('http', 'ws')}/ws/jobs/${body.id}`, ['bearer', token]);
+    const job = createdJob(await uploadCsv(web.url, token, sampleCsv(2)));
+    const socket = new WebSocket(`${web.url.replace('http', 'ws')}/ws/jobs/${job.id}`, ['bearer', token]);
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('message', () => resolve());
@@ -51,8 +52,8 @@ describe('npm run status', () => {
     const first = await scrapeMetrics(web.url);
     await openJobSocket();
     await openJobSocket();
-    const { body } = await uploadCsv(web.url, token, sampleCsv(1));
-    for (let i = 0; i < 3; i++) await fetch(`${web.url}/jobs/${body.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
+    const job = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
+    for (let i = 0; i < 3; i++) await fetch(`${web.url}/jobs/${job.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
     await fetch(`${web.url}/jobs?offset=0&limit=60`, { headers: { authorization: `Bearer ${token}` } });
     const second = await scrapeMetrics(web.url);
     const report = buildStatusReport(first, second, await readRedisHealth(web.url), true);

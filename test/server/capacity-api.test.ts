@@ -15,6 +15,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../app/worker/worker-
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { metricValue } from '../../kit/scrape-metrics.js';
 import { waitForHttp } from '../../kit/wait-for-http.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
@@ -81,10 +82,9 @@ describe('production-sized files', () => {
 
   it('streams a 50,000-row, 10 MiB upload to a result served gzipped or plain, and keeps neither the input nor anything staged', async () => {
     expect(file.length).toBeGreaterThan(10 * 1024 * 1024 - 2048);
-    const upload = await uploadCsv(web.url, token, file, { filename: 'max.csv' });
-    expect(upload.status).toBe(201);
-    expect(upload.body.total).toBe(50_000);
-    const job = await waitForTerminal(web.url, token, upload.body.id, 120_000);
+    const upload = createdJob(await uploadCsv(web.url, token, file, { filename: 'max.csv' }));
+    expect(upload.total).toBe(50_000);
+    const job = await waitForTerminal(web.url, token, upload.id, 120_000);
     expect(job).toMatchObject({ status: 'succeeded', processed: 50_000 });
 
     const auth = { authorization: `Bearer ${token}` };
@@ -143,9 +143,8 @@ describe('load shedding', () => {
     expect(await metricValue(web.url, 'progress_capacity_rejections_total', { reason: 'memory' })).toBe(before + 1);
     expect(await uploadLeftovers()).toEqual({ staged: [], reservations: 0 });
     expect((await fetch(`${web.url}/ready`)).status).toBe(200);
-    const again = await uploadCsv(web.url, token, sampleCsv(5));
-    expect(again.status).toBe(201);
-    expect((await waitForTerminal(web.url, token, again.body.id)).status).toBe('succeeded');
+    const again = createdJob(await uploadCsv(web.url, token, sampleCsv(5)));
+    expect((await waitForTerminal(web.url, token, again.id)).status).toBe('succeeded');
   }, 60_000);
 
   it('answers 503 CAPACITY_EXCEEDED while the process already receives UPLOAD_CONCURRENCY uploads', async () => {
@@ -198,14 +197,14 @@ describe('load shedding', () => {
 describe('data lifecycle', () => {
   it('expires a finished job (JOB_RETENTION_SECONDS=3): 404 for it, and GET /jobs neither lists nor counts it', async () => {
     const user = await tokenFor(SECRET, 'short-lived');
-    const upload = await uploadCsv(web.url, user, sampleCsv(3));
-    await waitForTerminal(web.url, user, upload.body.id);
+    const upload = createdJob(await uploadCsv(web.url, user, sampleCsv(3)));
+    await waitForTerminal(web.url, user, upload.id);
     const listed = (await (await fetch(`${web.url}/jobs`, { headers: { authorization: `Bearer ${user}` } })).json()) as { total: number };
     expect(listed.total).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 3_300));
     const auth = { authorization: `Bearer ${user}` };
     for (const suffix of ['', '/progress', '/result']) {
-      expect((await fetch(`${web.url}/jobs/${upload.body.id}${suffix}`, { headers: auth })).status).toBe(404);
+      expect((await fetch(`${web.url}/jobs/${upload.id}${suffix}`, { headers: auth })).status).toBe(404);
     }
     expect(await (await fetch(`${web.url}/jobs`, { headers: auth })).json()).toMatchObject({ jobs: [], total: 0 });
   }, 30_000);
@@ -213,12 +212,11 @@ describe('data lifecycle', () => {
 
 describe('Redis refusing a job\'s writes', () => {
   it('ends the job failed with a clear error within STORAGE_WAIT_MS, and frees its input', async () => {
-    const upload = await uploadCsv(web.url, token, sampleCsv(20_000));
-    expect(upload.status).toBe(201);
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(20_000)));
     await admin.config('SET', 'maxmemory', '1');
     let job;
     try {
-      job = await waitForTerminal(web.url, token, upload.body.id, 30_000);
+      job = await waitForTerminal(web.url, token, upload.id, 30_000);
     } finally {
       await admin.config('SET', 'maxmemory', '64mb');
     }
@@ -228,10 +226,10 @@ describe('Redis refusing a job\'s writes', () => {
   }, 60_000);
 
   it('finishes a job once Redis accepts its writes again within STORAGE_WAIT_MS', async () => {
-    const upload = await uploadCsv(web.url, token, sampleCsv(20_000));
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(20_000)));
     await admin.config('SET', 'maxmemory', '1');
     setTimeout(() => { void admin.config('SET', 'maxmemory', '64mb'); }, 400);
-    const job = await waitForTerminal(web.url, token, upload.body.id, 30_000);
+    const job = await waitForTerminal(web.url, token, upload.id, 30_000);
     expect(job).toMatchObject({ status: 'succeeded', processed: 20_000 });
   }, 60_000);
 });

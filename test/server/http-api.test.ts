@@ -6,6 +6,8 @@ import { startWorkerProcess, type WorkerProcess } from '../../app/worker/worker-
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob, jsonAs } from '../support/api-answers.js';
+import type { ProgressMessage } from '../../app/domain/progress-message.js';
 import { tokenFor, waitForTerminal, type JobJson } from '../support/jobs-client.js';
 import { pino } from 'pino';
 
@@ -27,9 +29,8 @@ beforeAll(async () => {
   worker = await startWorkerProcess(config, { prefix: 'http', log: pino({ level: 'silent' }) });
   alice = await tokenFor(SECRET, 'alice');
   bob = await tokenFor(SECRET, 'bob');
-  const upload = await uploadCsv(web.url, alice, sampleCsv(20), { filename: 'first.csv' });
-  expect(upload.status).toBe(201);
-  firstJob = await waitForTerminal(web.url, alice, upload.body.id);
+  const upload = createdJob(await uploadCsv(web.url, alice, sampleCsv(20), { filename: 'first.csv' }));
+  firstJob = await waitForTerminal(web.url, alice, upload.id);
 });
 
 afterAll(async () => {
@@ -82,19 +83,19 @@ describe('HTTP API', () => {
   });
 
   it('serves the progress message and answers 409 for a result that is not ready', async () => {
-    const progress = await (await get(`/jobs/${firstJob.id}/progress`, alice)).json();
+    const progress = await jsonAs<ProgressMessage>(await get(`/jobs/${firstJob.id}/progress`, alice));
     expect(progress).toMatchObject({ type: 'progress', jobId: firstJob.id, status: 'succeeded', seq: firstJob.seq });
-    const failing = await uploadCsv(web.url, alice, 'a,b\n1,2\n');
+    const failing = createdJob(await uploadCsv(web.url, alice, 'a,b\n1,2\n'));
     // Not asserting on timing: either still running (409) or done (200) is legal, never anything else.
-    const early = await get(`/jobs/${failing.body.id}/result`, alice);
+    const early = await get(`/jobs/${failing.id}/result`, alice);
     expect([200, 409]).toContain(early.status);
     if (early.status === 409) await expectError(early, 409, 'RESULT_NOT_READY');
   });
 
   it('lists jobs newest first with paging', async () => {
-    const second = await uploadCsv(web.url, alice, sampleCsv(2), { filename: 'second.csv' });
+    const second = createdJob(await uploadCsv(web.url, alice, sampleCsv(2), { filename: 'second.csv' }));
     const page = (await (await get('/jobs?offset=0&limit=1', alice)).json()) as { jobs: JobJson[]; total: number; offset: number; limit: number };
-    expect(page.jobs.map((j) => j.id)).toEqual([second.body.id]);
+    expect(page.jobs.map((j) => j.id)).toEqual([second.id]);
     expect(page).toMatchObject({ offset: 0, limit: 1 });
     expect(page.total).toBeGreaterThanOrEqual(2);
     const defaults = (await (await get('/jobs', alice)).json()) as { limit: number; offset: number };
@@ -169,11 +170,10 @@ describe('HTTP API', () => {
     });
 
     it('still serves normal jobs afterwards and the earlier job is unchanged', async () => {
-      const again = await (await get(`/jobs/${firstJob.id}`, alice)).json();
+      const again = await jsonAs<JobJson>(await get(`/jobs/${firstJob.id}`, alice));
       expect(again).toEqual(firstJob);
-      const upload = await uploadCsv(web.url, alice, sampleCsv(5));
-      expect(upload.status).toBe(201);
-      expect((await waitForTerminal(web.url, alice, upload.body.id)).status).toBe('succeeded');
+      const upload = createdJob(await uploadCsv(web.url, alice, sampleCsv(5)));
+      expect((await waitForTerminal(web.url, alice, upload.id)).status).toBe('succeeded');
     });
   });
 });

@@ -27,7 +27,7 @@ describe.skipIf(missing !== undefined)('Redis TLS', () => {
   afterAll(() => ca?.remove());
 
   const peer = (file: string, options: Parameters<typeof issueServerCertificate>[2]): PeerCertificate =>
-    new X509Certificate(issueServerCertificate(ca, file, options).cert).toLegacyObject() as unknown as PeerCertificate;
+    new X509Certificate(issueServerCertificate(ca, file, options).cert).toLegacyObject();
 
   it('reads the CA file once, and names the variable when it is missing or not PEM', () => {
     expect(loadRedisEndpoint('rediss://10.0.0.3:6378', ca.certFile).tlsCa?.toString()).toContain('BEGIN CERTIFICATE');

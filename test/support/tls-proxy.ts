@@ -44,5 +44,5 @@ export async function startTlsProxy(options: TlsProxyOptions): Promise<TlsProxy>
     backends: [{ name: 'web', balance: 'roundrobin', ports: [options.backendPort] }],
     ...(options.tunnelTimeoutSeconds === undefined ? {} : { tunnelTimeoutSeconds: options.tunnelTimeoutSeconds }),
   });
-  return { url: `https://127.0.0.1:${port}`, port, output: proxy.output, stop: proxy.stop };
+  return { url: `https://127.0.0.1:${port}`, port, output: proxy.output, stop: () => proxy.stop() };
 }

@@ -12,6 +12,7 @@ import { startNodeProcess } from '../../kit/node-process.js';
 import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob } from '../support/api-answers.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 
@@ -53,10 +54,10 @@ describe('worker and job metrics', () => {
   });
 
   it('counts a succeeded and a timed-out job on the worker, with durations and rows', async () => {
-    const ok = await uploadCsv(web.url, token, sampleCsv(3));
-    const slow = await uploadCsv(web.url, token, sampleCsv(200));
-    expect(await waitForTerminal(web.url, token, ok.body.id)).toMatchObject({ status: 'succeeded' });
-    expect(await waitForTerminal(web.url, token, slow.body.id)).toMatchObject({ status: 'failed' });
+    const ok = createdJob(await uploadCsv(web.url, token, sampleCsv(3)));
+    const slow = createdJob(await uploadCsv(web.url, token, sampleCsv(200)));
+    expect(await waitForTerminal(web.url, token, ok.id)).toMatchObject({ status: 'succeeded' });
+    expect(await waitForTerminal(web.url, token, slow.id)).toMatchObject({ status: 'failed' });
 
     const samples = await eventually(worker.metricsUrl, (s) => expect(sumOf(s, 'worker_job_duration_seconds_count')).toBe(2));
     expect(sumOf(samples, 'worker_jobs_started_total')).toBe(2);
@@ -73,9 +74,9 @@ describe('worker and job metrics', () => {
   });
 
   it('shows the failure of the last hour on the web, labels HTTP requests by route pattern only', async () => {
-    const { body } = await uploadCsv(web.url, token, sampleCsv(1));
-    await waitForTerminal(web.url, token, body.id);
-    await fetch(`${web.url}/jobs/${body.id}/progress?token=${token}`, { headers: { authorization: `Bearer ${token}` } });
+    const job = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
+    await waitForTerminal(web.url, token, job.id);
+    await fetch(`${web.url}/jobs/${job.id}/progress?token=${token}`, { headers: { authorization: `Bearer ${token}` } });
     const samples = await eventually(web.url, (s) => expect(sumOf(s, 'queue_jobs_failed_last_hour')).toBe(1));
     expect(sumOf(samples, 'web_ready')).toBe(1);
     const requests = samples.filter((s) => s.name === 'http_requests_total');
@@ -83,7 +84,7 @@ describe('worker and job metrics', () => {
     for (const sample of requests) {
       expect(Object.keys(sample.labels).sort()).toEqual(['method', 'route', 'status']);
       const labels = Object.values(sample.labels).join(' ');
-      expect(labels).not.toContain(body.id);
+      expect(labels).not.toContain(job.id);
       expect(labels).not.toContain(token);
       expect(labels).not.toContain('?');
     }
@@ -96,8 +97,8 @@ describe('worker and job metrics', () => {
 
   it('shows a job waiting, and its age, on the web while no worker runs', async () => {
     await worker.stop();
-    const { body } = await uploadCsv(web.url, token, sampleCsv(1));
-    expect(body.status).toBe('queued');
+    const job = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
+    expect(job.status).toBe('queued');
     const samples = await eventually(web.url, (s) => {
       expect(sumOf(s, 'queue_jobs_waiting')).toBe(1);
       expect(sumOf(s, 'queue_oldest_waiting_age_seconds')).toBeGreaterThan(0.2);

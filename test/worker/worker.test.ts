@@ -5,6 +5,8 @@ import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/
 import type { NodeProcess } from '../../kit/node-process.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
+import { createdJob, jsonAs } from '../support/api-answers.js';
+import type { Job } from '../../app/domain/job.js';
 import { tokenFor, waitForTerminal } from '../support/jobs-client.js';
 import { parseProgressMessage, type ProgressMessage } from '../../app/domain/progress-message.js';
 
@@ -45,23 +47,22 @@ async function watch(jobId: string): Promise<{ messages: ProgressMessage[]; clos
 describe('worker', () => {
   it('fails a job that runs longer than JOB_TIMEOUT_MS, and nothing changes after that', async () => {
     const proc = await worker({ ROW_DELAY_MS: '100', JOB_TIMEOUT_MS: '500' });
-    const upload = await uploadCsv(web.url, token, sampleCsv(20));
-    expect(upload.status).toBe(201);
-    const job = await waitForTerminal(web.url, token, upload.body.id);
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(20)));
+    const job = await waitForTerminal(web.url, token, upload.id);
     expect(job.status).toBe('failed');
     expect(job.error).toContain('timed out');
     expect(job.processed).toBeLessThan(20);
     await proc.waitForLine(new RegExp(`\\[Worker\\] Published failure status for job ${job.id}`));
     await proc.stop();
-    const later = await (await fetch(`${web.url}/jobs/${job.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const later = await jsonAs<Job>(await fetch(`${web.url}/jobs/${job.id}`, { headers: { authorization: `Bearer ${token}` } }));
     expect(later).toEqual(job);
   });
 
   it('publishes progress at most once per interval plus the final state, seq strictly increasing', async () => {
     const proc = await worker({ ROW_DELAY_MS: '0', PROGRESS_INTERVAL_MS: '100' });
-    const upload = await uploadCsv(web.url, token, sampleCsv(3000));
-    const watcher = await watch(upload.body.id);
-    const job = await waitForTerminal(web.url, token, upload.body.id);
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(3000)));
+    const watcher = await watch(upload.id);
+    const job = await waitForTerminal(web.url, token, upload.id);
     watcher.close();
     expect(job.status).toBe('succeeded');
     const seqs = watcher.messages.map((m) => m.seq);
@@ -76,12 +77,12 @@ describe('worker', () => {
 
   it('resumes a job whose worker was killed with SIGKILL, never showing less progress than before', async () => {
     const first = await worker({ ROW_DELAY_MS: '50' });
-    const upload = await uploadCsv(web.url, token, sampleCsv(60));
-    const watcher = await watch(upload.body.id);
-    await first.waitForLine(new RegExp(`\\[Worker\\] Published progress for job ${upload.body.id}`));
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(60)));
+    const watcher = await watch(upload.id);
+    await first.waitForLine(new RegExp(`\\[Worker\\] Published progress for job ${upload.id}`));
     await first.stop('SIGKILL');
     const second = await worker({ ROW_DELAY_MS: '5' });
-    const job = await waitForTerminal(web.url, token, upload.body.id, 60_000);
+    const job = await waitForTerminal(web.url, token, upload.id, 60_000);
     watcher.close();
     expect(job.status).toBe('succeeded');
     expect(job.processed).toBe(60);
@@ -95,16 +96,16 @@ describe('worker', () => {
 
   it('on SIGTERM lets a job run for SHUTDOWN_TIMEOUT_MS, then hands it back and exits; the next worker resumes it', async () => {
     const first = await worker({ ROW_DELAY_MS: '100', SHUTDOWN_TIMEOUT_MS: '1000' });
-    const upload = await uploadCsv(web.url, token, sampleCsv(80));
-    await first.waitForLine(new RegExp(`\\[Worker\\] Published progress for job ${upload.body.id}`));
+    const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(80)));
+    await first.waitForLine(new RegExp(`\\[Worker\\] Published progress for job ${upload.id}`));
     const code = await first.stop('SIGTERM');
     expect(code).toBe(0);
-    await first.waitForLine(new RegExp(`Job ${upload.body.id} handed back to the queue`));
-    const midway = await (await fetch(`${web.url}/jobs/${upload.body.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    await first.waitForLine(new RegExp(`Job ${upload.id} handed back to the queue`));
+    const midway = await jsonAs<Job>(await fetch(`${web.url}/jobs/${upload.id}`, { headers: { authorization: `Bearer ${token}` } }));
     expect(midway.status).toBe('running');
     expect(midway.processed).toBeLessThan(80);
     const second = await worker({ ROW_DELAY_MS: '1' });
-    const job = await waitForTerminal(web.url, token, upload.body.id, 60_000);
+    const job = await waitForTerminal(web.url, token, upload.id, 60_000);
     expect(job).toMatchObject({ status: 'succeeded', processed: 80 });
     await second.stop();
   });

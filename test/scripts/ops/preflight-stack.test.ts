@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stringContaining } from '../../support/matchers.js';
 import type { CommandResult } from '../../../scripts/ops/command-runner.js';
 import { OpsError } from '../../../scripts/ops/outcome.js';
 import { assertNoLocalOverrides, bareStackName, configHomeProbe, judgeRedirection, redirectionProbe } from '../../../scripts/ops/preflight-stack.js';
@@ -17,7 +18,7 @@ describe('stack preflight', () => {
   it('names the redirection command when gcr.io still points at Container Registry', () => {
     for (const state of ['REDIRECTION_FROM_GCR_IO_DISABLED', 'REDIRECTION_FROM_GCR_IO_PARTIAL_AND_COPYING', '']) {
       expect(judgeRedirection('p', ok(`${state}\n`))).toEqual({
-        problem: expect.stringContaining('Run: gcloud artifacts settings enable-upgrade-redirection --project=p'),
+        problem: stringContaining('Run: gcloud artifacts settings enable-upgrade-redirection --project=p'),
       });
     }
   });
@@ -25,7 +26,7 @@ describe('stack preflight', () => {
   it('names the APIs to enable first when Artifact Registry is off', () => {
     const off = failed('ERROR: (gcloud.artifacts.settings.describe) PERMISSION_DENIED: Artifact Registry API has not been used in project 42 before or it is disabled. [SERVICE_DISABLED]');
     expect(judgeRedirection('p', off)).toEqual({
-      problem: expect.stringContaining('gcloud services enable artifactregistry.googleapis.com container.googleapis.com compute.googleapis.com --project=p'),
+      problem: stringContaining('gcloud services enable artifactregistry.googleapis.com container.googleapis.com compute.googleapis.com --project=p'),
     });
   });
 
@@ -38,7 +39,7 @@ describe('stack preflight', () => {
     expect(probe.args).toEqual(['env', 'open', 'personalizedline/prod-settings', 'pulumiConfig', '--format', 'json']);
     expect(probe.judge(ok('{}'))).toEqual({ detail: 'ESC environment personalizedline/prod-settings' });
     expect(probe.judge(failed('error: environment not found'))).toEqual({
-      problem: expect.stringContaining('pulumi env init personalizedline/prod-settings --file'),
+      problem: stringContaining('pulumi env init personalizedline/prod-settings --file'),
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stringContaining } from '../../support/matchers.js';
 import type { CommandResult, CommandRunner } from '../../../scripts/ops/command-runner.js';
 import { OpsError } from '../../../scripts/ops/outcome.js';
 import {
@@ -11,13 +12,13 @@ const failed = (stderr: string): CommandResult => ({ code: 255, stdout: '', stde
 
 describe('preflight verdicts', () => {
   it('names the install command of a missing tool', () => {
-    expect(pulumiCliProbe.judge(missing)).toEqual({ problem: expect.stringContaining('curl -fsSL https://get.pulumi.com | sh') });
-    expect(gkeAuthPluginProbe.judge(missing)).toEqual({ problem: expect.stringContaining('gcloud components install gke-gcloud-auth-plugin') });
+    expect(pulumiCliProbe.judge(missing)).toEqual({ problem: stringContaining('curl -fsSL https://get.pulumi.com | sh') });
+    expect(gkeAuthPluginProbe.judge(missing)).toEqual({ problem: stringContaining('gcloud components install gke-gcloud-auth-plugin') });
     expect(pulumiCliProbe.judge(ok('v3.248.0\n'))).toEqual({ detail: 'v3.248.0' });
   });
 
   it('wants an active gcloud account', () => {
-    expect(gcloudAuthProbe.judge(ok(''))).toEqual({ problem: expect.stringContaining('gcloud auth login') });
+    expect(gcloudAuthProbe.judge(ok(''))).toEqual({ problem: stringContaining('gcloud auth login') });
     expect(gcloudAuthProbe.judge(ok('me@example.test\n'))).toEqual({ detail: 'me@example.test' });
   });
 
@@ -25,25 +26,25 @@ describe('preflight verdicts', () => {
     const probe = pulumiStackProbe({ stack: 'prod', cwd: '/p' });
     expect(probe.args).toEqual(['stack', 'ls', '--json', '--cwd', '/p']);
     expect(probe.judge(ok('[{"name":"acme/prod"}]'))).toEqual({ detail: 'prod' });
-    expect(probe.judge(ok('[{"name":"staging"}]'))).toEqual({ problem: expect.stringContaining('pulumi stack init prod for a new stack') });
+    expect(probe.judge(ok('[{"name":"staging"}]'))).toEqual({ problem: stringContaining('pulumi stack init prod for a new stack') });
     expect(stackNames('oops')).toEqual([]);
   });
 
   it('wants a selected stack when none is named', () => {
     const probe = pulumiStackProbe({ cwd: '/p' });
     expect(probe.args).toEqual(['stack', '--show-name', '--cwd', '/p']);
-    expect(probe.judge(failed('error: no stack selected'))).toEqual({ problem: expect.stringContaining('No Pulumi stack is selected (error: no stack selected)') });
+    expect(probe.judge(failed('error: no stack selected'))).toEqual({ problem: stringContaining('No Pulumi stack is selected (error: no stack selected)') });
   });
 });
 
 describe('running preflight', () => {
   it('skips probes whose prerequisite failed and lists every problem in one error', async () => {
     const calls: string[] = [];
-    const run: CommandRunner = async (command, args) => {
+    const run: CommandRunner = (command, args) => {
       calls.push([command, ...args].join(' '));
-      if (command === 'pulumi') return missing;
-      if (command === 'gcloud' && args[0] === 'auth' && args[1] === 'list') return ok('');
-      return ok('fine\n');
+      if (command === 'pulumi') return Promise.resolve(missing);
+      if (command === 'gcloud' && args[0] === 'auth' && args[1] === 'list') return Promise.resolve(ok(''));
+      return Promise.resolve(ok('fine\n'));
     };
     const lines: string[] = [];
     const error = await runPreflight(pulumiPreflight({ cwd: '/p' }), run, (l) => lines.push(l)).catch((e: unknown) => e);
@@ -61,7 +62,7 @@ describe('running preflight', () => {
   });
 
   it('answers the details of passing probes, e.g. the selected stack', async () => {
-    const run: CommandRunner = async (command, args) => ok(args.includes('--show-name') ? 'prod\n' : `${command} ok\n`);
+    const run: CommandRunner = (command, args) => Promise.resolve(ok(args.includes('--show-name') ? 'prod\n' : `${command} ok\n`));
     const details = await runPreflight(pulumiPreflight({ cwd: '/p' }), run, () => undefined);
     expect(details.get('pulumi-stack')).toBe('prod');
   });

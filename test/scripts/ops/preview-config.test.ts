@@ -29,7 +29,7 @@ describe('the preview\'s stack file', () => {
     const stackFile = join(REPO_ROOT, 'Pulumi.prod.yaml');
     const before = readFileSync(stackFile, 'utf8');
     const file = writePreviewStackFile(stackFile, { image: IMAGE_A, secretChecksum: checksum });
-    expect(parse(readFileSync(file.path, 'utf8')).config['personalizedline:previewImage']).toBe(IMAGE_A);
+    expect((parse(readFileSync(file.path, 'utf8')) as { config: Record<string, unknown> }).config['personalizedline:previewImage']).toBe(IMAGE_A);
     file.remove();
     expect(() => readFileSync(file.path)).toThrow();
     expect(readFileSync(stackFile, 'utf8')).toBe(before);

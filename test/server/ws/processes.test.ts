@@ -9,6 +9,7 @@ import type { NodeProcess } from '../../../kit/node-process.js';
 import { startRedisServer, type RedisServer } from '../../../kit/redis-server.js';
 import { sampleCsv } from '../../../kit/sample-csv.js';
 import { uploadCsv } from '../../../kit/csv-upload.js';
+import { createdJob } from '../../support/api-answers.js';
 import { tokenFor } from '../../support/jobs-client.js';
 import { waitForRelay } from './support/test-stack.js';
 import { isStrictlyIncreasing, seqOfFrame, statusOfFrame, watchJob, type Watched } from './support/ws-client.js';
@@ -53,9 +54,8 @@ const jsonLines = (proc: NodeProcess): Array<Record<string, unknown>> =>
 
 describe('WebSocket across real processes', () => {
   it('delivers a job to watchers on two web processes sharing one Redis', async () => {
-    const upload = await uploadCsv(webA.url, alice, sampleCsv(30));
-    expect(upload.status).toBe(201);
-    const jobId = upload.body.id as string;
+    const upload = createdJob(await uploadCsv(webA.url, alice, sampleCsv(30)));
+    const jobId = upload.id;
     const onA = watchJob(webA.url, jobId, { token: alice });
     const onB = watchJob(webB.url, jobId, { protocols: ['bearer', alice] });
     const [a, b] = await Promise.all([onA.closed, onB.closed]);

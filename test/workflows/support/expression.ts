@@ -105,6 +105,7 @@ export function evaluate(expression: string, context: Readonly<Record<string, Va
         at += 1;
         const key = or();
         expect(']');
+        if (typeof key === 'object' && key !== null) throw new Error(`expected a string or number index inside "[ ]" in: ${body}`);
         value = property(value, String(key));
       } else {
         return value;

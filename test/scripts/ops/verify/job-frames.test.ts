@@ -23,7 +23,7 @@ describe('judging a job\'s WebSocket', () => {
     ['a frame of another job', [frame(2, 'succeeded', 3, { jobId: 'other' })], 1000, 'frame 1 is for job other'],
     ['no frame at all', [], 4401, 'closed 4401 before any frame (unauthorized'],
   ])('fails %s', (_name, frames, code, message) => {
-    const verdict = judgeJobSocket(JOB, closed(frames as string[], code as number));
+    const verdict = judgeJobSocket(JOB, closed(frames, code));
     expect(verdict.ok).toBe(false);
     expect(verdict.detail).toContain(message);
   });

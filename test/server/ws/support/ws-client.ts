@@ -32,7 +32,8 @@ export function watchJob(baseUrl: string, jobId: string, options: WatchOptions =
   const frames: string[] = [];
   let gotFirst: (text: string) => void = () => undefined;
   const firstFrame = new Promise<string>((resolve) => { gotFirst = resolve; });
-  socket.on('message', (data) => {
+  // Text frames arrive as one Buffer (ws's default binaryType 'nodebuffer').
+  socket.on('message', (data: Buffer) => {
     const text = data.toString();
     frames.push(text);
     if (frames.length === 1) gotFirst(text);
