@@ -1,14 +1,11 @@
 /**
  * Typed reads of the API's JSON answers. The upload helper and `fetch` hand the body over untyped;
  * these give it the contract's shape, and throw with the whole answer when it is not that shape,
- * so a test fails saying what the server said instead of on `undefined`.
+ * so a test fails saying what the server said instead of on `undefined` (kit/api-answers.ts holds
+ * the shape checks chaos and bench share, which answer undefined instead).
  */
 import type { Job } from '../../app/domain/job.js';
-
-/** The contract's error answer: `{ error: { code, message } }`. */
-export interface ErrorJson {
-  readonly error: { readonly code: string; readonly message: string };
-}
+import { errorOf } from '../../kit/api-answers.js';
 
 /** What `uploadCsv` answers, as far as these readers need it. */
 interface Answer {
@@ -29,12 +26,10 @@ export function createdJob(answer: Answer): Job {
 }
 
 /** The `error` of a refused request's answer; an answer without one throws with its status and body. */
-export function answerError(answer: Answer): ErrorJson['error'] {
-  const error = field(answer.body, 'error');
-  if (typeof field(error, 'code') !== 'string') {
-    throw new Error(`expected an error answer, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  }
-  return error as ErrorJson['error'];
+export function answerError(answer: Answer): { readonly code: string; readonly message: string } {
+  const error = errorOf(answer.body);
+  if (error === undefined) throw new Error(`expected an error answer, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return error;
 }
 
 /** `response.json()` read as the `T` the route answers (a cast: the test's assertions check the values). */
