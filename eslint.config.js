@@ -16,12 +16,20 @@ export default tseslint.config(
       // the app does) cannot be a `const`: the callback may run first.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Passing on what a task rejected with, or an AbortSignal's reason, keeps the caller's error.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
       // A leading underscore marks a binding kept on purpose: a rest sibling that drops a field, an
       // unused tuple position, a parameter an interface requires.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
     },
   },

@@ -182,7 +182,8 @@ const redisUrl: Parser<string> = (raw) => {
   } catch {
     return { problem: 'must be a URL like redis://host:6379' };
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return { problem: 'must start with redis:// or rediss://' };
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    return { problem: 'must start with redis:// or rediss://' };
   return { value: raw };
 };
 
@@ -192,7 +193,10 @@ const logLevel: Parser<LogLevel> = (raw) =>
     : { problem: `must be one of ${LOG_LEVELS.join(', ')}` };
 
 function commaList(raw: string): string[] {
-  return raw.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
 }
 
 /** Each entry must be an origin exactly as a browser sends it: scheme, host, optional port, no path. */
@@ -207,14 +211,18 @@ const origins: Parser<readonly string[]> = (raw) => {
   });
   return bad.length === 0
     ? { value: list }
-    : { problem: `must list origins like https://app.example.com (scheme and host, no path or trailing "/"), got ${bad.map((b) => `"${b}"`).join(', ')}` };
+    : {
+        problem: `must list origins like https://app.example.com (scheme and host, no path or trailing "/"), got ${bad.map((b) => `"${b}"`).join(', ')}`,
+      };
 };
 
 const jwtSecret: Parser<string> = (raw) => {
   const bytes = Buffer.byteLength(raw, 'utf8');
   return bytes >= MIN_JWT_SECRET_BYTES
     ? { value: raw }
-    : { problem: `must be at least ${MIN_JWT_SECRET_BYTES} bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got ${bytes}; make one with: openssl rand -hex 32` };
+    : {
+        problem: `must be at least ${MIN_JWT_SECRET_BYTES} bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got ${bytes}; make one with: openssl rand -hex 32`,
+      };
 };
 
 const ADDRESS_OR_CIDR = /^[0-9a-fA-F.:]+(\/\d{1,3})?$/;
@@ -289,7 +297,9 @@ export function loadConfig(env: Env): Config {
   };
   // A CA file with a plain redis:// URL would be silently unused: the operator meant TLS.
   if (config.redisTlsCaFile !== undefined && config.redisUrl.startsWith('redis://')) {
-    problems.push('REDIS_TLS_CA_FILE is set but REDIS_URL is redis://; use rediss:// to connect over TLS, or unset REDIS_TLS_CA_FILE');
+    problems.push(
+      'REDIS_TLS_CA_FILE is set but REDIS_URL is redis://; use rediss:// to connect over TLS, or unset REDIS_TLS_CA_FILE',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

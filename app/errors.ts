@@ -3,7 +3,11 @@
  * here and nowhere else, so a route or the gateway only ever throws an {@link AppError}.
  */
 import {
-  CLOSE_INTERNAL_ERROR, CLOSE_NOT_FOUND, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_NOT_FOUND,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_UNAUTHORIZED,
 } from './domain/wire-contract.js';
 
 export const ERROR_CODES = {
@@ -29,7 +33,10 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** An expected failure: `code` is stable (tests and clients match on it), `message` says what to do. */
 export class AppError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'AppError';
   }
@@ -50,7 +57,10 @@ export class AppError extends Error {
  * `Retry-After: retryAfterSeconds`.
  */
 export class CapacityExceeded extends AppError {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super('CAPACITY_EXCEEDED', message);
     this.name = 'CapacityExceeded';
   }

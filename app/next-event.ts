@@ -2,7 +2,11 @@
 import { once } from 'node:events';
 
 /** Resolves at the first of `events` on `emitter`; rejects when `failed` does first. */
-export async function nextEvent(emitter: NodeJS.EventEmitter, events: readonly string[], failed: Promise<never>): Promise<void> {
+export async function nextEvent(
+  emitter: NodeJS.EventEmitter,
+  events: readonly string[],
+  failed: Promise<never>,
+): Promise<void> {
   const controller = new AbortController();
   try {
     await Promise.race([...events.map((event) => once(emitter, event, { signal: controller.signal })), failed]);
@@ -12,7 +16,10 @@ export async function nextEvent(emitter: NodeJS.EventEmitter, events: readonly s
 }
 
 /** A promise that rejects when any of `tasks` rejects (and never resolves): the "failed" of {@link nextEvent}. */
-export function firstFailure(tasks: readonly Promise<unknown>[], mapError: (error: unknown) => unknown = (error) => error): Promise<never> {
+export function firstFailure(
+  tasks: readonly Promise<unknown>[],
+  mapError: (error: unknown) => unknown = (error) => error,
+): Promise<never> {
   const failed = new Promise<never>((_resolve, reject) => {
     for (const task of tasks) task.catch((error: unknown) => reject(mapError(error)));
   });

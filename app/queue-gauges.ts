@@ -59,7 +59,9 @@ export function queueSnapshotReader(options: QueueSnapshotOptions): QueueSnapsho
     // queue) and answer long after the scrape gave up.
     if (options.redis.status !== 'ready') return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), options.timeoutMs ?? 2_000); });
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), options.timeoutMs ?? 2_000);
+    });
     try {
       return await Promise.race([read().catch(() => undefined), timeout]);
     } finally {
@@ -72,17 +74,32 @@ export function queueSnapshotReader(options: QueueSnapshotOptions): QueueSnapsho
 export function registerQueueGauges(registry: Registry, read: QueueSnapshotReader): void {
   let inFlight: Promise<QueueSnapshot | undefined> | undefined;
   const snapshot = (): Promise<QueueSnapshot | undefined> =>
-    (inFlight ??= read().finally(() => { inFlight = undefined; }));
+    (inFlight ??= read().finally(() => {
+      inFlight = undefined;
+    }));
   const gauge = (name: string, help: string, pick: (s: QueueSnapshot) => number): void => {
-    new SnapshotGauge(name, help, async () => {
-      const value = await snapshot();
-      return value === undefined ? undefined : pick(value);
-    }, registry);
+    new SnapshotGauge(
+      name,
+      help,
+      async () => {
+        const value = await snapshot();
+        return value === undefined ? undefined : pick(value);
+      },
+      registry,
+    );
   };
   gauge(METRIC.queueWaiting, 'Jobs waiting in the queue (no sample while Redis is unreachable)', (s) => s.waiting);
   gauge(METRIC.queueRunning, 'Jobs a worker is running', (s) => s.running);
-  gauge(METRIC.queueOldestWaitingAge, 'Seconds since the oldest waiting job was queued; 0 when none waits', (s) => s.oldestWaitingAgeSeconds);
-  gauge(METRIC.jobsFailedLastHour, 'Jobs that ended failed in the last hour (whole minutes), from any worker', (s) => s.failedLastHour);
+  gauge(
+    METRIC.queueOldestWaitingAge,
+    'Seconds since the oldest waiting job was queued; 0 when none waits',
+    (s) => s.oldestWaitingAgeSeconds,
+  );
+  gauge(
+    METRIC.jobsFailedLastHour,
+    'Jobs that ended failed in the last hour (whole minutes), from any worker',
+    (s) => s.failedLastHour,
+  );
 }
 
 /**
@@ -90,7 +107,12 @@ export function registerQueueGauges(registry: Registry, read: QueueSnapshotReade
  * unknown (prom-client's own label-less gauge always writes one, 0 after a reset).
  */
 class SnapshotGauge extends Gauge {
-  constructor(name: string, help: string, private readonly readValue: () => Promise<number | undefined>, registry: Registry) {
+  constructor(
+    name: string,
+    help: string,
+    private readonly readValue: () => Promise<number | undefined>,
+    registry: Registry,
+  ) {
     super({ name, help, registers: [registry] });
   }
 

@@ -54,27 +54,34 @@ async function main(argv: readonly string[]): Promise<number> {
   const failures: string[] = [];
   const loadBefore = describeLoad();
   const started = new Date();
-  process.stderr.write(`bench: ${plans.length} runs (${options.profile} profile), Redis ${redis.version} at ${redis.url}, maxclients ${await redis.maxClients()}; logs in ${outDir}\n`);
+  process.stderr.write(
+    `bench: ${plans.length} runs (${options.profile} profile), Redis ${redis.version} at ${redis.url}, maxclients ${await redis.maxClients()}; logs in ${outDir}\n`,
+  );
 
   try {
     for (const [i, plan] of plans.entries()) {
       const prefix = `[${i + 1}/${plans.length}] ${plan.system} C=${plan.size}${options.repeat > 1 ? ` #${plan.repeat}` : ''}:`;
       try {
-        const result = await runSystem({
-          repoRoot: REPO_ROOT,
-          redis,
-          publisher: new Publisher(publisherRedis, jwtSecret),
-          jwtSecret,
-          outDir,
-          clientsPerProcess: options.clientsPerProcess,
-          cpuProfile: options.cpuProfile,
-          heapSnapshot: options.heapSnapshot,
-          thisEnv: options.thisEnv,
-          progress: (text) => progress.update(prefix, text),
-        }, plan);
+        const result = await runSystem(
+          {
+            repoRoot: REPO_ROOT,
+            redis,
+            publisher: new Publisher(publisherRedis, jwtSecret),
+            jwtSecret,
+            outDir,
+            clientsPerProcess: options.clientsPerProcess,
+            cpuProfile: options.cpuProfile,
+            heapSnapshot: options.heapSnapshot,
+            thisEnv: options.thisEnv,
+            progress: (text) => progress.update(prefix, text),
+          },
+          plan,
+        );
         runs.push(result);
         const p = (v: number | null): string => (v === null ? '–' : v.toFixed(2));
-        progress.finish(`${prefix} ${result.delivered}/${result.expected} delivered, p50 ${p(result.p50_ms)} ms, p99 ${p(result.p99_ms)} ms${result.failed ? `, ${result.failed} clients failed` : ''}`);
+        progress.finish(
+          `${prefix} ${result.delivered}/${result.expected} delivered, p50 ${p(result.p50_ms)} ms, p99 ${p(result.p99_ms)} ms${result.failed ? `, ${result.failed} clients failed` : ''}`,
+        );
       } catch (error) {
         const message = `${prefix} run failed: ${error instanceof Error ? error.message : String(error)}`;
         failures.push(message);
@@ -95,14 +102,20 @@ async function main(argv: readonly string[]): Promise<number> {
     runs,
   };
   process.stdout.write(`\n${report.machine}\n${report.date} · ${report.conditions}\n\n${runTable(runs)}\n`);
-  if (options.repeat > 1) process.stdout.write(`\nMedians over ${options.repeat} repeats\n\n${summaryTable(summarizeRuns(runs))}\n`);
+  if (options.repeat > 1)
+    process.stdout.write(`\nMedians over ${options.repeat} repeats\n\n${summaryTable(summarizeRuns(runs))}\n`);
   if (runs.some((r) => r.web_processes === null)) {
     process.stdout.write(`\nTargets (ratios from this report)\n${formatTargets(evaluateTargets(runs))}\n`);
   } else {
-    process.stdout.write('\nTargets: not evaluated (they compare one process, reached directly, with the alternatives; every run here went through the proxy)\n');
+    process.stdout.write(
+      '\nTargets: not evaluated (they compare one process, reached directly, with the alternatives; every run here went through the proxy)\n',
+    );
   }
   const lossy = runs.filter((r) => r.delivered !== r.expected);
-  for (const r of lossy) process.stdout.write(`\nloss: ${r.system} C=${r.size} #${r.repeat}: ${r.delivered}/${r.expected}; ${JSON.stringify(r.failures)}${r.notes.length ? `; ${r.notes.join('; ')}` : ''}\n`);
+  for (const r of lossy)
+    process.stdout.write(
+      `\nloss: ${r.system} C=${r.size} #${r.repeat}: ${r.delivered}/${r.expected}; ${JSON.stringify(r.failures)}${r.notes.length ? `; ${r.notes.join('; ')}` : ''}\n`,
+    );
 
   if (options.json) {
     mkdirSync(dirname(resolve(options.json)), { recursive: true });
@@ -119,7 +132,7 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -95,22 +95,43 @@ Overrides:
 
 /** Every option, for node:util's parseArgs; `type: 'string'` ones take a value. */
 const ARGUMENTS = {
-  connections: { type: 'string' }, jobs: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
-  repeat: { type: 'string' }, systems: { type: 'string' }, 'clients-per-process': { type: 'string' },
-  json: { type: 'string' }, svg: { type: 'string' }, out: { type: 'string' }, 'this-env': { type: 'string' },
+  connections: { type: 'string' },
+  jobs: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  repeat: { type: 'string' },
+  systems: { type: 'string' },
+  'clients-per-process': { type: 'string' },
+  json: { type: 'string' },
+  svg: { type: 'string' },
+  out: { type: 'string' },
+  'this-env': { type: 'string' },
   'web-processes': { type: 'string' },
-  quick: { type: 'boolean' }, smoke: { type: 'boolean' }, capacity: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' },
-  'heap-snapshot': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  quick: { type: 'boolean' },
+  smoke: { type: 'boolean' },
+  capacity: { type: 'boolean' },
+  'cpu-prof': { type: 'boolean' },
+  'heap-snapshot': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /**
  * The values and switches given, by their `--name`. parseArgs runs loose (strict mode stops at the
  * first problem) and the tokens are checked here, so every problem is reported at once.
  */
-function readArguments(argv: readonly string[], problems: string[]): { values: Map<string, string>; switches: Set<string> } {
+function readArguments(
+  argv: readonly string[],
+  problems: string[],
+): { values: Map<string, string>; switches: Set<string> } {
   const values = new Map<string, string>();
   const switches = new Set<string>();
-  const { tokens } = parseArgs({ args: [...argv], options: ARGUMENTS, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: ARGUMENTS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   for (const token of tokens) {
     if (token.kind !== 'option' || !Object.hasOwn(ARGUMENTS, token.name)) {
       problems.push(`unknown argument "${argv[token.index] ?? ''}"`);
@@ -153,16 +174,23 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const rawSizes = values.get('--connections');
   if (rawSizes !== undefined) {
     const parts = rawSizes.split(',').map((p) => p.trim());
-    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) problems.push(`--connections must be whole numbers of at least 1, got "${rawSizes}"`);
+    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1))
+      problems.push(`--connections must be whole numbers of at least 1, got "${rawSizes}"`);
     else sizes = parts.map(Number);
   }
 
   let systems: SystemName[] = [...SYSTEMS];
   const rawSystems = values.get('--systems');
   if (rawSystems !== undefined) {
-    const parts = rawSystems.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+    const parts = rawSystems
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
     const unknown = parts.filter((p) => !(SYSTEMS as readonly string[]).includes(p));
-    if (unknown.length > 0 || parts.length === 0) problems.push(`--systems must list some of ${SYSTEMS.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
+    if (unknown.length > 0 || parts.length === 0)
+      problems.push(
+        `--systems must list some of ${SYSTEMS.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`,
+      );
     else systems = parts as SystemName[];
   }
 

@@ -13,7 +13,14 @@ export function planRuns(options: BenchOptions): RunPlan[] {
     const systems: SystemName[] = [...options.systems.slice(shift), ...options.systems.slice(0, shift)];
     for (const size of options.sizes) {
       for (const system of systems) {
-        const base = { system, size, jobs: jobsFor(options, size), rate: options.rate, durationS: options.durationS, repeat };
+        const base = {
+          system,
+          size,
+          jobs: jobsFor(options, size),
+          rate: options.rate,
+          durationS: options.durationS,
+          repeat,
+        };
         const counts = system === 'this' ? options.webProcesses : undefined;
         if (counts === undefined) plans.push(base);
         else for (const webProcesses of counts) plans.push({ ...base, webProcesses });

@@ -16,5 +16,7 @@ if (!file || (flag !== undefined && (flag !== '--svg' || !svgFile))) {
 }
 const report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
 process.stdout.write(`${report.machine}\n${report.date} · ${report.conditions}\n\n${runTable(report.runs)}\n\n`);
-process.stdout.write(`${markdownTable(summarizeRuns(report.runs), report.runs)}\n\n${formatTargets(evaluateTargets(report.runs))}\n`);
+process.stdout.write(
+  `${markdownTable(summarizeRuns(report.runs), report.runs)}\n\n${formatTargets(evaluateTargets(report.runs))}\n`,
+);
 if (svgFile) writeFileSync(svgFile, renderSvg(report));

@@ -27,12 +27,16 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write('Usage: npm run chaos [-- --quick] [--only word,word] [--json FILE]\nClasses:\n');
-    for (const cls of ALL_CLASSES) process.stdout.write(`  ${cls.name}${cls.websocket ? '  (needs the WebSocket endpoint)' : ''}\n`);
+    for (const cls of ALL_CLASSES)
+      process.stdout.write(`  ${cls.name}${cls.websocket ? '  (needs the WebSocket endpoint)' : ''}\n`);
     return 0;
   }
   const seed = seedFrom(process.env);
   const profile = values.quick ? quickProfile(seed) : fullProfile(seed);
-  const words = values.only?.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const words = values.only
+    ?.split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
   const classes = ALL_CLASSES.filter((cls) => !words || words.some((w) => cls.name.toLowerCase().includes(w)));
   process.stdout.write(`chaos: ${classes.length} classes, ${profile.name} profile, seed ${seed}\n`);
 
@@ -42,16 +46,23 @@ async function main(): Promise<number> {
     const classStarted = Date.now();
     const result = await cls.run(profile);
     results.push(result);
-    process.stdout.write(`${isLoss(result) ? 'FAIL' : 'ok  '} ${cls.name}: ${result.passed}/${result.cases} cases in ${((Date.now() - classStarted) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `${isLoss(result) ? 'FAIL' : 'ok  '} ${cls.name}: ${result.passed}/${result.cases} cases in ${((Date.now() - classStarted) / 1000).toFixed(0)} s\n`,
+    );
   }
 
   process.stdout.write(`\n${formatTable(results)}\n\n${formatDetails(results)}\n`);
-  process.stdout.write(`\n${profile.name} profile, seed ${seed} (repeat with CHAOS_SEED=${seed}), ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(
+    `\n${profile.name} profile, seed ${seed} (repeat with CHAOS_SEED=${seed}), ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ profile, results }, null, 2)}\n`);
   return results.some(isLoss) ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`chaos failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`chaos failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(2);
+  },
+);

@@ -44,7 +44,14 @@ export function seedFrom(env: Readonly<Record<string, string | undefined>>): num
 
 export function quickProfile(seed: number): Profile {
   return {
-    name: 'quick', seed, faultRounds: 1, jobsPerRound: 3, rowsPerJob: 60, rowDelayMs: 40, watchers: 50, propertyRuns: 40,
+    name: 'quick',
+    seed,
+    faultRounds: 1,
+    jobsPerRound: 3,
+    rowsPerJob: 60,
+    rowDelayMs: 40,
+    watchers: 50,
+    propertyRuns: 40,
     capacity: { maxMemoryMiB: 64, retentionSeconds: 60 },
     load: { jobs: 20, websocketClients: 200, pollingClients: 20, rowsPerJob: 20, budgetMs: 60_000 },
   };
@@ -52,7 +59,14 @@ export function quickProfile(seed: number): Profile {
 
 export function fullProfile(seed: number): Profile {
   return {
-    name: 'full', seed, faultRounds: 3, jobsPerRound: 8, rowsPerJob: 80, rowDelayMs: 40, watchers: 50, propertyRuns: 300,
+    name: 'full',
+    seed,
+    faultRounds: 3,
+    jobsPerRound: 8,
+    rowsPerJob: 80,
+    rowDelayMs: 40,
+    watchers: 50,
+    propertyRuns: 300,
     capacity: { maxMemoryMiB: defaultSizing.redisMaxMemoryMiB, retentionSeconds: 150 },
     load: { jobs: 500, websocketClients: 5_000, pollingClients: 200, rowsPerJob: 40, budgetMs: 60_000 },
   };

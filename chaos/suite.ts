@@ -21,13 +21,31 @@ import { redisKeys } from './security/redis-keys.js';
 import { tokenLogs } from './security/token-logs.js';
 
 export const FAULT_CLASSES: readonly ChaosClass[] = [
-  redisRestart, subscriberKill, webSigkill, webSigterm, workerSigkill, redisLateStart, publishFailure,
+  redisRestart,
+  subscriberKill,
+  webSigkill,
+  webSigterm,
+  workerSigkill,
+  redisLateStart,
+  publishFailure,
 ];
 
-export const INPUT_CLASSES: readonly ChaosClass[] = [badTokens, badJobIds, csvUploads, queryStrings, websocketFrames, websocketUpgrades];
+export const INPUT_CLASSES: readonly ChaosClass[] = [
+  badTokens,
+  badJobIds,
+  csvUploads,
+  queryStrings,
+  websocketFrames,
+  websocketUpgrades,
+];
 
 export const SECURITY_CLASSES: readonly ChaosClass[] = [isolation, securityHeaders, tokenLogs, redisKeys];
 
 export const LOAD_CLASSES: readonly ChaosClass[] = [websocketLoad, abuse, capacity];
 
-export const ALL_CLASSES: readonly ChaosClass[] = [...FAULT_CLASSES, ...INPUT_CLASSES, ...SECURITY_CLASSES, ...LOAD_CLASSES];
+export const ALL_CLASSES: readonly ChaosClass[] = [
+  ...FAULT_CLASSES,
+  ...INPUT_CLASSES,
+  ...SECURITY_CLASSES,
+  ...LOAD_CLASSES,
+];

@@ -55,10 +55,13 @@ export interface WorkerAppProcess extends NodeProcess {
 export async function startWebProcess(env: Env, options: AppProcessOptions = {}): Promise<WebProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const proc = startNodeProcess(options.entry ?? appEntry('web', options.build), {
-    ...options, env: { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    ...options,
+    env: { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;
-  await ready(proc, () => waitForHttp(`${url}/health`, { child: proc.child, output: proc.describeOutput, timeoutMs: options.readyTimeoutMs }));
+  await ready(proc, () =>
+    waitForHttp(`${url}/health`, { child: proc.child, output: proc.describeOutput, timeoutMs: options.readyTimeoutMs }),
+  );
   return { ...proc, url, port };
 }
 
@@ -68,7 +71,8 @@ export async function startWebProcess(env: Env, options: AppProcessOptions = {})
  */
 export async function startWorkerProcess(env: Env, options: AppProcessOptions = {}): Promise<WorkerAppProcess> {
   const proc = startNodeProcess(options.entry ?? appEntry('worker', options.build), {
-    ...options, env: { LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', HOST: '127.0.0.1', ...env },
+    ...options,
+    env: { LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', HOST: '127.0.0.1', ...env },
   });
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
   let listening = '';

@@ -42,11 +42,28 @@ function certificateIn(dir: string, name: string): TestCertificate {
 /** A one-day self-signed certificate for 127.0.0.1, 127.0.0.2 and localhost. */
 export function makeTestCertificate(): TestCertificate {
   const dir = mkdtempSync(join(tmpdir(), 'pl-tls-'));
-  openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=personalizedline test', '-addext', `subjectAltName=${LOOPBACK_NAMES}`,
-    '-keyout', join(dir, 'cert.key'), '-out', join(dir, 'cert.crt'),
-  ], 'a certificate');
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=personalizedline test',
+      '-addext',
+      `subjectAltName=${LOOPBACK_NAMES}`,
+      '-keyout',
+      join(dir, 'cert.key'),
+      '-out',
+      join(dir, 'cert.crt'),
+    ],
+    'a certificate',
+  );
   return certificateIn(dir, 'cert');
 }
 
@@ -58,11 +75,30 @@ export interface TestCertificateAuthority extends TestCertificate {
 /** A one-day CA named `name` (its subject CN). */
 export function makeCertificateAuthority(name: string): TestCertificateAuthority {
   const dir = mkdtempSync(join(tmpdir(), 'pl-ca-'));
-  openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'),
-  ], 'a CA');
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout',
+      join(dir, 'ca.key'),
+      '-out',
+      join(dir, 'ca.crt'),
+    ],
+    'a CA',
+  );
   return { ...certificateIn(dir, 'ca'), name };
 }
 
@@ -74,21 +110,62 @@ export interface ServerCertificateOptions {
 }
 
 /** A one-day server certificate signed by `ca`, written into the CA's folder as `<file>.crt/.key`. */
-export function issueServerCertificate(ca: TestCertificateAuthority, file: string, options: ServerCertificateOptions = {}): TestCertificate {
+export function issueServerCertificate(
+  ca: TestCertificateAuthority,
+  file: string,
+  options: ServerCertificateOptions = {},
+): TestCertificate {
   const key = join(ca.dir, `${file}.key`);
   const request = join(ca.dir, `${file}.csr`);
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-subj', `/CN=${options.commonName ?? '127.0.0.1'}`, '-keyout', key, '-out', request], 'a certificate request');
+  openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      `/CN=${options.commonName ?? '127.0.0.1'}`,
+      '-keyout',
+      key,
+      '-out',
+      request,
+    ],
+    'a certificate request',
+  );
   const altNames = options.altNames ?? LOOPBACK_NAMES.split(',');
   const extensions = join(ca.dir, `${file}.ext`);
-  writeFileSync(extensions, [
-    'basicConstraints=CA:FALSE',
-    'keyUsage=digitalSignature',
-    'extendedKeyUsage=serverAuth',
-    ...(altNames.length > 0 ? [`subjectAltName=${altNames.join(',')}`] : []),
-    '',
-  ].join('\n'));
-  openssl(['x509', '-req', '-in', request, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial',
-    '-days', '1', '-extfile', extensions, '-out', join(ca.dir, `${file}.crt`)], 'a server certificate');
+  writeFileSync(
+    extensions,
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      ...(altNames.length > 0 ? [`subjectAltName=${altNames.join(',')}`] : []),
+      '',
+    ].join('\n'),
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      request,
+      '-CA',
+      ca.certFile,
+      '-CAkey',
+      ca.keyFile,
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      extensions,
+      '-out',
+      join(ca.dir, `${file}.crt`),
+    ],
+    'a server certificate',
+  );
   return certificateIn(ca.dir, file);
 }

@@ -17,11 +17,15 @@ export interface UploadAnswer {
 }
 
 /** Uploads `csv` as the user of `token`; answers the status, the JSON body and the headers. */
-export async function uploadCsv(baseUrl: string, token: string, csv: string | Buffer, options: UploadOptions = {}): Promise<UploadAnswer> {
+export async function uploadCsv(
+  baseUrl: string,
+  token: string,
+  csv: string | Buffer,
+  options: UploadOptions = {},
+): Promise<UploadAnswer> {
   const filename = options.filename ?? 'test.csv';
-  const { body, contentType } = options.as === 'multipart'
-    ? multipartBody('file', csv, filename)
-    : { body: csv, contentType: 'text/csv' };
+  const { body, contentType } =
+    options.as === 'multipart' ? multipartBody('file', csv, filename) : { body: csv, contentType: 'text/csv' };
   const query = options.as === 'multipart' ? '' : `?filename=${encodeURIComponent(filename)}`;
   const response = await fetch(`${baseUrl}/jobs${query}`, {
     method: 'POST',

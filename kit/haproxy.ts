@@ -77,12 +77,14 @@ export function haproxyConfig(options: HaproxyOptions): string {
     `  timeout tunnel ${options.tunnelTimeoutSeconds ?? 3600}s`,
   ];
   for (const frontend of options.frontends) {
-    lines.push(`frontend ${frontend.name}`,
+    lines.push(
+      `frontend ${frontend.name}`,
       `  bind 127.0.0.1:${frontend.port}${frontend.tlsPemFile ? ` ssl crt ${frontend.tlsPemFile} alpn http/1.1` : ''}`,
       `  maxconn ${maxconn}`,
       '  option forwardfor',
       ...(frontend.tlsPemFile ? ['  http-request set-header X-Forwarded-Proto https'] : []),
-      `  default_backend ${frontend.backend}`);
+      `  default_backend ${frontend.backend}`,
+    );
   }
   for (const backend of options.backends) {
     lines.push(`backend ${backend.name}`, `  balance ${backend.balance}`);
@@ -116,7 +118,8 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const [command, args] = withRaisedFileLimit('haproxy', ['-db', '-f', config]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -138,7 +141,10 @@ async function waitForPort(port: number, child: ChildProcess, output: string[]):
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${output.join('')}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;

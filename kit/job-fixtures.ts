@@ -27,7 +27,13 @@ export async function createJobFromText(store: JobStore, job: JobFromText): Prom
   if (admission !== 'admitted') throw new Error(`no room for a job: ${JSON.stringify(admission)}`);
   await store.staging.append(uploadId, staged, 0);
   const reserveBytes = jobReservationBytes(3 * Buffer.byteLength(job.inputCsv) + 200 * (job.total + 1));
-  const outcome = await store.create({ userId: job.userId, filename: job.filename, uploadId, total: job.total, reserveBytes });
+  const outcome = await store.create({
+    userId: job.userId,
+    filename: job.filename,
+    uploadId,
+    total: job.total,
+    reserveBytes,
+  });
   if (!('created' in outcome)) throw new Error(`no room for a job: ${JSON.stringify(outcome)}`);
   return outcome.created;
 }

@@ -5,11 +5,42 @@
  */
 
 const HEADER = 'first_name,last_name,company,title,industry,city,email,notes';
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis', 'Radia', 'Tim'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Frances',
+  'Dennis',
+  'Radia',
+  'Tim',
+];
 const TITLES = ['Engineer', 'Head of Sales', 'CTO', 'Product Manager', 'Founder', 'Data Analyst', 'VP Marketing'];
 const INDUSTRIES = ['Software', 'Logistics', 'Retail', 'Healthcare', 'Finance', 'Education'];
 const CITIES = ['Berlin', 'Lisbon', 'Toronto', 'Osaka', 'Nairobi', 'Austin', 'Utrecht'];
-const WORDS = ['met', 'at', 'the', 'conference', 'follow', 'up', 'about', 'pricing', 'renewal', 'in', 'Q3', 'asked', 'for', 'a', 'demo', 'budget', 'approved'];
+const WORDS = [
+  'met',
+  'at',
+  'the',
+  'conference',
+  'follow',
+  'up',
+  'about',
+  'pricing',
+  'renewal',
+  'in',
+  'Q3',
+  'asked',
+  'for',
+  'a',
+  'demo',
+  'budget',
+  'approved',
+];
 
 /** A pseudo-random sequence from `seed` (xorshift), so files are the same on every run. */
 function random(seed: number): () => number {
@@ -41,7 +72,8 @@ export function largeCsv(rows: number, bytes: number, seed = 12): Buffer {
   }
   const text = `${lines.join('\n')}\n`;
   const buffer = Buffer.from(text);
-  if (buffer.length !== bytes) throw new Error(`largeCsv: ${rows} rows cannot fill exactly ${bytes} bytes (got ${buffer.length})`);
+  if (buffer.length !== bytes)
+    throw new Error(`largeCsv: ${rows} rows cannot fill exactly ${bytes} bytes (got ${buffer.length})`);
   return buffer;
 }
 

@@ -15,6 +15,10 @@ const BOUNDARY = 'personalizedline-kit-7d1f';
 /** One part named `field` holding `content` as the file `filename` (`text/csv`). */
 export function multipartBody(field: string, content: string | Buffer, filename = 'upload.csv'): MultipartBody {
   const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`;
-  const body = Buffer.concat([Buffer.from(head), typeof content === 'string' ? Buffer.from(content) : content, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
+  const body = Buffer.concat([
+    Buffer.from(head),
+    typeof content === 'string' ? Buffer.from(content) : content,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
   return { body, contentType: `multipart/form-data; boundary=${BOUNDARY}` };
 }

@@ -56,7 +56,7 @@ export function startNodeProcess(entry: string, options: NodeProcessOptions = {}
   const file = typeof output === 'object' ? output.file : undefined;
   const keepsLines = output === 'lines' || (typeof output === 'object' && output.lines === true);
   const fd = file !== undefined && !keepsLines ? openSync(file, 'w') : undefined;
-  const out = keepsLines ? 'pipe' : fd ?? 'inherit';
+  const out = keepsLines ? 'pipe' : (fd ?? 'inherit');
   const stdio: StdioOptions = ['ignore', out, out, ...(options.ipc ? ['ipc' as const] : [])];
   const child = spawn(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
@@ -67,12 +67,15 @@ export function startNodeProcess(entry: string, options: NodeProcessOptions = {}
   if (fd !== undefined) closeSync(fd);
   // A failed spawn (a missing cwd) is reported with the output instead of crashing the caller.
   let spawnError = '';
-  child.on('error', (error) => { spawnError = `could not start ${entry}: ${error.message}\n`; });
+  child.on('error', (error) => {
+    spawnError = `could not start ${entry}: ${error.message}\n`;
+  });
   // With the output kept, "exited" waits for its end too, so every line is there when it resolves.
   const exited = keepsLines ? closeOf(child) : exitOf(child);
   const lines = keepsLines ? collectLines(child, file === undefined ? undefined : createWriteStream(file)) : undefined;
   const describeOutput = (): string =>
-    spawnError + (lines ? lines.lines.slice(-20).join('\n') : file !== undefined ? `(see ${file})` : '(written to the terminal)');
+    spawnError +
+    (lines ? lines.lines.slice(-20).join('\n') : file !== undefined ? `(see ${file})` : '(written to the terminal)');
   return {
     child,
     exited,

@@ -34,7 +34,7 @@ export function collectLines(child: ChildProcess, copyTo?: Writable): ProcessLin
     }
   };
   for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) throw new Error('collectLines needs the child\'s stdout and stderr as pipes');
+    if (!stream) throw new Error("collectLines needs the child's stdout and stderr as pipes");
     let rest = '';
     stream.on('data', (chunk: Buffer) => {
       copyTo?.write(chunk);
@@ -51,7 +51,11 @@ export function collectLines(child: ChildProcess, copyTo?: Writable): ProcessLin
   child.once('close', (code, signal) => {
     copyTo?.end();
     for (const waiter of waiters) {
-      waiter.settle(new Error(`the process exited (${code ?? signal}) without a line matching ${waiter.pattern}; output:\n${tail()}`));
+      waiter.settle(
+        new Error(
+          `the process exited (${code ?? signal}) without a line matching ${waiter.pattern}; output:\n${tail()}`,
+        ),
+      );
     }
   });
 

@@ -56,7 +56,7 @@ function parseLabels(text: string, labels: Record<string, string>): number {
       if (ch === '"') break;
       if (ch === '\\') {
         const next = text[i + 1];
-        value += next === 'n' ? '\n' : next ?? '';
+        value += next === 'n' ? '\n' : (next ?? '');
         i += 2;
         continue;
       }
@@ -86,10 +86,12 @@ export function sumOf(
   const named = samples.filter((s) => s.name === name);
   if (named.length === 0) return undefined;
   return named
-    .filter((s) => Object.entries(where).every(([key, want]) => {
-      const have = s.labels[key];
-      if (have === undefined) return false;
-      return typeof want === 'string' ? have === want : want(have);
-    }))
+    .filter((s) =>
+      Object.entries(where).every(([key, want]) => {
+        const have = s.labels[key];
+        if (have === undefined) return false;
+        return typeof want === 'string' ? have === want : want(have);
+      }),
+    )
     .reduce((total, s) => total + s.value, 0);
 }

@@ -62,13 +62,37 @@ export function hasRedisServer(): boolean {
 /** The command line of a server on `port` with its data in `dir`. Pure. */
 export function redisServerArgs(port: number, dir: string, options: RedisServerOptions = {}): string[] {
   const { tls } = options;
-  const listen = tls === undefined ? ['--port', String(port)] : [
-    '--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile,
-    '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no',
-  ];
+  const listen =
+    tls === undefined
+      ? ['--port', String(port)]
+      : [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+          '--tls-ca-cert-file',
+          tls.caFile,
+          '--tls-auth-clients',
+          'no',
+        ];
   return [
-    ...listen, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', options.appendOnly === false ? 'no' : 'yes',
-    '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+    ...listen,
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    options.appendOnly === false ? 'no' : 'yes',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
     ...(options.logFile === undefined ? [] : ['--logfile', options.logFile]),
     ...(options.maxMemory === undefined ? [] : ['--maxmemory', options.maxMemory]),
     ...(options.maxMemoryPolicy === undefined ? [] : ['--maxmemory-policy', options.maxMemoryPolicy]),
@@ -95,11 +119,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const started = spawn('redis-server', redisServerArgs(port, dir, options), { stdio: ['ignore', 'pipe', 'pipe'] });
     started.on('error', () => undefined);
     if (started.pid === undefined) {
-      throw new Error('redis-server could not start: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).');
+      throw new Error(
+        'redis-server could not start: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).',
+      );
     }
     let said = '';
     // Only the last few kilobytes: they say why a start failed; Redis at `warning` writes little else.
-    const keep = (chunk: Buffer): void => { said = (said + chunk.toString('utf8')).slice(-4096); };
+    const keep = (chunk: Buffer): void => {
+      said = (said + chunk.toString('utf8')).slice(-4096);
+    };
     started.stdout.on('data', keep);
     started.stderr.on('data', keep);
     child = started;

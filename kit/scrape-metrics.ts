@@ -10,7 +10,8 @@ export interface ScrapeOptions {
 export async function scrapeMetrics(baseUrl: string, options: ScrapeOptions = {}): Promise<Sample[]> {
   const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const text = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${baseUrl}/metrics answered ${response.status}: ${text.slice(0, 200)}`);
+  if (response.status !== 200)
+    throw new Error(`GET ${baseUrl}/metrics answered ${response.status}: ${text.slice(0, 200)}`);
   return parsePrometheusText(text);
 }
 
@@ -18,6 +19,10 @@ export async function scrapeMetrics(baseUrl: string, options: ScrapeOptions = {}
  * The sum of the samples named `name` whose labels include `labels` (e.g. `{ code: '4401' }`), as
  * scraped now; 0 when there is none.
  */
-export async function metricValue(baseUrl: string, name: string, labels: Readonly<Record<string, string>> = {}): Promise<number> {
+export async function metricValue(
+  baseUrl: string,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): Promise<number> {
   return sumOf(await scrapeMetrics(baseUrl), name, labels) ?? 0;
 }

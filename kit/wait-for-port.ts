@@ -11,7 +11,10 @@ export interface WaitForPortOptions extends WaitOptions {
 export function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -22,6 +25,8 @@ export function acceptsConnections(port: number): Promise<boolean> {
  */
 export function waitForPort(port: number, options: WaitForPortOptions = {}): Promise<void> {
   return waitUntil(`${options.name ?? 'a server'} listened on port ${port}`, () => acceptsConnections(port), {
-    timeoutMs: 10_000, intervalMs: 25, ...options,
+    timeoutMs: 10_000,
+    intervalMs: 25,
+    ...options,
   });
 }

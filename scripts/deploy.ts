@@ -12,5 +12,10 @@ runMain(async (argv) => {
     stdoutLine(DEPLOY_HELP);
     return 0;
   }
-  return deployCommand(args, { run: runCommand, out: stdoutLine, jwtSecret: process.env.JWT_SECRET || undefined, stdin: process.stdin });
+  return deployCommand(args, {
+    run: runCommand,
+    out: stdoutLine,
+    jwtSecret: process.env.JWT_SECRET || undefined,
+    stdin: process.stdin,
+  });
 });

@@ -11,5 +11,10 @@ import { DASHBOARD_NAME } from '../infra/monitoring/names.js';
 import { defaultAlertThresholds } from '../infra/monitoring/thresholds.js';
 
 const file = process.argv[2] ?? 'docs/dashboard.svg';
-writeFileSync(file, renderDashboardSvg(buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, { namespace: defaultManifestOptions.namespace })));
+writeFileSync(
+  file,
+  renderDashboardSvg(
+    buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, { namespace: defaultManifestOptions.namespace }),
+  ),
+);
 process.stdout.write(`wrote ${file}\n`);

@@ -21,9 +21,11 @@ export function requiredNodeMajor() {
 export function nodeVersionProblem(version, required, execPath) {
   const major = Number(/^v?(\d+)/.exec(version)?.[1] ?? 0);
   if (major >= required) return undefined;
-  return `This project needs Node ${required} or newer, but \`node\` here is ${version} (${execPath}). ` +
+  return (
+    `This project needs Node ${required} or newer, but \`node\` here is ${version} (${execPath}). ` +
     `Get Node ${required} with \`nvm install ${required}\` (nvm reads .nvmrc), or \`npm i -g node@${required}\`; ` +
-    'then run the command again.';
+    'then run the command again.'
+  );
 }
 
 /** Exits with status 1 and the message when the running Node is too old. */

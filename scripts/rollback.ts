@@ -13,5 +13,10 @@ runMain(async (argv) => {
     stdoutLine(ROLLBACK_HELP);
     return 0;
   }
-  return rollbackCommand(args, { run: runCommand, out: stdoutLine, jwtSecret: process.env.JWT_SECRET || undefined, stdin: process.stdin });
+  return rollbackCommand(args, {
+    run: runCommand,
+    out: stdoutLine,
+    jwtSecret: process.env.JWT_SECRET || undefined,
+    stdin: process.stdin,
+  });
 });

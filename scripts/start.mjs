@@ -12,7 +12,9 @@ requireNode();
 const installed = existsSync('node_modules/.package-lock.json') && existsSync('node_modules/.bin/tsx');
 const stale = installed && statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
 if (!installed || stale) {
-  console.error(installed ? 'start: package-lock.json changed; running npm ci…' : 'start: installing npm packages (npm ci)…');
+  console.error(
+    installed ? 'start: package-lock.json changed; running npm ci…' : 'start: installing npm packages (npm ci)…',
+  );
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('start: npm ci failed; fix the error above and run npm start again.');

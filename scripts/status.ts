@@ -21,7 +21,12 @@ runMain(async (argv) => {
     process.once('SIGTERM', () => stop.abort());
     // On a terminal each frame replaces the last; piped, frames follow each other.
     const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '\n';
-    await watchStatus(args.url, args.intervalMs, (frame) => process.stdout.write(`${clear}${frame.join('\n')}\n`), stop.signal);
+    await watchStatus(
+      args.url,
+      args.intervalMs,
+      (frame) => process.stdout.write(`${clear}${frame.join('\n')}\n`),
+      stop.signal,
+    );
     return 0;
   }
   const report = await collectStatus(args.url, args.intervalMs);

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   }
   const secret = process.env.JWT_SECRET || readLocalSecret();
   if (!secret) {
-    process.stderr.write('No JWT_SECRET is set and no local stack secret exists yet. Set JWT_SECRET, or run `npm start` once.\n');
+    process.stderr.write(
+      'No JWT_SECRET is set and no local stack secret exists yet. Set JWT_SECRET, or run `npm start` once.\n',
+    );
     process.exit(2);
   }
   process.stdout.write(`${await signToken(secret, values.user, Math.round(hours * 3600))}\n`);

@@ -19,15 +19,19 @@ runMain(async (argv) => {
   // The local stack of `npm start` keeps its secret under .data/; only a loopback URL can be that stack.
   const secret = process.env.JWT_SECRET || (isLoopback(args.url) ? readLocalSecret() : undefined);
   const token = await resolveToken({ token: args.token, secret, user: args.user });
-  const results = await runVerify({
-    baseUrl: args.url,
-    token,
-    websocket: args.websocket,
-    timeoutMs: args.timeoutMs,
-    settleMs: args.settleMs,
-    kubectlNamespace: args.kubectlNamespace,
-    origin: args.origin,
-  }, runCommand, stdoutLine);
+  const results = await runVerify(
+    {
+      baseUrl: args.url,
+      token,
+      websocket: args.websocket,
+      timeoutMs: args.timeoutMs,
+      settleMs: args.settleMs,
+      kubectlNamespace: args.kubectlNamespace,
+      origin: args.origin,
+    },
+    runCommand,
+    stdoutLine,
+  );
   const failed = results.filter((r) => !r.ok).length;
   // The summary goes to stderr: stdout holds only PASS/FAIL lines, as the contract promises.
   process.stderr.write(`verify: ${results.length - failed} passed, ${failed} failed\n`);

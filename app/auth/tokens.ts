@@ -20,7 +20,11 @@ export async function signToken(secret: string, userId: string, ttlSeconds: numb
 
 /** Answers the token's user id, or throws `UNAUTHORIZED` with a message that says what to do. */
 export async function verifyToken(secret: string, token: string | undefined): Promise<string> {
-  if (!token) throw new AppError('UNAUTHORIZED', 'Missing token. Send "Authorization: Bearer <token>" (or ?token= on the WebSocket).');
+  if (!token)
+    throw new AppError(
+      'UNAUTHORIZED',
+      'Missing token. Send "Authorization: Bearer <token>" (or ?token= on the WebSocket).',
+    );
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), {
       algorithms: [ALGORITHM],
@@ -32,7 +36,8 @@ export async function verifyToken(secret: string, token: string | undefined): Pr
     return payload.sub;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw new AppError('UNAUTHORIZED', 'The token has expired. Get a new token.');
+    if (error instanceof joseErrors.JWTExpired)
+      throw new AppError('UNAUTHORIZED', 'The token has expired. Get a new token.');
     throw new AppError('UNAUTHORIZED', 'The token is malformed or its signature is invalid. Get a new token.');
   }
 }

@@ -22,7 +22,11 @@ export interface JobPageAnswer {
 
 /** A non-2xx answer; `code` is the contract's `error.code` (or `HTTP_<status>` without a body). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -44,7 +48,8 @@ export class ApiClient {
     const value = body as Partial<ClientConfig>;
     return {
       enableWebsocket: value.enableWebsocket !== false,
-      pollIntervalMs: typeof value.pollIntervalMs === 'number' && value.pollIntervalMs > 0 ? value.pollIntervalMs : POLL_INTERVAL_MS,
+      pollIntervalMs:
+        typeof value.pollIntervalMs === 'number' && value.pollIntervalMs > 0 ? value.pollIntervalMs : POLL_INTERVAL_MS,
     };
   }
 
@@ -102,8 +107,10 @@ export class ApiClient {
 }
 
 async function errorOf(response: Response): Promise<ApiError> {
-  const body = await response.json().catch(() => undefined) as { error?: { code?: unknown; message?: unknown } } | undefined;
+  const body = (await response.json().catch(() => undefined)) as
+    { error?: { code?: unknown; message?: unknown } } | undefined;
   const code = typeof body?.error?.code === 'string' ? body.error.code : `HTTP_${response.status}`;
-  const message = typeof body?.error?.message === 'string' ? body.error.message : `The server answered ${response.status}.`;
+  const message =
+    typeof body?.error?.message === 'string' ? body.error.message : `The server answered ${response.status}.`;
   return new ApiError(response.status, code, message);
 }

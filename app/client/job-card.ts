@@ -22,7 +22,11 @@ const parts = new WeakMap<HTMLElement, CardParts>();
 
 /** Builds the card of `job`; `onDownload` runs when the result link is used. */
 export function createJobCard(doc: Document, job: Job, onDownload: (jobId: string) => void): HTMLLIElement {
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] => {
+  const el = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    className: string,
+    text = '',
+  ): HTMLElementTagNameMap[K] => {
     const node = doc.createElement(tag);
     node.className = className;
     node.textContent = text;
@@ -100,15 +104,20 @@ export function showCardTransport(card: HTMLElement, phase: WatchPhase): void {
 
 function transportOf(phase: WatchPhase): [string, string] {
   switch (phase.kind) {
-    case 'socket': return phase.failures === 0 ? ['websocket', 'live'] : ['reconnecting', 'reconnecting…'];
-    case 'backoff': return ['reconnecting', 'reconnecting…'];
+    case 'socket':
+      return phase.failures === 0 ? ['websocket', 'live'] : ['reconnecting', 'reconnecting…'];
+    case 'backoff':
+      return ['reconnecting', 'reconnecting…'];
     case 'fallback':
     case 'probe':
-    case 'polling': return ['polling', 'updating every few seconds'];
-    case 'refused': return ['refused', phase.reason === 'not-found' ? 'no longer available' : 'sign in again to follow'];
+    case 'polling':
+      return ['polling', 'updating every few seconds'];
+    case 'refused':
+      return ['refused', phase.reason === 'not-found' ? 'no longer available' : 'sign in again to follow'];
     case 'idle':
     case 'finished':
-    case 'stopped': return ['none', ''];
+    case 'stopped':
+      return ['none', ''];
   }
 }
 

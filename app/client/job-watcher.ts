@@ -6,7 +6,16 @@
 import { parseProgressMessage, type ProgressMessage } from '../domain/progress-message.js';
 import { CLOSE_ABNORMAL, CLOSE_NORMAL } from '../domain/wire-contract.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import { newWatch, stepWatch, type PollAnswer, type Watch, type WatchEffect, type WatchEvent, type WatchMode, type WatchPhase } from './watch-machine.js';
+import {
+  newWatch,
+  stepWatch,
+  type PollAnswer,
+  type Watch,
+  type WatchEffect,
+  type WatchEvent,
+  type WatchMode,
+  type WatchPhase,
+} from './watch-machine.js';
 
 /** The part of the browser's `WebSocket` the watcher uses. */
 export interface SocketLike {
@@ -111,7 +120,8 @@ export class JobWatcher {
         return;
       case 'poll': {
         const generation = this.pollGeneration;
-        void platform.fetchProgress(this.options.jobId)
+        void platform
+          .fetchProgress(this.options.jobId)
           .catch((): PollAnswer => ({ kind: 'error' }))
           .then((answer) => {
             if (generation === this.pollGeneration) this.dispatch({ type: 'poll-answer', answer });

@@ -33,7 +33,10 @@ interface Session {
 export class JobsPage {
   private session: Session | undefined;
 
-  constructor(private readonly win: Window & typeof globalThis, private readonly ui: PageElements) {}
+  constructor(
+    private readonly win: Window & typeof globalThis,
+    private readonly ui: PageElements,
+  ) {}
 
   start(): void {
     const { ui } = this;
@@ -58,9 +61,19 @@ export class JobsPage {
 
   private open(token: string): void {
     this.close();
-    const api = new ApiClient({ pageHref: this.win.location.href, token: () => token, fetch: this.win.fetch.bind(this.win) });
+    const api = new ApiClient({
+      pageHref: this.win.location.href,
+      token: () => token,
+      fetch: this.win.fetch.bind(this.win),
+    });
     const session: Session = {
-      api, list: new JobList(), cards: new Map(), watchers: new Map(), mode: 'polling', platform: undefined, serial: Promise.resolve(),
+      api,
+      list: new JobList(),
+      cards: new Map(),
+      watchers: new Map(),
+      mode: 'polling',
+      platform: undefined,
+      serial: Promise.resolve(),
     };
     this.session = session;
     this.showNotice(undefined);
@@ -68,19 +81,28 @@ export class JobsPage {
     this.ui.session.hidden = false;
     this.ui.user.textContent = tokenSubject(token) ?? '';
     this.ui.mode.textContent = 'Connecting…';
-    this.serially(session, async () => {
-      const config = await api.config();
-      const page = await api.listJobs(0, PAGE_SIZE);
-      session.mode = config.enableWebsocket ? 'websocket' : 'polling';
-      session.platform = browserPlatform({
-        pageHref: this.win.location.href, token: () => token, api, pollIntervalMs: config.pollIntervalMs, WebSocket: this.win.WebSocket,
-      });
-      this.ui.mode.dataset.mode = session.mode;
-      this.ui.mode.textContent = session.mode === 'websocket' ? 'Live updates' : `Updates every ${Math.round(config.pollIntervalMs / 1000)} s`;
-      this.ui.uploadPanel.hidden = false;
-      this.ui.jobsPanel.hidden = false;
-      this.show(session, session.list.appendPage({ offset: 0, ...page }), 'append');
-    }, 'Could not load your jobs');
+    this.serially(
+      session,
+      async () => {
+        const config = await api.config();
+        const page = await api.listJobs(0, PAGE_SIZE);
+        session.mode = config.enableWebsocket ? 'websocket' : 'polling';
+        session.platform = browserPlatform({
+          pageHref: this.win.location.href,
+          token: () => token,
+          api,
+          pollIntervalMs: config.pollIntervalMs,
+          WebSocket: this.win.WebSocket,
+        });
+        this.ui.mode.dataset.mode = session.mode;
+        this.ui.mode.textContent =
+          session.mode === 'websocket' ? 'Live updates' : `Updates every ${Math.round(config.pollIntervalMs / 1000)} s`;
+        this.ui.uploadPanel.hidden = false;
+        this.ui.jobsPanel.hidden = false;
+        this.show(session, session.list.appendPage({ offset: 0, ...page }), 'append');
+      },
+      'Could not load your jobs',
+    );
   }
 
   private upload(): void {
@@ -93,34 +115,42 @@ export class JobsPage {
     }
     this.ui.uploadButton.disabled = true;
     this.status(`Uploading ${file.name}…`, 'info');
-    this.serially(session, async () => {
-      try {
-        const job = await session.api.upload(file, file.name);
-        if (session.list.insertTop(job)) this.show(session, [job], 'prepend');
-        this.ui.uploadForm.reset();
-        this.status(`Uploaded ${job.filename}: ${job.total.toLocaleString()} rows.`, 'info');
-      } catch (error) {
-        if (error instanceof ApiError && error.status !== 401) this.status(error.message, 'error');
-        else throw error;
-      } finally {
-        this.ui.uploadButton.disabled = false;
-      }
-    }, 'The upload failed');
+    this.serially(
+      session,
+      async () => {
+        try {
+          const job = await session.api.upload(file, file.name);
+          if (session.list.insertTop(job)) this.show(session, [job], 'prepend');
+          this.ui.uploadForm.reset();
+          this.status(`Uploaded ${job.filename}: ${job.total.toLocaleString()} rows.`, 'info');
+        } catch (error) {
+          if (error instanceof ApiError && error.status !== 401) this.status(error.message, 'error');
+          else throw error;
+        } finally {
+          this.ui.uploadButton.disabled = false;
+        }
+      },
+      'The upload failed',
+    );
   }
 
   private loadMore(): void {
     const session = this.session;
     if (!session) return;
     this.ui.loadMore.disabled = true;
-    this.serially(session, async () => {
-      try {
-        const offset = session.list.nextOffset();
-        const page = await session.api.listJobs(offset, PAGE_SIZE);
-        this.show(session, session.list.appendPage({ offset, ...page }), 'append');
-      } finally {
-        this.ui.loadMore.disabled = false;
-      }
-    }, 'Could not load more jobs');
+    this.serially(
+      session,
+      async () => {
+        try {
+          const offset = session.list.nextOffset();
+          const page = await session.api.listJobs(offset, PAGE_SIZE);
+          this.show(session, session.list.appendPage({ offset, ...page }), 'append');
+        } finally {
+          this.ui.loadMore.disabled = false;
+        }
+      },
+      'Could not load more jobs',
+    );
   }
 
   /** Adds cards for `jobs` and starts watching the unfinished ones. */
@@ -163,20 +193,25 @@ export class JobsPage {
   private phaseChanged(session: Session, jobId: string, phase: WatchPhase): void {
     const card = session.cards.get(jobId);
     if (card) showCardTransport(card, phase);
-    if (phase.kind === 'finished' || phase.kind === 'refused' || phase.kind === 'stopped') session.watchers.delete(jobId);
-    if (phase.kind === 'refused' && phase.reason === 'unauthorized' && session === this.session) this.signOut(SIGNED_OUT_MESSAGE);
+    if (phase.kind === 'finished' || phase.kind === 'refused' || phase.kind === 'stopped')
+      session.watchers.delete(jobId);
+    if (phase.kind === 'refused' && phase.reason === 'unauthorized' && session === this.session)
+      this.signOut(SIGNED_OUT_MESSAGE);
   }
 
   private download(session: Session, jobId: string): void {
     const job = session.list.get(jobId);
-    session.api.result(jobId).then((blob) => {
-      const url = URL.createObjectURL(blob);
-      const link = this.win.document.createElement('a');
-      link.href = url;
-      link.download = `${(job?.filename ?? 'result').replace(/\.csv$/i, '')}-personalized.csv`;
-      link.click();
-      this.win.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    }, (error: unknown) => this.fail(session, error, 'Could not download the result'));
+    session.api.result(jobId).then(
+      (blob) => {
+        const url = URL.createObjectURL(blob);
+        const link = this.win.document.createElement('a');
+        link.href = url;
+        link.download = `${(job?.filename ?? 'result').replace(/\.csv$/i, '')}-personalized.csv`;
+        link.click();
+        this.win.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      },
+      (error: unknown) => this.fail(session, error, 'Could not download the result'),
+    );
   }
 
   /** Runs `task` after the session's earlier list changes; reports its failure. */
@@ -192,7 +227,10 @@ export class JobsPage {
       this.signOut(SIGNED_OUT_MESSAGE);
       return;
     }
-    const detail = error instanceof ApiError ? error.message : 'The server could not be reached. Check the connection and reload the page.';
+    const detail =
+      error instanceof ApiError
+        ? error.message
+        : 'The server could not be reached. Check the connection and reload the page.';
     this.showNotice(`${what}. ${detail}`);
   }
 

@@ -21,13 +21,20 @@ export interface ProgressMarkDetail {
 const MAX_MARKS = 5000;
 let marks = 0;
 
-export function markProgressApplied(performance: Pick<Performance, 'mark' | 'clearMarks'>, message: ProgressMessage): void {
+export function markProgressApplied(
+  performance: Pick<Performance, 'mark' | 'clearMarks'>,
+  message: ProgressMessage,
+): void {
   if (marks >= MAX_MARKS) {
     performance.clearMarks(PROGRESS_MARK);
     marks = 0;
   }
   const detail: ProgressMarkDetail = {
-    jobId: message.jobId, seq: message.seq, percent: message.percent, status: message.status, at: message.at,
+    jobId: message.jobId,
+    seq: message.seq,
+    percent: message.percent,
+    status: message.status,
+    at: message.at,
   };
   performance.mark(PROGRESS_MARK, { detail });
   marks += 1;

@@ -19,7 +19,10 @@ export interface BrowserPlatformOptions {
 export function browserPlatform(options: BrowserPlatformOptions): WatchPlatform {
   return {
     pollIntervalMs: options.pollIntervalMs,
-    openSocket: (jobId) => adapt(new options.WebSocket(progressSocketUrl(options.pageHref, jobId), [BEARER_SUBPROTOCOL, options.token() ?? ''])),
+    openSocket: (jobId) =>
+      adapt(
+        new options.WebSocket(progressSocketUrl(options.pageHref, jobId), [BEARER_SUBPROTOCOL, options.token() ?? '']),
+      ),
     fetchProgress: (jobId) => options.api.progress(jobId),
   };
 }

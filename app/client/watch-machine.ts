@@ -99,8 +99,10 @@ export function stepWatch(watch: Watch, event: WatchEvent): Step {
     case 'socket-closed':
       return onSocketClosed(watch, event.code);
     case 'retry-due':
-      if (phase.kind === 'backoff') return to(watch, { kind: 'socket', failures: phase.failures }, { type: 'open-socket' });
-      if (phase.kind === 'fallback') return to(watch, { kind: 'probe', failures: phase.failures }, { type: 'open-socket' });
+      if (phase.kind === 'backoff')
+        return to(watch, { kind: 'socket', failures: phase.failures }, { type: 'open-socket' });
+      if (phase.kind === 'fallback')
+        return to(watch, { kind: 'probe', failures: phase.failures }, { type: 'open-socket' });
       return stay(watch);
     case 'poll-due':
       return isPolling(phase) ? { watch, effects: [{ type: 'poll' }] } : stay(watch);
@@ -148,7 +150,8 @@ function onPollAnswer(watch: Watch, answer: PollAnswer): Step {
     case 'error':
       return polling ? { watch, effects: [{ type: 'schedule-poll' }] } : stay(watch);
     case 'message': {
-      if (answer.message.jobId !== watch.jobId) return polling ? { watch, effects: [{ type: 'schedule-poll' }] } : stay(watch);
+      if (answer.message.jobId !== watch.jobId)
+        return polling ? { watch, effects: [{ type: 'schedule-poll' }] } : stay(watch);
       const received = receive(watch, answer.message);
       if (isOver(received.watch.phase) || !polling) return received;
       return { watch: received.watch, effects: [...received.effects, { type: 'schedule-poll' }] };

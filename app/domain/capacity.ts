@@ -64,10 +64,17 @@ export function jobReservationBytes(resultBytesBound: number): number {
 
 /** Why an upload was refused for capacity, with the figures the answer and the log line show. */
 export type CapacityRefusal =
-  | { readonly reason: 'memory'; readonly usedBytes: number; readonly limitBytes: number; readonly reservedBytes: number;
-      readonly neededBytes: number; readonly openJobs: number; readonly uploadsInFlight: number;
+  | {
+      readonly reason: 'memory';
+      readonly usedBytes: number;
+      readonly limitBytes: number;
+      readonly reservedBytes: number;
+      readonly neededBytes: number;
+      readonly openJobs: number;
+      readonly uploadsInFlight: number;
       /** Milliseconds until the next finished job expires and frees its room; undefined when none is stored. */
-      readonly nextExpiryMs: number | undefined }
+      readonly nextExpiryMs: number | undefined;
+    }
   | { readonly reason: 'backlog'; readonly openJobs: number; readonly maxOpenJobs: number }
   | { readonly reason: 'uploads'; readonly uploadsInFlight: number; readonly uploadConcurrency: number };
 
@@ -94,10 +101,11 @@ export function retryAfterSeconds(refusal: CapacityRefusal): number {
 
 /** The message of a `CAPACITY_EXCEEDED` answer: what is full and when to try again. */
 export function capacityMessage(refusal: CapacityRefusal, retryAfter: number): string {
-  const what = refusal.reason === 'memory'
-    ? 'the service is storing too much right now'
-    : refusal.reason === 'backlog'
-      ? `the service has ${refusal.openJobs} jobs waiting or running, its limit`
-      : 'the service is receiving as many uploads as it can at once';
+  const what =
+    refusal.reason === 'memory'
+      ? 'the service is storing too much right now'
+      : refusal.reason === 'backlog'
+        ? `the service has ${refusal.openJobs} jobs waiting or running, its limit`
+        : 'the service is receiving as many uploads as it can at once';
   return `The upload was not accepted: ${what}. Nothing was stored; retry in ${retryAfter} s.`;
 }

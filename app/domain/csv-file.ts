@@ -38,7 +38,6 @@ export interface InspectCsvOptions {
 const EMPTY_FILE = 'The file is empty. Upload a CSV file with a header row and at least one data row.';
 const LF = 0x0a;
 
-
 export class CsvInspector {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly bom = new BomStripper();
@@ -63,15 +62,24 @@ export class CsvInspector {
 
   constructor(private readonly options: InspectCsvOptions) {
     // Field counts are checked against the header here, so the message can name the line.
-    this.parser = new Parser({ bom: true, relax_column_count: true, on_record: (fields: string[], context: InfoRecord) => this.onRecord(fields, context) });
+    this.parser = new Parser({
+      bom: true,
+      relax_column_count: true,
+      on_record: (fields: string[], context: InfoRecord) => this.onRecord(fields, context),
+    });
     // Errors are read from `parser.errored` right after each write; the event must not go unhandled.
     this.parser.on('error', () => undefined);
   }
 
   /** True once the upload will certainly be refused (the caller can stop storing it). */
   get refused(): boolean {
-    return this.notUtf8 || this.nulLine !== undefined || this.malformed !== undefined ||
-      this.wrongFieldCount !== undefined || this.rows > this.options.maxRows;
+    return (
+      this.notUtf8 ||
+      this.nulLine !== undefined ||
+      this.malformed !== undefined ||
+      this.wrongFieldCount !== undefined ||
+      this.rows > this.options.maxRows
+    );
   }
 
   /** Bytes of the record being parsed so far (csv-parse holds it whole until it ends). */
@@ -110,15 +118,30 @@ export class CsvInspector {
   }
 
   private verdict(): CsvSummary {
-    if (this.notUtf8) throw new AppError('BAD_CSV', 'The file is not UTF-8 text (line 1). Save it as a UTF-8 CSV file and upload again.');
-    if (this.nulLine !== undefined) throw new AppError('BAD_CSV', `The file contains binary data at line ${this.nulLine}. Upload a plain-text CSV file.`);
+    if (this.notUtf8)
+      throw new AppError(
+        'BAD_CSV',
+        'The file is not UTF-8 text (line 1). Save it as a UTF-8 CSV file and upload again.',
+      );
+    if (this.nulLine !== undefined)
+      throw new AppError(
+        'BAD_CSV',
+        `The file contains binary data at line ${this.nulLine}. Upload a plain-text CSV file.`,
+      );
     if (!this.hasText) throw new AppError('EMPTY_FILE', EMPTY_FILE);
     if (this.malformed) throw this.malformed;
     if (this.columns === undefined) throw new AppError('EMPTY_FILE', EMPTY_FILE);
     if (this.wrongFieldCount) throw this.wrongFieldCount;
-    if (this.rows === 0) throw new AppError('NO_DATA_ROWS', 'The file has a header row but no data rows. Add at least one row and upload again.');
+    if (this.rows === 0)
+      throw new AppError(
+        'NO_DATA_ROWS',
+        'The file has a header row but no data rows. Add at least one row and upload again.',
+      );
     if (this.rows > this.options.maxRows) {
-      throw new AppError('TOO_MANY_ROWS', `The file has ${this.rows} data rows; the limit is ${this.options.maxRows}. Split it into smaller files.`);
+      throw new AppError(
+        'TOO_MANY_ROWS',
+        `The file has ${this.rows} data rows; the limit is ${this.options.maxRows}. Split it into smaller files.`,
+      );
     }
     return { rows: this.rows, columns: this.columns, resultBytesBound: this.resultBound };
   }

@@ -17,7 +17,12 @@ type Field = keyof typeof COLUMN_ALIASES;
 export type ColumnMap = Partial<Record<Field, number>>;
 
 export function mapColumns(header: readonly string[]): ColumnMap {
-  const normalized = header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const normalized = header.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
   const map: ColumnMap = {};
   for (const field of Object.keys(COLUMN_ALIASES) as Field[]) {
     const aliases: readonly string[] = COLUMN_ALIASES[field].map((a) => a.replace(/\s+/g, '_'));

@@ -37,10 +37,16 @@ export function headerResultBound(rawBytes: number, columns: number): number {
  * @param rawBytes the record's length in the upload, delimiters included
  * @param mapped the columns `personalizeRow` copies from (`mapColumns` of the header, or its indexes)
  */
-export function rowResultBound(rawBytes: number, fields: readonly string[], mapped: ColumnMap | readonly number[]): number {
+export function rowResultBound(
+  rawBytes: number,
+  fields: readonly string[],
+  mapped: ColumnMap | readonly number[],
+): number {
   let line = LINE_TEMPLATE_BYTES + CELL_GROWTH;
   // Array.isArray does not narrow a readonly array, hence the annotation.
-  const indexes: readonly number[] = Array.isArray(mapped) ? (mapped as readonly number[]) : Object.values(mapped as ColumnMap);
+  const indexes: readonly number[] = Array.isArray(mapped)
+    ? (mapped as readonly number[])
+    : Object.values(mapped as ColumnMap);
   for (const index of indexes) {
     const value = fields[index] ?? '';
     line += Buffer.byteLength(value) + (value.includes('"') ? quoteCount(value) : 0);

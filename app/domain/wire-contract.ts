@@ -51,7 +51,10 @@ export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
  * code that is not final is retried anyway (see {@link closeAction}); these are the expected ones.
  */
 export const RECONNECT_CLOSE_CODES: readonly number[] = [
-  CLOSE_GOING_AWAY, CLOSE_ABNORMAL, CLOSE_TRY_AGAIN_LATER, CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_GOING_AWAY,
+  CLOSE_ABNORMAL,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_TOO_MANY_CONNECTIONS,
 ];
 
 /**

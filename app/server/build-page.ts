@@ -10,7 +10,9 @@ const outDir = process.argv[2] ?? fileURLToPath(new URL('../../build/public/', i
 writePage(outDir).then(
   (files) => process.stdout.write(`page: wrote ${files.join(', ')}\n`),
   (error: unknown) => {
-    process.stderr.write(`page: bundling app/client failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `page: bundling app/client failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -7,9 +7,16 @@ import { capacityMessage, retryAfterSeconds, type CapacityRefusal } from '../dom
 import { CapacityExceeded } from '../errors.js';
 import type { WebMetrics } from './metrics.js';
 
-export function capacityExceeded(refusal: CapacityRefusal, metrics: WebMetrics, log: FastifyBaseLogger): CapacityExceeded {
+export function capacityExceeded(
+  refusal: CapacityRefusal,
+  metrics: WebMetrics,
+  log: FastifyBaseLogger,
+): CapacityExceeded {
   const retryAfter = retryAfterSeconds(refusal);
   metrics.capacityRejections.inc({ reason: refusal.reason });
-  log.warn({ ...refusal, retryAfterSeconds: retryAfter }, `Upload refused: capacity exceeded (${refusal.reason}); answered 503 with Retry-After ${retryAfter}`);
+  log.warn(
+    { ...refusal, retryAfterSeconds: retryAfter },
+    `Upload refused: capacity exceeded (${refusal.reason}); answered 503 with Retry-After ${retryAfter}`,
+  );
   return new CapacityExceeded(capacityMessage(refusal, retryAfter), retryAfter);
 }

@@ -14,14 +14,20 @@ async function main(): Promise<void> {
     server.app.log.info({ signal }, 'shutting down');
     // A hung drain must not outlive Kubernetes' grace period: exit regardless after the timeout.
     const deadline = setTimeout(() => {
-      server.app.log.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting');
+      server.app.log.warn(
+        { shutdownTimeoutMs: config.shutdownTimeoutMs },
+        'shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting',
+      );
       process.exit(0);
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    server.close().then(() => {
-      server.app.log.info({ signal }, 'web server stopped cleanly');
-      process.exit(0);
-    }, () => process.exit(1));
+    server.close().then(
+      () => {
+        server.app.log.info({ signal }, 'web server stopped cleanly');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

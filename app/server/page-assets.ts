@@ -41,7 +41,10 @@ export const PREBUILT_DIR = fileURLToPath(new URL('../../public/', import.meta.u
 export async function bundlePage(clientDir: string = CLIENT_DIR): Promise<Record<PageFileName, Buffer>> {
   // Loaded only when needed: a built image serves prebuilt files and has no esbuild (a dev dependency).
   const esbuild = await import('esbuild').catch((error: unknown) => {
-    throw new Error('The page is not built and esbuild is not installed: run `npm run build`, or `npm ci` without --omit=dev.', { cause: error });
+    throw new Error(
+      'The page is not built and esbuild is not installed: run `npm run build`, or `npm ci` without --omit=dev.',
+      { cause: error },
+    );
   });
   const result = await esbuild.build({
     entryPoints: [join(clientDir, 'main.ts')],
@@ -73,17 +76,24 @@ export async function writePage(outDir: string, clientDir: string = CLIENT_DIR):
 }
 
 /** The page's files: prebuilt from `prebuiltDir` when all are there, else bundled from `clientDir`. */
-export async function loadPageAssets(prebuiltDir: string = PREBUILT_DIR, clientDir: string = CLIENT_DIR): Promise<PageAssets> {
+export async function loadPageAssets(
+  prebuiltDir: string = PREBUILT_DIR,
+  clientDir: string = CLIENT_DIR,
+): Promise<PageAssets> {
   const names = Object.keys(PAGE_FILES) as PageFileName[];
   const prebuilt = names.every((name) => existsSync(join(prebuiltDir, name)));
   const bodies = prebuilt
-    ? Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(prebuiltDir, name))] as const)))
+    ? Object.fromEntries(
+        await Promise.all(names.map(async (name) => [name, await readFile(join(prebuiltDir, name))] as const)),
+      )
     : await bundlePage(clientDir);
-  return new Map(names.map((name) => {
-    const body = bodies[name];
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    return [name, { body, contentType: PAGE_FILES[name], etag }];
-  }));
+  return new Map(
+    names.map((name) => {
+      const body = bodies[name];
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      return [name, { body, contentType: PAGE_FILES[name], etag }];
+    }),
+  );
 }
 
 let cached: Promise<PageAssets> | undefined;

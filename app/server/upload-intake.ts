@@ -29,7 +29,10 @@ export interface IntakeOptions {
  */
 export async function takeInUpload(body: UploadBody, options: IntakeOptions): Promise<CsvSummary> {
   let lines: string[] = [];
-  const inspector = new CsvInspector({ maxRows: options.maxRows, onRecord: (fields) => lines.push(encodeRecord(fields)) });
+  const inspector = new CsvInspector({
+    maxRows: options.maxRows,
+    onRecord: (fields) => lines.push(encodeRecord(fields)),
+  });
   const gzip = createGzip({ level: INPUT_GZIP_LEVEL });
   let received = 0;
   const storing = pipeline(gzip, new PieceWriter((piece) => options.stagePiece(piece, received)));

@@ -35,7 +35,12 @@ export async function openUpload(request: FastifyRequest, maxBytes: number): Pro
   if (CSV_CONTENT_TYPES.includes(type)) {
     if (Number(request.headers['content-length']) > maxBytes) throw tooLarge(maxBytes);
     const query = request.query as { filename?: unknown };
-    return { kind: 'csv', filename: cleanFilename(query.filename), bytes: limited(request.body as Readable, maxBytes), truncated: () => false };
+    return {
+      kind: 'csv',
+      filename: cleanFilename(query.filename),
+      bytes: limited(request.body as Readable, maxBytes),
+      truncated: () => false,
+    };
   }
   if (type === 'multipart/form-data') return openMultipart(request, maxBytes);
   throw new AppError(
@@ -82,7 +87,12 @@ async function openMultipart(request: FastifyRequest, maxBytes: number): Promise
       throw error instanceof TooLarge ? tooLarge(maxBytes) : malformedMultipart(error);
     }
   }
-  return { kind: 'multipart', filename: cleanFilename(part.filename), bytes: bytes(), truncated: () => part.file.truncated };
+  return {
+    kind: 'multipart',
+    filename: cleanFilename(part.filename),
+    bytes: bytes(),
+    truncated: () => part.file.truncated,
+  };
 }
 
 /**
@@ -91,11 +101,17 @@ async function openMultipart(request: FastifyRequest, maxBytes: number): Promise
  */
 function malformedMultipart(error: unknown): unknown {
   if (error instanceof AppError || (error as { statusCode?: unknown }).statusCode !== undefined) return error;
-  return new AppError('BAD_REQUEST', `The multipart body could not be read (${(error as Error).message}). Send the CSV as multipart/form-data field "file".`);
+  return new AppError(
+    'BAD_REQUEST',
+    `The multipart body could not be read (${(error as Error).message}). Send the CSV as multipart/form-data field "file".`,
+  );
 }
 
 export function tooLarge(maxBytes: number): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes. Split it into smaller files.`);
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `The file is larger than the limit of ${maxBytes} bytes. Split it into smaller files.`,
+  );
 }
 
 /** C0 controls and DEL: never part of a name shown on the page or in a Content-Disposition header. */
@@ -108,6 +124,10 @@ function isControlCharacter(char: string): boolean {
 export function cleanFilename(raw: unknown): string {
   const text = typeof raw === 'string' ? raw : '';
   const base = text.split(/[\\/]/).pop() ?? '';
-  const clean = [...base].filter((char) => !isControlCharacter(char)).join('').trim().slice(0, 200);
+  const clean = [...base]
+    .filter((char) => !isControlCharacter(char))
+    .join('')
+    .trim()
+    .slice(0, 200);
   return clean || 'upload.csv';
 }

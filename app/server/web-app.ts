@@ -49,14 +49,21 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // A URL that cannot be decoded (`/jobs/%zz`) names no route: the contract's 404, in its JSON body.
     frameworkErrors: (error, request, reply) => {
       request.log.debug({ code: error.code }, 'unroutable request');
-      sendError(reply, new AppError('NOT_FOUND', 'No such route or job: the URL could not be decoded. Check the address.'));
+      sendError(
+        reply,
+        new AppError('NOT_FOUND', 'No such route or job: the URL could not be decoded. Check the address.'),
+      );
     },
   });
   const isRedisUp = (): boolean => redis.status === 'ready';
 
   app.setErrorHandler(makeErrorHandler(isRedisUp, config.maxUploadBytes));
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}. See the README for the API.`)));
+    sendError(
+      reply,
+      new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}. See the README for the API.`),
+    ),
+  );
   app.addHook('onSend', async (request, reply) => applySecurityHeaders(request, reply));
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({
@@ -78,15 +85,15 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   // The job routes in a scope of their own (fastify encapsulation): their hooks stay theirs.
   await app.register((scope, _options, done) => {
     registerJobRoutes(scope, {
-    store: deps.store,
-    queue: deps.queue,
-    metrics,
-    slots,
-    largeRecords: new LargeRecordGate(),
-    jwtSecret: config.jwtSecret,
-    maxUploadBytes: config.maxUploadBytes,
-    maxRows: config.maxRows,
-    uploadRate: new UploadRateLimit(redis, deps.store.keys, { perWindow: config.uploadsPerMinute }),
+      store: deps.store,
+      queue: deps.queue,
+      metrics,
+      slots,
+      largeRecords: new LargeRecordGate(),
+      jwtSecret: config.jwtSecret,
+      maxUploadBytes: config.maxUploadBytes,
+      maxRows: config.maxRows,
+      uploadRate: new UploadRateLimit(redis, deps.store.keys, { perWindow: config.uploadsPerMinute }),
     });
     done();
   });

@@ -31,12 +31,19 @@ export interface WebServer {
 
 export async function startWebServer(config: Config, options: WebServerOptions = {}): Promise<WebServer> {
   let app: FastifyInstance | undefined;
-  const onError = (role: string) => (error: Error): void => app?.log.warn({ role, err: error.message }, 'redis connection error');
+  const onError =
+    (role: string) =>
+    (error: Error): void =>
+      app?.log.warn({ role, err: error.message }, 'redis connection error');
   // Every connection of the process goes to the same endpoint, with REDIS_TLS_CA_FILE's CA.
   const endpoint = loadRedisEndpoint(config.redisUrl, config.redisTlsCaFile);
   const redis = connectRedis(endpoint, 'web', { onError: onError('web') });
   const queueRedis = connectRedis(endpoint, 'web-queue', { onError: onError('web-queue') });
-  const store = new JobStore(redis, { prefix: options.prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs });
+  const store = new JobStore(redis, {
+    prefix: options.prefix,
+    retentionSeconds: config.jobRetentionSeconds,
+    maxOpenJobs: config.maxOpenJobs,
+  });
   const queue = createJobQueue(queueRedis, store.keys.queuePrefix);
   // BullMQ emits connection trouble here too; unhandled, an 'error' event would crash the process.
   queue.on('error', (error) => app?.log.warn({ err: error.message }, 'job queue error'));
@@ -49,7 +56,10 @@ export async function startWebServer(config: Config, options: WebServerOptions =
     ? connectRedis(endpoint, 'web-subscriber', { onError: onError('web-subscriber') })
     : undefined;
   const slots = new ConnectionSlots(redis, {
-    keys: store.keys, max: config.wsMaxConnectionsPerUser, leaseMs: config.wsSlotLeaseMs, log: app.log,
+    keys: store.keys,
+    max: config.wsMaxConnectionsPerUser,
+    leaseMs: config.wsSlotLeaseMs,
+    log: app.log,
   });
   const websocket = attachWebSocketEndpoint(app.server, { config, store, subscriber, slots, metrics, log: app.log });
   const address = await app.listen({ port: config.port, host: config.host });

@@ -70,7 +70,10 @@ export class JobStore {
   private readonly now: () => number;
   private readonly retentionMs: number;
 
-  constructor(private readonly redis: Redis, options: JobStoreOptions = {}) {
+  constructor(
+    private readonly redis: Redis,
+    options: JobStoreOptions = {},
+  ) {
     this.keys = redisKeys(options.prefix);
     this.now = options.now ?? Date.now;
     this.retentionMs = (options.retentionSeconds ?? CONFIG_DEFAULTS.jobRetentionSeconds) * 1_000;
@@ -86,12 +89,32 @@ export class JobStore {
     const id = randomUUID();
     const nowMs = this.now();
     const k = this.keys;
-    const reply = await refusalAsDependencyDown(() => this.redis.eval(
-      CREATE_JOB, 9,
-      k.job(id), k.userJobs(job.userId), k.userExpiry(job.userId), k.openJobs, k.jobCounter, k.upload(job.uploadId),
-      k.input(id), k.uploadReservations, k.retainedJobs,
-      id, job.userId, job.filename, job.total, new Date(nowMs).toISOString(), nowMs, progressChannel(id), job.uploadId,
-      job.reserveBytes, this.maxOpenJobs, ADMISSION_MEMORY_FRACTION, k.jobPrefix,
+    const reply = (await refusalAsDependencyDown(() =>
+      this.redis.eval(
+        CREATE_JOB,
+        9,
+        k.job(id),
+        k.userJobs(job.userId),
+        k.userExpiry(job.userId),
+        k.openJobs,
+        k.jobCounter,
+        k.upload(job.uploadId),
+        k.input(id),
+        k.uploadReservations,
+        k.retainedJobs,
+        id,
+        job.userId,
+        job.filename,
+        job.total,
+        new Date(nowMs).toISOString(),
+        nowMs,
+        progressChannel(id),
+        job.uploadId,
+        job.reserveBytes,
+        this.maxOpenJobs,
+        ADMISSION_MEMORY_FRACTION,
+        k.jobPrefix,
+      ),
     )) as unknown[];
     if (reply[0] === 'lost') return { lost: true };
     if (reply[0] !== 'ok') return { refused: parseRefusal(reply) };
@@ -108,10 +131,22 @@ export class JobStore {
   async startAttempt(jobId: string, attemptId: string, processed: number, total: number): Promise<string | undefined> {
     const nowMs = this.now();
     const k = this.keys;
-    const text = await refusalAsDependencyDown(() => this.redis.eval(
-      START_ATTEMPT, 3, k.job(jobId), k.openJobs, k.partial(jobId),
-      attemptId, processed, total, percentOf(processed, total, 'running'), new Date(nowMs).toISOString(), nowMs, progressChannel(jobId),
-    ));
+    const text = await refusalAsDependencyDown(() =>
+      this.redis.eval(
+        START_ATTEMPT,
+        3,
+        k.job(jobId),
+        k.openJobs,
+        k.partial(jobId),
+        attemptId,
+        processed,
+        total,
+        percentOf(processed, total, 'running'),
+        new Date(nowMs).toISOString(),
+        nowMs,
+        progressChannel(jobId),
+      ),
+    );
     return typeof text === 'string' ? text : undefined;
   }
 
@@ -127,28 +162,58 @@ export class JobStore {
     const percent = percentOf(change.processed, change.total, change.status);
     const k = this.keys;
     if (!isTerminal(change.status)) {
-      const text = await refusalAsDependencyDown(() => this.redis.eval(
-        REPORT_PROGRESS, 2, k.job(jobId), k.openJobs,
-        change.processed, change.total, percent, at, nowMs, progressChannel(jobId), change.attemptId ?? '',
-      ));
+      const text = await refusalAsDependencyDown(() =>
+        this.redis.eval(
+          REPORT_PROGRESS,
+          2,
+          k.job(jobId),
+          k.openJobs,
+          change.processed,
+          change.total,
+          percent,
+          at,
+          nowMs,
+          progressChannel(jobId),
+          change.attemptId ?? '',
+        ),
+      );
       return typeof text === 'string' ? text : undefined;
     }
     // The owner's index keys are part of the atomic step; the owner of a job never changes.
     const userId = await this.redis.hget(k.job(jobId), 'userId');
     if (userId === null) return undefined;
-    const text = await refusalAsDependencyDown(() => this.redis.eval(
-      FINISH_JOB, 8,
-      k.job(jobId), k.openJobs, k.partial(jobId), k.result(jobId), k.input(jobId), k.userJobs(userId), k.userExpiry(userId), k.retainedJobs,
-      change.status, change.processed, change.total, percent, change.error ?? '', at, progressChannel(jobId),
-      change.attemptId ?? '', this.retentionMs,
-    ));
+    const text = await refusalAsDependencyDown(() =>
+      this.redis.eval(
+        FINISH_JOB,
+        8,
+        k.job(jobId),
+        k.openJobs,
+        k.partial(jobId),
+        k.result(jobId),
+        k.input(jobId),
+        k.userJobs(userId),
+        k.userExpiry(userId),
+        k.retainedJobs,
+        change.status,
+        change.processed,
+        change.total,
+        percent,
+        change.error ?? '',
+        at,
+        progressChannel(jobId),
+        change.attemptId ?? '',
+        this.retentionMs,
+      ),
+    );
     return typeof text === 'string' ? text : undefined;
   }
 
   /** Appends a gzipped piece to the result attempt `attemptId` writes; `false` when another attempt owns the job. */
   async appendResult(jobId: string, attemptId: string, piece: Buffer): Promise<boolean> {
     const k = this.keys;
-    const appended = await refusalAsDependencyDown(() => this.redis.eval(APPEND_RESULT, 2, k.job(jobId), k.partial(jobId), attemptId, piece));
+    const appended = await refusalAsDependencyDown(() =>
+      this.redis.eval(APPEND_RESULT, 2, k.job(jobId), k.partial(jobId), attemptId, piece),
+    );
     return appended === 1;
   }
 
@@ -166,7 +231,15 @@ export class JobStore {
   /** One page of the user's jobs, newest first, with the total count; expired jobs are in neither. */
   async list(userId: string, offset: number, limit: number): Promise<JobPage> {
     const k = this.keys;
-    const [total, ...hashes] = (await this.redis.eval(LIST_JOBS, 2, k.userJobs(userId), k.userExpiry(userId), offset, limit, k.jobPrefix)) as [number, ...string[][]];
+    const [total, ...hashes] = (await this.redis.eval(
+      LIST_JOBS,
+      2,
+      k.userJobs(userId),
+      k.userExpiry(userId),
+      offset,
+      limit,
+      k.jobPrefix,
+    )) as [number, ...string[][]];
     const jobs: Job[] = [];
     for (const flat of hashes) {
       const hash: Record<string, string> = {};

@@ -77,4 +77,3 @@ local function capacity_refusal(open_key, uploads_key, retained_key, job_prefix,
   return {'memory', used, limit, reserved, need, #open, inflight, next_expiry}
 end
 `;
-

@@ -24,7 +24,11 @@ export interface ConnectOptions {
  * `failFast` (default true) makes commands fail at once while disconnected, so an HTTP request
  * answers `503` instead of hanging; BullMQ's worker connections need the opposite (queue and retry).
  */
-export function connectRedis(endpoint: string | RedisEndpoint, role: ConnectionRole, options: ConnectOptions = {}): Redis {
+export function connectRedis(
+  endpoint: string | RedisEndpoint,
+  role: ConnectionRole,
+  options: ConnectOptions = {},
+): Redis {
   const target: RedisEndpoint = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
   const tls = redisTlsOptions(target);
   const failFast = options.failFast ?? true;
@@ -46,6 +50,8 @@ export function connectRedis(endpoint: string | RedisEndpoint, role: ConnectionR
     reported = true;
     options.onError?.(explainRedisError(error));
   });
-  redis.on('ready', () => { reported = false; });
+  redis.on('ready', () => {
+    reported = false;
+  });
   return redis;
 }

@@ -31,7 +31,10 @@ export function isOutOfMemory(error: unknown): boolean {
 /** A write Redis refused: `DEPENDENCY_DOWN` to clients, with Redis's own code (`OOM`, `READONLY`, ...). */
 export class StoreRefusal extends AppError {
   constructor(readonly refusal: string) {
-    super('DEPENDENCY_DOWN', `The job store (Redis) refuses writes right now (${refusal}). Try again in a few seconds.`);
+    super(
+      'DEPENDENCY_DOWN',
+      `The job store (Redis) refuses writes right now (${refusal}). Try again in a few seconds.`,
+    );
     this.name = 'StoreRefusal';
   }
 }

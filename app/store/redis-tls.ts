@@ -33,10 +33,14 @@ export function loadRedisEndpoint(redisUrl: string, caFile: string | undefined):
   try {
     pem = readFileSync(caFile);
   } catch (error) {
-    throw new RedisTlsConfigError(`REDIS_TLS_CA_FILE ${caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Mount the Redis server's CA certificate there, or unset the variable.`);
+    throw new RedisTlsConfigError(
+      `REDIS_TLS_CA_FILE ${caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Mount the Redis server's CA certificate there, or unset the variable.`,
+    );
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new RedisTlsConfigError(`REDIS_TLS_CA_FILE ${caFile} holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line). It must hold the CA that signs the Redis server's certificate.`);
+    throw new RedisTlsConfigError(
+      `REDIS_TLS_CA_FILE ${caFile} holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line). It must hold the CA that signs the Redis server's certificate.`,
+    );
   }
   return { url: redisUrl, tlsCa: pem };
 }
@@ -57,15 +61,22 @@ export function checkRedisServerIdentity(host: string, cert: PeerCertificate): E
   const problem = checkServerIdentity(host, cert);
   if (problem === undefined) return undefined;
   const commonName = cert.subject?.CN;
-  if (isIP(host) !== 0 && (Array.isArray(commonName) ? commonName.includes(host) : commonName === host)) return undefined;
+  if (isIP(host) !== 0 && (Array.isArray(commonName) ? commonName.includes(host) : commonName === host))
+    return undefined;
   return problem;
 }
 
 // Node's codes for a certificate chain or name the client does not accept.
 const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_SIGNATURE_FAILURE',
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 /**
@@ -75,10 +86,14 @@ const UNTRUSTED = new Set([
 export function explainRedisError(error: Error): Error {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (UNTRUSTED.has(code)) {
-    return new Error(`Redis TLS handshake refused: the server's certificate is not trusted (${code}: ${error.message}). REDIS_TLS_CA_FILE must hold the CA that signed it (Memorystore: the instance's serverCaCerts), and REDIS_URL must name the host the certificate was issued for.`);
+    return new Error(
+      `Redis TLS handshake refused: the server's certificate is not trusted (${code}: ${error.message}). REDIS_TLS_CA_FILE must hold the CA that signed it (Memorystore: the instance's serverCaCerts), and REDIS_URL must name the host the certificate was issued for.`,
+    );
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message)) {
-    return new Error(`Redis TLS handshake failed: the server at REDIS_URL does not speak TLS on that port (${error.message}). Use redis:// for a plain port, or the server's TLS port.`);
+    return new Error(
+      `Redis TLS handshake failed: the server at REDIS_URL does not speak TLS on that port (${error.message}). Use redis:// for a plain port, or the server's TLS port.`,
+    );
   }
   return error;
 }

@@ -24,15 +24,26 @@ export type UploadDecision = { readonly allowed: true } | { readonly allowed: fa
 export class UploadRateLimit {
   private readonly windowMs: number;
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly options: UploadRateLimitOptions) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly options: UploadRateLimitOptions,
+  ) {
     this.windowMs = options.windowMs ?? 60_000;
   }
 
   /** Records one upload of `userId` if the window has room. */
   async take(userId: string): Promise<UploadDecision> {
-    const [allowed, waitMs] = (await refusalAsDependencyDown(() => this.redis.eval(
-      TAKE_UPLOAD, 1, this.keys.uploadRate(userId), this.options.perWindow, this.windowMs, randomUUID(),
-    ))) as [number, number];
+    const [allowed, waitMs] = (await refusalAsDependencyDown(() =>
+      this.redis.eval(
+        TAKE_UPLOAD,
+        1,
+        this.keys.uploadRate(userId),
+        this.options.perWindow,
+        this.windowMs,
+        randomUUID(),
+      ),
+    )) as [number, number];
     return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(0, waitMs) };
   }
 
@@ -42,6 +53,9 @@ export class UploadRateLimit {
     if (decision.allowed) return;
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     const window = this.windowMs === 60_000 ? 'minute' : `${this.windowMs / 1000} s`;
-    throw new AppError('RATE_LIMITED', `Too many uploads: at most ${this.options.perWindow} per ${window}. Try again in ${seconds} s.`);
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many uploads: at most ${this.options.perWindow} per ${window}. Try again in ${seconds} s.`,
+    );
   }
 }

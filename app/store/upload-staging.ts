@@ -29,13 +29,24 @@ export class UploadStaging {
    */
   async admit(uploadId: string, needBytes: number): Promise<'admitted' | CapacityRefusal> {
     const k = this.keys;
-    const reply = await this.redis.eval(
-      ADMIT_UPLOAD, 3, k.openJobs, k.uploadReservations, k.retainedJobs,
-      uploadId, needBytes, this.deadlineMs, this.maxOpenJobs, ADMISSION_MEMORY_FRACTION, k.jobPrefix,
-    ).catch((error: unknown) => {
-      if (isOutOfMemory(error)) return ['memory', 0, 0, 0, needBytes, 0, 0, -1];
-      return refusalAsDependencyDown(() => Promise.reject(error));
-    }) as unknown[];
+    const reply = (await this.redis
+      .eval(
+        ADMIT_UPLOAD,
+        3,
+        k.openJobs,
+        k.uploadReservations,
+        k.retainedJobs,
+        uploadId,
+        needBytes,
+        this.deadlineMs,
+        this.maxOpenJobs,
+        ADMISSION_MEMORY_FRACTION,
+        k.jobPrefix,
+      )
+      .catch((error: unknown) => {
+        if (isOutOfMemory(error)) return ['memory', 0, 0, 0, needBytes, 0, 0, -1];
+        return refusalAsDependencyDown(() => Promise.reject(error));
+      })) as unknown[];
     return reply[0] === 'ok' ? 'admitted' : parseRefusal(reply);
   }
 
@@ -44,7 +55,16 @@ export class UploadStaging {
    * from now on (the staged file's lapse is pushed back each time). Throws Redis's refusal (`OOM`).
    */
   async append(uploadId: string, piece: Buffer, reserveBytes: number): Promise<void> {
-    await this.redis.eval(STAGE_PIECE, 2, this.keys.upload(uploadId), this.keys.uploadReservations, uploadId, piece, reserveBytes, this.deadlineMs);
+    await this.redis.eval(
+      STAGE_PIECE,
+      2,
+      this.keys.upload(uploadId),
+      this.keys.uploadReservations,
+      uploadId,
+      piece,
+      reserveBytes,
+      this.deadlineMs,
+    );
   }
 
   /** Drops the staged file and the room held: a refused upload leaves nothing behind. */

@@ -79,7 +79,11 @@ class ResultWriter {
   private batch: string[][] = [];
   private batchChars = 0;
 
-  constructor(private readonly gzip: Gzip, private readonly failed: Promise<never>, private readonly options: RunCsvJobOptions) {}
+  constructor(
+    private readonly gzip: Gzip,
+    private readonly failed: Promise<never>,
+    private readonly options: RunCsvJobOptions,
+  ) {}
 
   /** Takes the next record; waits only for a full output, a progress report or the row delay. */
   async take(fields: string[]): Promise<void> {

@@ -71,22 +71,42 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
 
   // Before an attempt starts, the terminal state is written without an attempt id.
   if (options.deadWorkers >= MAX_DEAD_WORKERS) {
-    return writeTerminal(options, { status: 'failed', processed: record.processed, total: record.total,
-      error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.` }, 'worker_died');
+    return writeTerminal(
+      options,
+      {
+        status: 'failed',
+        processed: record.processed,
+        total: record.total,
+        error: `The worker processing this job stopped ${options.deadWorkers} times. Upload the file again; if it fails again, split it.`,
+      },
+      'worker_died',
+    );
   }
   const input = await store.inputKind(jobId);
   if (input !== 'pieces') {
     const why = input === 'none' ? 'is no longer stored' : 'was stored by an earlier version of the service';
-    return writeTerminal(options, { status: 'failed', processed: 0, total: record.total, error: `The uploaded file ${why}. Upload it again.` }, 'input_missing');
+    return writeTerminal(
+      options,
+      { status: 'failed', processed: 0, total: record.total, error: `The uploaded file ${why}. Upload it again.` },
+      'input_missing',
+    );
   }
   const attemptId = randomUUID();
   if ((await store.startAttempt(jobId, attemptId, record.processed, record.total)) === undefined) return;
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new TimedOut()), options.jobTimeoutMs);
-  const publisher = new ProgressPublisher({ store, jobId, attemptId, total: record.total, intervalMs: options.progressIntervalMs,
-    log, alreadyReported: record.processed });
-  const finish = (change: StateChange, reason?: FailureReason): Promise<void> => writeTerminal(options, { ...change, attemptId }, reason);
+  const publisher = new ProgressPublisher({
+    store,
+    jobId,
+    attemptId,
+    total: record.total,
+    intervalMs: options.progressIntervalMs,
+    log,
+    alreadyReported: record.processed,
+  });
+  const finish = (change: StateChange, reason?: FailureReason): Promise<void> =>
+    writeTerminal(options, { ...change, attemptId }, reason);
   let processed = 0;
   try {
     const signal = AbortSignal.any([timeout.signal, options.shutdown]);
@@ -112,7 +132,13 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
     const message = timeout.signal.aborted
       ? `The job timed out after ${options.jobTimeoutMs} ms (JOB_TIMEOUT_MS) with ${reported} of ${record.total} rows done. Split the file or raise JOB_TIMEOUT_MS.`
       : failureMessage(error);
-    const reason = timeout.signal.aborted ? 'timeout' : error instanceof StorageRefused ? 'storage' : error instanceof AppError ? 'bad_input' : 'error';
+    const reason = timeout.signal.aborted
+      ? 'timeout'
+      : error instanceof StorageRefused
+        ? 'storage'
+        : error instanceof AppError
+          ? 'bad_input'
+          : 'error';
     await finish({ status: 'failed', processed: reported, total: record.total, error: message }, reason);
   } finally {
     clearTimeout(timer);
@@ -120,14 +146,27 @@ export async function runAttempt(options: AttemptOptions): Promise<void> {
 }
 
 /** Stores one result piece, waiting at most STORAGE_WAIT_MS while Redis refuses it. */
-async function appendResult(options: AttemptOptions, attemptId: string, piece: Buffer, signal: AbortSignal): Promise<void> {
+async function appendResult(
+  options: AttemptOptions,
+  attemptId: string,
+  piece: Buffer,
+  signal: AbortSignal,
+): Promise<void> {
   const { store, log, jobId } = options;
-  const appended = await writeWithinStorageWait(() => store.appendResult(jobId, attemptId, piece), options.storageWaitMs, {
-    signal,
-    onRetry: (error, attempt) => {
-      if (attempt === 1) log.warn({ jobId, err: error.message }, `[Worker] Redis refuses the result of job ${jobId}; waiting up to ${options.storageWaitMs} ms`);
+  const appended = await writeWithinStorageWait(
+    () => store.appendResult(jobId, attemptId, piece),
+    options.storageWaitMs,
+    {
+      signal,
+      onRetry: (error, attempt) => {
+        if (attempt === 1)
+          log.warn(
+            { jobId, err: error.message },
+            `[Worker] Redis refuses the result of job ${jobId}; waiting up to ${options.storageWaitMs} ms`,
+          );
+      },
     },
-  });
+  );
   if (!appended) throw new AttemptSuperseded();
 }
 
@@ -136,16 +175,24 @@ function failureMessage(error: unknown): string {
   return `The job failed: ${error instanceof Error ? error.message : String(error)}. Upload the file again.`;
 }
 
-async function writeTerminal(options: AttemptOptions, change: StateChange, reason: FailureReason = 'error'): Promise<void> {
+async function writeTerminal(
+  options: AttemptOptions,
+  change: StateChange,
+  reason: FailureReason = 'error',
+): Promise<void> {
   const { store, log, jobId } = options;
   const written = await writeUntilStored(() => store.transition(jobId, change), {
     signal: options.shutdown,
-    onRetry: (error) => log.warn({ jobId, err: error.message }, `[Worker] Could not store the final state of job ${jobId}; retrying`),
+    onRetry: (error) =>
+      log.warn({ jobId, err: error.message }, `[Worker] Could not store the final state of job ${jobId}; retrying`),
   });
   if (written === undefined) return;
-  options.onTerminal?.(change.status === 'succeeded'
-    ? { status: 'succeeded', rows: change.processed }
-    : { status: 'failed', reason, rows: change.processed });
-  if (change.status === 'succeeded') log.info({ jobId, rows: change.total }, `[Worker] Published success status for job ${jobId}`);
+  options.onTerminal?.(
+    change.status === 'succeeded'
+      ? { status: 'succeeded', rows: change.processed }
+      : { status: 'failed', reason, rows: change.processed },
+  );
+  if (change.status === 'succeeded')
+    log.info({ jobId, rows: change.total }, `[Worker] Published success status for job ${jobId}`);
   else log.info({ jobId, error: change.error }, `[Worker] Published failure status for job ${jobId}`);
 }

@@ -10,7 +10,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     worker.log.info({ signal }, 'worker stopping; running jobs get a moment to finish');
-    worker.close(config.shutdownTimeoutMs).then(() => process.exit(0), () => process.exit(1));
+    worker.close(config.shutdownTimeoutMs).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

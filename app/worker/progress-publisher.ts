@@ -42,13 +42,21 @@ export class ProgressPublisher {
     this.lastPublishedAt = this.now();
     const { store, jobId, attemptId, total, log } = this.options;
     try {
-      const text = await store.transition(jobId, { status: 'running', processed, total, ...(attemptId === undefined ? {} : { attemptId }) });
+      const text = await store.transition(jobId, {
+        status: 'running',
+        processed,
+        total,
+        ...(attemptId === undefined ? {} : { attemptId }),
+      });
       if (text !== undefined) {
         this.reported = processed;
         log.info({ jobId, processed, total }, `[Worker] Published progress for job ${jobId}`);
       }
     } catch (error) {
-      log.warn({ jobId, processed, err: (error as Error).message }, `[Worker] Could not publish progress for job ${jobId}; the job continues`);
+      log.warn(
+        { jobId, processed, err: (error as Error).message },
+        `[Worker] Could not publish progress for job ${jobId}; the job continues`,
+      );
     }
   }
 }

@@ -24,15 +24,26 @@ export async function reconcileOpenJobs(options: ReconcilerOptions): Promise<num
   let repaired = 0;
   for (const jobId of await store.idleOpenJobs(options.idleMs)) {
     const state = await queue.getJobState(jobId);
-    if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
+    if (
+      state === 'waiting' ||
+      state === 'active' ||
+      state === 'delayed' ||
+      state === 'prioritized' ||
+      state === 'waiting-children'
+    )
+      continue;
     const record = await store.read(jobId);
     if (!record) continue;
     if (record.status === 'queued' && state === 'unknown') {
       await enqueueJob(queue, jobId);
       log.warn({ jobId }, `Job ${jobId} was open but not queued; queued it again`);
     } else {
-      await store.transition(jobId, { status: 'failed', processed: record.processed, total: record.total,
-        error: 'The worker lost this job (it was no longer in the queue). Upload the file again.' });
+      await store.transition(jobId, {
+        status: 'failed',
+        processed: record.processed,
+        total: record.total,
+        error: 'The worker lost this job (it was no longer in the queue). Upload the file again.',
+      });
       log.warn({ jobId, queueState: state }, `[Worker] Published failure status for job ${jobId}`);
       options.onFailed?.();
     }

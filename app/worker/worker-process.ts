@@ -43,21 +43,29 @@ export interface WorkerProcess {
 
 export async function startWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
   const log = options.log ?? pino({ level: config.logLevel });
-  const onError = (role: string) => (error: Error): void => log.warn({ role, err: error.message }, 'redis connection error');
+  const onError =
+    (role: string) =>
+    (error: Error): void =>
+      log.warn({ role, err: error.message }, 'redis connection error');
   // Every connection of the process (BullMQ duplicates its own from these) uses REDIS_TLS_CA_FILE's CA.
   const endpoint = loadRedisEndpoint(config.redisUrl, config.redisTlsCaFile);
   const redis = connectRedis(endpoint, 'worker', { failFast: false, onError: onError('worker') });
   const queueRedis = connectRedis(endpoint, 'worker-queue', { failFast: false, onError: onError('worker-queue') });
   const metrics = new WorkerMetrics();
-  const store = new MeteredJobStore(redis, { prefix: options.prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs },
-    (kind) => metrics.publishFailure(kind));
+  const store = new MeteredJobStore(
+    redis,
+    { prefix: options.prefix, retentionSeconds: config.jobRetentionSeconds, maxOpenJobs: config.maxOpenJobs },
+    (kind) => metrics.publishFailure(kind),
+  );
   const queue = createJobQueue(queueRedis, store.keys.queuePrefix);
   // BullMQ emits connection trouble here too; unhandled, an 'error' event would crash the process.
   queue.on('error', (error) => log.warn({ err: error.message }, 'job queue error'));
   registerQueueGauges(metrics.registry, queueSnapshotReader({ queue, redis: queueRedis, keys: store.keys }));
   const hooks = new LifecycleHooks({ metrics, redis, keys: store.keys, log });
   const listener = await listenForMetrics({
-    host: config.host, port: config.workerMetricsPort, render: () => metrics.render(),
+    host: config.host,
+    port: config.workerMetricsPort,
+    render: () => metrics.render(),
     onError: (error) => log.warn({ err: error.message }, 'worker metrics could not be rendered'),
   });
   const shutdown = new AbortController();
@@ -68,16 +76,26 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     async (job: QueueJob<QueueJobData>, token?: string) => {
       try {
         await runAttempt({
-          store, log, jobId: job.data.jobId,
-          rowDelayMs: config.rowDelayMs, jobTimeoutMs: config.jobTimeoutMs,
-          progressIntervalMs: config.progressIntervalMs, storageWaitMs: config.storageWaitMs,
-          deadWorkers: job.stalledCounter, shutdown: shutdown.signal, largeRecords, ...hooks.attemptStarted(),
+          store,
+          log,
+          jobId: job.data.jobId,
+          rowDelayMs: config.rowDelayMs,
+          jobTimeoutMs: config.jobTimeoutMs,
+          progressIntervalMs: config.progressIntervalMs,
+          storageWaitMs: config.storageWaitMs,
+          deadWorkers: job.stalledCounter,
+          shutdown: shutdown.signal,
+          largeRecords,
+          ...hooks.attemptStarted(),
         });
       } catch (error) {
         if (!(error instanceof AttemptInterrupted) || token === undefined) throw error;
         // Back to the queue at once, so the next worker resumes it without waiting for a lock to expire.
         await job.moveToWait(token);
-        log.info({ jobId: job.data.jobId }, `Job ${job.data.jobId} handed back to the queue; another worker resumes it`);
+        log.info(
+          { jobId: job.data.jobId },
+          `Job ${job.data.jobId} handed back to the queue; another worker resumes it`,
+        );
         throw new WaitingError();
       }
     },
@@ -95,10 +113,18 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   worker.on('error', (error) => log.warn({ err: error.message }, 'queue worker error'));
   worker.on('stalled', (jobId) => log.warn({ jobId }, `Job ${jobId} lost its worker; resuming it`));
 
-  const reconcile = setInterval(() => {
-    reconcileOpenJobs({ store, queue, log, idleMs: 2 * config.workerLockMs + 30_000, ...hooks.reconcilerHooks() })
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'reconciler pass failed'));
-  }, Math.max(config.workerLockMs, 15_000));
+  const reconcile = setInterval(
+    () => {
+      reconcileOpenJobs({
+        store,
+        queue,
+        log,
+        idleMs: 2 * config.workerLockMs + 30_000,
+        ...hooks.reconcilerHooks(),
+      }).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'reconciler pass failed'));
+    },
+    Math.max(config.workerLockMs, 15_000),
+  );
   reconcile.unref();
 
   log.info({ url: listener.url }, 'worker metrics listening');

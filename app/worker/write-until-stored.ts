@@ -32,9 +32,14 @@ export async function writeUntilStored<T>(write: () => Promise<T>, options: Retr
 
 /** Redis kept refusing a write for longer than the storage wait. */
 export class StorageRefused extends Error {
-  constructor(readonly waitedMs: number, readonly refusal: string) {
+  constructor(
+    readonly waitedMs: number,
+    readonly refusal: string,
+  ) {
     const why = refusal === 'OOM' ? 'OOM: it is at its memory limit' : refusal;
-    super(`Redis refused to store the result for ${Math.round(waitedMs / 1000)} s (${why}). Upload the file again later.`);
+    super(
+      `Redis refused to store the result for ${Math.round(waitedMs / 1000)} s (${why}). Upload the file again later.`,
+    );
     this.name = 'StorageRefused';
   }
 }
@@ -43,7 +48,11 @@ export class StorageRefused extends Error {
  * Retries `write` while Redis refuses it (a {@link StoreRefusal}), for at most `waitMs`; then throws
  * {@link StorageRefused}. Other errors pass at once.
  */
-export async function writeWithinStorageWait<T>(write: () => Promise<T>, waitMs: number, options: RetryOptions): Promise<T> {
+export async function writeWithinStorageWait<T>(
+  write: () => Promise<T>,
+  waitMs: number,
+  options: RetryOptions,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   let delay = options.firstDelayMs ?? 250;
   for (let attempt = 1; ; attempt++) {

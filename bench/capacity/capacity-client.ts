@@ -18,7 +18,12 @@ export async function upload(baseUrl: string, token: string, csv: Buffer): Promi
 }
 
 /** Polls `GET /jobs/{id}` until every job is terminal; answers each job's final status. */
-export async function waitForJobs(baseUrl: string, token: string, ids: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
+export async function waitForJobs(
+  baseUrl: string,
+  token: string,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, string>> {
   const deadline = Date.now() + timeoutMs;
   const states = new Map<string, string>();
   while (Date.now() < deadline) {

@@ -19,7 +19,9 @@ export async function runCapacityCommand(command: CapacityCommand): Promise<numb
   const progress = new ProgressLine();
   const loadBefore = describeLoad();
   const started = new Date();
-  process.stderr.write(`bench --capacity: compiled build, ${command.options.repeat} end-to-end runs; logs in ${command.outDir}/logs\n`);
+  process.stderr.write(
+    `bench --capacity: compiled build, ${command.options.repeat} end-to-end runs; logs in ${command.outDir}/logs\n`,
+  );
   const figures = await runCapacity({
     repoRoot: command.repoRoot,
     outDir: command.outDir,

@@ -67,21 +67,42 @@ export function evaluateCapacityTargets(report: CapacityReport): Target[] {
   const { manifests: m, ordinary, large, throughput } = report;
   const ratio = median(throughput.endToEndMs) / median(throughput.floorMs);
   const peak = (name: string, bytes: number, limit: number, maxShare: number): Target => ({
-    name, value: `${mib(bytes)} = ${share(bytes, limit)} % of ${mib(limit)}`, goal: `≤ ${maxShare} %`, met: bytes <= limit * (maxShare / 100),
+    name,
+    value: `${mib(bytes)} = ${share(bytes, limit)} % of ${mib(limit)}`,
+    goal: `≤ ${maxShare} %`,
+    met: bytes <= limit * (maxShare / 100),
   });
   return [
-    peak(`web peak RSS, ${ordinary.uploads} max-size uploads at once`, ordinary.webPeakBytes, m.webMemoryLimitBytes, 75),
-    peak(`worker peak RSS, max-size jobs ${m.workerConcurrency} at once`, ordinary.workerPeakBytes, m.workerMemoryLimitBytes, 75),
+    peak(
+      `web peak RSS, ${ordinary.uploads} max-size uploads at once`,
+      ordinary.webPeakBytes,
+      m.webMemoryLimitBytes,
+      75,
+    ),
+    peak(
+      `worker peak RSS, max-size jobs ${m.workerConcurrency} at once`,
+      ordinary.workerPeakBytes,
+      m.workerMemoryLimitBytes,
+      75,
+    ),
     peak(`web peak RSS, ${large.uploads} one-record uploads at once`, large.webPeakBytes, m.webMemoryLimitBytes, 100),
-    peak(`worker peak RSS, one-record jobs ${m.workerConcurrency} at once`, large.workerPeakBytes, m.workerMemoryLimitBytes, 100),
+    peak(
+      `worker peak RSS, one-record jobs ${m.workerConcurrency} at once`,
+      large.workerPeakBytes,
+      m.workerMemoryLimitBytes,
+      100,
+    ),
     {
       name: `${throughput.rows}-row job end to end vs the floor (medians of ${throughput.endToEndMs.length})`,
-      value: `${ratio.toFixed(2)}×`, goal: '≤ 2×', met: ratio <= 2,
+      value: `${ratio.toFixed(2)}×`,
+      goal: '≤ 2×',
+      met: ratio <= 2,
     },
     {
       name: 'admitted jobs that did not succeed, Redis OOM refusals',
       value: `${failedJobs(ordinary) + failedJobs(large)}, ${ordinary.redisOomRefusals + large.redisOomRefusals}`,
-      goal: '0, 0', met: failedJobs(ordinary) + failedJobs(large) === 0 && ordinary.redisOomRefusals + large.redisOomRefusals === 0,
+      goal: '0, 0',
+      met: failedJobs(ordinary) + failedJobs(large) === 0 && ordinary.redisOomRefusals + large.redisOomRefusals === 0,
     },
   ];
 }
@@ -95,17 +116,28 @@ export function formatCapacity(report: CapacityReport): string {
   const { manifests: m, file, ordinary, large, throughput } = report;
   const floor = median(throughput.floorMs);
   const endToEnd = median(throughput.endToEndMs);
-  const rowsPerSecond = (ms: number): string => `${Math.round((throughput.rows / ms) * 1000).toLocaleString('en')} rows/s`;
-  const answers = (phase: PeakPhase): string => Object.entries(phase.answers).map(([k, v]) => `${v}× ${k}`).join(', ');
+  const rowsPerSecond = (ms: number): string =>
+    `${Math.round((throughput.rows / ms) * 1000).toLocaleString('en')} rows/s`;
+  const answers = (phase: PeakPhase): string =>
+    Object.entries(phase.answers)
+      .map(([k, v]) => `${v}× ${k}`)
+      .join(', ');
   const lines = [
     `Capacity (compiled build; limits from the synthesized manifests: web ${mib(m.webMemoryLimitBytes)}, rq-worker ${mib(m.workerMemoryLimitBytes)}, ` +
       `Redis maxmemory ${mib(m.redisMaxMemoryBytes)}; UPLOAD_CONCURRENCY ${m.uploadConcurrency}, WORKER_CONCURRENCY ${m.workerConcurrency})`,
     `max-size file: ${file.rows.toLocaleString('en')} rows, ${(file.bytes / 2 ** 20).toFixed(2)} MiB`,
     '',
     `${'phase'.padEnd(40)}${'web idle → peak'.padEnd(22)}${'worker idle → peak'.padEnd(22)}answers; jobs`,
-    ...([['max-size uploads, then their jobs', ordinary], ['one-record uploads, then their jobs', large]] as const).map(([name, phase]) =>
-      `${name.padEnd(40)}${`${mib(phase.webIdleBytes)} → ${mib(phase.webPeakBytes)}`.padEnd(22)}${`${mib(phase.workerIdleBytes)} → ${mib(phase.workerPeakBytes)}`.padEnd(22)}` +
-      `${answers(phase)}; ${phase.jobs} jobs ${JSON.stringify(phase.jobStates)}, Redis ${mib(phase.redisUsedBytes)}`),
+    ...(
+      [
+        ['max-size uploads, then their jobs', ordinary],
+        ['one-record uploads, then their jobs', large],
+      ] as const
+    ).map(
+      ([name, phase]) =>
+        `${name.padEnd(40)}${`${mib(phase.webIdleBytes)} → ${mib(phase.webPeakBytes)}`.padEnd(22)}${`${mib(phase.workerIdleBytes)} → ${mib(phase.workerPeakBytes)}`.padEnd(22)}` +
+        `${answers(phase)}; ${phase.jobs} jobs ${JSON.stringify(phase.jobStates)}, Redis ${mib(phase.redisUsedBytes)}`,
+    ),
     '',
     `end to end (upload to terminal state): ${throughput.endToEndMs.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${endToEnd.toFixed(0)} ms = ${rowsPerSecond(endToEnd)}` +
       ` (of which until 201: median ${median(throughput.uploadMs).toFixed(0)} ms)`,

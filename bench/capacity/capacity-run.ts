@@ -42,7 +42,9 @@ export interface CapacityContext {
 const ROWS = CONFIG_DEFAULTS.maxRows;
 const JOB_TIMEOUT_MS = 300_000;
 
-export async function runCapacity(ctx: CapacityContext): Promise<Omit<CapacityReport, 'machine' | 'date' | 'command' | 'conditions'>> {
+export async function runCapacity(
+  ctx: CapacityContext,
+): Promise<Omit<CapacityReport, 'machine' | 'date' | 'command' | 'conditions'>> {
   ctx.progress('npm run build');
   await buildCompiled(ctx.repoRoot);
   const sizes = manifestSizes(synthesizeManifests(defaultManifestOptions));
@@ -59,8 +61,12 @@ export async function runCapacity(ctx: CapacityContext): Promise<Omit<CapacityRe
     const throughput = await stack.throughput(maxSize, ctx.repeats);
     return {
       manifests: {
-        webMemoryLimitBytes: sizes.web.memoryLimitBytes, workerMemoryLimitBytes: sizes.worker.memoryLimitBytes,
-        redisMaxMemoryBytes: sizes.redisMaxMemoryBytes, uploadConcurrency: uploads, workerConcurrency: concurrency, maxUploadBytes,
+        webMemoryLimitBytes: sizes.web.memoryLimitBytes,
+        workerMemoryLimitBytes: sizes.worker.memoryLimitBytes,
+        redisMaxMemoryBytes: sizes.redisMaxMemoryBytes,
+        uploadConcurrency: uploads,
+        workerConcurrency: concurrency,
+        maxUploadBytes,
       },
       file: { rows: ROWS, bytes: maxSize.length },
       ordinary,
@@ -79,7 +85,11 @@ class CompiledStack {
   private readonly running: NodeProcess[] = [];
   private phase = 0;
 
-  constructor(private readonly ctx: CapacityContext, private readonly sizes: ManifestSizes, private readonly redis: BenchRedis) {}
+  constructor(
+    private readonly ctx: CapacityContext,
+    private readonly sizes: ManifestSizes,
+    private readonly redis: BenchRedis,
+  ) {}
 
   /** Phases 1 to 3: `count` uploads of `csv` at once to a fresh web server, then a fresh worker runs them. */
   async peaks(name: string, csv: Buffer, count: number, concurrency: number): Promise<PeakPhase> {
@@ -91,7 +101,8 @@ class CompiledStack {
     const answers = await Promise.all(Array.from({ length: count }, () => upload(url, token, csv)));
     const webPeak = peakOf(web);
     // The worker's peak needs WORKER_CONCURRENCY jobs at once: top the queue up one upload at a time.
-    for (let extra = 0; admitted(answers).length < concurrency && extra < concurrency; extra++) answers.push(await upload(url, token, csv));
+    for (let extra = 0; admitted(answers).length < concurrency && extra < concurrency; extra++)
+      answers.push(await upload(url, token, csv));
     const ids = admitted(answers);
     const { process: worker } = await this.start('worker');
     const workerIdle = peakOf(worker);
@@ -103,8 +114,12 @@ class CompiledStack {
       answers: tally(answers.slice(0, count)),
       jobs: ids.length,
       jobStates: tally([...states.values()].map((status) => ({ status }))),
-      webIdleBytes: webIdle, webPeakBytes: webPeak, workerIdleBytes: workerIdle, workerPeakBytes: peakOf(worker),
-      redisUsedBytes: memory.usedBytes, redisOomRefusals: memory.oomRefusals,
+      webIdleBytes: webIdle,
+      webPeakBytes: webPeak,
+      workerIdleBytes: workerIdle,
+      workerPeakBytes: peakOf(worker),
+      redisUsedBytes: memory.usedBytes,
+      redisOomRefusals: memory.oomRefusals,
     };
   }
 
@@ -159,10 +174,17 @@ class CompiledStack {
     const port = role === 'web' ? await freePort() : 0;
     const env = {
       ...this.sizes[role].env,
-      REDIS_URL: this.redis.url, JWT_SECRET: this.secret, HOST: '127.0.0.1',
+      REDIS_URL: this.redis.url,
+      JWT_SECRET: this.secret,
+      HOST: '127.0.0.1',
       ...(role === 'web' ? { PORT: String(port) } : {}),
     };
-    const started = await startCompiled({ repoRoot: this.ctx.repoRoot, role, env, logFile: join(this.ctx.outDir, 'logs', `capacity-${this.phase}-${role}.log`) });
+    const started = await startCompiled({
+      repoRoot: this.ctx.repoRoot,
+      role,
+      env,
+      logFile: join(this.ctx.outDir, 'logs', `capacity-${this.phase}-${role}.log`),
+    });
     this.running.push(started);
     return { process: started, url: `http://127.0.0.1:${port}` };
   }

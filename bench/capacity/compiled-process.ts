@@ -11,8 +11,12 @@ import type { NodeProcess } from '../../kit/node-process.js';
 export async function buildCompiled(repoRoot: string): Promise<void> {
   const child = spawn('npm', ['run', 'build'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`npm run build failed (${code}):\n${output}`);
 }
@@ -32,6 +36,11 @@ export interface StartOptions {
  */
 export async function startCompiled(options: StartOptions): Promise<NodeProcess> {
   const env = { NODE_ENV: 'production', ...options.env, WORKER_METRICS_PORT: '0' };
-  const how = { build: 'compiled', cwd: options.repoRoot, output: { file: options.logFile, lines: true }, readyTimeoutMs: 60_000 } as const;
+  const how = {
+    build: 'compiled',
+    cwd: options.repoRoot,
+    output: { file: options.logFile, lines: true },
+    readyTimeoutMs: 60_000,
+  } as const;
   return options.role === 'web' ? startWebProcess(env, how) : startWorkerProcess(env, how);
 }

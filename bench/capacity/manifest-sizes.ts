@@ -22,7 +22,11 @@ export interface ManifestSizes {
 }
 
 /** The first container of the `kind` object named `name`, typed by its kubernetes-models interface. */
-function firstContainer(objects: readonly Record<string, unknown>[], kind: 'Deployment' | 'StatefulSet', name: string): IContainer {
+function firstContainer(
+  objects: readonly Record<string, unknown>[],
+  kind: 'Deployment' | 'StatefulSet',
+  name: string,
+): IContainer {
   const found = objects.find((o) => o.kind === kind && (o.metadata as { name?: unknown } | undefined)?.name === name);
   const container = (found as IDeployment | IStatefulSet | undefined)?.spec?.template.spec?.containers[0];
   if (!container) throw new Error(`the manifests have no ${kind} ${name} with a container`);
@@ -56,7 +60,7 @@ export function quantityBytes(quantity: string): number {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(quantity);
   if (!match) throw new Error(`not a memory quantity: ${quantity}`);
   const unit = match[2];
-  return Number(match[1]) * (unit === undefined ? 1 : BINARY[unit] ?? DECIMAL[unit]!);
+  return Number(match[1]) * (unit === undefined ? 1 : (BINARY[unit] ?? DECIMAL[unit]!));
 }
 
 /** A Redis memory setting (`128mb` = 128 × 1024², `128m` = 128 × 10⁶) in bytes. */

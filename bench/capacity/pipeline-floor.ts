@@ -27,7 +27,12 @@ export async function runPipelineFloor(csv: Buffer): Promise<{ ms: number; resul
       }
     },
   });
-  const sink = new Writable({ write(chunk: Buffer, _encoding, callback) { resultBytes += chunk.length; callback(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      resultBytes += chunk.length;
+      callback();
+    },
+  });
   const started = performance.now();
   await pipeline(Readable.from(chunksOf(csv)), new Parser({ bom: true }), personalise, stringify(), sink);
   return { ms: performance.now() - started, resultBytes };

@@ -10,7 +10,15 @@ import { FloorSubscriber } from './floor-subscriber.js';
 import { PollClient } from './poll-client.js';
 import { SocketIoClient } from './socketio-client.js';
 import { WsClient } from './ws-client.js';
-import type { ClientSpec, Command, FinishCommand, InitCommand, Report, ResultReport, StatusReport } from './protocol.js';
+import type {
+  ClientSpec,
+  Command,
+  FinishCommand,
+  InitCommand,
+  Report,
+  ResultReport,
+  StatusReport,
+} from './protocol.js';
 
 const send = (report: Report): void => {
   process.send?.(report);
@@ -46,7 +54,13 @@ class ClientProcess implements ClientEvents {
       case 'polling': {
         // Spread the pollers' phases evenly over one interval, as independent browsers would be.
         const phaseMs = (((i * 7919) % this.init.clients.length) / this.init.clients.length) * this.init.pollIntervalMs;
-        return new PollClient(this, { baseUrl, jobId: spec.jobId, token: spec.token, intervalMs: this.init.pollIntervalMs, phaseMs });
+        return new PollClient(this, {
+          baseUrl,
+          jobId: spec.jobId,
+          token: spec.token,
+          intervalMs: this.init.pollIntervalMs,
+          phaseMs,
+        });
       }
       case 'floor':
         return (this.floor as FloorSubscriber).channelClient(this, spec.jobId);
@@ -117,7 +131,12 @@ class ClientProcess implements ClientEvents {
       const client = this.clients[i] as BenchClient;
       const sent = command.sent[spec.jobIndex];
       if (!sent) throw new Error(`no send times for job ${spec.jobIndex}`);
-      const coverage = coverStates(client, sent, { latencies, terminalLatencies, clockOffsetMs: command.clockOffsetMs, timeline });
+      const coverage = coverStates(client, sent, {
+        latencies,
+        terminalLatencies,
+        clockOffsetMs: command.clockOffsetMs,
+        timeline,
+      });
       delivered += coverage.delivered;
       expected += coverage.expected;
       exactFrames += coverage.exactFrames;

@@ -11,7 +11,11 @@ import { BenchClient, isTerminalText, type ClientEvents } from './bench-client.j
 
 /** One job channel on the shared subscriber. */
 export class ChannelClient extends BenchClient {
-  constructor(events: ClientEvents, private readonly subscriber: FloorSubscriber, readonly channel: string) {
+  constructor(
+    events: ClientEvents,
+    private readonly subscriber: FloorSubscriber,
+    readonly channel: string,
+  ) {
     super(events);
   }
 
@@ -58,7 +62,10 @@ export class FloorSubscriber {
 
   add(client: ChannelClient): void {
     this.channels.set(client.channel, client);
-    this.redis.subscribe(client.channel).then(() => client.subscribed(), (error: Error) => client.fail(`subscribe ${error.message}`));
+    this.redis.subscribe(client.channel).then(
+      () => client.subscribed(),
+      (error: Error) => client.fail(`subscribe ${error.message}`),
+    );
   }
 
   close(): void {

@@ -29,7 +29,10 @@ export class PollClient extends BenchClient {
   private answers = 0;
   private stopped = false;
 
-  constructor(events: ClientEvents, private readonly options: PollClientOptions) {
+  constructor(
+    events: ClientEvents,
+    private readonly options: PollClientOptions,
+  ) {
     super(events);
   }
 
@@ -40,15 +43,19 @@ export class PollClient extends BenchClient {
   private poll(): void {
     if (this.stopped) return;
     this.requestTimes.push(now());
-    const req = request(`${this.options.baseUrl}/jobs/${this.options.jobId}/progress`, {
-      agent: this.agent,
-      headers: { authorization: `Bearer ${this.options.token}` },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => this.answer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-      res.on('error', (error: Error) => this.markFailed(`response ${error.message}`));
-    });
+    const req = request(
+      `${this.options.baseUrl}/jobs/${this.options.jobId}/progress`,
+      {
+        agent: this.agent,
+        headers: { authorization: `Bearer ${this.options.token}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => this.answer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+        res.on('error', (error: Error) => this.markFailed(`response ${error.message}`));
+      },
+    );
     req.on('error', (error: Error) => this.markFailed(`request ${error.message}`));
     req.end();
   }

@@ -17,7 +17,10 @@ export interface SocketIoClientOptions {
 export class SocketIoClient extends BenchClient {
   private socket: Socket | undefined;
 
-  constructor(events: ClientEvents, private readonly options: SocketIoClientOptions) {
+  constructor(
+    events: ClientEvents,
+    private readonly options: SocketIoClientOptions,
+  ) {
     super(events);
   }
 

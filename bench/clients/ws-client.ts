@@ -20,7 +20,10 @@ export class WsClient extends BenchClient {
   private socket: WebSocket | undefined;
   private sawTerminal = false;
 
-  constructor(events: ClientEvents, private readonly options: WsClientOptions) {
+  constructor(
+    events: ClientEvents,
+    private readonly options: WsClientOptions,
+  ) {
     super(events);
   }
 

@@ -84,6 +84,19 @@ export interface BenchReport {
 
 /** The keys every run of the JSON report has (docs/benchmark.md describes them). */
 export const REQUIRED_RUN_KEYS = [
-  'system', 'connections', 'jobs', 'rate', 'delivered', 'expected', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms',
-  'heap_per_conn_bytes', 'rss_per_conn_bytes', 'cpu_percent', 'redis_clients', 'http_requests',
+  'system',
+  'connections',
+  'jobs',
+  'rate',
+  'delivered',
+  'expected',
+  'p50_ms',
+  'p95_ms',
+  'p99_ms',
+  'max_ms',
+  'heap_per_conn_bytes',
+  'rss_per_conn_bytes',
+  'cpu_percent',
+  'redis_clients',
+  'http_requests',
 ] as const;

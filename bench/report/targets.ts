@@ -23,9 +23,13 @@ const times = (r: number | undefined): string => (r === undefined ? 'not measure
 export function evaluateTargets(runs: readonly RunResult[]): TargetCheck[] {
   // The targets compare one process with the alternatives; runs behind the proxy are another question.
   const summaries = summarizeRuns(runs.filter((r) => r.web_processes === null));
-  const at = (system: string, size: number): RunSummary | undefined => summaries.find((s) => s.system === system && s.size === size);
+  const at = (system: string, size: number): RunSummary | undefined =>
+    summaries.find((s) => s.system === system && s.size === size);
   const sizesWithBoth = summaries.filter((s) => s.system === 'this' && at('ws-relay', s.size)).map((s) => s.size);
-  const size = sizesWithBoth.length > 0 ? Math.max(...sizesWithBoth) : Math.max(0, ...summaries.filter((s) => s.system === 'this').map((s) => s.size));
+  const size =
+    sizesWithBoth.length > 0
+      ? Math.max(...sizesWithBoth)
+      : Math.max(0, ...summaries.filter((s) => s.system === 'this').map((s) => s.size));
   const self = at('this', size);
   const relay = at('ws-relay', size);
   const socketio = at('socketio', size);
@@ -34,10 +38,15 @@ export function evaluateTargets(runs: readonly RunResult[]): TargetCheck[] {
   const check = (name: string, measured: string, target: string, ok: boolean | undefined): void => {
     checks.push({ name, measured, target, ok });
   };
-  const within = (r: number | undefined, limit: number): boolean | undefined => (r === undefined ? undefined : r <= limit);
+  const within = (r: number | undefined, limit: number): boolean | undefined =>
+    r === undefined ? undefined : r <= limit;
 
-  check(`zero loss (this, C=${size})`, self ? `${self.delivered}/${self.expected}` : 'not measured', 'all delivered',
-    self ? self.delivered === self.expected : undefined);
+  check(
+    `zero loss (this, C=${size})`,
+    self ? `${self.delivered}/${self.expected}` : 'not measured',
+    'all delivered',
+    self ? self.delivered === self.expected : undefined,
+  );
   const p50 = ratio(self?.p50_ms, relay?.p50_ms);
   check('p50 vs ws-relay', times(p50), '≤ 1.25×', within(p50, 1.25));
   const p99 = ratio(self?.p99_ms, relay?.p99_ms);
@@ -51,24 +60,55 @@ export function evaluateTargets(runs: readonly RunResult[]): TargetCheck[] {
   const cpu = ratio(self?.cpu_percent, relay?.cpu_percent);
   check('server CPU vs ws-relay', times(cpu), '≤ 1.3×', within(cpu, 1.3));
 
-  const redisCounts = summaries.filter((s) => s.system === 'this' && s.redis_clients !== undefined).map((s) => s.redis_clients as number);
+  const redisCounts = summaries
+    .filter((s) => s.system === 'this' && s.redis_clients !== undefined)
+    .map((s) => s.redis_clients as number);
   const mostRedis = redisCounts.length > 0 ? Math.max(...redisCounts) : undefined;
-  check('Redis connections of this (any C)', mostRedis === undefined ? 'not measured' : String(mostRedis), '≤ 3', mostRedis === undefined ? undefined : mostRedis <= 3);
+  check(
+    'Redis connections of this (any C)',
+    mostRedis === undefined ? 'not measured' : String(mostRedis),
+    '≤ 3',
+    mostRedis === undefined ? undefined : mostRedis <= 3,
+  );
 
   const big = summaries.filter((s) => s.system === 'this' && s.size >= 19_000);
   const held = big.find((s) => s.failed === 0 && s.delivered === s.expected);
-  check('19,000 connections on one process', big.length === 0 ? 'not measured (use --connections 19000)' : held ? `${held.connections} held, no loss` : `${big[0]?.failed} failed`,
-    'held, no loss', big.length === 0 ? undefined : held !== undefined);
+  check(
+    '19,000 connections on one process',
+    big.length === 0
+      ? 'not measured (use --connections 19000)'
+      : held
+        ? `${held.connections} held, no loss`
+        : `${big[0]?.failed} failed`,
+    'held, no loss',
+    big.length === 0 ? undefined : held !== undefined,
+  );
 
-  const fewer = self?.http_requests !== undefined && polling?.http_requests ? 1 - self.http_requests / polling.http_requests : undefined;
-  check('HTTP requests per minute vs polling', fewer === undefined ? 'not measured' : `${(fewer * 100).toFixed(2)} % fewer`, '≥ 99 % fewer',
-    fewer === undefined ? undefined : fewer >= 0.99);
+  const fewer =
+    self?.http_requests !== undefined && polling?.http_requests
+      ? 1 - self.http_requests / polling.http_requests
+      : undefined;
+  check(
+    'HTTP requests per minute vs polling',
+    fewer === undefined ? 'not measured' : `${(fewer * 100).toFixed(2)} % fewer`,
+    '≥ 99 % fewer',
+    fewer === undefined ? undefined : fewer >= 0.99,
+  );
   const lower = ratio(polling?.p50_ms, self?.p50_ms);
-  check('p50 vs polling', lower === undefined ? 'not measured' : `${lower.toFixed(0)}× lower`, '≥ 100× lower', lower === undefined ? undefined : lower >= 100);
+  check(
+    'p50 vs polling',
+    lower === undefined ? 'not measured' : `${lower.toFixed(0)}× lower`,
+    '≥ 100× lower',
+    lower === undefined ? undefined : lower >= 100,
+  );
   return checks;
 }
 
 /** One line per check: `PASS`, `MISS` or `----` (not measured). */
 export function formatTargets(checks: readonly TargetCheck[]): string {
-  return checks.map((c) => `${c.ok === undefined ? '----' : c.ok ? 'PASS' : 'MISS'}  ${c.name}: ${c.measured} (target ${c.target})`).join('\n');
+  return checks
+    .map(
+      (c) => `${c.ok === undefined ? '----' : c.ok ? 'PASS' : 'MISS'}  ${c.name}: ${c.measured} (target ${c.target})`,
+    )
+    .join('\n');
 }

@@ -7,7 +7,11 @@ import { startRedisServer, type RedisServer, type RedisServerOptions } from '../
 import { parseClientList, type RedisClientEntry } from './redis-clients.js';
 
 export class BenchRedis {
-  private constructor(private readonly server: RedisServer, readonly control: Redis, readonly version: string) {}
+  private constructor(
+    private readonly server: RedisServer,
+    readonly control: Redis,
+    readonly version: string,
+  ) {}
 
   /** Starts a redis-server with `options` (the capacity run's `maxmemory`). */
   static async start(options: RedisServerOptions = {}): Promise<BenchRedis> {

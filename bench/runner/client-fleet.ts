@@ -32,12 +32,21 @@ export class ClientFleet {
   private constructor(private readonly members: Member[]) {}
 
   /** Starts the processes and hands each its clients; resolves when all have acknowledged. */
-  static async start(repoRoot: string, init: Omit<InitCommand, 'type' | 'clients'>, specs: readonly ClientSpec[], perProcess: number): Promise<ClientFleet> {
+  static async start(
+    repoRoot: string,
+    init: Omit<InitCommand, 'type' | 'clients'>,
+    specs: readonly ClientSpec[],
+    perProcess: number,
+  ): Promise<ClientFleet> {
     const members: Member[] = [];
     for (let offset = 0; offset < specs.length; offset += perProcess) {
       const share = specs.slice(offset, offset + perProcess);
       const { child } = startNodeProcess(join(repoRoot, 'bench/clients/client-main.ts'), {
-        cwd: repoRoot, env: { NODE_ENV: 'production' }, raiseFileLimit: true, output: 'terminal', ipc: 'advanced',
+        cwd: repoRoot,
+        env: { NODE_ENV: 'production' },
+        raiseFileLimit: true,
+        output: 'terminal',
+        ipc: 'advanced',
       });
       const member: Member = {
         child,
@@ -49,7 +58,9 @@ export class ClientFleet {
       child.on('message', (report: Report) => {
         if (report.type === 'status') member.status = report;
       });
-      child.once('exit', () => { member.exited = true; });
+      child.once('exit', () => {
+        member.exited = true;
+      });
       members.push(member);
     }
     const fleet = new ClientFleet(members);
@@ -98,7 +109,11 @@ export class ClientFleet {
   }
 
   /** Polls the aggregated status until `done(status)` holds or `timeoutMs` passed; answers whether it held. */
-  async waitUntil(done: (status: FleetStatus) => boolean, timeoutMs: number, onTick?: (status: FleetStatus) => void): Promise<boolean> {
+  async waitUntil(
+    done: (status: FleetStatus) => boolean,
+    timeoutMs: number,
+    onTick?: (status: FleetStatus) => void,
+  ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = this.status();
@@ -133,22 +148,32 @@ export class ClientFleet {
 
   /** Hands every process the send times of its jobs; merges their results. Processes exit afterwards. */
   async finish(sent: readonly SentJob[], windowStart: number, windowEnd: number): Promise<ResultReport> {
-    const results = await Promise.all(this.members.map(async (member) => {
-      const own: Record<number, SentJob> = {};
-      for (const spec of member.specs) own[spec.jobIndex] = sent[spec.jobIndex] as SentJob;
-      const answer = this.nextReport(member, 'result', 120_000);
-      member.child.send({ type: 'finish', sent: own, windowStart, windowEnd, clockOffsetMs: member.clockOffsetMs } satisfies Command);
-      return (await answer) as ResultReport;
-    }));
+    const results = await Promise.all(
+      this.members.map(async (member) => {
+        const own: Record<number, SentJob> = {};
+        for (const spec of member.specs) own[spec.jobIndex] = sent[spec.jobIndex] as SentJob;
+        const answer = this.nextReport(member, 'result', 120_000);
+        member.child.send({
+          type: 'finish',
+          sent: own,
+          windowStart,
+          windowEnd,
+          clockOffsetMs: member.clockOffsetMs,
+        } satisfies Command);
+        return (await answer) as ResultReport;
+      }),
+    );
     return mergeResults(results);
   }
 
   /** Ends every process (they also exit by themselves when this process goes away). */
   async stop(): Promise<void> {
-    await Promise.all(this.members.map(async (member) => {
-      if (member.child.connected) member.child.disconnect();
-      await stopChild(member.child, { graceMs: 10_000 });
-    }));
+    await Promise.all(
+      this.members.map(async (member) => {
+        if (member.child.connected) member.child.disconnect();
+        await stopChild(member.child, { graceMs: 10_000 });
+      }),
+    );
   }
 
   private nextReport(member: Member, type: Report['type'], timeoutMs: number): Promise<Report> {
@@ -183,8 +208,9 @@ export function mergeResults(results: readonly ResultReport[]): ResultReport {
   for (const result of results) {
     for (const [reason, count] of Object.entries(result.failures)) failures[reason] = (failures[reason] ?? 0) + count;
   }
-  const sum = (key: 'delivered' | 'expected' | 'exactFrames' | 'outOfOrder' | 'failed' | 'requestsInWindow' | 'requestsTotal'): number =>
-    results.reduce((n, r) => n + r[key], 0);
+  const sum = (
+    key: 'delivered' | 'expected' | 'exactFrames' | 'outOfOrder' | 'failed' | 'requestsInWindow' | 'requestsTotal',
+  ): number => results.reduce((n, r) => n + r[key], 0);
   return {
     type: 'result',
     latencies: concat(results.map((r) => r.latencies)),
@@ -199,7 +225,9 @@ export function mergeResults(results: readonly ResultReport[]): ResultReport {
     requestsInWindow: sum('requestsInWindow'),
     requestsTotal: sum('requestsTotal'),
     maxBySecond: results.reduce<number[]>((worst, r) => {
-      r.maxBySecond.forEach((v, i) => { worst[i] = Math.max(worst[i] ?? 0, v); });
+      r.maxBySecond.forEach((v, i) => {
+        worst[i] = Math.max(worst[i] ?? 0, v);
+      });
       return worst;
     }, []),
   };

@@ -56,7 +56,11 @@ const CREATED_SEQ = 1;
 export class Publisher {
   private readonly store: JobStore;
 
-  constructor(redis: Redis, private readonly jwtSecret: string, prefix = 'pl') {
+  constructor(
+    redis: Redis,
+    private readonly jwtSecret: string,
+    prefix = 'pl',
+  ) {
     this.store = new JobStore(redis, { prefix });
   }
 
@@ -94,21 +98,34 @@ export class Publisher {
       const job = jobs[jobIndex] as BenchJob;
       const expectedSeq = CREATED_SEQ + 1 + k;
       (sent[jobIndex] as SentJob).sendTimes[k] = now();
-      pending.push(this.store.transition(job.id, {
-        status: k === job.states - 1 ? 'succeeded' : 'running',
-        processed: k + 1,
-        total: job.states,
-      }).then(
-        (text) => {
-          if (text === undefined || seqOf(text) !== expectedSeq) errors.push(`job ${job.index}: expected seq ${expectedSeq}, store answered ${text ?? 'nothing'}`);
-        },
-        (error: Error) => { errors.push(`job ${job.index}: ${error.message}`); },
-      ));
+      pending.push(
+        this.store
+          .transition(job.id, {
+            status: k === job.states - 1 ? 'succeeded' : 'running',
+            processed: k + 1,
+            total: job.states,
+          })
+          .then(
+            (text) => {
+              if (text === undefined || seqOf(text) !== expectedSeq)
+                errors.push(`job ${job.index}: expected seq ${expectedSeq}, store answered ${text ?? 'nothing'}`);
+            },
+            (error: Error) => {
+              errors.push(`job ${job.index}: ${error.message}`);
+            },
+          ),
+      );
     };
     const windowStart = now();
-    await paced(roundRobin(jobs.map((job) => ({ states: job.states - 1 }))), rate, ([jobIndex, k]) => publishOne(jobIndex, k));
+    await paced(roundRobin(jobs.map((job) => ({ states: job.states - 1 }))), rate, ([jobIndex, k]) =>
+      publishOne(jobIndex, k),
+    );
     const windowEnd = now();
-    await paced(jobs.map((job) => job.index), rate, (jobIndex) => publishOne(jobIndex, (jobs[jobIndex] as BenchJob).states - 1));
+    await paced(
+      jobs.map((job) => job.index),
+      rate,
+      (jobIndex) => publishOne(jobIndex, (jobs[jobIndex] as BenchJob).states - 1),
+    );
     const terminalEnd = now();
     await Promise.all(pending);
     return { sent, windowStart, windowEnd, terminalEnd, errors };

@@ -66,15 +66,29 @@ interface Run {
 export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResult> {
   const tag = `${plan.system}${plan.webProcesses === undefined ? '' : `x${plan.webProcesses}`}-${plan.size}-r${plan.repeat}`;
   const notes: string[] = [];
-  if ((plan.system === 'this' || plan.system === 'polling') && Object.keys(ctx.thisEnv).length > 0) notes.push(`server env ${JSON.stringify(ctx.thisEnv)}`);
+  if ((plan.system === 'this' || plan.system === 'polling') && Object.keys(ctx.thisEnv).length > 0)
+    notes.push(`server env ${JSON.stringify(ctx.thisEnv)}`);
   ctx.progress('creating jobs');
-  const jobs = await ctx.publisher.createJobs(plan.jobs, plan.rate * plan.durationS, `${tag}-${Date.now().toString(36)}`);
+  const jobs = await ctx.publisher.createJobs(
+    plan.jobs,
+    plan.rate * plan.durationS,
+    `${tag}-${Date.now().toString(36)}`,
+  );
   const server = await startServer(ctx, plan, tag);
   let fleet: ClientFleet | undefined;
   try {
     const specs = clientSpecs(plan.system, plan.size, jobs);
     fleet = await startFleet(ctx, plan.system, server, specs);
-    const run: Run = { ctx, plan, tag, server, fleet, specs, notes, measuresMemory: server !== undefined && plan.system !== 'polling' };
+    const run: Run = {
+      ctx,
+      plan,
+      tag,
+      server,
+      fleet,
+      specs,
+      notes,
+      measuresMemory: server !== undefined && plan.system !== 'polling',
+    };
     const clockOffsetMs = await fleet.measureClocks();
     const warmUp = await connectWarmUpCohort(run);
     const connectAllS = await connectEveryone(run);
@@ -93,18 +107,37 @@ export async function runSystem(ctx: RunContext, plan: RunPlan): Promise<RunResu
 async function startServer(ctx: RunContext, plan: RunPlan, tag: string): Promise<BenchServer | undefined> {
   if (!hasServer(plan.system)) return undefined;
   const start: ServerStartOptions = {
-    system: plan.system, repoRoot: ctx.repoRoot, redisUrl: ctx.redis.url, jwtSecret: ctx.jwtSecret,
-    logFile: join(ctx.outDir, 'logs', `${tag}.log`), thisEnv: ctx.thisEnv,
+    system: plan.system,
+    repoRoot: ctx.repoRoot,
+    redisUrl: ctx.redis.url,
+    jwtSecret: ctx.jwtSecret,
+    logFile: join(ctx.outDir, 'logs', `${tag}.log`),
+    thisEnv: ctx.thisEnv,
   };
-  return plan.webProcesses !== undefined ? ServerGroup.start(plan.webProcesses, plan.size, start) : SystemServer.start(start);
+  return plan.webProcesses !== undefined
+    ? ServerGroup.start(plan.webProcesses, plan.size, start)
+    : SystemServer.start(start);
 }
 
 /** The client processes, every client handed out but none connected yet. */
-function startFleet(ctx: RunContext, system: SystemName, server: BenchServer | undefined, specs: ClientSpec[]): Promise<ClientFleet> {
-  return ClientFleet.start(ctx.repoRoot, {
-    system, baseUrl: server?.url ?? '', redisUrl: ctx.redis.url, pollIntervalMs: POLL_INTERVAL_MS,
-    connectConcurrency: CONNECT_CONCURRENCY,
-  }, specs, system === 'floor' ? specs.length : ctx.clientsPerProcess);
+function startFleet(
+  ctx: RunContext,
+  system: SystemName,
+  server: BenchServer | undefined,
+  specs: ClientSpec[],
+): Promise<ClientFleet> {
+  return ClientFleet.start(
+    ctx.repoRoot,
+    {
+      system,
+      baseUrl: server?.url ?? '',
+      redisUrl: ctx.redis.url,
+      pollIntervalMs: POLL_INTERVAL_MS,
+      connectConcurrency: CONNECT_CONCURRENCY,
+    },
+    specs,
+    system === 'floor' ? specs.length : ctx.clientsPerProcess,
+  );
 }
 
 const settled = (s: FleetStatus): boolean => s.ready + s.failed >= s.started;
@@ -134,8 +167,11 @@ async function connectEveryone(run: Run): Promise<number> {
   const connectStart = Date.now();
   run.fleet.connect();
   const connectBudgetMs = 60_000 + run.specs.length * 10;
-  const allReady = await run.fleet.waitUntil((s) => s.started >= s.total && settled(s), connectBudgetMs,
-    (s) => run.ctx.progress(`connecting ${s.ready}/${s.total} ready, ${s.failed} failed`));
+  const allReady = await run.fleet.waitUntil(
+    (s) => s.started >= s.total && settled(s),
+    connectBudgetMs,
+    (s) => run.ctx.progress(`connecting ${s.ready}/${s.total} ready, ${s.failed} failed`),
+  );
   if (!allReady) run.notes.push(`not every client was ready within ${connectBudgetMs / 1000} s`);
   return (Date.now() - connectStart) / 1000;
 }
@@ -153,8 +189,14 @@ async function measureConnected(run: Run): Promise<Connected> {
   await sleep(1000);
   if (!server) return { loaded: undefined, redisClients: null };
   const loaded = run.measuresMemory ? await attempt(notes, 'memory', () => measureServer(server)) : undefined;
-  const redisClients = (await attempt(notes, 'Redis clients', async () => countOwnedClients(await ctx.redis.clientList(), portsOf(server.pids)))) ?? null;
-  if (ctx.heapSnapshot) await attempt(notes, 'heap snapshot', () => server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${run.tag}.heapsnapshot`)));
+  const redisClients =
+    (await attempt(notes, 'Redis clients', async () =>
+      countOwnedClients(await ctx.redis.clientList(), portsOf(server.pids)),
+    )) ?? null;
+  if (ctx.heapSnapshot)
+    await attempt(notes, 'heap snapshot', () =>
+      server.writeHeapSnapshot(join(ctx.outDir, 'profiles', `${run.tag}.heapsnapshot`)),
+    );
   return { loaded, redisClients };
 }
 
@@ -194,8 +236,11 @@ async function publishWindow(run: Run, jobs: readonly BenchJob[]): Promise<Publi
 async function waitForTerminalStates(run: Run): Promise<void> {
   run.ctx.progress('waiting for the terminal states');
   const drainMs = run.plan.system === 'polling' ? 3 * POLL_INTERVAL_MS + 10_000 : 15_000;
-  await run.fleet.waitUntil((s) => s.done + s.failed >= s.total, drainMs,
-    (s) => run.ctx.progress(`waiting for the terminal states: ${s.done}/${s.total} done, ${s.failed} failed`));
+  await run.fleet.waitUntil(
+    (s) => s.done + s.failed >= s.total,
+    drainMs,
+    (s) => run.ctx.progress(`waiting for the terminal states: ${s.done}/${s.total} done, ${s.failed} failed`),
+  );
 }
 
 interface RunFigures {
@@ -213,7 +258,12 @@ const orNull = (n: number, digits = 3): number | null => (Number.isFinite(n) ? r
 /** The report's record of one run, from what the steps measured. */
 function toRunResult(run: Run, figures: RunFigures): RunResult {
   const { plan, server, fleet, specs, notes } = run;
-  const { result, window, warmUp: { baseline, warm }, connected: { loaded, redisClients } } = figures;
+  const {
+    result,
+    window,
+    warmUp: { baseline, warm },
+    connected: { loaded, redisClients },
+  } = figures;
   const { outcome } = window;
   const windowS = (outcome.windowEnd - outcome.windowStart) / 1000;
   const latency = summarize(result.latencies);

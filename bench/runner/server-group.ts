@@ -11,7 +11,11 @@ import { cpuSeconds } from './proc-stats.js';
 import { SystemServer, type BenchServer, type ProbeMemory, type ServerStartOptions } from './system-server.js';
 
 export class ServerGroup implements BenchServer {
-  private constructor(private readonly servers: readonly SystemServer[], private readonly proxy: Haproxy, readonly url: string) {}
+  private constructor(
+    private readonly servers: readonly SystemServer[],
+    private readonly proxy: Haproxy,
+    readonly url: string,
+  ) {}
 
   /**
    * Starts `count` servers (logs `<logFile>` with `-1`, `-2`, … before the extension) and the proxy
@@ -21,7 +25,9 @@ export class ServerGroup implements BenchServer {
     const servers: SystemServer[] = [];
     try {
       for (let i = 1; i <= count; i++) {
-        servers.push(await SystemServer.start({ ...options, logFile: options.logFile.replace(/(\.log)?$/, `-${i}.log`) }));
+        servers.push(
+          await SystemServer.start({ ...options, logFile: options.logFile.replace(/(\.log)?$/, `-${i}.log`) }),
+        );
       }
       const port = await freePort();
       const proxy = await startHaproxy({

@@ -89,10 +89,16 @@ export class SystemServer implements BenchServer {
       ENABLE_WEBSOCKET: options.system === 'polling' ? 'false' : 'true',
       ...(options.system === 'this' || options.system === 'polling' ? options.thisEnv : {}),
     };
-    return new SystemServer(await startWebProcess(env, {
-      entry, cwd: options.repoRoot, nodeArgs: ['--expose-gc', '--import', probe], raiseFileLimit: true,
-      output: { file: options.logFile }, ipc: 'advanced',
-    }));
+    return new SystemServer(
+      await startWebProcess(env, {
+        entry,
+        cwd: options.repoRoot,
+        nodeArgs: ['--expose-gc', '--import', probe],
+        raiseFileLimit: true,
+        output: { file: options.logFile },
+        ipc: 'advanced',
+      }),
+    );
   }
 
   /** Sends a probe command and resolves with its answer. */

@@ -30,7 +30,10 @@ sub.on('message', (channel: string, text: string) => {
 });
 
 io.use((socket, next) => {
-  verifyToken(env.jwtSecret, (socket.handshake.auth as { token?: string }).token).then(() => next(), (error: Error) => next(error));
+  verifyToken(env.jwtSecret, (socket.handshake.auth as { token?: string }).token).then(
+    () => next(),
+    (error: Error) => next(error),
+  );
 });
 
 io.on('connection', (socket) => {
@@ -51,7 +54,10 @@ io.on('connection', (socket) => {
       sub.unsubscribe(channel).catch(() => undefined);
     }
   });
-  joined.subscribed.then(() => socket.emit('subscribed'), () => socket.disconnect(true));
+  joined.subscribed.then(
+    () => socket.emit('subscribed'),
+    () => socket.disconnect(true),
+  );
 });
 
 server.listen(env.port, env.host);

@@ -15,7 +15,11 @@ import { CLOSE_TRY_AGAIN_LATER } from '../../app/domain/wire-contract.js';
 const env = referenceEnv(process.env);
 
 function watch(socket: WebSocket, channel: string): void {
-  const subscriber = new Redis(env.redisUrl, { connectionName: 'bench-ws-naive', retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const subscriber = new Redis(env.redisUrl, {
+    connectionName: 'bench-ws-naive',
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
   let live = false;
   const giveUp = (): void => {
     if (!live && socket.readyState === socket.OPEN) socket.close(CLOSE_TRY_AGAIN_LATER);

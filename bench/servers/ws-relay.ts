@@ -48,9 +48,10 @@ const server = createServer((req, res) => {
 server.on('upgrade', (req, socket, head) => {
   const target = parseJobUrl(req.url);
   verifyToken(env.jwtSecret, target?.token).then(
-    () => wss.handleUpgrade(req, socket, head, (ws) => {
-      watch(ws, progressChannel((target as { jobId: string }).jobId)).catch(() => ws.close(CLOSE_TRY_AGAIN_LATER));
-    }),
+    () =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        watch(ws, progressChannel((target as { jobId: string }).jobId)).catch(() => ws.close(CLOSE_TRY_AGAIN_LATER));
+      }),
     () => socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n'),
   );
 });

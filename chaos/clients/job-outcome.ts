@@ -54,22 +54,43 @@ export async function awaitJobOutcome(options: AwaitJobOptions): Promise<JobOutc
     }
     await sleep(options.pollMs ?? 100);
   }
-  return { jobId: options.jobId, status: 'lost', detail: `still ${lastStatus} after ${options.timeoutMs} ms`, lastStatus };
+  return {
+    jobId: options.jobId,
+    status: 'lost',
+    detail: `still ${lastStatus} after ${options.timeoutMs} ms`,
+    lastStatus,
+  };
 }
 
-async function judgeResult(base: string, options: AwaitJobOptions, headers: Record<string, string>): Promise<JobOutcome> {
-  const fail = (detail: string): JobOutcome => ({ jobId: options.jobId, status: 'lost', detail, lastStatus: 'succeeded' });
+async function judgeResult(
+  base: string,
+  options: AwaitJobOptions,
+  headers: Record<string, string>,
+): Promise<JobOutcome> {
+  const fail = (detail: string): JobOutcome => ({
+    jobId: options.jobId,
+    status: 'lost',
+    detail,
+    lastStatus: 'succeeded',
+  });
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      const response = await fetch(`${base}/jobs/${options.jobId}/result`, { headers, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${base}/jobs/${options.jobId}/result`, {
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
       const text = await response.text();
       if (response.status !== 200) {
-        if (response.status >= 500) { await sleep(200); continue; }
+        if (response.status >= 500) {
+          await sleep(200);
+          continue;
+        }
         return fail(`succeeded but GET /result answered ${response.status}`);
       }
       const rows = countResultRows(text);
       if (typeof rows === 'string') return fail(rows);
-      if (rows !== options.expectedRows) return fail(`succeeded with ${rows} result rows, expected ${options.expectedRows}`);
+      if (rows !== options.expectedRows)
+        return fail(`succeeded with ${rows} result rows, expected ${options.expectedRows}`);
       return { jobId: options.jobId, status: 'succeeded', detail: null, resultRows: rows, lastStatus: 'succeeded' };
     } catch {
       await sleep(200);
@@ -97,13 +118,18 @@ export function countResultRows(text: string): number | string {
  * Records the outcomes: lost jobs are counted as such; a failed job is a failed case unless the
  * fault allows it (a job whose worker died may end `failed`), and then its error must say why.
  */
-export function judgeOutcomes(recorder: CaseRecorder, outcomes: readonly JobOutcome[], options: { allowFailed: boolean }): void {
+export function judgeOutcomes(
+  recorder: CaseRecorder,
+  outcomes: readonly JobOutcome[],
+  options: { allowFailed: boolean },
+): void {
   recorder.lostJobs(outcomes.filter((o) => o.status === 'lost').length);
   for (const outcome of outcomes) {
     let failure: string | undefined;
     if (outcome.status === 'lost') failure = `lost: ${outcome.detail}`;
     if (outcome.status === 'failed' && !options.allowFailed) failure = `failed: ${outcome.detail}`;
-    if (outcome.status === 'failed' && options.allowFailed && !outcome.detail) failure = 'failed without an error message';
+    if (outcome.status === 'failed' && options.allowFailed && !outcome.detail)
+      failure = 'failed without an error message';
     recorder.check(`job ${outcome.jobId}`, failure);
   }
 }

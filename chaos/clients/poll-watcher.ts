@@ -26,7 +26,10 @@ export async function pollJob(options: PollWatchOptions): Promise<WatchResult> {
     const base = urls[attempt % Math.max(urls.length, 1)];
     try {
       if (!base) throw new Error('no web process');
-      const response = await fetch(`${base}/jobs/${options.jobId}/progress`, { headers, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${base}/jobs/${options.jobId}/progress`, {
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
       const text = await response.text();
       if (response.ok) {
         frames++;
@@ -35,12 +38,21 @@ export async function pollJob(options: PollWatchOptions): Promise<WatchResult> {
         else {
           if (message.seq < lastSeq) violations.push(`seq went back from ${lastSeq} to ${message.seq}`);
           const earlier = seen.get(message.seq);
-          if (earlier !== undefined && earlier !== text) violations.push(`seq ${message.seq} carried two different texts`);
+          if (earlier !== undefined && earlier !== text)
+            violations.push(`seq ${message.seq} carried two different texts`);
           seen.set(message.seq, text);
           lastSeq = Math.max(lastSeq, message.seq);
           if (message.status === 'succeeded' || message.status === 'failed') {
-            return { jobId: options.jobId, transport: 'polling', terminalText: text, terminalStatus: message.status,
-              frames, connections: attempt + 1, closeCodes: [], violations };
+            return {
+              jobId: options.jobId,
+              transport: 'polling',
+              terminalText: text,
+              terminalStatus: message.status,
+              frames,
+              connections: attempt + 1,
+              closeCodes: [],
+              violations,
+            };
           }
         }
       } else if (response.status !== 503) {
@@ -51,6 +63,14 @@ export async function pollJob(options: PollWatchOptions): Promise<WatchResult> {
     }
     await sleep(options.intervalMs ?? 250);
   }
-  return { jobId: options.jobId, transport: 'polling', terminalText: undefined, terminalStatus: undefined,
-    frames, connections: 0, closeCodes: [], violations };
+  return {
+    jobId: options.jobId,
+    transport: 'polling',
+    terminalText: undefined,
+    terminalStatus: undefined,
+    frames,
+    connections: 0,
+    closeCodes: [],
+    violations,
+  };
 }

@@ -78,19 +78,31 @@ export interface RawUpgradeOptions {
 export function rawUpgrade(baseUrl: string, path: string, options: RawUpgradeOptions = {}): Promise<RawConnection> {
   const url = new URL(baseUrl);
   const defaults: Record<string, string> = {
-    Host: url.host, Upgrade: 'websocket', Connection: 'Upgrade',
-    'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Version': '13',
+    Host: url.host,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+    'Sec-WebSocket-Version': '13',
   };
   const headers = { ...defaults, ...options.headers };
-  const lines = [`${options.method ?? 'GET'} ${path} HTTP/1.1`, ...Object.entries(headers).filter(([, v]) => v !== null).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `${options.method ?? 'GET'} ${path} HTTP/1.1`,
+    ...Object.entries(headers)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `${k}: ${v}`),
+  ];
   return new Promise((resolve, reject) => {
     const socket = connect({ host: url.hostname, port: Number(url.port) });
-    socket.setTimeout(options.timeoutMs ?? 15_000, () => socket.destroy(new Error(`no answer to the upgrade of ${path.slice(0, 60)}`)));
+    socket.setTimeout(options.timeoutMs ?? 15_000, () =>
+      socket.destroy(new Error(`no answer to the upgrade of ${path.slice(0, 60)}`)),
+    );
     let buffer = Buffer.alloc(0);
     let headDone = false;
     const frames: ServerFrame[] = [];
     let resolveClosed: (code: number | 'ended') => void = () => undefined;
-    const closed = new Promise<number | 'ended'>((r) => { resolveClosed = r; });
+    const closed = new Promise<number | 'ended'>((r) => {
+      resolveClosed = r;
+    });
     let status = 0;
     let head = '';
     let refusedBody = '';
@@ -105,9 +117,24 @@ export function rawUpgrade(baseUrl: string, path: string, options: RawUpgradeOpt
         buffer = buffer.subarray(end + 4);
         headDone = true;
         socket.setTimeout(0);
-        resolve({ socket, status, head, body: () => refusedBody, frames, closed, send: (b) => { if (!socket.destroyed) socket.write(b); }, destroy: () => socket.destroy() });
+        resolve({
+          socket,
+          status,
+          head,
+          body: () => refusedBody,
+          frames,
+          closed,
+          send: (b) => {
+            if (!socket.destroyed) socket.write(b);
+          },
+          destroy: () => socket.destroy(),
+        });
       }
-      if (status !== 101) { refusedBody += buffer.toString('utf8'); buffer = Buffer.alloc(0); return; }
+      if (status !== 101) {
+        refusedBody += buffer.toString('utf8');
+        buffer = Buffer.alloc(0);
+        return;
+      }
       for (;;) {
         const parsed = readFrame(buffer);
         if (!parsed) break;
@@ -119,8 +146,14 @@ export function rawUpgrade(baseUrl: string, path: string, options: RawUpgradeOpt
         }
       }
     });
-    socket.on('error', (error) => { if (!headDone) reject(error); resolveClosed('ended'); });
-    socket.on('close', () => { if (!headDone) reject(new Error('connection closed before an answer')); resolveClosed('ended'); });
+    socket.on('error', (error) => {
+      if (!headDone) reject(error);
+      resolveClosed('ended');
+    });
+    socket.on('close', () => {
+      if (!headDone) reject(new Error('connection closed before an answer'));
+      resolveClosed('ended');
+    });
   });
 }
 

@@ -26,9 +26,14 @@ export function judgeWatchers(recorder: CaseRecorder, results: readonly WatchRes
   for (const result of results) {
     const problems = [...result.violations];
     if (result.terminalText === undefined) {
-      problems.unshift(`no terminal state after ${result.frames} frame(s), ${result.connections} connection(s), closes [${result.closeCodes.join(',')}]`);
+      problems.unshift(
+        `no terminal state after ${result.frames} frame(s), ${result.connections} connection(s), closes [${result.closeCodes.join(',')}]`,
+      );
     }
-    recorder.check(`${result.transport} client of job ${result.jobId}`, problems.length === 0 ? undefined : problems.join('; '));
+    recorder.check(
+      `${result.transport} client of job ${result.jobId}`,
+      problems.length === 0 ? undefined : problems.join('; '),
+    );
   }
 }
 
@@ -39,9 +44,14 @@ export function summarizeWatchers(results: readonly WatchResult[]): string {
   const codes = new Map<number, number>();
   for (const result of ws) for (const code of result.closeCodes) codes.set(code, (codes.get(code) ?? 0) + 1);
   const connections = ws.reduce((sum, r) => sum + r.connections, 0);
-  const closes = [...codes.entries()].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ');
+  const closes = [...codes.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(' ');
   const errors = new Map<string, number>();
-  for (const result of ws) for (const error of result.connectErrors ?? []) errors.set(error, (errors.get(error) ?? 0) + 1);
-  const errorText = errors.size === 0 ? '' : `; connect errors ${[...errors.entries()].map(([e, n]) => `${e}×${n}`).join(', ')}`;
+  for (const result of ws)
+    for (const error of result.connectErrors ?? []) errors.set(error, (errors.get(error) ?? 0) + 1);
+  const errorText =
+    errors.size === 0 ? '' : `; connect errors ${[...errors.entries()].map(([e, n]) => `${e}×${n}`).join(', ')}`;
   return `${ws.length} WebSocket clients (${connections} connections; closes ${closes || 'none'}${errorText}), ${polling} polling clients`;
 }

@@ -17,12 +17,24 @@ export interface WatcherCounts {
 }
 
 /** Client `i` watches job `i mod jobs`; answers when every client is done. */
-export function startWatchers(stack: ChaosStack, jobs: readonly WatchedJob[], counts: WatcherCounts): Promise<WatchResult[]> {
+export function startWatchers(
+  stack: ChaosStack,
+  jobs: readonly WatchedJob[],
+  counts: WatcherCounts,
+): Promise<WatchResult[]> {
   const urls = (): string[] => stack.webs.map((w) => w.url);
   const clients: Promise<WatchResult>[] = [];
   for (let i = 0; i < counts.websocket; i++) {
     const job = jobs[i % jobs.length]!;
-    clients.push(watchJob({ urls, token: job.token, jobId: job.id, deadline: counts.deadline, auth: i % 2 === 0 ? 'subprotocol' : 'query' }));
+    clients.push(
+      watchJob({
+        urls,
+        token: job.token,
+        jobId: job.id,
+        deadline: counts.deadline,
+        auth: i % 2 === 0 ? 'subprotocol' : 'query',
+      }),
+    );
   }
   for (let i = 0; i < counts.polling; i++) {
     const job = jobs[i % jobs.length]!;

@@ -46,14 +46,28 @@ export async function runFaultRound(
   const timeoutMs = options.timeoutMs ?? 120_000;
   const jobs = await uploadJobs(stack, options.jobs, options.rows, options.label);
   const watchers = startWatchers(stack, jobs, {
-    websocket: options.websocketClients, polling: options.pollingClients, deadline: Date.now() + timeoutMs,
+    websocket: options.websocketClients,
+    polling: options.pollingClients,
+    deadline: Date.now() + timeoutMs,
   });
   await waitUntilRunning(stack, jobs, 3);
-  if (options.awaitSockets) await waitForOpenSockets(stack.webs.map((web) => web.url), options.websocketClients);
+  if (options.awaitSockets)
+    await waitForOpenSockets(
+      stack.webs.map((web) => web.url),
+      options.websocketClients,
+    );
   recorder.recovered(await inject(jobs));
-  const outcomes = await Promise.all(jobs.map((job) => awaitJobOutcome({
-    urls: () => stack.webs.map((w) => w.url), token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs,
-  })));
+  const outcomes = await Promise.all(
+    jobs.map((job) =>
+      awaitJobOutcome({
+        urls: () => stack.webs.map((w) => w.url),
+        token: job.token,
+        jobId: job.id,
+        expectedRows: job.rows,
+        timeoutMs,
+      }),
+    ),
+  );
   judgeOutcomes(recorder, outcomes, { allowFailed: options.allowFailed ?? false });
   const watched = await watchers;
   judgeWatchers(recorder, watched);

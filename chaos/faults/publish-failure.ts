@@ -32,27 +32,41 @@ const FAULTS: readonly PublishFault[] = [
       await admin.config('SET', 'min-replicas-to-write', '1');
       const token = await stack.token('refused-write');
       const upload = await rawRequest(stack.url, {
-        method: 'POST', path: '/jobs?filename=refused.csv',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(3),
+        method: 'POST',
+        path: '/jobs?filename=refused.csv',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: sampleCsv(3),
       });
-      recorder.check('POST /jobs answers 503 while Redis refuses writes', checkErrorAnswer(upload, 503, ['DEPENDENCY_DOWN']));
-      return async () => { await admin.config('SET', 'min-replicas-to-write', '0'); };
+      recorder.check(
+        'POST /jobs answers 503 while Redis refuses writes',
+        checkErrorAnswer(upload, 503, ['DEPENDENCY_DOWN']),
+      );
+      return async () => {
+        await admin.config('SET', 'min-replicas-to-write', '0');
+      };
     },
   },
   {
     name: 'Redis holds writes (CLIENT PAUSE WRITE)',
     inject: async (admin) => {
       await admin.call('CLIENT', 'PAUSE', String(FAULT_MS), 'WRITE');
-      return async () => { await admin.call('CLIENT', 'UNPAUSE'); };
+      return async () => {
+        await admin.call('CLIENT', 'UNPAUSE');
+      };
     },
   },
   {
     name: "worker's connections killed (CLIENT KILL)",
     inject: async (admin) => {
       const killed = await killWorkerConnections(admin);
-      const repeat = setInterval(() => { killWorkerConnections(admin).catch(() => undefined); }, 300);
+      const repeat = setInterval(() => {
+        killWorkerConnections(admin).catch(() => undefined);
+      }, 300);
       if (killed === 0) throw new Error('no worker connection found to kill');
-      return () => { clearInterval(repeat); return Promise.resolve(); };
+      return () => {
+        clearInterval(repeat);
+        return Promise.resolve();
+      };
     },
   },
 ];
@@ -60,42 +74,63 @@ const FAULTS: readonly PublishFault[] = [
 /** Kills every connection named `personalizedline-worker*`; answers how many. */
 async function killWorkerConnections(admin: Redis): Promise<number> {
   const list = (await admin.call('CLIENT', 'LIST')) as string;
-  const ids = list.split('\n').filter((line) => /\bname=personalizedline-worker/.test(line))
-    .map((line) => /\bid=(\d+)/.exec(line)?.[1]).filter((id): id is string => id !== undefined);
+  const ids = list
+    .split('\n')
+    .filter((line) => /\bname=personalizedline-worker/.test(line))
+    .map((line) => /\bid=(\d+)/.exec(line)?.[1])
+    .filter((id): id is string => id !== undefined);
   for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id).catch(() => undefined);
   return ids.length;
 }
 
 export const publishFailure: ChaosClass = {
   name: 'fault: publish fails mid-job',
-  run: (profile: Profile) => runClass(publishFailure.name, profile, {
-    env: { ROW_DELAY_MS: String(profile.rowDelayMs), PROGRESS_INTERVAL_MS: '50' },
-  }, async ({ stack, recorder }) => {
-    const websocket = await websocketAvailable(stack);
-    const admin = stack.admin();
-    const rows = Math.ceil((FAULT_MS * 3) / profile.rowDelayMs);
-    for (let round = 1; round <= profile.faultRounds; round++) {
-      for (const fault of FAULTS) {
-        const jobs = await uploadJobs(stack, profile.jobsPerRound, rows, `publish-${round}`);
-        const watchers = startWatchers(stack, jobs, {
-          websocket: websocket ? jobs.length * 3 : 0, polling: jobs.length, deadline: Date.now() + 90_000,
-        });
-        await waitUntilRunning(stack, jobs, 3);
-        const end = await fault.inject(admin, stack, recorder);
-        await sleep(FAULT_MS);
-        const endedAt = Date.now();
-        await end();
-        const outcomes = await Promise.all(jobs.map((job) => awaitJobOutcome({
-          urls: () => stack.webs.map((w) => w.url), token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs: 90_000,
-        })));
-        recorder.recovered(Date.now() - endedAt);
-        const before = recorder.result().failures.length;
-        judgeOutcomes(recorder, outcomes, { allowFailed: false });
-        const watched = await watchers;
-        judgeWatchers(recorder, watched);
-        const failures = recorder.result().failures.length - before;
-        recorder.note(`round ${round}, ${fault.name}: ${failures === 0 ? 'every job succeeded, every client saw it' : `${failures} failure(s)`}; ${summarizeWatchers(watched)}`);
-      }
-    }
-  }),
+  run: (profile: Profile) =>
+    runClass(
+      publishFailure.name,
+      profile,
+      {
+        env: { ROW_DELAY_MS: String(profile.rowDelayMs), PROGRESS_INTERVAL_MS: '50' },
+      },
+      async ({ stack, recorder }) => {
+        const websocket = await websocketAvailable(stack);
+        const admin = stack.admin();
+        const rows = Math.ceil((FAULT_MS * 3) / profile.rowDelayMs);
+        for (let round = 1; round <= profile.faultRounds; round++) {
+          for (const fault of FAULTS) {
+            const jobs = await uploadJobs(stack, profile.jobsPerRound, rows, `publish-${round}`);
+            const watchers = startWatchers(stack, jobs, {
+              websocket: websocket ? jobs.length * 3 : 0,
+              polling: jobs.length,
+              deadline: Date.now() + 90_000,
+            });
+            await waitUntilRunning(stack, jobs, 3);
+            const end = await fault.inject(admin, stack, recorder);
+            await sleep(FAULT_MS);
+            const endedAt = Date.now();
+            await end();
+            const outcomes = await Promise.all(
+              jobs.map((job) =>
+                awaitJobOutcome({
+                  urls: () => stack.webs.map((w) => w.url),
+                  token: job.token,
+                  jobId: job.id,
+                  expectedRows: job.rows,
+                  timeoutMs: 90_000,
+                }),
+              ),
+            );
+            recorder.recovered(Date.now() - endedAt);
+            const before = recorder.result().failures.length;
+            judgeOutcomes(recorder, outcomes, { allowFailed: false });
+            const watched = await watchers;
+            judgeWatchers(recorder, watched);
+            const failures = recorder.result().failures.length - before;
+            recorder.note(
+              `round ${round}, ${fault.name}: ${failures === 0 ? 'every job succeeded, every client saw it' : `${failures} failure(s)`}; ${summarizeWatchers(watched)}`,
+            );
+          }
+        }
+      },
+    ),
 };

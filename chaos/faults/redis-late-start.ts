@@ -15,24 +15,39 @@ const DOWN_AFTER_START_MS = 3_000;
 
 export const redisLateStart: ChaosClass = {
   name: 'fault: Redis unreachable at start',
-  run: (profile: Profile) => runClass(redisLateStart.name, profile, { redisDownAtStart: true }, async ({ stack, recorder }) => {
-    // The prelude already checked the first start; later rounds repeat it with fresh processes.
-    for (let round = 2; round <= profile.faultRounds; round++) {
-      for (const p of stack.live()) await stack.kill(p.proc, 'SIGTERM');
-      await stack.redis.stop();
-      await stack.startWeb();
-      await stack.startWorker();
-      await checkDownThenUp(stack, recorder);
-    }
-  }, async ({ stack, recorder }) => checkDownThenUp(stack, recorder)),
+  run: (profile: Profile) =>
+    runClass(
+      redisLateStart.name,
+      profile,
+      { redisDownAtStart: true },
+      async ({ stack, recorder }) => {
+        // The prelude already checked the first start; later rounds repeat it with fresh processes.
+        for (let round = 2; round <= profile.faultRounds; round++) {
+          for (const p of stack.live()) await stack.kill(p.proc, 'SIGTERM');
+          await stack.redis.stop();
+          await stack.startWeb();
+          await stack.startWorker();
+          await checkDownThenUp(stack, recorder);
+        }
+      },
+      async ({ stack, recorder }) => checkDownThenUp(stack, recorder),
+    ),
 };
 
 async function checkDownThenUp(stack: ChaosStack, recorder: CaseRecorder): Promise<void> {
   await sleep(DOWN_AFTER_START_MS);
-  recorder.check('web and worker keep running without Redis', stack.crashed().length === 0 ? undefined
-    : `exited: ${stack.crashed().map((p) => p.name).join(', ')}`);
+  recorder.check(
+    'web and worker keep running without Redis',
+    stack.crashed().length === 0
+      ? undefined
+      : `exited: ${stack
+          .crashed()
+          .map((p) => p.name)
+          .join(', ')}`,
+  );
   const token = await stack.token('late-start');
-  for (const [name, failure] of Object.entries(await probeWhileRedisDown(stack.url, token))) recorder.check(name, failure);
+  for (const [name, failure] of Object.entries(await probeWhileRedisDown(stack.url, token)))
+    recorder.check(name, failure);
   const startedAt = Date.now();
   await stack.redis.start();
   try {

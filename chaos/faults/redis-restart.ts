@@ -14,26 +14,39 @@ export const REDIS_OUTAGE_MS = 5_000;
 
 export const redisRestart: ChaosClass = {
   name: 'fault: Redis down 5 s, restarted (AOF)',
-  run: (profile: Profile) => runClass(redisRestart.name, profile, {
-    env: { ROW_DELAY_MS: String(profile.rowDelayMs), PROGRESS_INTERVAL_MS: '50' },
-  }, async (context) => {
-    const { stack, recorder } = context;
-    const websocket = await websocketAvailable(stack);
-    // Long enough that every job is still running when Redis comes back.
-    const rows = Math.ceil((REDIS_OUTAGE_MS * 1.5) / profile.rowDelayMs);
-    for (let round = 1; round <= profile.faultRounds; round++) {
-      await runFaultRound(context, {
-        label: `redis-restart-${round}`, jobs: profile.jobsPerRound, rows,
-        websocketClients: websocket ? profile.watchers : 0, pollingClients: websocket ? profile.jobsPerRound : profile.watchers,
-      }, async (jobs) => {
-        const stoppedAt = Date.now();
-        await stack.redis.stop();
-        const probes = await probeWhileRedisDown(stack.url, jobs[0]!.token);
-        for (const [name, failure] of Object.entries(probes)) recorder.check(name, failure);
-        await sleep(Math.max(0, REDIS_OUTAGE_MS - (Date.now() - stoppedAt)));
-        await stack.redis.start();
-        return waitUntilReady(stack.webs.map((w) => w.url));
-      });
-    }
-  }),
+  run: (profile: Profile) =>
+    runClass(
+      redisRestart.name,
+      profile,
+      {
+        env: { ROW_DELAY_MS: String(profile.rowDelayMs), PROGRESS_INTERVAL_MS: '50' },
+      },
+      async (context) => {
+        const { stack, recorder } = context;
+        const websocket = await websocketAvailable(stack);
+        // Long enough that every job is still running when Redis comes back.
+        const rows = Math.ceil((REDIS_OUTAGE_MS * 1.5) / profile.rowDelayMs);
+        for (let round = 1; round <= profile.faultRounds; round++) {
+          await runFaultRound(
+            context,
+            {
+              label: `redis-restart-${round}`,
+              jobs: profile.jobsPerRound,
+              rows,
+              websocketClients: websocket ? profile.watchers : 0,
+              pollingClients: websocket ? profile.jobsPerRound : profile.watchers,
+            },
+            async (jobs) => {
+              const stoppedAt = Date.now();
+              await stack.redis.stop();
+              const probes = await probeWhileRedisDown(stack.url, jobs[0]!.token);
+              for (const [name, failure] of Object.entries(probes)) recorder.check(name, failure);
+              await sleep(Math.max(0, REDIS_OUTAGE_MS - (Date.now() - stoppedAt)));
+              await stack.redis.start();
+              return waitUntilReady(stack.webs.map((w) => w.url));
+            },
+          );
+        }
+      },
+    ),
 };

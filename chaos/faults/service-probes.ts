@@ -29,10 +29,16 @@ export async function waitUntilReady(urls: readonly string[], timeoutMs = 60_000
 export async function probeWhileRedisDown(url: string, token: string): Promise<Record<string, string | undefined>> {
   const health = await rawRequest(url, { path: '/health' }, 10_000);
   const ready = await rawRequest(url, { path: '/ready' }, 10_000);
-  const upload = await rawRequest(url, {
-    method: 'POST', path: '/jobs?filename=outage.csv',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(3),
-  }, 10_000);
+  const upload = await rawRequest(
+    url,
+    {
+      method: 'POST',
+      path: '/jobs?filename=outage.csv',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: sampleCsv(3),
+    },
+    10_000,
+  );
   return {
     'GET /health answers 200 while Redis is down': health.status === 200 ? undefined : `answered ${health.status}`,
     'GET /ready answers 503 while Redis is down': checkErrorAnswer(ready, 503, ['DEPENDENCY_DOWN']),

@@ -3,14 +3,42 @@ import fc from 'fast-check';
 
 /** Written into the path verbatim: they test the router, not the id check. */
 export const RAW_PATH_IDS: readonly string[] = [
-  '..', '../..', '../../health', '..%2f..%2fhealth', '%2e%2e', '%2e%2e%2f%2e%2e%2fready', '....//....//', '..%5c..%5c',
-  '.', '%00', '%0d%0aSet-Cookie:x=1', '%252e%252e', '*', '%2A', ';', 'a;b=c', '%', '%zz', '%E0%A4%A',
+  '..',
+  '../..',
+  '../../health',
+  '..%2f..%2fhealth',
+  '%2e%2e',
+  '%2e%2e%2f%2e%2e%2fready',
+  '....//....//',
+  '..%5c..%5c',
+  '.',
+  '%00',
+  '%0d%0aSet-Cookie:x=1',
+  '%252e%252e',
+  '*',
+  '%2A',
+  ';',
+  'a;b=c',
+  '%',
+  '%zz',
+  '%E0%A4%A',
 ];
 
 /** Redis key and channel syntax glued to ids: a key must never be built from these. */
 export const KEY_SYNTAX_IDS: readonly string[] = [
-  'pl:job:*', '*', '{x}', '00000000-0000-4000-8000-000000000000:input', '00000000-0000-4000-8000-000000000000:result',
-  'job_progress:*', '\r\nFLUSHALL\r\n', 'a b', '[a-z]*', '?', '\\', 'pl:user:x:jobs', 'pl:jobs:open',
+  'pl:job:*',
+  '*',
+  '{x}',
+  '00000000-0000-4000-8000-000000000000:input',
+  '00000000-0000-4000-8000-000000000000:result',
+  'job_progress:*',
+  '\r\nFLUSHALL\r\n',
+  'a b',
+  '[a-z]*',
+  '?',
+  '\\',
+  'pl:user:x:jobs',
+  'pl:jobs:open',
 ];
 
 /**

@@ -16,28 +16,36 @@ const SUFFIXES = ['', '/progress', '/result'] as const;
 
 export const badJobIds: ChaosClass = {
   name: 'input: job ids',
-  run: (profile: Profile) => runClass(badJobIds.name, profile, INPUT_STACK, async ({ stack, recorder }) => {
-    const token = await stack.token('job-id-prober');
-    // The prober has a job of its own, so an id that leaked into a wrong lookup would find something.
-    await uploadCsv(stack.url, token, sampleCsv(2));
-    const headers = { authorization: `Bearer ${token}` };
+  run: (profile: Profile) =>
+    runClass(badJobIds.name, profile, INPUT_STACK, async ({ stack, recorder }) => {
+      const token = await stack.token('job-id-prober');
+      // The prober has a job of its own, so an id that leaked into a wrong lookup would find something.
+      await uploadCsv(stack.url, token, sampleCsv(2));
+      const headers = { authorization: `Bearer ${token}` };
 
-    await checkProperty(recorder, 'encoded bad ids answer 404 NOT_FOUND',
-      fc.record({ id: badJobIdArbitrary(), suffix: fc.constantFrom(...SUFFIXES) }),
-      async ({ id, suffix }) => {
-        const response = await rawRequest(stack.url, { path: `/jobs/${encodeURIComponent(id)}${suffix}`, headers });
-        return checkErrorAnswer(response, 404, ['NOT_FOUND']);
-      }, profile);
+      await checkProperty(
+        recorder,
+        'encoded bad ids answer 404 NOT_FOUND',
+        fc.record({ id: badJobIdArbitrary(), suffix: fc.constantFrom(...SUFFIXES) }),
+        async ({ id, suffix }) => {
+          const response = await rawRequest(stack.url, { path: `/jobs/${encodeURIComponent(id)}${suffix}`, headers });
+          return checkErrorAnswer(response, 404, ['NOT_FOUND']);
+        },
+        profile,
+      );
 
-    for (const raw of RAW_PATH_IDS) {
-      // A broken percent-escape is a malformed request rather than an unknown job: 400 is right too.
-      const malformed = /%(?![0-9a-f]{2})/i.test(raw);
-      for (const suffix of SUFFIXES) {
-        const response = await rawRequest(stack.url, { path: `/jobs/${raw}${suffix}`, headers });
-        recorder.check(`GET /jobs/${raw}${suffix}`, malformed
-          ? checkErrorAnswer(response, [400, 404], ['BAD_REQUEST', 'NOT_FOUND'])
-          : checkErrorAnswer(response, 404, ['NOT_FOUND']));
+      for (const raw of RAW_PATH_IDS) {
+        // A broken percent-escape is a malformed request rather than an unknown job: 400 is right too.
+        const malformed = /%(?![0-9a-f]{2})/i.test(raw);
+        for (const suffix of SUFFIXES) {
+          const response = await rawRequest(stack.url, { path: `/jobs/${raw}${suffix}`, headers });
+          recorder.check(
+            `GET /jobs/${raw}${suffix}`,
+            malformed
+              ? checkErrorAnswer(response, [400, 404], ['BAD_REQUEST', 'NOT_FOUND'])
+              : checkErrorAnswer(response, 404, ['NOT_FOUND']),
+          );
+        }
       }
-    }
-  }),
+    }),
 };

@@ -42,8 +42,11 @@ export async function checkProperty<T>(
   // Shrinking re-runs failing inputs; those are not new cases.
   const cases = details.failed ? details.numRuns : executed;
   const example = details.counterexample ? JSON.stringify(details.counterexample[0], replacer).slice(0, 300) : '';
-  recorder.checkMany(cases, details.failed ? 1 : 0,
-    `${name}: ${lastFailure} (input ${example}; seed ${details.seed}, path ${details.counterexamplePath ?? '-'})`);
+  recorder.checkMany(
+    cases,
+    details.failed ? 1 : 0,
+    `${name}: ${lastFailure} (input ${example}; seed ${details.seed}, path ${details.counterexamplePath ?? '-'})`,
+  );
   if (details.errorInstance && !details.failed) recorder.check(name, String(details.errorInstance));
 }
 

@@ -13,14 +13,24 @@ const UPLOADS_PER_MINUTE = CONFIG_DEFAULTS.uploadsPerMinute;
 export const abuse: ChaosClass = {
   name: 'abuse: connection cap, upload rate, never-reading clients',
   websocket: true,
-  run: (profile: Profile) => runClass(abuse.name, profile, {
-    // Every row is published, so a stalled reader falls behind fast.
-    env: { ROW_DELAY_MS: '0', PROGRESS_INTERVAL_MS: '0' },
-  }, async ({ stack, recorder }) => {
-    await checkConnectionCap(stack, recorder, CAP, 50_000);
-    await checkUploadRate(stack, recorder, UPLOADS_PER_MINUTE);
-    await checkSlowReaders(stack, recorder, profile.name === 'full'
-      ? { jobs: 10, clientsPerJob: 20, rows: 50_000 }
-      : { jobs: 2, clientsPerJob: 10, rows: 20_000 });
-  }),
+  run: (profile: Profile) =>
+    runClass(
+      abuse.name,
+      profile,
+      {
+        // Every row is published, so a stalled reader falls behind fast.
+        env: { ROW_DELAY_MS: '0', PROGRESS_INTERVAL_MS: '0' },
+      },
+      async ({ stack, recorder }) => {
+        await checkConnectionCap(stack, recorder, CAP, 50_000);
+        await checkUploadRate(stack, recorder, UPLOADS_PER_MINUTE);
+        await checkSlowReaders(
+          stack,
+          recorder,
+          profile.name === 'full'
+            ? { jobs: 10, clientsPerJob: 20, rows: 50_000 }
+            : { jobs: 2, clientsPerJob: 10, rows: 20_000 },
+        );
+      },
+    ),
 };

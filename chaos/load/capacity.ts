@@ -37,50 +37,90 @@ export function promisedToFit(maxMemoryMiB: number): number {
 
 export const capacity: ChaosClass = {
   name: 'capacity: Redis at its maxmemory, uploads until refused and beyond',
-  run: (profile: Profile) => runClass(capacity.name, profile, {
-    redis: { maxMemory: `${profile.capacity.maxMemoryMiB}mb`, maxMemoryPolicy: 'noeviction' },
-    env: { ROW_DELAY_MS: '0', UPLOADS_PER_MINUTE: '1000000', JOB_RETENTION_SECONDS: String(profile.capacity.retentionSeconds) },
-  }, async ({ stack, recorder }) => {
-    const file = maxSizeCsv();
-    const token = await stack.token('capacity-filler');
-    const follow = (jobId: string): Promise<JobOutcome> => awaitJobOutcome({
-      urls: () => stack.webs.map((w) => w.url), token, jobId, expectedRows: ROWS, timeoutMs: 300_000, pollMs: 50,
-    });
-    // A 201 without a Job body breaks the contract: its job counts as lost.
-    const followCreated = (answer: RawResponse): Promise<JobOutcome> => {
-      const job = createdJob(answer.json);
-      return job ? follow(job.id)
-        : Promise.resolve({ jobId: '?', status: 'lost', detail: `201 without a Job: ${answer.text.slice(0, 120)}`, lastStatus: 'none' });
-    };
-    const answers: RawResponse[] = [];
-    const outcomes: JobOutcome[] = [];
-    let fit: number | undefined;
-    while (answers.length < (fit === undefined ? MAX_UPLOADS_TO_FILL : 3 * Math.max(fit, 1))) {
-      const answer = await post(stack, token, file);
-      answers.push(answer);
-      if (answer.status === 201) outcomes.push(await followCreated(answer));
-      else fit ??= answers.length - 1;
-    }
-    const promised = promisedToFit(profile.capacity.maxMemoryMiB);
-    recorder.note(`${answers.length} max-size uploads one after another at maxmemory ${profile.capacity.maxMemoryMiB} MiB: ` +
-      `${fit ?? 'all'} fit (the sizing promises ${promised}), ${outcomes.length} accepted in all`);
-    recorder.check(`the store fills up within ${MAX_UPLOADS_TO_FILL} max-size uploads`, fit === undefined ? 'no upload was refused' : undefined);
-    recorder.check(`at least the ${promised} max-size jobs the sizing promises fit`, fit === undefined || fit >= promised ? undefined : `only ${fit} fit`);
-    checkRefusals(recorder, answers);
-    judgeOutcomes(recorder, outcomes, { allowFailed: false });
-    await checkStore(stack, recorder, answers.filter((a) => a.status !== 201).length);
+  run: (profile: Profile) =>
+    runClass(
+      capacity.name,
+      profile,
+      {
+        redis: { maxMemory: `${profile.capacity.maxMemoryMiB}mb`, maxMemoryPolicy: 'noeviction' },
+        env: {
+          ROW_DELAY_MS: '0',
+          UPLOADS_PER_MINUTE: '1000000',
+          JOB_RETENTION_SECONDS: String(profile.capacity.retentionSeconds),
+        },
+      },
+      async ({ stack, recorder }) => {
+        const file = maxSizeCsv();
+        const token = await stack.token('capacity-filler');
+        const follow = (jobId: string): Promise<JobOutcome> =>
+          awaitJobOutcome({
+            urls: () => stack.webs.map((w) => w.url),
+            token,
+            jobId,
+            expectedRows: ROWS,
+            timeoutMs: 300_000,
+            pollMs: 50,
+          });
+        // A 201 without a Job body breaks the contract: its job counts as lost.
+        const followCreated = (answer: RawResponse): Promise<JobOutcome> => {
+          const job = createdJob(answer.json);
+          return job
+            ? follow(job.id)
+            : Promise.resolve({
+                jobId: '?',
+                status: 'lost',
+                detail: `201 without a Job: ${answer.text.slice(0, 120)}`,
+                lastStatus: 'none',
+              });
+        };
+        const answers: RawResponse[] = [];
+        const outcomes: JobOutcome[] = [];
+        let fit: number | undefined;
+        while (answers.length < (fit === undefined ? MAX_UPLOADS_TO_FILL : 3 * Math.max(fit, 1))) {
+          const answer = await post(stack, token, file);
+          answers.push(answer);
+          if (answer.status === 201) outcomes.push(await followCreated(answer));
+          else fit ??= answers.length - 1;
+        }
+        const promised = promisedToFit(profile.capacity.maxMemoryMiB);
+        recorder.note(
+          `${answers.length} max-size uploads one after another at maxmemory ${profile.capacity.maxMemoryMiB} MiB: ` +
+            `${fit ?? 'all'} fit (the sizing promises ${promised}), ${outcomes.length} accepted in all`,
+        );
+        recorder.check(
+          `the store fills up within ${MAX_UPLOADS_TO_FILL} max-size uploads`,
+          fit === undefined ? 'no upload was refused' : undefined,
+        );
+        recorder.check(
+          `at least the ${promised} max-size jobs the sizing promises fit`,
+          fit === undefined || fit >= promised ? undefined : `only ${fit} fit`,
+        );
+        checkRefusals(recorder, answers);
+        judgeOutcomes(recorder, outcomes, { allowFailed: false });
+        await checkStore(stack, recorder, answers.filter((a) => a.status !== 201).length);
 
-    await sleep((profile.capacity.retentionSeconds + 2) * 1_000);
-    const later = await post(stack, token, file);
-    recorder.check('after the retention passed, a max-size upload is accepted again', later.status === 201 ? undefined : `answered ${later.status}: ${later.text.slice(0, 200)}`);
-    if (later.status === 201) judgeOutcomes(recorder, [await followCreated(later)], { allowFailed: false });
-  }),
+        await sleep((profile.capacity.retentionSeconds + 2) * 1_000);
+        const later = await post(stack, token, file);
+        recorder.check(
+          'after the retention passed, a max-size upload is accepted again',
+          later.status === 201 ? undefined : `answered ${later.status}: ${later.text.slice(0, 200)}`,
+        );
+        if (later.status === 201) judgeOutcomes(recorder, [await followCreated(later)], { allowFailed: false });
+      },
+    ),
 };
 
 function post(stack: ChaosStack, token: string, file: Buffer): Promise<RawResponse> {
-  return rawRequest(stack.url, {
-    method: 'POST', path: '/jobs?filename=max-size.csv', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: file,
-  }, 120_000);
+  return rawRequest(
+    stack.url,
+    {
+      method: 'POST',
+      path: '/jobs?filename=max-size.csv',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: file,
+    },
+    120_000,
+  );
 }
 
 function checkRefusals(recorder: CaseRecorder, answers: readonly RawResponse[]): void {
@@ -88,8 +128,13 @@ function checkRefusals(recorder: CaseRecorder, answers: readonly RawResponse[]):
     if (answer.status === 201) return;
     const failure = checkErrorAnswer(answer, 503, ['CAPACITY_EXCEEDED']);
     const retryAfter = Number(answer.headers['retry-after']);
-    recorder.check(`upload ${i + 1} refused with 503 CAPACITY_EXCEEDED and Retry-After`,
-      failure ?? (Number.isInteger(retryAfter) && retryAfter >= 1 ? undefined : `Retry-After is ${JSON.stringify(answer.headers['retry-after'])}`));
+    recorder.check(
+      `upload ${i + 1} refused with 503 CAPACITY_EXCEEDED and Retry-After`,
+      failure ??
+        (Number.isInteger(retryAfter) && retryAfter >= 1
+          ? undefined
+          : `Retry-After is ${JSON.stringify(answer.headers['retry-after'])}`),
+    );
   });
 }
 
@@ -101,7 +146,13 @@ async function checkStore(stack: ChaosStack, recorder: CaseRecorder, refused: nu
   const oom = Number(/errorstat_OOM:count=(\d+)/.exec(await admin.info('errorstats'))?.[1] ?? 0);
   recorder.check('Redis refused no command for lack of memory (OOM)', oom === 0 ? undefined : `${oom} OOM refusals`);
   const counted = await metricValue(stack.url, METRIC.capacityRejections);
-  recorder.check(`each refusal is counted in ${METRIC.capacityRejections} (${refused})`, counted === refused ? undefined : `counted ${counted}`);
+  recorder.check(
+    `each refusal is counted in ${METRIC.capacityRejections} (${refused})`,
+    counted === refused ? undefined : `counted ${counted}`,
+  );
   const logged = stack.logLines().filter((l) => l.includes('Upload refused: capacity exceeded')).length;
-  recorder.check('each refusal is logged', logged === refused ? undefined : `${logged} log lines for ${refused} refusals`);
+  recorder.check(
+    'each refusal is logged',
+    logged === refused ? undefined : `${logged} log lines for ${refused} refusals`,
+  );
 }

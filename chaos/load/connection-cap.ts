@@ -28,7 +28,12 @@ function attempt(stack: ChaosStack, jobId: string, token: string): Attempt {
   return { socket, outcome };
 }
 
-export async function checkConnectionCap(stack: ChaosStack, recorder: CaseRecorder, cap: number, longJobRows: number): Promise<void> {
+export async function checkConnectionCap(
+  stack: ChaosStack,
+  recorder: CaseRecorder,
+  cap: number,
+  longJobRows: number,
+): Promise<void> {
   const token = await stack.token('greedy-user');
   const upload = await uploadCsv(stack.url, token, sampleCsv(longJobRows));
   const jobId = upload.body.id;
@@ -37,16 +42,26 @@ export async function checkConnectionCap(stack: ChaosStack, recorder: CaseRecord
   const outcomes = await Promise.all(attempts.map((a) => a.outcome));
   const admitted = outcomes.filter((o) => o === 'admitted').length;
   const refused = outcomes.filter((o) => o === CLOSE_TOO_MANY_CONNECTIONS).length;
-  recorder.check(`${cap + extra} sockets of one user: ${cap} admitted`, admitted === cap ? undefined : `${admitted} admitted`);
-  recorder.check(`${cap + extra} sockets of one user: ${extra} closed ${CLOSE_TOO_MANY_CONNECTIONS} before a frame`, refused === extra ? undefined
-    : `${refused} closed ${CLOSE_TOO_MANY_CONNECTIONS}; outcomes ${JSON.stringify(outcomes.filter((o) => o !== 'admitted'))}`);
+  recorder.check(
+    `${cap + extra} sockets of one user: ${cap} admitted`,
+    admitted === cap ? undefined : `${admitted} admitted`,
+  );
+  recorder.check(
+    `${cap + extra} sockets of one user: ${extra} closed ${CLOSE_TOO_MANY_CONNECTIONS} before a frame`,
+    refused === extra
+      ? undefined
+      : `${refused} closed ${CLOSE_TOO_MANY_CONNECTIONS}; outcomes ${JSON.stringify(outcomes.filter((o) => o !== 'admitted'))}`,
+  );
 
   const bystander = await stack.token('modest-user');
   const theirs = await uploadCsv(stack.url, bystander, sampleCsv(2));
   const other = attempt(stack, theirs.body.id, bystander);
   const otherOutcome = await other.outcome;
   other.socket.terminate();
-  recorder.check('another user is admitted while the first is at the cap', otherOutcome === 'admitted' ? undefined : `closed ${otherOutcome} without a frame`);
+  recorder.check(
+    'another user is admitted while the first is at the cap',
+    otherOutcome === 'admitted' ? undefined : `closed ${otherOutcome} without a frame`,
+  );
 
   // Free two places: two new sockets fit, a third does not.
   const open = attempts.filter((_, i) => outcomes[i] === 'admitted');
@@ -56,8 +71,13 @@ export async function checkConnectionCap(stack: ChaosStack, recorder: CaseRecord
   }
   const again = [attempt(stack, jobId, token), attempt(stack, jobId, token), attempt(stack, jobId, token)];
   const againOutcomes = await Promise.all(again.map((a) => a.outcome));
-  recorder.check('freed places are taken again, and the cap still holds', againOutcomes.filter((o) => o === 'admitted').length === 2
-    && againOutcomes.filter((o) => o === CLOSE_TOO_MANY_CONNECTIONS).length === 1 ? undefined : `outcomes ${JSON.stringify(againOutcomes)}`);
+  recorder.check(
+    'freed places are taken again, and the cap still holds',
+    againOutcomes.filter((o) => o === 'admitted').length === 2 &&
+      againOutcomes.filter((o) => o === CLOSE_TOO_MANY_CONNECTIONS).length === 1
+      ? undefined
+      : `outcomes ${JSON.stringify(againOutcomes)}`,
+  );
   for (const a of [...attempts, ...again]) a.socket.terminate();
   // Leave nothing running behind: the long job ends before the next check measures anything.
   await awaitJobOutcome({ urls: () => [stack.url], token, jobId, expectedRows: longJobRows, timeoutMs: 300_000 });

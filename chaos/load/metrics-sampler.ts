@@ -18,7 +18,14 @@ export function sampleMetrics(url: string, names: readonly string[], intervalMs 
         for (const name of names) peaks[name] = Math.max(peaks[name]!, sumOf(samples, name) ?? 0);
       })
       .catch(() => undefined)
-      .finally(() => { busy = false; });
+      .finally(() => {
+        busy = false;
+      });
   }, intervalMs);
-  return { stop: () => { clearInterval(timer); return { ...peaks }; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { ...peaks };
+    },
+  };
 }

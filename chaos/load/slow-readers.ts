@@ -38,29 +38,57 @@ export interface SlowReaderOptions {
   readonly rows: number;
 }
 
-export async function checkSlowReaders(stack: ChaosStack, recorder: CaseRecorder, options: SlowReaderOptions): Promise<void> {
+export async function checkSlowReaders(
+  stack: ChaosStack,
+  recorder: CaseRecorder,
+  options: SlowReaderOptions,
+): Promise<void> {
   const web = stack.processes.find((p) => p.role === 'web' && !p.stoppedOnPurpose)!;
   const before = await measureHeapAfterGc(web.inspectPort);
-  const jobs = await Promise.all(Array.from({ length: options.jobs }, async (_, i) => {
-    const token = await stack.token(`slow-reader-${i}-${randomUUID().slice(0, 6)}`);
-    const upload = await uploadCsv(stack.url, token, sampleCsv(options.rows));
-    return { id: upload.body.id, token };
-  }));
+  const jobs = await Promise.all(
+    Array.from({ length: options.jobs }, async (_, i) => {
+      const token = await stack.token(`slow-reader-${i}-${randomUUID().slice(0, 6)}`);
+      const upload = await uploadCsv(stack.url, token, sampleCsv(options.rows));
+      return { id: upload.body.id, token };
+    }),
+  );
   const paused = new Set<import('ws').WebSocket>();
   let resume = false;
-  const watchers = jobs.flatMap((job) => Array.from({ length: options.clientsPerJob }, () => watchJob({
-    urls: () => [stack.url], token: job.token, jobId: job.id, deadline: Date.now() + 180_000,
-    // Only the first connection stops reading; a reconnect after 1013 reads normally.
-    onOpen: (socket) => { if (!resume) { socket.pause(); paused.add(socket); } },
-  })));
+  const watchers = jobs.flatMap((job) =>
+    Array.from({ length: options.clientsPerJob }, () =>
+      watchJob({
+        urls: () => [stack.url],
+        token: job.token,
+        jobId: job.id,
+        deadline: Date.now() + 180_000,
+        // Only the first connection stops reading; a reconnect after 1013 reads normally.
+        onOpen: (socket) => {
+          if (!resume) {
+            socket.pause();
+            paused.add(socket);
+          }
+        },
+      }),
+    ),
+  );
   // Sample while the first connections are open and stalled and frames keep coming, until the jobs end.
   const total = options.jobs * options.clientsPerJob;
   const openBy = Date.now() + 60_000;
   while (paused.size < total && Date.now() < openBy) await sleep(50);
   let jobsEnded = false;
-  const ended = Promise.all(jobs.map((job) => awaitJobOutcome({
-    urls: () => [stack.url], token: job.token, jobId: job.id, expectedRows: options.rows, timeoutMs: 300_000,
-  }))).finally(() => { jobsEnded = true; });
+  const ended = Promise.all(
+    jobs.map((job) =>
+      awaitJobOutcome({
+        urls: () => [stack.url],
+        token: job.token,
+        jobId: job.id,
+        expectedRows: options.rows,
+        timeoutMs: 300_000,
+      }),
+    ),
+  ).finally(() => {
+    jobsEnded = true;
+  });
   let peakMemory = before;
   let peakBuffered = 0;
   let samples = 0;
@@ -77,15 +105,23 @@ export async function checkSlowReaders(stack: ChaosStack, recorder: CaseRecorder
   judgeWatchers(recorder, watched);
 
   const frames = total * options.rows;
-  recorder.note(`${paused.size} sockets stopped reading while ${frames} frames were due; over ${samples} samples the web process peaked at `
-    + `${mib(peakMemory)} MiB (from ${mib(before)}) with ${peakBuffered} B buffered server-side; ${summarizeWatchers(watched)}`);
+  recorder.note(
+    `${paused.size} sockets stopped reading while ${frames} frames were due; over ${samples} samples the web process peaked at ` +
+      `${mib(peakMemory)} MiB (from ${mib(before)}) with ${peakBuffered} B buffered server-side; ${summarizeWatchers(watched)}`,
+  );
   // Bounded means: a constant per stalled socket, not a share of every frame due.
   const memoryBound = before + total * MEMORY_PER_STALLED_SOCKET_BYTES + HEAP_TOLERANCE_BYTES;
-  recorder.check('the web process memory stays within a per-socket bound while readers are stalled',
-    peakMemory <= memoryBound ? undefined : `grew from ${mib(before)} to ${mib(peakMemory)} MiB (bound ${mib(memoryBound)} MiB)`);
+  recorder.check(
+    'the web process memory stays within a per-socket bound while readers are stalled',
+    peakMemory <= memoryBound
+      ? undefined
+      : `grew from ${mib(before)} to ${mib(peakMemory)} MiB (bound ${mib(memoryBound)} MiB)`,
+  );
   const bound = total * (BUFFER_LIMIT_BYTES + BUFFER_SLACK_BYTES);
-  recorder.check('bytes buffered for stalled sockets stay under the per-socket limit', peakBuffered <= bound ? undefined
-    : `${peakBuffered} B buffered for ${total} sockets (bound ${bound} B)`);
+  recorder.check(
+    'bytes buffered for stalled sockets stay under the per-socket limit',
+    peakBuffered <= bound ? undefined : `${peakBuffered} B buffered for ${total} sockets (bound ${bound} B)`,
+  );
 }
 
 function mib(bytes: number): string {

@@ -18,13 +18,23 @@ export async function checkUploadRate(stack: ChaosStack, recorder: CaseRecorder,
   const statuses: number[] = [];
   for (let i = 0; i < perMinute + extra; i++) {
     const response = await rawRequest(stack.url, {
-      method: 'POST', path: '/jobs?filename=burst.csv', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(1),
+      method: 'POST',
+      path: '/jobs?filename=burst.csv',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: sampleCsv(1),
     });
     statuses.push(response.status);
-    if (i >= perMinute) recorder.check(`upload ${i + 1} of one user in a minute answers 429`, checkErrorAnswer(response, 429, ['RATE_LIMITED']));
+    if (i >= perMinute)
+      recorder.check(
+        `upload ${i + 1} of one user in a minute answers 429`,
+        checkErrorAnswer(response, 429, ['RATE_LIMITED']),
+      );
   }
   const accepted = statuses.filter((s) => s === 201).length;
-  recorder.check(`the first ${perMinute} uploads of the minute are accepted`, accepted === perMinute ? undefined : `statuses ${statuses.join(',')}`);
+  recorder.check(
+    `the first ${perMinute} uploads of the minute are accepted`,
+    accepted === perMinute ? undefined : `statuses ${statuses.join(',')}`,
+  );
   const other = await uploadCsv(stack.url, await stack.token('patient-uploader'), sampleCsv(1));
   recorder.check('another user still uploads', other.status === 201 ? undefined : `answered ${other.status}`);
 }

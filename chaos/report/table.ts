@@ -1,7 +1,14 @@
 /** Renders class results as the plain-text table `npm run chaos` prints. Pure. */
 import { isLoss, type ClassResult } from './class-result.js';
 
-const HEADERS = ['fault or input class', 'cases', 'passed', 'jobs lost', 'clients missing terminal', 'recovery'] as const;
+const HEADERS = [
+  'fault or input class',
+  'cases',
+  'passed',
+  'jobs lost',
+  'clients missing terminal',
+  'recovery',
+] as const;
 
 export function formatRecovery(ms: number | undefined): string {
   if (ms === undefined) return '-';
@@ -27,7 +34,10 @@ export function formatTable(results: readonly ClassResult[]): string {
     passed: sum(results, (r) => r.passed),
     jobsLost: sum(results, (r) => r.jobsLost),
     clientsMissingTerminal: sum(results, (r) => r.clientsMissingTerminal),
-    recoveryMs: results.reduce<number | undefined>((max, r) => (r.recoveryMs === undefined ? max : Math.max(max ?? 0, r.recoveryMs)), undefined),
+    recoveryMs: results.reduce<number | undefined>(
+      (max, r) => (r.recoveryMs === undefined ? max : Math.max(max ?? 0, r.recoveryMs)),
+      undefined,
+    ),
     failures: [],
     notes: [],
   };

@@ -16,7 +16,9 @@ export function scriptPolicyProblem(header: string | undefined): string | undefi
   const csp = parseCsp(header);
   const sources = csp.get('script-src') ?? csp.get('default-src');
   if (!sources) return 'neither script-src nor default-src is set';
-  const unsafe = sources.filter((s) => ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'http:', 'https:'].includes(s.toLowerCase()));
+  const unsafe = sources.filter((s) =>
+    ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'http:', 'https:'].includes(s.toLowerCase()),
+  );
   if (unsafe.length > 0) return `script sources allow ${unsafe.join(' ')}`;
   if (!csp.has('object-src') && !csp.has('default-src')) return 'object-src is not restricted';
   return undefined;
@@ -26,7 +28,8 @@ export function scriptPolicyProblem(header: string | undefined): string | undefi
 export function inlineScriptProblem(html: string): string | undefined {
   for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
     const attributes = match[1] ?? '';
-    if (!/\bsrc\s*=/.test(attributes) || (match[2] ?? '').trim() !== '') return `inline <script>: ${match[0].slice(0, 80)}`;
+    if (!/\bsrc\s*=/.test(attributes) || (match[2] ?? '').trim() !== '')
+      return `inline <script>: ${match[0].slice(0, 80)}`;
   }
   const handler = /<[^>]+\son[a-z]+\s*=/i.exec(html);
   if (handler) return `inline event handler: ${handler[0].slice(0, 80)}`;

@@ -21,42 +21,87 @@ const PARAMS = ['token', 'TOKEN', 'access_token', '%74oken', 't%6Fken', 'access%
 
 export const tokenLogs: ChaosClass = {
   name: 'security: tokens never logged',
-  run: (profile: Profile) => runClass(tokenLogs.name, profile, {
-    ...INPUT_STACK, env: { ...INPUT_STACK.env, LOG_LEVEL: 'trace' },
-  }, async ({ stack, recorder }) => {
-    const token = await stack.token('log-watcher');
-    const upload = await uploadCsv(stack.url, token, sampleCsv(2));
-    const jobId = upload.body.id;
-    const tokens = [token, await stack.token('log-watcher-2', -10), await forgeToken(stack.secret, 'x', 'wrong-secret', 0.5), await forgeToken(stack.secret, 'x', 'alg-none', 0.5)];
-    tokens.forEach((t) => stack.rememberSecret(t));
-    const paths = ['/', '/jobs', `/jobs/${jobId}`, `/jobs/${jobId}/progress`, `/jobs/${jobId}/result`, '/health', '/ready', '/config', '/metrics',
-      '/no/such/route', `/ws/jobs/${jobId}`, `/ws/jobs/${randomUUID()}`, '/jobs/..%2f..%2f'];
-    let sent = 0;
-    for (const value of tokens) {
-      for (const path of paths) {
-        for (const param of PARAMS) {
-          const mark = stack.logMark();
-          await rawRequest(stack.url, { path: `${path}?a=1&${param}=${value}#x`, headers: { authorization: `Bearer ${value}` } });
-          await rawRequest(stack.url, { method: 'POST', path: `/jobs?${param}=${value}&filename=x.csv`, headers: { authorization: `Bearer ${value}`, 'content-type': 'text/csv' }, body: sampleCsv(1) });
-          sent += 2;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          const leaks = findTokenLeaks(stack.linesSince(mark).map((l) => l.line), stack.knownSecrets());
-          recorder.check(`token in ?${param}= and the header on ${path}`, leaks.length === 0 ? undefined : `logged: ${leaks[0]!.slice(0, 300)}`);
+  run: (profile: Profile) =>
+    runClass(
+      tokenLogs.name,
+      profile,
+      {
+        ...INPUT_STACK,
+        env: { ...INPUT_STACK.env, LOG_LEVEL: 'trace' },
+      },
+      async ({ stack, recorder }) => {
+        const token = await stack.token('log-watcher');
+        const upload = await uploadCsv(stack.url, token, sampleCsv(2));
+        const jobId = upload.body.id;
+        const tokens = [
+          token,
+          await stack.token('log-watcher-2', -10),
+          await forgeToken(stack.secret, 'x', 'wrong-secret', 0.5),
+          await forgeToken(stack.secret, 'x', 'alg-none', 0.5),
+        ];
+        tokens.forEach((t) => stack.rememberSecret(t));
+        const paths = [
+          '/',
+          '/jobs',
+          `/jobs/${jobId}`,
+          `/jobs/${jobId}/progress`,
+          `/jobs/${jobId}/result`,
+          '/health',
+          '/ready',
+          '/config',
+          '/metrics',
+          '/no/such/route',
+          `/ws/jobs/${jobId}`,
+          `/ws/jobs/${randomUUID()}`,
+          '/jobs/..%2f..%2f',
+        ];
+        let sent = 0;
+        for (const value of tokens) {
+          for (const path of paths) {
+            for (const param of PARAMS) {
+              const mark = stack.logMark();
+              await rawRequest(stack.url, {
+                path: `${path}?a=1&${param}=${value}#x`,
+                headers: { authorization: `Bearer ${value}` },
+              });
+              await rawRequest(stack.url, {
+                method: 'POST',
+                path: `/jobs?${param}=${value}&filename=x.csv`,
+                headers: { authorization: `Bearer ${value}`, 'content-type': 'text/csv' },
+                body: sampleCsv(1),
+              });
+              sent += 2;
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              const leaks = findTokenLeaks(
+                stack.linesSince(mark).map((l) => l.line),
+                stack.knownSecrets(),
+              );
+              recorder.check(
+                `token in ?${param}= and the header on ${path}`,
+                leaks.length === 0 ? undefined : `logged: ${leaks[0]!.slice(0, 300)}`,
+              );
+            }
+          }
         }
-      }
-    }
-    if (await websocketAvailable(stack)) {
-      for (const value of tokens) {
-        for (const target of [jobId, randomUUID(), 'not-a-job']) {
-          const mark = stack.logMark();
-          await connectOnce(wsUrl(stack.url, target), value, 'query');
-          await connectOnce(wsUrl(stack.url, target), value, 'subprotocol');
-          sent += 2;
-          const leaks = findTokenLeaks(stack.linesSince(mark).map((l) => l.line), stack.knownSecrets());
-          recorder.check(`token on a WebSocket upgrade to ${target}`, leaks.length === 0 ? undefined : `logged: ${leaks[0]!.slice(0, 300)}`);
+        if (await websocketAvailable(stack)) {
+          for (const value of tokens) {
+            for (const target of [jobId, randomUUID(), 'not-a-job']) {
+              const mark = stack.logMark();
+              await connectOnce(wsUrl(stack.url, target), value, 'query');
+              await connectOnce(wsUrl(stack.url, target), value, 'subprotocol');
+              sent += 2;
+              const leaks = findTokenLeaks(
+                stack.linesSince(mark).map((l) => l.line),
+                stack.knownSecrets(),
+              );
+              recorder.check(
+                `token on a WebSocket upgrade to ${target}`,
+                leaks.length === 0 ? undefined : `logged: ${leaks[0]!.slice(0, 300)}`,
+              );
+            }
+          }
         }
-      }
-    }
-    recorder.note(`${sent} requests carried a token; ${stack.logLines().length} log lines searched`);
-  }),
+        recorder.note(`${sent} requests carried a token; ${stack.logLines().length} log lines searched`);
+      },
+    ),
 };

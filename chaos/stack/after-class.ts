@@ -39,23 +39,42 @@ export async function takeBaseline(stack: ChaosStack): Promise<Baseline> {
 /** Runs the after-class checks, each as one case of `recorder`. */
 export async function checkAfterClass(stack: ChaosStack, baseline: Baseline, recorder: CaseRecorder): Promise<void> {
   const crashed = stack.crashed();
-  recorder.check('after: no process crashed', crashed.length === 0 ? undefined
-    : crashed.map((p) => `${p.name} exited (${p.proc.child.exitCode ?? p.proc.child.signalCode}): ${p.proc.lines.slice(-5).join(' | ')}`).join('; '));
+  recorder.check(
+    'after: no process crashed',
+    crashed.length === 0
+      ? undefined
+      : crashed
+          .map(
+            (p) =>
+              `${p.name} exited (${p.proc.child.exitCode ?? p.proc.child.signalCode}): ${p.proc.lines.slice(-5).join(' | ')}`,
+          )
+          .join('; '),
+  );
 
   const lines = stack.linesSince(baseline.mark);
   const crashLines = lines.filter((l) => CRASH_LINE.test(l.line));
-  recorder.check('after: no unhandled rejection or uncaught exception', crashLines.length === 0 ? undefined
-    : `${crashLines.length} line(s), first from ${crashLines[0]!.process.name}: ${crashLines[0]!.line}`);
+  recorder.check(
+    'after: no unhandled rejection or uncaught exception',
+    crashLines.length === 0
+      ? undefined
+      : `${crashLines.length} line(s), first from ${crashLines[0]!.process.name}: ${crashLines[0]!.line}`,
+  );
   const internal = lines.filter((l) => INTERNAL_ERROR_LINE.test(l.line));
-  recorder.check('after: no 500 answer', internal.length === 0 ? undefined
-    : `${internal.length} line(s), first from ${internal[0]!.process.name}: ${internal[0]!.line}`);
+  recorder.check(
+    'after: no 500 answer',
+    internal.length === 0
+      ? undefined
+      : `${internal.length} line(s), first from ${internal[0]!.process.name}: ${internal[0]!.line}`,
+  );
 
   recorder.check('after: a normal job is served end to end', await runNormalJob(stack));
   await checkHeaps(stack, baseline, recorder);
 
   const leaks = findTokenLeaks(stack.logLines(), stack.knownSecrets());
-  recorder.check('after: no token in any log line', leaks.length === 0 ? undefined
-    : `${leaks.length} line(s) hold a token, first: ${leaks[0]!.slice(0, 300)}`);
+  recorder.check(
+    'after: no token in any log line',
+    leaks.length === 0 ? undefined : `${leaks.length} line(s) hold a token, first: ${leaks[0]!.slice(0, 300)}`,
+  );
 }
 
 async function checkHeaps(stack: ChaosStack, baseline: Baseline, recorder: CaseRecorder): Promise<void> {
@@ -67,7 +86,8 @@ async function checkHeaps(stack: ChaosStack, baseline: Baseline, recorder: CaseR
     const before = baseline.heaps.get(process);
     if (before === undefined) continue;
     figures.push(`${process.name} ${mib(before)} -> ${mib(bytes)} MiB`);
-    if (bytes > before + HEAP_TOLERANCE_BYTES) grown.push(`${process.name} grew from ${mib(before)} to ${mib(bytes)} MiB`);
+    if (bytes > before + HEAP_TOLERANCE_BYTES)
+      grown.push(`${process.name} grew from ${mib(before)} to ${mib(bytes)} MiB`);
   }
   recorder.note(`memory (heap + external) after GC: ${figures.join(', ')}`);
   recorder.check('after: memory back to baseline', grown.length === 0 ? undefined : grown.join('; '));
@@ -85,9 +105,19 @@ export async function runNormalJob(stack: ChaosStack): Promise<string | undefine
   if (upload.status !== 201) return `upload answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 200)}`;
   const urls = (): string[] => stack.webs.map((w) => w.url);
   // With WebSocket on, the normal job is also watched live: the feed must work after the class too.
-  const websocket = await fetch(`${stack.url}/config`).then(async (r) => ((await r.json()) as { enableWebsocket: boolean }).enableWebsocket);
-  const watcher = websocket ? watchJob({ urls, token, jobId: upload.body.id, deadline: Date.now() + 60_000 }) : undefined;
-  const outcome = await awaitJobOutcome({ urls, token, jobId: upload.body.id, expectedRows: NORMAL_JOB_ROWS, timeoutMs: 60_000 });
+  const websocket = await fetch(`${stack.url}/config`).then(
+    async (r) => ((await r.json()) as { enableWebsocket: boolean }).enableWebsocket,
+  );
+  const watcher = websocket
+    ? watchJob({ urls, token, jobId: upload.body.id, deadline: Date.now() + 60_000 })
+    : undefined;
+  const outcome = await awaitJobOutcome({
+    urls,
+    token,
+    jobId: upload.body.id,
+    expectedRows: NORMAL_JOB_ROWS,
+    timeoutMs: 60_000,
+  });
   if (outcome.status !== 'succeeded') return `normal job ${outcome.status}: ${outcome.detail}`;
   const watched = await watcher;
   if (watched && (watched.terminalStatus !== 'succeeded' || watched.violations.length > 0)) {

@@ -50,7 +50,10 @@ export class ChaosStack {
   private readonly admins: Redis[] = [];
   private counter = { web: 0, worker: 0 };
 
-  private constructor(readonly redis: RedisServer, private readonly options: StackOptions) {
+  private constructor(
+    readonly redis: RedisServer,
+    private readonly options: StackOptions,
+  ) {
     this.secrets.add(this.secret);
   }
 
@@ -87,9 +90,19 @@ export class ChaosStack {
       const [port, inspectPort] = await freePorts(2);
       try {
         const proc = await startWebProcess({
-          ...this.baseEnv(), ...this.options.webEnv, ...extraEnv, PORT: String(port), NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
+          ...this.baseEnv(),
+          ...this.options.webEnv,
+          ...extraEnv,
+          PORT: String(port),
+          NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
         });
-        this.processes.push({ name: `web#${++this.counter.web}`, role: 'web', proc, inspectPort: inspectPort!, stoppedOnPurpose: false });
+        this.processes.push({
+          name: `web#${++this.counter.web}`,
+          role: 'web',
+          proc,
+          inspectPort: inspectPort!,
+          stoppedOnPurpose: false,
+        });
         return proc;
       } catch (error) {
         if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
@@ -100,15 +113,26 @@ export class ChaosStack {
   async startWorker(extraEnv: Record<string, string> = {}): Promise<NodeProcess> {
     const [inspectPort] = await freePorts(1);
     const proc = await startWorkerProcess({
-      ...this.baseEnv(), ...this.options.workerEnv, ...extraEnv, NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
+      ...this.baseEnv(),
+      ...this.options.workerEnv,
+      ...extraEnv,
+      NODE_OPTIONS: inspectorNodeOptions(inspectPort!),
     });
-    this.processes.push({ name: `worker#${++this.counter.worker}`, role: 'worker', proc, inspectPort: inspectPort!, stoppedOnPurpose: false });
+    this.processes.push({
+      name: `worker#${++this.counter.worker}`,
+      role: 'worker',
+      proc,
+      inspectPort: inspectPort!,
+      stoppedOnPurpose: false,
+    });
     return proc;
   }
 
   /** Live web processes, oldest first. */
   get webs(): WebProcess[] {
-    return this.live().filter((p) => p.role === 'web').map((p) => p.proc as WebProcess);
+    return this.live()
+      .filter((p) => p.role === 'web')
+      .map((p) => p.proc as WebProcess);
   }
 
   /** The first live web process's base URL. */
@@ -119,17 +143,23 @@ export class ChaosStack {
   }
 
   get workers(): NodeProcess[] {
-    return this.live().filter((p) => p.role === 'worker').map((p) => p.proc);
+    return this.live()
+      .filter((p) => p.role === 'worker')
+      .map((p) => p.proc);
   }
 
   /** Processes still running that the harness did not stop on purpose. */
   live(): StackProcess[] {
-    return this.processes.filter((p) => !p.stoppedOnPurpose && p.proc.child.exitCode === null && p.proc.child.signalCode === null);
+    return this.processes.filter(
+      (p) => !p.stoppedOnPurpose && p.proc.child.exitCode === null && p.proc.child.signalCode === null,
+    );
   }
 
   /** Processes that died although nobody stopped them: a crash. */
   crashed(): StackProcess[] {
-    return this.processes.filter((p) => !p.stoppedOnPurpose && (p.proc.child.exitCode !== null || p.proc.child.signalCode !== null));
+    return this.processes.filter(
+      (p) => !p.stoppedOnPurpose && (p.proc.child.exitCode !== null || p.proc.child.signalCode !== null),
+    );
   }
 
   /** Sends `signal` to a process on purpose and waits for it to exit; answers the exit code. */
@@ -187,10 +217,12 @@ export class ChaosStack {
 
   async destroy(): Promise<void> {
     for (const admin of this.admins) admin.disconnect();
-    await Promise.all(this.processes.map(async (p) => {
-      p.stoppedOnPurpose = true;
-      await p.proc.stop('SIGTERM', 15_000);
-    }));
+    await Promise.all(
+      this.processes.map(async (p) => {
+        p.stoppedOnPurpose = true;
+        await p.proc.stop('SIGTERM', 15_000);
+      }),
+    );
     await this.redis.destroy();
   }
 }

@@ -33,7 +33,11 @@ export async function measureHeapAfterGc(port: number, timeoutMs = 15_000): Prom
         const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), timeoutMs);
         // With ws's default binaryType ('nodebuffer') every message arrives as one Buffer.
         const onMessage = (data: Buffer): void => {
-          const message = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown; error?: { message: string } };
+          const message = JSON.parse(data.toString('utf8')) as {
+            id?: number;
+            result?: unknown;
+            error?: { message: string };
+          };
           if (message.id !== id) return;
           socket.off('message', onMessage);
           clearTimeout(timer);

@@ -75,7 +75,11 @@ export function redisTlsVolume(secretName: string): k8s.Volume {
 
 /** Where {@link redisTlsVolume} is mounted. */
 export function redisTlsVolumeMount(): k8s.VolumeMount {
-  return { name: redisTlsVolumeName, mountPath: redisTlsCaPath.slice(0, redisTlsCaPath.lastIndexOf('/')), readOnly: true };
+  return {
+    name: redisTlsVolumeName,
+    mountPath: redisTlsCaPath.slice(0, redisTlsCaPath.lastIndexOf('/')),
+    readOnly: true,
+  };
 }
 
 /**

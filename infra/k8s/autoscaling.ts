@@ -48,8 +48,15 @@ function millicores(quantity: string): number {
 
 /** Adds HorizontalPodAutoscaler and PodDisruptionBudget `props.name` to `chart`. */
 export function addAutoscaling(chart: Chart, props: AutoscalingProps): void {
-  if (!Number.isInteger(props.minReplicas) || props.minReplicas < 1 || props.maxReplicas < props.minReplicas || props.maxReplicas < 2) {
-    throw new Error(`addAutoscaling: ${props.name} needs 1 <= minReplicas <= maxReplicas and maxReplicas >= 2 (got ${props.minReplicas}, ${props.maxReplicas})`);
+  if (
+    !Number.isInteger(props.minReplicas) ||
+    props.minReplicas < 1 ||
+    props.maxReplicas < props.minReplicas ||
+    props.maxReplicas < 2
+  ) {
+    throw new Error(
+      `addAutoscaling: ${props.name} needs 1 <= minReplicas <= maxReplicas and maxReplicas >= 2 (got ${props.minReplicas}, ${props.maxReplicas})`,
+    );
   }
   const metadata = { name: props.name, labels: workloadLabels(props.name) };
   new k8s.KubeHorizontalPodAutoscalerV2(chart, 'autoscaler', {
@@ -58,10 +65,15 @@ export function addAutoscaling(chart: Chart, props: AutoscalingProps): void {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
-      metrics: [{
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpuUtilizationTarget(props.budget) } },
-      }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: cpuUtilizationTarget(props.budget) },
+          },
+        },
+      ],
       ...(props.scaleDown === undefined ? {} : { behavior: { scaleDown: props.scaleDown } }),
     },
   });

@@ -60,32 +60,47 @@ export class EdgeChart extends Chart {
         },
       },
       spec: {
-        rules: [{
-          host: props.domain,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: workloadNames.web, port: { number: 80 } } },
-            }],
+        rules: [
+          {
+            host: props.domain,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: workloadNames.web, port: { number: 80 } } },
+                },
+              ],
+            },
           },
-        }],
+        ],
       },
     });
     this.gkeObject<IManagedCertificate>({
-      apiVersion: 'networking.gke.io/v1', kind: 'ManagedCertificate', metadata, spec: { domains: [props.domain] },
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'ManagedCertificate',
+      metadata,
+      spec: { domains: [props.domain] },
     });
     this.gkeObject<IBackendConfig>({
-      apiVersion: 'cloud.google.com/v1', kind: 'BackendConfig', metadata, spec: backendConfigSpec(props.sessionAffinity),
+      apiVersion: 'cloud.google.com/v1',
+      kind: 'BackendConfig',
+      metadata,
+      spec: backendConfigSpec(props.sessionAffinity),
     });
     this.gkeObject<IFrontendConfig>({
-      apiVersion: 'networking.gke.io/v1beta1', kind: 'FrontendConfig', metadata, spec: { redirectToHttps: { enabled: true } },
+      apiVersion: 'networking.gke.io/v1beta1',
+      kind: 'FrontendConfig',
+      metadata,
+      spec: { redirectToHttps: { enabled: true } },
     });
     new k8s.KubeNetworkPolicy(this, 'network-policy', { metadata, spec: webNetworkPolicySpec() });
   }
 
   /** A GKE custom object, typed by @kubernetes-models/gke so a misspelt field fails to compile. */
-  private gkeObject<T extends { apiVersion: string; kind: string; metadata?: object; spec?: object }>(object: T): ApiObject {
+  private gkeObject<T extends { apiVersion: string; kind: string; metadata?: object; spec?: object }>(
+    object: T,
+  ): ApiObject {
     return new ApiObject(this, object.kind.toLowerCase(), object);
   }
 }
@@ -126,12 +141,14 @@ function webNetworkPolicySpec(): k8s.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: selectorLabels('web') },
     policyTypes: ['Ingress'],
-    ingress: [{
-      from: [
-        ...googleFrontEndRanges.map((cidr) => ({ ipBlock: { cidr } })),
-        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } },
-      ],
-      ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(webContainerPort) }],
-    }],
+    ingress: [
+      {
+        from: [
+          ...googleFrontEndRanges.map((cidr) => ({ ipBlock: { cidr } })),
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(webContainerPort) }],
+      },
+    ],
   };
 }

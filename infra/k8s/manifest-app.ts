@@ -27,7 +27,8 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   const externalRedis = o.redis === 'external';
   // Without a configured class, Redis's disk gets the manifests' own Retain class (namespace-chart.ts);
   // an external Redis (Memorystore) has no disk here.
-  const ownStorageClass = !externalRedis && o.redisStorageClass === undefined ? retainStorageClassName(o.namespace) : undefined;
+  const ownStorageClass =
+    !externalRedis && o.redisStorageClass === undefined ? retainStorageClassName(o.namespace) : undefined;
   const namespace = new NamespaceChart(app, 'namespace', {
     namespace: o.namespace,
     ...(ownStorageClass === undefined ? {} : { retainStorageClass: ownStorageClass }),
@@ -35,19 +36,26 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   // Every size comes from the sizing inputs, which resolveManifestOptions checked add up.
   const sizing = sizingInputsOf(o);
   const budgets = budgetsFor(sizing);
-  const common = { secretName: o.secretName, logLevel: o.logLevel, jobRetentionSeconds: o.jobRetentionSeconds, ...(externalRedis ? { externalRedis } : {}) };
+  const common = {
+    secretName: o.secretName,
+    logLevel: o.logLevel,
+    jobRetentionSeconds: o.jobRetentionSeconds,
+    ...(externalRedis ? { externalRedis } : {}),
+  };
   const charts: Chart[] = [];
   // An external Redis has no workload here; only what serves it is left out.
   if (!externalRedis) {
-    charts.push(new RedisChart(app, 'redis', {
-      namespace: o.namespace,
-      image: o.redisImage,
-      secretName: o.secretName,
-      storage: o.redisStorage,
-      storageClass: o.redisStorageClass ?? ownStorageClass,
-      maxMemoryMiB: sizing.redisMaxMemoryMiB,
-      resources: budgets.redis,
-    }));
+    charts.push(
+      new RedisChart(app, 'redis', {
+        namespace: o.namespace,
+        image: o.redisImage,
+        secretName: o.secretName,
+        storage: o.redisStorage,
+        storageClass: o.redisStorageClass ?? ownStorageClass,
+        maxMemoryMiB: sizing.redisMaxMemoryMiB,
+        resources: budgets.redis,
+      }),
+    );
   }
   charts.push(
     new WorkerChart(app, 'rq-worker', {
@@ -79,12 +87,14 @@ export function buildManifestApp(options: ManifestOptions, outdir = 'dist'): App
   );
   if (o.monitoring === 'gmp') charts.push(new MonitoringChart(app, 'monitoring', { namespace: o.namespace }));
   if (o.edge === 'ingress' && o.domain !== undefined) {
-    charts.push(new EdgeChart(app, 'edge', {
-      namespace: o.namespace,
-      domain: o.domain,
-      staticIpName: o.staticIpName,
-      sessionAffinity: o.sessionAffinity,
-    }));
+    charts.push(
+      new EdgeChart(app, 'edge', {
+        namespace: o.namespace,
+        domain: o.domain,
+        staticIpName: o.staticIpName,
+        sessionAffinity: o.sessionAffinity,
+      }),
+    );
   }
   for (const chart of charts) chart.addDependency(namespace);
   return app;

@@ -37,7 +37,12 @@ export const metricsEndpoints = {
 /** The spec of a PodMonitoring, as far as this chart uses it (see the CRD schema file). */
 export interface PodMonitoringSpec {
   readonly selector: { readonly matchLabels: Record<string, string> };
-  readonly endpoints: readonly { readonly port: string; readonly path: string; readonly interval: string; readonly timeout: string }[];
+  readonly endpoints: readonly {
+    readonly port: string;
+    readonly path: string;
+    readonly interval: string;
+    readonly timeout: string;
+  }[];
 }
 
 export class MonitoringChart extends Chart {
@@ -51,7 +56,10 @@ export class MonitoringChart extends Chart {
         endpoints: [{ port: endpoint.portName, path: endpoint.path, interval: scrapeInterval, timeout: '10s' }],
       };
       new ApiObject(this, `pod-monitoring-${app}`, {
-        apiVersion: 'monitoring.googleapis.com/v1', kind: 'PodMonitoring', metadata: { name: app, labels: monitoringLabels(app) }, spec,
+        apiVersion: 'monitoring.googleapis.com/v1',
+        kind: 'PodMonitoring',
+        metadata: { name: app, labels: monitoringLabels(app) },
+        spec,
       });
     }
     new k8s.KubeNetworkPolicy(this, 'worker-network-policy', {
@@ -62,7 +70,11 @@ export class MonitoringChart extends Chart {
 }
 
 function monitoringLabels(app: WorkloadName): Record<string, string> {
-  return { 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': 'cdk8s' };
+  return {
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/part-of': partOf,
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
 }
 
 /**
@@ -73,9 +85,11 @@ function workerNetworkPolicySpec(): k8s.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: selectorLabels(workloadNames.worker) },
     policyTypes: ['Ingress'],
-    ingress: [{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gmpCollectorNamespace } } }],
-      ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(workerMetricsPort) }],
-    }],
+    ingress: [
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gmpCollectorNamespace } } }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(workerMetricsPort) }],
+      },
+    ],
   };
 }

@@ -43,7 +43,8 @@ export class NamespaceChart extends Chart {
         },
       },
     });
-    if (props.retainStorageClass !== undefined) new k8s.KubeStorageClass(this, 'storage-class', retainStorageClass(props.retainStorageClass));
+    if (props.retainStorageClass !== undefined)
+      new k8s.KubeStorageClass(this, 'storage-class', retainStorageClass(props.retainStorageClass));
   }
 }
 

@@ -353,7 +353,11 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
     bad('image', 'must be an image reference like "repo/name:tag" or "repo/name@sha256:<64 hex>"', o.image);
   }
   if (typeof o.redisImage !== 'string' || !imageRef.test(o.redisImage)) {
-    bad('redisImage', 'must be an image reference like "redis:8.10.1-alpine" (better: with @sha256:<digest>)', o.redisImage);
+    bad(
+      'redisImage',
+      'must be an image reference like "redis:8.10.1-alpine" (better: with @sha256:<digest>)',
+      o.redisImage,
+    );
   }
   if (typeof o.enableWebsocket !== 'boolean') bad('enableWebsocket', 'must be true or false', o.enableWebsocket);
   if (o.sessionAffinity !== 'None' && o.sessionAffinity !== 'ClientIP') {
@@ -366,7 +370,9 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   if (!isIntIn(o.webReplicas, 0, 10)) bad('webReplicas', 'must be an integer from 0 to 10', o.webReplicas);
   if (!isIntIn(o.workerReplicas, 0, 10)) bad('workerReplicas', 'must be an integer from 0 to 10', o.workerReplicas);
   problems.push(...checkMaxReplicas(o.webReplicas, o.webMaxReplicas, 'webReplicas', 'webMaxReplicas', name));
-  problems.push(...checkMaxReplicas(o.workerReplicas, o.workerMaxReplicas, 'workerReplicas', 'workerMaxReplicas', name));
+  problems.push(
+    ...checkMaxReplicas(o.workerReplicas, o.workerMaxReplicas, 'workerReplicas', 'workerMaxReplicas', name),
+  );
   if (o.redis !== 'in-cluster' && o.redis !== 'external') bad('redis', 'must be "in-cluster" or "external"', o.redis);
   if (typeof o.secretName !== 'string' || o.secretName.length > 253 || !dnsSubdomain.test(o.secretName)) {
     bad('secretName', 'must be a DNS subdomain: lowercase letters, digits, "-" and "."', o.secretName);
@@ -374,17 +380,24 @@ function checkResolved(o: ResolvedManifestOptions, name: Record<keyof ManifestOp
   if (typeof o.redisStorage !== 'string' || !quantity.test(o.redisStorage)) {
     bad('redisStorage', 'must be a Kubernetes quantity like "1Gi"', o.redisStorage);
   }
-  if (o.redisStorageClass !== undefined &&
-    (typeof o.redisStorageClass !== 'string' || !dnsSubdomain.test(o.redisStorageClass))) {
+  if (
+    o.redisStorageClass !== undefined &&
+    (typeof o.redisStorageClass !== 'string' || !dnsSubdomain.test(o.redisStorageClass))
+  ) {
     bad('redisStorageClass', 'must be a StorageClass name (DNS subdomain)', o.redisStorageClass);
   }
-  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel)) bad('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`, o.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel))
+    bad('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`, o.logLevel);
   problems.push(...checkEdge(o, name));
   if (o.monitoring !== 'gmp' && o.monitoring !== 'none') bad('monitoring', 'must be "gmp" or "none"', o.monitoring);
-  if (!isIntIn(o.maxUploadBytes, 1_024, 1_073_741_824)) bad('maxUploadBytes', 'must be an integer from 1024 to 1073741824', o.maxUploadBytes);
-  if (!isIntIn(o.uploadConcurrency, 1, 1_000)) bad('uploadConcurrency', 'must be an integer from 1 to 1000', o.uploadConcurrency);
-  if (!isIntIn(o.workerConcurrency, 1, 64)) bad('workerConcurrency', 'must be an integer from 1 to 64', o.workerConcurrency);
-  if (!isIntIn(o.jobRetentionSeconds, 1, 31_536_000)) bad('jobRetentionSeconds', 'must be an integer from 1 to 31536000 (a year)', o.jobRetentionSeconds);
+  if (!isIntIn(o.maxUploadBytes, 1_024, 1_073_741_824))
+    bad('maxUploadBytes', 'must be an integer from 1024 to 1073741824', o.maxUploadBytes);
+  if (!isIntIn(o.uploadConcurrency, 1, 1_000))
+    bad('uploadConcurrency', 'must be an integer from 1 to 1000', o.uploadConcurrency);
+  if (!isIntIn(o.workerConcurrency, 1, 64))
+    bad('workerConcurrency', 'must be an integer from 1 to 64', o.workerConcurrency);
+  if (!isIntIn(o.jobRetentionSeconds, 1, 31_536_000))
+    bad('jobRetentionSeconds', 'must be an integer from 1 to 31536000 (a year)', o.jobRetentionSeconds);
   for (const key of ['webMemoryLimit', 'workerMemoryLimit', 'redisMemoryLimit', 'redisMaxMemory'] as const) {
     if (memoryMiB(o[key]) === undefined) bad(key, 'must be a memory size in whole Mi or Gi, like "256Mi"', o[key]);
   }
@@ -395,13 +408,25 @@ type ReplicaKey = 'webReplicas' | 'workerReplicas';
 type MaxReplicaKey = 'webMaxReplicas' | 'workerMaxReplicas';
 
 /** A max of 1 keeps the fixed count; above 1 the autoscaler needs 1 <= replicas <= max. */
-function checkMaxReplicas(replicas: number, max: number, replicasKey: ReplicaKey, maxKey: MaxReplicaKey,
-  name: Record<keyof ManifestOptions, string>): string[] {
+function checkMaxReplicas(
+  replicas: number,
+  max: number,
+  replicasKey: ReplicaKey,
+  maxKey: MaxReplicaKey,
+  name: Record<keyof ManifestOptions, string>,
+): string[] {
   // The same quota bound as the replica counts: a typo must not ask the cluster for dozens of pods.
-  if (!isIntIn(max, 1, 10)) return [`${name[maxKey]}: must be an integer from 1 to 10 (1 turns autoscaling off) (got ${JSON.stringify(max)})`];
+  if (!isIntIn(max, 1, 10))
+    return [`${name[maxKey]}: must be an integer from 1 to 10 (1 turns autoscaling off) (got ${JSON.stringify(max)})`];
   if (max === 1 || !isIntIn(replicas, 0, 10)) return [];
-  if (replicas < 1) return [`${name[replicasKey]}: must be at least 1 when ${name[maxKey]} is above 1 (the autoscaler's minimum) (got ${replicas})`];
-  if (replicas > max) return [`${name[maxKey]}: must be at least ${name[replicasKey]} (${replicas}), or 1 to turn autoscaling off (got ${max})`];
+  if (replicas < 1)
+    return [
+      `${name[replicasKey]}: must be at least 1 when ${name[maxKey]} is above 1 (the autoscaler's minimum) (got ${replicas})`,
+    ];
+  if (replicas > max)
+    return [
+      `${name[maxKey]}: must be at least ${name[replicasKey]} (${replicas}), or 1 to turn autoscaling off (got ${max})`,
+    ];
   return [];
 }
 
@@ -411,17 +436,27 @@ function checkEdge(o: ResolvedManifestOptions, name: Record<keyof ManifestOption
     problems.push(`${name.edge}: must be "loadbalancer" or "ingress" (got ${JSON.stringify(o.edge)})`);
   }
   if (o.edge === 'ingress' && o.domain === undefined) {
-    problems.push(`${name.domain}: is required with ${name.edge}=ingress: the public host name, e.g. api.example.com (got nothing)`);
+    problems.push(
+      `${name.domain}: is required with ${name.edge}=ingress: the public host name, e.g. api.example.com (got nothing)`,
+    );
   }
   if (o.domain !== undefined && (typeof o.domain !== 'string' || !hostName.test(o.domain))) {
-    problems.push(`${name.domain}: must be a lowercase host name like api.example.com, without scheme, port or wildcard (got ${JSON.stringify(o.domain)})`);
+    problems.push(
+      `${name.domain}: must be a lowercase host name like api.example.com, without scheme, port or wildcard (got ${JSON.stringify(o.domain)})`,
+    );
   }
-  const badOrigins = Array.isArray(o.allowedOrigins) ? o.allowedOrigins.filter((origin) => !isOrigin(origin)) : [o.allowedOrigins];
+  const badOrigins = Array.isArray(o.allowedOrigins)
+    ? o.allowedOrigins.filter((origin) => !isOrigin(origin))
+    : [o.allowedOrigins];
   if (badOrigins.length > 0) {
-    problems.push(`${name.allowedOrigins}: must list origins like https://app.example.com (scheme and host, no path or trailing "/") (got ${JSON.stringify(badOrigins)})`);
+    problems.push(
+      `${name.allowedOrigins}: must list origins like https://app.example.com (scheme and host, no path or trailing "/") (got ${JSON.stringify(badOrigins)})`,
+    );
   }
   if (typeof o.staticIpName !== 'string' || !gcpResourceName.test(o.staticIpName)) {
-    problems.push(`${name.staticIpName}: must be a Compute Engine name: a lowercase letter, then letters, digits and "-", at most 63 (got ${JSON.stringify(o.staticIpName)})`);
+    problems.push(
+      `${name.staticIpName}: must be a Compute Engine name: a lowercase letter, then letters, digits and "-", at most 63 (got ${JSON.stringify(o.staticIpName)})`,
+    );
   }
   return problems;
 }
@@ -487,7 +522,13 @@ function parseEnvValue(key: keyof ManifestOptions, raw: string): Parsed {
     case 'jobRetentionSeconds':
       return /^[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, why: 'must be a whole number' };
     case 'allowedOrigins':
-      return { ok: true, value: raw.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0) };
+      return {
+        ok: true,
+        value: raw
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      };
     default:
       return { ok: true, value: raw };
   }

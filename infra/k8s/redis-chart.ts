@@ -49,14 +49,22 @@ export const redisDataVolume = { name: 'data', mountPath: '/data' } as const;
  */
 export function redisServerArgs(maxMemoryMiB: number): string[] {
   return [
-    '--port', String(redisPort),
-    '--dir', redisDataVolume.mountPath,
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--save', '',
-    '--maxmemory', redisMaxMemoryArgument(maxMemoryMiB),
-    '--maxmemory-policy', 'noeviction',
-    '--requirepass', '$(REDIS_PASSWORD)',
+    '--port',
+    String(redisPort),
+    '--dir',
+    redisDataVolume.mountPath,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory',
+    redisMaxMemoryArgument(maxMemoryMiB),
+    '--maxmemory-policy',
+    'noeviction',
+    '--requirepass',
+    '$(REDIS_PASSWORD)',
   ];
 }
 
@@ -102,14 +110,16 @@ function redisStatefulSetSpec(props: RedisChartProps): k8s.StatefulSetSpec {
         terminationGracePeriodSeconds: 30,
       },
     },
-    volumeClaimTemplates: [{
-      metadata: { name: redisDataVolume.name, labels: workloadLabels('redis') },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: k8s.Quantity.fromString(props.storage) } },
-        ...(props.storageClass === undefined ? {} : { storageClassName: props.storageClass }),
+    volumeClaimTemplates: [
+      {
+        metadata: { name: redisDataVolume.name, labels: workloadLabels('redis') },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: k8s.Quantity.fromString(props.storage) } },
+          ...(props.storageClass === undefined ? {} : { storageClassName: props.storageClass }),
+        },
       },
-    }],
+    ],
   };
 }
 
@@ -134,7 +144,10 @@ function redisContainer(props: RedisChartProps): k8s.Container {
     // Liveness only asks whether the process accepts connections; a busy Redis is not restarted.
     livenessProbe: {
       tcpSocket: { port: k8s.IntOrString.fromNumber(redisPort) },
-      periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+      successThreshold: 1,
     },
     resources: toResourceRequirements(props.resources),
     securityContext: containerSecurityContext(redisUserId),
@@ -146,13 +159,15 @@ function redisNetworkPolicySpec(): k8s.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: selectorLabels('redis') },
     policyTypes: ['Ingress'],
-    ingress: [{
-      // Two peers in one rule: a pod labelled app=web OR app=rq-worker, on the Redis port only.
-      from: [
-        { podSelector: { matchLabels: selectorLabels('web') } },
-        { podSelector: { matchLabels: selectorLabels('rq-worker') } },
-      ],
-      ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(redisPort) }],
-    }],
+    ingress: [
+      {
+        // Two peers in one rule: a pod labelled app=web OR app=rq-worker, on the Redis port only.
+        from: [
+          { podSelector: { matchLabels: selectorLabels('web') } },
+          { podSelector: { matchLabels: selectorLabels('rq-worker') } },
+        ],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(redisPort) }],
+      },
+    ],
   };
 }

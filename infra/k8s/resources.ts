@@ -27,8 +27,18 @@ export interface ContainerBudget {
 export function budgetsFor(sizing: SizingInputs): Record<'web' | 'worker' | 'redis', ContainerBudget> {
   return {
     web: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: `${sizing.webMemoryLimitMiB}Mi` },
-    worker: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: `${sizing.workerMemoryLimitMiB}Mi` },
-    redis: { cpuRequest: '100m', cpuLimit: '250m', memoryRequest: '128Mi', memoryLimit: `${sizing.redisMemoryLimitMiB}Mi` },
+    worker: {
+      cpuRequest: '100m',
+      cpuLimit: '500m',
+      memoryRequest: '128Mi',
+      memoryLimit: `${sizing.workerMemoryLimitMiB}Mi`,
+    },
+    redis: {
+      cpuRequest: '100m',
+      cpuLimit: '250m',
+      memoryRequest: '128Mi',
+      memoryLimit: `${sizing.redisMemoryLimitMiB}Mi`,
+    },
   };
 }
 

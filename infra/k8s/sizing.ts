@@ -101,14 +101,44 @@ const mib = (bytes: number): number => Math.ceil(bytes / MiB);
 /** The arithmetic for `inputs`, line by line. */
 export function sizingArithmetic(inputs: SizingInputs): SizingLine[] {
   const upload = mib(inputs.maxUploadBytes);
-  const web = { what: 'web', limit: inputs.webMemoryLimitMiB, idle: MEASURED.webIdleMiB, remedy: 'lower UPLOAD_CONCURRENCY or MAX_UPLOAD_BYTES, or raise WEB_MEMORY_LIMIT' };
-  const worker = { what: 'rq-worker', limit: inputs.workerMemoryLimitMiB, idle: MEASURED.workerIdleMiB, remedy: 'lower WORKER_CONCURRENCY or MAX_UPLOAD_BYTES, or raise WORKER_MEMORY_LIMIT' };
+  const web = {
+    what: 'web',
+    limit: inputs.webMemoryLimitMiB,
+    idle: MEASURED.webIdleMiB,
+    remedy: 'lower UPLOAD_CONCURRENCY or MAX_UPLOAD_BYTES, or raise WEB_MEMORY_LIMIT',
+  };
+  const worker = {
+    what: 'rq-worker',
+    limit: inputs.workerMemoryLimitMiB,
+    idle: MEASURED.workerIdleMiB,
+    remedy: 'lower WORKER_CONCURRENCY or MAX_UPLOAD_BYTES, or raise WORKER_MEMORY_LIMIT',
+  };
   const room = redisRoom(inputs);
   return [
-    peakLine(web, `${inputs.uploadConcurrency} max-size uploads × ${MEASURED.webPerUploadMiB} MiB`, inputs.uploadConcurrency * MEASURED.webPerUploadMiB, PEAK_RSS_SHARE),
-    peakLine(web, `uploads of one ${upload} MiB record × ${MEASURED.webLargeRecordMiBPerMiB}`, upload * MEASURED.webLargeRecordMiBPerMiB, 1),
-    peakLine(worker, `${inputs.workerConcurrency} max-size jobs × ${MEASURED.workerPerJobMiB} MiB`, inputs.workerConcurrency * MEASURED.workerPerJobMiB, PEAK_RSS_SHARE),
-    peakLine(worker, `jobs of one ${upload} MiB record × ${MEASURED.workerLargeRecordMiBPerMiB}`, upload * MEASURED.workerLargeRecordMiBPerMiB, 1),
+    peakLine(
+      web,
+      `${inputs.uploadConcurrency} max-size uploads × ${MEASURED.webPerUploadMiB} MiB`,
+      inputs.uploadConcurrency * MEASURED.webPerUploadMiB,
+      PEAK_RSS_SHARE,
+    ),
+    peakLine(
+      web,
+      `uploads of one ${upload} MiB record × ${MEASURED.webLargeRecordMiBPerMiB}`,
+      upload * MEASURED.webLargeRecordMiBPerMiB,
+      1,
+    ),
+    peakLine(
+      worker,
+      `${inputs.workerConcurrency} max-size jobs × ${MEASURED.workerPerJobMiB} MiB`,
+      inputs.workerConcurrency * MEASURED.workerPerJobMiB,
+      PEAK_RSS_SHARE,
+    ),
+    peakLine(
+      worker,
+      `jobs of one ${upload} MiB record × ${MEASURED.workerLargeRecordMiBPerMiB}`,
+      upload * MEASURED.workerLargeRecordMiBPerMiB,
+      1,
+    ),
     {
       what: 'redis fork',
       arithmetic: `maxmemory ${inputs.redisMaxMemoryMiB} MiB ≤ ${percent(REDIS_MAXMEMORY_SHARE)} of the ${inputs.redisMemoryLimitMiB}Mi limit (${Math.floor(inputs.redisMemoryLimitMiB * REDIS_MAXMEMORY_SHARE)} MiB)`,
@@ -117,7 +147,8 @@ export function sizingArithmetic(inputs: SizingInputs): SizingLine[] {
     },
     {
       what: 'redis room',
-      arithmetic: `${percent(ADMISSION_MEMORY_FRACTION)} of maxmemory ${inputs.redisMaxMemoryMiB} MiB − ${MEASURED.redisIdleMiB} MiB idle = ${room.usable} MiB; ` +
+      arithmetic:
+        `${percent(ADMISSION_MEMORY_FRACTION)} of maxmemory ${inputs.redisMaxMemoryMiB} MiB − ${MEASURED.redisIdleMiB} MiB idle = ${room.usable} MiB; ` +
         `in flight ${inputs.workerConcurrency} jobs × ${room.job} MiB + 1 upload × ${room.upload} MiB = ${room.inFlight} MiB; ` +
         `retained (${room.usable} − ${room.inFlight}) / ${room.retainedEach} MiB = ${room.retained} max-size jobs ≥ ${MIN_RETAINED_MAX_SIZE_JOBS}`,
       holds: room.retained >= MIN_RETAINED_MAX_SIZE_JOBS,
@@ -128,11 +159,20 @@ export function sizingArithmetic(inputs: SizingInputs): SizingLine[] {
 
 /** The lines that do not hold, as problems for `npm run synth`. */
 export function sizingProblems(inputs: SizingInputs): string[] {
-  return sizingArithmetic(inputs).filter((line) => !line.holds).map((line) => `sizing: ${line.what}: ${line.arithmetic} does not hold; ${line.remedy}`);
+  return sizingArithmetic(inputs)
+    .filter((line) => !line.holds)
+    .map((line) => `sizing: ${line.what}: ${line.arithmetic} does not hold; ${line.remedy}`);
 }
 
 /** Redis's room in MiB: usable, held by work in flight, and how many finished max-size jobs fit beside. */
-export function redisRoom(inputs: SizingInputs): { usable: number; job: number; upload: number; inFlight: number; retainedEach: number; retained: number } {
+export function redisRoom(inputs: SizingInputs): {
+  usable: number;
+  job: number;
+  upload: number;
+  inFlight: number;
+  retainedEach: number;
+  retained: number;
+} {
   const usable = Math.floor(inputs.redisMaxMemoryMiB * ADMISSION_MEMORY_FRACTION) - MEASURED.redisIdleMiB;
   const job = mib(jobReservationBytes(MEASURED.maxSizeResultBoundRatio * inputs.maxUploadBytes));
   const upload = mib(uploadReservationBytes(inputs.maxUploadBytes));
@@ -141,7 +181,12 @@ export function redisRoom(inputs: SizingInputs): { usable: number; job: number; 
   return { usable, job, upload, inFlight, retainedEach, retained: Math.floor((usable - inFlight) / retainedEach) };
 }
 
-function peakLine(process: { what: string; limit: number; idle: number; remedy: string }, load: string, loadMiB: number, share: number): SizingLine {
+function peakLine(
+  process: { what: string; limit: number; idle: number; remedy: string },
+  load: string,
+  loadMiB: number,
+  share: number,
+): SizingLine {
   const peak = process.idle + loadMiB;
   const budget = Math.floor(process.limit * share);
   return {

@@ -33,7 +33,9 @@ export function writeManifests(options: ManifestOptions, outdir = 'dist'): strin
 
 function listManifestFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => name.endsWith(manifestFileSuffix)).sort();
+    return readdirSync(dir)
+      .filter((name) => name.endsWith(manifestFileSuffix))
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -100,7 +100,8 @@ export const webTerminationGracePeriodSeconds = 30;
  * the same 30 s.)
  */
 export const webScaleDownPeriodSeconds =
-  webTerminationGracePeriodSeconds + Math.ceil((RECONNECT_POLICY.backoffBaseMs + CONFIG_DEFAULTS.wsDrainWindowMs) / 1000);
+  webTerminationGracePeriodSeconds +
+  Math.ceil((RECONNECT_POLICY.backoffBaseMs + CONFIG_DEFAULTS.wsDrainWindowMs) / 1000);
 
 /** The web HPA's `behavior.scaleDown`: one pod per {@link webScaleDownPeriodSeconds}, after 5 min of lower load. */
 export const webScaleDown: k8s.HpaScalingRulesV2 = {
@@ -116,17 +117,25 @@ export class WebChart extends Chart {
       throw new Error('WebChart: sessionAffinityTimeoutSeconds applies only with sessionAffinity "ClientIP"');
     }
     const maxReplicas = props.maxReplicas ?? 1;
-    new k8s.KubeDeployment(this, 'deployment', appDeploymentProps({
-      name: workloadNames.web,
-      replicas: props.replicas,
-      autoscaled: maxReplicas > 1,
-      container: webContainer(props),
-      terminationGracePeriodSeconds: webTerminationGracePeriodSeconds,
-      ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
-    }));
+    new k8s.KubeDeployment(
+      this,
+      'deployment',
+      appDeploymentProps({
+        name: workloadNames.web,
+        replicas: props.replicas,
+        autoscaled: maxReplicas > 1,
+        container: webContainer(props),
+        terminationGracePeriodSeconds: webTerminationGracePeriodSeconds,
+        ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
+      }),
+    );
     if (maxReplicas > 1) {
       addAutoscaling(this, {
-        name: workloadNames.web, minReplicas: props.replicas, maxReplicas, budget: props.resources, scaleDown: webScaleDown,
+        name: workloadNames.web,
+        minReplicas: props.replicas,
+        maxReplicas,
+        budget: props.resources,
+        scaleDown: webScaleDown,
       });
     }
     const behindIngress = props.edge === 'ingress';
@@ -154,7 +163,9 @@ function webContainer(props: WebChartProps): k8s.Container {
       valueEnv('ENABLE_WEBSOCKET', String(props.enableWebsocket)),
       valueEnv('SHUTDOWN_TIMEOUT_MS', String(webShutdownTimeoutMs)),
       ...(props.edge === 'ingress' ? [valueEnv('TRUST_PROXY', edgeTrustProxy)] : []),
-      ...((props.allowedOrigins ?? []).length > 0 ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))] : []),
+      ...((props.allowedOrigins ?? []).length > 0
+        ? [valueEnv('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','))]
+        : []),
       valueEnv('MAX_UPLOAD_BYTES', String(props.maxUploadBytes)),
       valueEnv('UPLOAD_CONCURRENCY', String(props.uploadConcurrency)),
       ...commonAppEnv(props),
@@ -175,8 +186,15 @@ function webContainer(props: WebChartProps): k8s.Container {
   };
 }
 
-function httpProbe(path: string, timing: Pick<k8s.Probe, 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'>): k8s.Probe {
-  return { httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' }, ...timing, successThreshold: 1 };
+function httpProbe(
+  path: string,
+  timing: Pick<k8s.Probe, 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'>,
+): k8s.Probe {
+  return {
+    httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
+    ...timing,
+    successThreshold: 1,
+  };
 }
 
 function webServiceSpec(props: WebChartProps): k8s.ServiceSpec {
@@ -189,6 +207,8 @@ function webServiceSpec(props: WebChartProps): k8s.ServiceSpec {
   return {
     ...base,
     sessionAffinity: 'ClientIP',
-    sessionAffinityConfig: { clientIp: { timeoutSeconds: props.sessionAffinityTimeoutSeconds ?? defaultSessionAffinityTimeoutSeconds } },
+    sessionAffinityConfig: {
+      clientIp: { timeoutSeconds: props.sessionAffinityTimeoutSeconds ?? defaultSessionAffinityTimeoutSeconds },
+    },
   };
 }

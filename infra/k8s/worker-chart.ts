@@ -68,16 +68,25 @@ export class WorkerChart extends Chart {
   constructor(scope: Construct, id: string, props: WorkerChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
     const maxReplicas = props.maxReplicas ?? 1;
-    new k8s.KubeDeployment(this, 'deployment', appDeploymentProps({
-      name: workloadNames.worker,
-      replicas: props.replicas,
-      autoscaled: maxReplicas > 1,
-      container: workerContainer(props),
-      terminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
-      ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
-    }));
+    new k8s.KubeDeployment(
+      this,
+      'deployment',
+      appDeploymentProps({
+        name: workloadNames.worker,
+        replicas: props.replicas,
+        autoscaled: maxReplicas > 1,
+        container: workerContainer(props),
+        terminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
+        ...(props.externalRedis ? { volumes: [redisTlsVolume(props.secretName)] } : {}),
+      }),
+    );
     if (maxReplicas > 1) {
-      addAutoscaling(this, { name: workloadNames.worker, minReplicas: props.replicas, maxReplicas, budget: props.resources });
+      addAutoscaling(this, {
+        name: workloadNames.worker,
+        minReplicas: props.replicas,
+        maxReplicas,
+        budget: props.resources,
+      });
     }
   }
 }

@@ -40,26 +40,41 @@ function renderTile(tile: Tile): string {
   const w = tile.width * UNIT_X - 8;
   const h = tile.height * UNIT_Y - 8;
   const maxChars = Math.floor((w - 16) / 6);
-  const lines = tileLines(tile).flatMap((line) => wrap(line, maxChars)).slice(0, Math.floor((h - 12) / 15));
-  const texts = lines.map((line, i) =>
-    `<text x="${x + 8}" y="${y + 20 + i * 15}" font-size="${line.size}" fill="${line.color}"${line.bold ? ' font-weight="bold"' : ''}${line.size < 11 ? ' font-family="monospace"' : ''}>${escape(line.text)}</text>`);
-  return [`<g>`, `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="#ffffff" stroke="#dadce0"/>`, ...texts, `</g>`].join('\n');
+  const lines = tileLines(tile)
+    .flatMap((line) => wrap(line, maxChars))
+    .slice(0, Math.floor((h - 12) / 15));
+  const texts = lines.map(
+    (line, i) =>
+      `<text x="${x + 8}" y="${y + 20 + i * 15}" font-size="${line.size}" fill="${line.color}"${line.bold ? ' font-weight="bold"' : ''}${line.size < 11 ? ' font-family="monospace"' : ''}>${escape(line.text)}</text>`,
+  );
+  return [
+    `<g>`,
+    `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="#ffffff" stroke="#dadce0"/>`,
+    ...texts,
+    `</g>`,
+  ].join('\n');
 }
 
 function tileLines(tile: Tile): Line[] {
   const { widget } = tile;
   const scorecard = widget.scorecard as { timeSeriesQuery: { prometheusQuery: string } } | undefined;
-  const chart = widget.xyChart as {
-    dataSets: { timeSeriesQuery: { prometheusQuery: string }; plotType: string; legendTemplate: string }[];
-    thresholds: { label: string; value: number }[];
-  } | undefined;
+  const chart = widget.xyChart as
+    | {
+        dataSets: { timeSeriesQuery: { prometheusQuery: string }; plotType: string; legendTemplate: string }[];
+        thresholds: { label: string; value: number }[];
+      }
+    | undefined;
   const lines: Line[] = [{ text: widget.title, size: 13, color: '#202124', bold: true }];
   if (scorecard) {
     lines.push({ text: 'scorecard with sparkline', size: 11, color: '#1a73e8' });
     lines.push({ text: scorecard.timeSeriesQuery.prometheusQuery, size: 10, color: '#5f6368' });
   }
   for (const set of chart?.dataSets ?? []) {
-    lines.push({ text: `${set.plotType === 'STACKED_AREA' ? 'stacked area' : 'line'}: ${set.legendTemplate}`, size: 11, color: '#1a73e8' });
+    lines.push({
+      text: `${set.plotType === 'STACKED_AREA' ? 'stacked area' : 'line'}: ${set.legendTemplate}`,
+      size: 11,
+      color: '#1a73e8',
+    });
     lines.push({ text: set.timeSeriesQuery.prometheusQuery, size: 10, color: '#5f6368' });
   }
   for (const threshold of chart?.thresholds ?? []) {
@@ -71,7 +86,8 @@ function tileLines(tile: Tile): Line[] {
 /** Splits a line into pieces of at most `maxChars` (queries are long; titles are not). */
 function wrap(line: Line, maxChars: number): Line[] {
   const pieces: Line[] = [];
-  for (let rest = line.text; rest.length > 0; rest = rest.slice(maxChars)) pieces.push({ ...line, text: rest.slice(0, maxChars) });
+  for (let rest = line.text; rest.length > 0; rest = rest.slice(maxChars))
+    pieces.push({ ...line, text: rest.slice(0, maxChars) });
   return pieces;
 }
 

@@ -35,10 +35,16 @@ export function quantityBytes(quantity: string): number {
 
 /** The memory limits of the web and worker containers, one line each (merged when equal). */
 export function appMemoryLimits(): MemoryLimit[] {
-  const limits = [['web', containerBudgets.web.memoryLimit], ['rq-worker', containerBudgets.worker.memoryLimit]] as const;
+  const limits = [
+    ['web', containerBudgets.web.memoryLimit],
+    ['rq-worker', containerBudgets.worker.memoryLimit],
+  ] as const;
   const byValue = new Map<string, string[]>();
   for (const [name, limit] of limits) byValue.set(limit, [...(byValue.get(limit) ?? []), name]);
-  return [...byValue].map(([limit, names]) => ({ label: `limit ${names.join(', ')} (${limit})`, bytes: quantityBytes(limit) }));
+  return [...byValue].map(([limit, names]) => ({
+    label: `limit ${names.join(', ')} (${limit})`,
+    bytes: quantityBytes(limit),
+  }));
 }
 
 /** The dashboard for `thresholds` (its objective and alert lines) over `scope`, named `displayName`. */
@@ -68,7 +74,13 @@ function query(expr: string, unit: string | undefined): Record<string, unknown> 
 
 function widgetOf(panel: Panel): Tile['widget'] {
   if (panel.kind === 'scorecard') {
-    return { title: panel.title, scorecard: { timeSeriesQuery: query(panel.queries[0]!.expr, panel.unit), sparkChartView: { sparkChartType: 'SPARK_LINE' } } };
+    return {
+      title: panel.title,
+      scorecard: {
+        timeSeriesQuery: query(panel.queries[0]!.expr, panel.unit),
+        sparkChartView: { sparkChartType: 'SPARK_LINE' },
+      },
+    };
   }
   return {
     title: panel.title,

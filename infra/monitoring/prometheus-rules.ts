@@ -45,5 +45,8 @@ export function renderPrometheusRules(thresholds: AlertThresholds, options: Rule
     labels: alertLabels(rule),
     annotations: alertAnnotations(rule),
   }));
-  return stringify({ groups: [{ name: ALERT_GROUP, interval: `${options.evaluationIntervalSeconds ?? 30}s`, rules }] }, { lineWidth: 0 });
+  return stringify(
+    { groups: [{ name: ALERT_GROUP, interval: `${options.evaluationIntervalSeconds ?? 30}s`, rules }] },
+    { lineWidth: 0 },
+  );
 }

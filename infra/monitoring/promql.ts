@@ -30,7 +30,9 @@ export interface AlertRule {
 }
 
 /** WebSocket close codes that mean trouble: abnormal (no close frame), internal error, try again later. */
-export const ERROR_CLOSE_CODES: readonly string[] = [CLOSE_ABNORMAL, CLOSE_INTERNAL_ERROR, CLOSE_TRY_AGAIN_LATER].map(String);
+export const ERROR_CLOSE_CODES: readonly string[] = [CLOSE_ABNORMAL, CLOSE_INTERNAL_ERROR, CLOSE_TRY_AGAIN_LATER].map(
+  String,
+);
 
 /**
  * Which series the expressions look at. Cloud Monitoring holds every namespace of the project, so a
@@ -55,12 +57,14 @@ export function alertRules(t: AlertThresholds, scope: Scope = {}): AlertRule[] {
   return [
     {
       name: 'JobFailureRatioHigh',
-      expr: `(sum by (namespace) (increase(${m(METRIC.jobsFailed)}[15m])) / ${ended('15m')}) > ${t.jobFailureRatio}\n` +
+      expr:
+        `(sum by (namespace) (increase(${m(METRIC.jobsFailed)}[15m])) / ${ended('15m')}) > ${t.jobFailureRatio}\n` +
         `and ${ended('15m')} >= ${t.jobFailureMinJobs}`,
       forSeconds: 300,
       severity: 'page',
       summary: `More than ${pct(t.jobFailureRatio)} of the jobs of the last 15 minutes failed`,
-      description: `Of the jobs that ended in the last 15 minutes (at least ${t.jobFailureMinJobs}), more than ${pct(t.jobFailureRatio)} ended failed. ` +
+      description:
+        `Of the jobs that ended in the last 15 minutes (at least ${t.jobFailureMinJobs}), more than ${pct(t.jobFailureRatio)} ended failed. ` +
         `${METRIC.jobsFailed} says why, by reason.`,
     },
     {
@@ -69,7 +73,8 @@ export function alertRules(t: AlertThresholds, scope: Scope = {}): AlertRule[] {
       forSeconds: 600,
       severity: 'ticket',
       summary: `More than ${t.wsErrorClosesPerMinute} WebSocket error closes a minute`,
-      description: `WebSockets are closing with ${ERROR_CLOSE_CODES.join(', ')} (abnormal, internal error, try again later) more than ` +
+      description:
+        `WebSockets are closing with ${ERROR_CLOSE_CODES.join(', ')} (abnormal, internal error, try again later) more than ` +
         `${t.wsErrorClosesPerMinute} times a minute for 10 minutes. Clients reconnect and lose nothing, but every reconnect costs a snapshot.`,
     },
     {
@@ -78,7 +83,8 @@ export function alertRules(t: AlertThresholds, scope: Scope = {}): AlertRule[] {
       forSeconds: 600,
       severity: 'ticket',
       summary: `Progress delivery p99 above its ${ms(t.deliveryP99ObjectiveSeconds)} objective`,
-      description: `The 99th percentile of the time from a Progress message's "at" to its fan-out to every WebSocket of the job ` +
+      description:
+        `The 99th percentile of the time from a Progress message's "at" to its fan-out to every WebSocket of the job ` +
         `has been above ${ms(t.deliveryP99ObjectiveSeconds)} for 10 minutes.`,
     },
     {
@@ -136,27 +142,58 @@ function quantile(scope: Scope, q: number): string {
 export function dashboardPanels(t: AlertThresholds, memoryLimits: readonly MemoryLimit[], scope: Scope = {}): Panel[] {
   const m = (metric: string, ...matchers: string[]): string => selector(scope, metric, ...matchers);
   return [
-    { title: 'Open WebSockets', kind: 'scorecard', queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }] },
-    { title: 'Messages per second', kind: 'scorecard', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }] },
-    { title: 'Delivery p99', kind: 'scorecard', unit: 's', queries: [{ label: 'p99', expr: quantile(scope, 0.99) }] },
-    { title: 'Jobs waiting', kind: 'scorecard', queries: [{ label: 'waiting', expr: `max by (namespace) (${m(METRIC.queueWaiting)})` }] },
-    { title: 'WebSocket connections', kind: 'line', queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }] },
     {
-      title: 'Delivery latency p50 / p99', kind: 'line', unit: 's',
-      queries: [{ label: 'p50', expr: quantile(scope, 0.5) }, { label: 'p99', expr: quantile(scope, 0.99) }],
+      title: 'Open WebSockets',
+      kind: 'scorecard',
+      queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }],
+    },
+    {
+      title: 'Messages per second',
+      kind: 'scorecard',
+      queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }],
+    },
+    { title: 'Delivery p99', kind: 'scorecard', unit: 's', queries: [{ label: 'p99', expr: quantile(scope, 0.99) }] },
+    {
+      title: 'Jobs waiting',
+      kind: 'scorecard',
+      queries: [{ label: 'waiting', expr: `max by (namespace) (${m(METRIC.queueWaiting)})` }],
+    },
+    {
+      title: 'WebSocket connections',
+      kind: 'line',
+      queries: [{ label: 'open', expr: `sum by (namespace) (${m(METRIC.wsConnectionsOpen)})` }],
+    },
+    {
+      title: 'Delivery latency p50 / p99',
+      kind: 'line',
+      unit: 's',
+      queries: [
+        { label: 'p50', expr: quantile(scope, 0.5) },
+        { label: 'p99', expr: quantile(scope, 0.99) },
+      ],
       thresholds: [{ label: 'p99 objective', value: t.deliveryP99ObjectiveSeconds }],
     },
-    { title: 'Messages per second', kind: 'line', queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }] },
     {
-      title: 'Job outcomes per minute', kind: 'stacked',
+      title: 'Messages per second',
+      kind: 'line',
+      queries: [{ label: 'frames/s', expr: `sum by (namespace) (rate(${m(METRIC.wsFramesSent)}[5m]))` }],
+    },
+    {
+      title: 'Job outcomes per minute',
+      kind: 'stacked',
       queries: [
         { label: 'succeeded', expr: `sum by (namespace) (rate(${m(METRIC.jobsSucceeded)}[5m])) * 60` },
         { label: 'failed, by reason', expr: `sum by (namespace, reason) (rate(${m(METRIC.jobsFailed)}[5m])) * 60` },
       ],
     },
-    { title: 'Rows per second', kind: 'line', queries: [{ label: 'rows/s', expr: `sum by (namespace) (rate(${m(METRIC.rowsProcessed)}[5m]))` }] },
     {
-      title: 'Queue', kind: 'line',
+      title: 'Rows per second',
+      kind: 'line',
+      queries: [{ label: 'rows/s', expr: `sum by (namespace) (rate(${m(METRIC.rowsProcessed)}[5m]))` }],
+    },
+    {
+      title: 'Queue',
+      kind: 'line',
       queries: [
         { label: 'waiting', expr: `max by (namespace) (${m(METRIC.queueWaiting)})` },
         { label: 'running', expr: `max by (namespace) (${m(METRIC.queueRunning)})` },
@@ -165,19 +202,34 @@ export function dashboardPanels(t: AlertThresholds, memoryLimits: readonly Memor
       thresholds: [{ label: 'wait alert (min)', value: t.queueWaitMinutes }],
     },
     {
-      title: 'HTTP requests per second by route', kind: 'stacked',
-      queries: [{ label: 'by route', expr: `sum by (namespace, route) (rate(${m(METRIC.httpRequests, 'route!="/metrics"')}[5m]))` }],
+      title: 'HTTP requests per second by route',
+      kind: 'stacked',
+      queries: [
+        {
+          label: 'by route',
+          expr: `sum by (namespace, route) (rate(${m(METRIC.httpRequests, 'route!="/metrics"')}[5m]))`,
+        },
+      ],
     },
     {
-      title: 'WebSocket closes per minute by code', kind: 'stacked',
-      queries: [{ label: 'by code', expr: `sum by (namespace, code) (rate(${m(METRIC.wsConnectionsClosed)}[5m])) * 60` }],
+      title: 'WebSocket closes per minute by code',
+      kind: 'stacked',
+      queries: [
+        { label: 'by code', expr: `sum by (namespace, code) (rate(${m(METRIC.wsConnectionsClosed)}[5m])) * 60` },
+      ],
     },
     {
-      title: 'Memory against limits', kind: 'line', unit: 'By',
+      title: 'Memory against limits',
+      kind: 'line',
+      unit: 'By',
       queries: [{ label: 'RSS, largest pod', expr: `max by (namespace, job) (${m(METRIC.residentMemory)})` }],
       thresholds: memoryLimits.map((limit) => ({ label: limit.label, value: limit.bytes })),
     },
-    { title: 'Web pods ready', kind: 'line', queries: [{ label: 'ready', expr: `sum by (namespace) (${m(METRIC.webReady)})` }] },
+    {
+      title: 'Web pods ready',
+      kind: 'line',
+      queries: [{ label: 'ready', expr: `sum by (namespace) (${m(METRIC.webReady)})` }],
+    },
   ];
 }
 

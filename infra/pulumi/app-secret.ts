@@ -29,7 +29,11 @@ export function appSecretData(
   redis: pulumi.Output<string> | ExternalRedis,
 ): Record<string, pulumi.Output<string>> {
   if (!pulumi.Output.isInstance(redis)) {
-    return { JWT_SECRET: pulumi.secret(jwtSecret), REDIS_URL: pulumi.secret(redis.url), REDIS_TLS_CA: pulumi.secret(redis.tlsCa) };
+    return {
+      JWT_SECRET: pulumi.secret(jwtSecret),
+      REDIS_URL: pulumi.secret(redis.url),
+      REDIS_TLS_CA: pulumi.secret(redis.tlsCa),
+    };
   }
   return {
     JWT_SECRET: pulumi.secret(jwtSecret),
@@ -40,7 +44,10 @@ export function appSecretData(
 
 /** The Secret's keys for a Redis placement, with empty values: what a preview without the secrets shows. */
 export function previewStandInData(redis: 'in-cluster' | 'memorystore'): Record<string, pulumi.Output<string>> {
-  const keys = redis === 'memorystore' ? ['JWT_SECRET', 'REDIS_URL', 'REDIS_TLS_CA'] : ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'];
+  const keys =
+    redis === 'memorystore'
+      ? ['JWT_SECRET', 'REDIS_URL', 'REDIS_TLS_CA']
+      : ['JWT_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'];
   return Object.fromEntries(keys.map((key) => [key, pulumi.secret('')]));
 }
 

@@ -28,7 +28,9 @@ export function gkeKubeconfig(cluster: ClusterEndpoint): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: `https://${cluster.endpoint}`, 'certificate-authority-data': cluster.caCertificate } }],
+    clusters: [
+      { name, cluster: { server: `https://${cluster.endpoint}`, 'certificate-authority-data': cluster.caCertificate } },
+    ],
     users: [
       {
         name,
@@ -90,15 +92,16 @@ export function kubernetesProviderSettings(args: GkeClusterArgs) {
 }
 
 /** A Kubernetes provider for the existing GKE cluster `args`; every Kubernetes object uses it. */
-export function gkeProvider(args: GkeClusterArgs, cluster: pulumi.Output<gcp.container.GetClusterResult>): k8s.Provider {
-  const kubeconfig = pulumi
-    .all([cluster.endpoint, cluster.masterAuths])
-    .apply(([endpoint, masterAuths]) => {
-      const caCertificate = masterAuths[0]?.clusterCaCertificate;
-      if (!endpoint || !caCertificate) {
-        throw new Error(`GKE cluster ${args.clusterName} in ${args.location} reported no endpoint or CA certificate`);
-      }
-      return gkeKubeconfig({ contextName: gkeContextName(args), endpoint, caCertificate });
-    });
+export function gkeProvider(
+  args: GkeClusterArgs,
+  cluster: pulumi.Output<gcp.container.GetClusterResult>,
+): k8s.Provider {
+  const kubeconfig = pulumi.all([cluster.endpoint, cluster.masterAuths]).apply(([endpoint, masterAuths]) => {
+    const caCertificate = masterAuths[0]?.clusterCaCertificate;
+    if (!endpoint || !caCertificate) {
+      throw new Error(`GKE cluster ${args.clusterName} in ${args.location} reported no endpoint or CA certificate`);
+    }
+    return gkeKubeconfig({ contextName: gkeContextName(args), endpoint, caCertificate });
+  });
   return new k8s.Provider('gke', { kubeconfig, ...kubernetesProviderSettings(args) });
 }

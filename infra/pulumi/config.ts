@@ -79,23 +79,23 @@ export interface StackConfig {
 /** How the program gets the Secret's content. */
 export type StackSecrets =
   | {
-    readonly kind: 'configured';
-    /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
-    readonly jwtSecret: pulumi.Output<string> | undefined;
-    /**
-     * `redisPassword` (secret; required with the in-cluster Redis): its `requirepass`, also inside
-     * `REDIS_URL`. Memorystore has its own AUTH string, so with `redis: memorystore` it may be unset.
-     */
-    readonly redisPassword: pulumi.Output<string> | undefined;
-  }
+      readonly kind: 'configured';
+      /** `jwtSecret` (secret): signs user tokens. @default undefined (the program generates one, jwt-secret.ts) */
+      readonly jwtSecret: pulumi.Output<string> | undefined;
+      /**
+       * `redisPassword` (secret; required with the in-cluster Redis): its `requirepass`, also inside
+       * `REDIS_URL`. Memorystore has its own AUTH string, so with `redis: memorystore` it may be unset.
+       */
+      readonly redisPassword: pulumi.Output<string> | undefined;
+    }
   | {
-    /**
-     * A pull request's preview, which must not hold production secrets: `previewSecretChecksum` is the
-     * running Secret's checksum (a stack output), the Secret's stored data are kept unchanged.
-     */
-    readonly kind: 'preview';
-    readonly checksum: string;
-  };
+      /**
+       * A pull request's preview, which must not hold production secrets: `previewSecretChecksum` is the
+       * running Secret's checksum (a stack output), the Secret's stored data are kept unchanged.
+       */
+      readonly kind: 'preview';
+      readonly checksum: string;
+    };
 
 const digestReference = /^[a-z0-9][\w.:/-]*@sha256:[0-9a-f]{64}$/;
 
@@ -108,7 +108,7 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
   const gcpConfig = new pulumi.Config('gcp');
   // The required keys first, so a stack missing one fails before anything slower (git) runs.
   const gcpProject = gcpConfig.require('project');
-  const redis = (config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster');
+  const redis = config.get('redis', { allowedValues: ['in-cluster', 'memorystore'] }) ?? 'in-cluster';
   const secrets = readSecrets(config, redis);
   const gcpRegion = gcpConfig.get('region') ?? 'us-central1';
   const m = defaultManifestOptions;
@@ -118,20 +118,19 @@ export function readStackConfig(defaultImageTag: () => string): StackConfig {
     clusterName: config.get('clusterName') ?? 'personalizedline',
     clusterLocation: config.get('clusterLocation') ?? gcpRegion,
     namespace: config.get('namespace') ?? m.namespace,
-    registry: (config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io'),
+    registry: config.get('registry', { allowedValues: [...gcrHosts] }) ?? 'gcr.io',
     imageName: config.get('imageName', { pattern: /^[a-z0-9]+([._-][a-z0-9]+)*$/ }) ?? 'personalizedline',
     imageTag: config.get('imageTag', { pattern: /^[\w][\w.-]{0,127}$/ }) ?? defaultImageTag(),
     imageDigestOverride: config.get('imageDigestOverride', { pattern: digestReference }),
     createGcrRepository: config.getBoolean('createGcrRepository') ?? true,
-    platform: (config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64'),
+    platform: config.get('platform', { allowedValues: [...imagePlatforms] }) ?? 'linux/amd64',
     enableWebsocket: config.getBoolean('enableWebsocket') ?? m.enableWebsocket,
-    sessionAffinity: (config.get('sessionAffinity', { allowedValues: ['None', 'ClientIP'] }) ??
-      m.sessionAffinity),
+    sessionAffinity: config.get('sessionAffinity', { allowedValues: ['None', 'ClientIP'] }) ?? m.sessionAffinity,
     sessionAffinityTimeoutSeconds: config.getNumber('sessionAffinityTimeoutSeconds', { min: 1, max: 86_400 }),
     // The charts check the upper bound (10) and say why; here only the type and sign.
     webReplicas: config.getNumber('webReplicas', { min: 0 }) ?? m.webReplicas,
     workerReplicas: config.getNumber('workerReplicas', { min: 0 }) ?? m.workerReplicas,
-    monitoring: (config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? m.monitoring),
+    monitoring: config.get('monitoring', { allowedValues: ['gmp', 'none'] }) ?? m.monitoring,
     webMaxReplicas: config.getNumber('webMaxReplicas', { min: 1 }) ?? m.webMaxReplicas,
     workerMaxReplicas: config.getNumber('workerMaxReplicas', { min: 1 }) ?? m.workerMaxReplicas,
     redis,
@@ -152,7 +151,9 @@ function readSecrets(config: pulumi.Config, redis: StackConfig['redis']): StackS
   const jwtSecret = config.getSecret('jwtSecret');
   const redisPassword = config.getSecret('redisPassword');
   if (redisPassword !== undefined) return { kind: 'configured', jwtSecret, redisPassword };
-  const checksum = pulumi.runtime.isDryRun() ? config.get('previewSecretChecksum', { pattern: /^[0-9a-f]{64}$/ }) : undefined;
+  const checksum = pulumi.runtime.isDryRun()
+    ? config.get('previewSecretChecksum', { pattern: /^[0-9a-f]{64}$/ })
+    : undefined;
   if (checksum !== undefined) return { kind: 'preview', checksum };
   if (redis === 'memorystore') return { kind: 'configured', jwtSecret, redisPassword: undefined };
   // Pulumi's own "Missing required configuration variable" error, naming the key and how to set it.
@@ -176,18 +177,25 @@ export interface EdgeConfig {
 /** Reads the edge settings; `ingress` without `domain` stops the program before anything is created. */
 export function readEdgeConfig(): EdgeConfig {
   const config = new pulumi.Config();
-  const edge = (config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? defaultManifestOptions.edge);
+  const edge = config.get('edge', { allowedValues: ['loadbalancer', 'ingress'] }) ?? defaultManifestOptions.edge;
   const domain = config.get('domain');
   if (edge === 'ingress' && domain === undefined) {
-    throw new pulumi.RunError('Missing required configuration variable \'personalizedline:domain\': edge is "ingress"; set it with `pulumi config set domain api.example.com`.');
+    throw new pulumi.RunError(
+      'Missing required configuration variable \'personalizedline:domain\': edge is "ingress"; set it with `pulumi config set domain api.example.com`.',
+    );
   }
   return {
     edge,
     domain,
     dnsZone: config.get('dnsZone'),
-    staticIpName: config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ?? defaultManifestOptions.staticIpName,
+    staticIpName:
+      config.get('staticIpName', { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ }) ??
+      defaultManifestOptions.staticIpName,
     // The charts check each entry and name a bad one.
-    allowedOrigins: (config.get('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    allowedOrigins: (config.get('allowedOrigins') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
   };
 }
 

@@ -19,9 +19,13 @@ export interface EdgeResources {
 export const EDGE_DNS_TTL_SECONDS = 300;
 
 /** The manifest options of the edge: the Ingress' domain and static IP name, the frontends' origins. */
-export function edgeManifestOptions(edge: EdgeConfig): Pick<ManifestOptions, 'edge' | 'domain' | 'staticIpName' | 'allowedOrigins'> {
+export function edgeManifestOptions(
+  edge: EdgeConfig,
+): Pick<ManifestOptions, 'edge' | 'domain' | 'staticIpName' | 'allowedOrigins'> {
   const origins = edge.allowedOrigins.length > 0 ? { allowedOrigins: edge.allowedOrigins } : {};
-  return edge.edge === 'ingress' ? { ...origins, edge: 'ingress', domain: edge.domain, staticIpName: edge.staticIpName } : origins;
+  return edge.edge === 'ingress'
+    ? { ...origins, edge: 'ingress', domain: edge.domain, staticIpName: edge.staticIpName }
+    : origins;
 }
 
 /** Reserves the global IP and writes the A record (with `ingress`; nothing otherwise). */
@@ -35,14 +39,17 @@ export function createEdge(edge: EdgeConfig, gcpProject: string): EdgeResources 
     ipVersion: 'IPV4',
     description: `personalizedline: the Ingress of https://${edge.domain}`,
   });
-  const record = edge.dnsZone === undefined ? undefined : new gcp.dns.RecordSet('web-dns', {
-    project: gcpProject,
-    managedZone: edge.dnsZone,
-    name: `${edge.domain}.`,
-    type: 'A',
-    ttl: EDGE_DNS_TTL_SECONDS,
-    rrdatas: [address.address],
-  });
+  const record =
+    edge.dnsZone === undefined
+      ? undefined
+      : new gcp.dns.RecordSet('web-dns', {
+          project: gcpProject,
+          managedZone: edge.dnsZone,
+          name: `${edge.domain}.`,
+          type: 'A',
+          ttl: EDGE_DNS_TTL_SECONDS,
+          rrdatas: [address.address],
+        });
   return { address, record };
 }
 

@@ -12,7 +12,8 @@ export function commitTag(commit: string, dirty: boolean): string {
 
 /** Reads {@link commitTag} for the repository at `cwd`; explains how to set the tag when git cannot. */
 export function readCommitTag(cwd: string): string {
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const commit = git('rev-parse', 'HEAD');
     const dirty = git('status', '--porcelain', '--untracked-files=no').trim() !== '';

@@ -32,7 +32,7 @@ export function computeDefaultServiceAccount(projectNumber: string): string {
 export function nodeServiceAccountOf(cluster: ClusterNodeAccounts, projectNumber: string): string {
   const named = cluster.enableAutopilot
     ? cluster.clusterAutoscalings[0]?.autoProvisioningDefaults[0]?.serviceAccount
-    : cluster.nodePools[0]?.nodeConfigs[0]?.serviceAccount ?? cluster.nodeConfigs[0]?.serviceAccount;
+    : (cluster.nodePools[0]?.nodeConfigs[0]?.serviceAccount ?? cluster.nodeConfigs[0]?.serviceAccount);
   return !named || named === 'default' ? computeDefaultServiceAccount(projectNumber) : named;
 }
 
@@ -49,7 +49,10 @@ export interface ImagePullArgs {
  * `roles/artifactregistry.reader` on the one repository (not the project) for the node account.
  * Non-authoritative (`RepositoryIamMember`): other readers of the repository are left as they are.
  */
-export function grantImagePull(args: ImagePullArgs, opts?: pulumi.CustomResourceOptions): gcp.artifactregistry.RepositoryIamMember {
+export function grantImagePull(
+  args: ImagePullArgs,
+  opts?: pulumi.CustomResourceOptions,
+): gcp.artifactregistry.RepositoryIamMember {
   return new gcp.artifactregistry.RepositoryIamMember(
     'nodes-pull-images',
     {

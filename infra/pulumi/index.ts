@@ -7,7 +7,13 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
-import { appSecretData, createAppSecret, previewStandInData, secretChecksumAnnotation, secretChecksumOf } from './app-secret.js';
+import {
+  appSecretData,
+  createAppSecret,
+  previewStandInData,
+  secretChecksumAnnotation,
+  secretChecksumOf,
+} from './app-secret.js';
 import { gkeProvider, lookUpCluster } from './cluster.js';
 import { readAlertingConfig, readEdgeConfig, readStackConfig } from './config.js';
 import { createEdge, edgeUrls } from './edge.js';
@@ -33,7 +39,11 @@ const memorystoreConfig = config.redis === 'memorystore' ? readMemorystoreConfig
 const repository = imageRepository(config.registry, config.gcpProject, config.imageName);
 // The Namespace does not depend on the image, so it and the Secret need not wait for the build; and
 // synthesizing now rejects bad manifest options before a multi-minute build rather than after it.
-const { namespaceYaml } = renderManifests(config, config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!, edgeConfig);
+const { namespaceYaml } = renderManifests(
+  config,
+  config.imageDigestOverride ?? imageTags(repository, config.imageTag)[0]!,
+  edgeConfig,
+);
 
 // With edge=ingress: the global IP the Ingress is given by name, and the domain's A record (edge.ts).
 const edge = createEdge(edgeConfig, config.gcpProject);
@@ -48,20 +58,21 @@ const gcrRepository = config.createGcrRepository
 
 // The image, built from the root Dockerfile and pushed as :<commit> and :latest; or, while the stack
 // is pinned to an image by a rollback, that image, and nothing is built.
-const digestRef = config.imageDigestOverride !== undefined
-  ? pulumi.output(config.imageDigestOverride)
-  : buildAppImage(
-    {
-      contextDir: projectRoot,
-      repository,
-      registry: config.registry,
-      tag: config.imageTag,
-      platform: config.platform,
-      accessToken: registryAccessToken(),
-      previewImage: config.previewImage,
-    },
-    { dependsOn: gcrRepository ? [gcrRepository] : [] },
-  ).digestRef;
+const digestRef =
+  config.imageDigestOverride !== undefined
+    ? pulumi.output(config.imageDigestOverride)
+    : buildAppImage(
+        {
+          contextDir: projectRoot,
+          repository,
+          registry: config.registry,
+          tag: config.imageTag,
+          platform: config.platform,
+          accessToken: registryAccessToken(),
+          previewImage: config.previewImage,
+        },
+        { dependsOn: gcrRepository ? [gcrRepository] : [] },
+      ).digestRef;
 
 // The existing cluster, reached with the user's gcloud credentials.
 const clusterArgs = { project: config.gcpProject, location: config.clusterLocation, clusterName: config.clusterName };
@@ -70,9 +81,11 @@ const provider = gkeProvider(clusterArgs, cluster);
 
 // The nodes may read the repository (nothing grants that by default any more): the configured
 // account, else the one the cluster's nodes run as.
-const nodeAccount = config.nodeServiceAccount ?? pulumi
-  .all([cluster, gcp.organizations.getProjectOutput({ projectId: config.gcpProject }).number])
-  .apply(([described, projectNumber]) => nodeServiceAccountOf(described, projectNumber));
+const nodeAccount =
+  config.nodeServiceAccount ??
+  pulumi
+    .all([cluster, gcp.organizations.getProjectOutput({ projectId: config.gcpProject }).number])
+    .apply(([described, projectNumber]) => nodeServiceAccountOf(described, projectNumber));
 grantImagePull(
   { project: config.gcpProject, registry: config.registry, serviceAccount: nodeAccount },
   { dependsOn: gcrRepository ? [gcrRepository] : [] },
@@ -87,11 +100,19 @@ const namespace = applyManifests('namespace', {
 
 // With redis=memorystore, a managed Redis on the cluster's network, AUTH and TLS on, protected like
 // every other holder of data (memorystore.ts)...
-const memorystore = memorystoreConfig === undefined ? undefined : createMemorystore(
-  { project: config.gcpProject, clusterLocation: config.clusterLocation, clusterName: config.clusterName, config: memorystoreConfig },
-  // enableRequiredApis registered the Memorystore API for redis=memorystore.
-  { ...dataProtection, dependsOn: [apis['redis.googleapis.com']!] },
-);
+const memorystore =
+  memorystoreConfig === undefined
+    ? undefined
+    : createMemorystore(
+        {
+          project: config.gcpProject,
+          clusterLocation: config.clusterLocation,
+          clusterName: config.clusterName,
+          config: memorystoreConfig,
+        },
+        // enableRequiredApis registered the Memorystore API for redis=memorystore.
+        { ...dataProtection, dependsOn: [apis['redis.googleapis.com']!] },
+      );
 
 // ...then the Secret in it (with the stack's jwtSecret, or one generated once and kept in the state,
 // and the in-cluster Redis' password or Memorystore's rediss:// URL and CA; a preview without the
@@ -100,10 +121,11 @@ const secrets = config.secrets;
 const configuredJwtSecret = secrets.kind === 'configured' ? secrets.jwtSecret : undefined;
 // Declared in a preview too, so that the preview of a stack with a generated secret shows no change.
 const appJwtSecret = jwtSecretOrGenerated(configuredJwtSecret);
-const secretData = secrets.kind === 'configured'
-  // readStackConfig requires redisPassword whenever Redis is in the cluster.
-  ? appSecretData(appJwtSecret, memorystore ?? secrets.redisPassword!)
-  : previewStandInData(config.redis);
+const secretData =
+  secrets.kind === 'configured'
+    ? // readStackConfig requires redisPassword whenever Redis is in the cluster.
+      appSecretData(appJwtSecret, memorystore ?? secrets.redisPassword!)
+    : previewStandInData(config.redis);
 const secret = createAppSecret(
   { name: appSecretName, namespace: config.namespace, data: secretData, keepStoredData: secrets.kind === 'preview' },
   { provider, dependsOn: [namespace] },
@@ -113,9 +135,12 @@ const secretChecksum = secrets.kind === 'configured' ? secretChecksumOf(secretDa
 // ...then Redis, the worker and the web server, synthesized with the pushed digest (a new image is a
 // new pod template, so it rolls out) and the Secret's checksum (a rotated Secret rolls the pods too),
 // waiting until all are ready.
+const workloadYaml = pulumi.all([digestRef, secretChecksum]).apply(([image, checksum]) => {
+  const { workloadYaml } = renderManifests(config, image, edgeConfig);
+  return withPodAnnotations(workloadYaml, { [secretChecksumAnnotation]: checksum });
+});
 const app = applyManifests('app', {
-  yaml: pulumi.all([digestRef, secretChecksum]).apply(([image, checksum]) =>
-    withPodAnnotations(renderManifests(config, image, edgeConfig).workloadYaml, { [secretChecksumAnnotation]: checksum })),
+  yaml: workloadYaml,
   provider,
   timeoutMinutes: config.rolloutTimeoutMinutes,
   // The Ingress names the global IP, which must exist before the load balancer is built.
@@ -126,13 +151,16 @@ const urls = edgeUrls(edgeConfig, edge, loadBalancerAddress(app.resources, confi
 
 // Cloud Monitoring: with monitoring=gmp the alert policies and dashboard of infra/monitoring/promql.ts;
 // always the uptime check of /health; with alertEmail the channel they notify (monitoring.ts).
-const monitoring = createMonitoring({
-  project: config.gcpProject,
-  namespace: config.namespace,
-  collectMetrics: config.monitoring === 'gmp',
-  alerting,
-  uptime: uptimeTarget(edgeConfig, urls.loadBalancerIp),
-}, { dependsOn: [apis['monitoring.googleapis.com']] });
+const monitoring = createMonitoring(
+  {
+    project: config.gcpProject,
+    namespace: config.namespace,
+    collectMetrics: config.monitoring === 'gmp',
+    alerting,
+    uptime: uptimeTarget(edgeConfig, urls.loadBalancerIp),
+  },
+  { dependsOn: [apis['monitoring.googleapis.com']] },
+);
 
 /** The address clients reach: the `web` Service's external IP, or with edge=ingress the global IP. */
 export const loadBalancerIp = urls.loadBalancerIp;
@@ -156,6 +184,8 @@ export const jwtSecret = configuredJwtSecret === undefined ? appJwtSecret : unde
 /** The id of the uptime check of /health (Cloud Monitoring, Uptime checks). */
 export const uptimeCheckId = monitoring.uptimeCheck.uptimeCheckId;
 /** The alert policies' resource names (`projects/…/alertPolicies/…`), for `gcloud alpha monitoring policies describe`. */
-export const alertPolicies = pulumi.all([...monitoring.alertPolicies, monitoring.uptimeAlert].map((policy) => policy.name));
+export const alertPolicies = pulumi.all(
+  [...monitoring.alertPolicies, monitoring.uptimeAlert].map((policy) => policy.name),
+);
 /** With redis=memorystore: the instance id, for `gcloud redis instances describe … --region …`. */
 export const memorystoreInstance = memorystore?.instance.name;

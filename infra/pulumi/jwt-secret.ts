@@ -25,8 +25,10 @@ export function jwtSecretOrGenerated(configured: pulumi.Output<string> | undefin
 export function checkedJwtSecret(secret: string): string {
   const bytes = Buffer.byteLength(secret, 'utf8');
   if (bytes < MIN_JWT_SECRET_BYTES) {
-    throw new pulumi.RunError(`personalizedline:jwtSecret is ${bytes} bytes; it must be at least ${MIN_JWT_SECRET_BYTES} (RFC 7518 §3.2). ` +
-      'Set a longer one (`pulumi config set --secret jwtSecret "$(openssl rand -hex 32)"`), or remove it to have one generated.');
+    throw new pulumi.RunError(
+      `personalizedline:jwtSecret is ${bytes} bytes; it must be at least ${MIN_JWT_SECRET_BYTES} (RFC 7518 §3.2). ` +
+        'Set a longer one (`pulumi config set --secret jwtSecret "$(openssl rand -hex 32)"`), or remove it to have one generated.',
+    );
   }
   return secret;
 }

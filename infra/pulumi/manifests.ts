@@ -76,14 +76,16 @@ const podTemplateKinds = new Set(['Deployment', 'StatefulSet']);
  * one (the Secret's checksum) here.
  */
 export function withPodAnnotations(manifests: string, annotations: Readonly<Record<string, string>>): string {
-  return joinDocuments(splitDocuments(manifests).map((text) => {
-    const document = parseDocument(text);
-    if (!podTemplateKinds.has(String(document.get('kind')))) return text;
-    for (const [key, value] of Object.entries(annotations)) {
-      document.setIn(['spec', 'template', 'metadata', 'annotations', key], value);
-    }
-    return document.toString();
-  }));
+  return joinDocuments(
+    splitDocuments(manifests).map((text) => {
+      const document = parseDocument(text);
+      if (!podTemplateKinds.has(String(document.get('kind')))) return text;
+      for (const [key, value] of Object.entries(annotations)) {
+        document.setIn(['spec', 'template', 'metadata', 'annotations', key], value);
+      }
+      return document.toString();
+    }),
+  );
 }
 
 function joinDocuments(documents: string[]): string {

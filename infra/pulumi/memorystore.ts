@@ -29,7 +29,7 @@ export interface MemorystoreConfig {
 export function readMemorystoreConfig(): MemorystoreConfig {
   const config = new pulumi.Config();
   return {
-    tier: (config.get('memorystoreTier', { allowedValues: [...memorystoreTiers] }) ?? 'STANDARD_HA'),
+    tier: config.get('memorystoreTier', { allowedValues: [...memorystoreTiers] }) ?? 'STANDARD_HA',
     memorySizeGb: config.getNumber('memorystoreMemoryGb', { min: 1, max: 300 }) ?? 1,
     // Memorystore's rule for instance ids: a lowercase letter, then letters, digits and "-", at most 40.
     name: config.get('memorystoreName', { pattern: /^[a-z][-a-z0-9]{0,38}[a-z0-9]$/ }) ?? 'personalizedline',
@@ -74,36 +74,53 @@ export interface MemorystoreConnection {
 }
 
 /** Creates the instance on the cluster's network and in its region. */
-export function createMemorystore(args: MemorystoreArgs, opts: pulumi.CustomResourceOptions = {}): MemorystoreConnection {
-  const cluster = gcp.container.getClusterOutput({ project: args.project, location: args.clusterLocation, name: args.clusterName });
-  const instance = new gcp.redis.Instance('redis', {
-    name: args.config.name,
+export function createMemorystore(
+  args: MemorystoreArgs,
+  opts: pulumi.CustomResourceOptions = {},
+): MemorystoreConnection {
+  const cluster = gcp.container.getClusterOutput({
     project: args.project,
-    region: regionOf(args.clusterLocation),
-    tier: args.config.tier,
-    memorySizeGb: args.config.memorySizeGb,
-    redisVersion: 'REDIS_7_2',
-    // Direct peering with the cluster's VPC: the pods (VPC-native alias IPs) reach the instance's IP.
-    authorizedNetwork: cluster.network.apply((network) => {
-      if (!network) throw new Error(`GKE cluster ${args.clusterName} in ${args.clusterLocation} reported no network`);
-      return networkPath(args.project, network);
-    }),
-    connectMode: 'DIRECT_PEERING',
-    authEnabled: true,
-    transitEncryptionMode: 'SERVER_AUTHENTICATION',
-    // A queue must never lose keys to eviction: a full instance refuses writes, as the in-cluster one does.
-    redisConfigs: { 'maxmemory-policy': 'noeviction' },
-    // Hourly snapshots bound what a lost node can take with it (Memorystore for Redis has no AOF).
-    persistenceConfig: { persistenceMode: 'RDB', rdbSnapshotPeriod: 'ONE_HOUR' },
-    deletionProtection: true,
-  }, opts);
+    location: args.clusterLocation,
+    name: args.clusterName,
+  });
+  const instance = new gcp.redis.Instance(
+    'redis',
+    {
+      name: args.config.name,
+      project: args.project,
+      region: regionOf(args.clusterLocation),
+      tier: args.config.tier,
+      memorySizeGb: args.config.memorySizeGb,
+      redisVersion: 'REDIS_7_2',
+      // Direct peering with the cluster's VPC: the pods (VPC-native alias IPs) reach the instance's IP.
+      authorizedNetwork: cluster.network.apply((network) => {
+        if (!network) throw new Error(`GKE cluster ${args.clusterName} in ${args.clusterLocation} reported no network`);
+        return networkPath(args.project, network);
+      }),
+      connectMode: 'DIRECT_PEERING',
+      authEnabled: true,
+      transitEncryptionMode: 'SERVER_AUTHENTICATION',
+      // A queue must never lose keys to eviction: a full instance refuses writes, as the in-cluster one does.
+      redisConfigs: { 'maxmemory-policy': 'noeviction' },
+      // Hourly snapshots bound what a lost node can take with it (Memorystore for Redis has no AOF).
+      persistenceConfig: { persistenceMode: 'RDB', rdbSnapshotPeriod: 'ONE_HOUR' },
+      deletionProtection: true,
+    },
+    opts,
+  );
   return {
     instance,
-    url: pulumi.secret(pulumi.all([instance.host, instance.port, instance.authString])
-      .apply(([host, port, auth]) => memorystoreUrl(host, port, auth))),
-    tlsCa: pulumi.secret(instance.serverCaCerts.apply((certs) => {
-      if (certs.length === 0) throw new Error(`Memorystore instance ${args.config.name} reported no server CA certificate`);
-      return certs.map((c) => c.cert.trim()).join('\n') + '\n';
-    })),
+    url: pulumi.secret(
+      pulumi
+        .all([instance.host, instance.port, instance.authString])
+        .apply(([host, port, auth]) => memorystoreUrl(host, port, auth)),
+    ),
+    tlsCa: pulumi.secret(
+      instance.serverCaCerts.apply((certs) => {
+        if (certs.length === 0)
+          throw new Error(`Memorystore instance ${args.config.name} reported no server CA certificate`);
+        return certs.map((c) => c.cert.trim()).join('\n') + '\n';
+      }),
+    ),
   };
 }

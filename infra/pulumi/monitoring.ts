@@ -50,27 +50,32 @@ export function uptimeTarget(edge: EdgeConfig, loadBalancerIp: pulumi.Output<str
 const SEVERITY = { page: 'CRITICAL', ticket: 'WARNING' } as const;
 
 /** The alert policy of one PromQL alert. Pure, so its shape is tested without the engine. */
-export function alertPolicyArgs(rule: AlertRule, args: { project: string; namespace: string; channels: pulumi.Input<string>[] }): gcp.monitoring.AlertPolicyArgs {
+export function alertPolicyArgs(
+  rule: AlertRule,
+  args: { project: string; namespace: string; channels: pulumi.Input<string>[] },
+): gcp.monitoring.AlertPolicyArgs {
   const annotations = alertAnnotations(rule);
   return {
     project: args.project,
     displayName: `${ALERT_GROUP} (${args.namespace}): ${rule.name}`,
     combiner: 'OR',
     severity: SEVERITY[rule.severity],
-    conditions: [{
-      displayName: rule.summary,
-      conditionPrometheusQueryLanguage: {
-        query: rule.expr,
-        duration: `${Math.round(rule.forSeconds)}s`,
-        evaluationInterval: '30s',
-        labels: alertLabels(rule),
-        ruleGroup: ALERT_GROUP,
-        alertRule: rule.name,
-        // The app's metrics exist only once the pods have been scraped; a policy created in the same
-        // `pulumi up` as the first rollout would otherwise be refused for naming unknown metrics.
-        disableMetricValidation: true,
+    conditions: [
+      {
+        displayName: rule.summary,
+        conditionPrometheusQueryLanguage: {
+          query: rule.expr,
+          duration: `${Math.round(rule.forSeconds)}s`,
+          evaluationInterval: '30s',
+          labels: alertLabels(rule),
+          ruleGroup: ALERT_GROUP,
+          alertRule: rule.name,
+          // The app's metrics exist only once the pods have been scraped; a policy created in the same
+          // `pulumi up` as the first rollout would otherwise be refused for naming unknown metrics.
+          disableMetricValidation: true,
+        },
       },
-    }],
+    ],
     documentation: {
       subject: `${rule.name}: ${annotations.summary}`,
       content: `${annotations.description}\n\nRunbook: ${annotations.runbook}.`,
@@ -85,64 +90,102 @@ export function alertPolicyArgs(rule: AlertRule, args: { project: string; namesp
 /** `opts` reach every resource (the program passes the Cloud Monitoring API service as a dependency). */
 export function createMonitoring(args: MonitoringArgs, opts?: pulumi.CustomResourceOptions): MonitoringResources {
   const { project, namespace } = args;
-  const channel = args.alerting.alertEmail === undefined ? undefined : new gcp.monitoring.NotificationChannel('alert-email', {
-    project,
-    type: 'email',
-    displayName: `${ALERT_GROUP} (${namespace}) alerts`,
-    labels: { email_address: args.alerting.alertEmail },
-  }, opts);
+  const channel =
+    args.alerting.alertEmail === undefined
+      ? undefined
+      : new gcp.monitoring.NotificationChannel(
+          'alert-email',
+          {
+            project,
+            type: 'email',
+            displayName: `${ALERT_GROUP} (${namespace}) alerts`,
+            labels: { email_address: args.alerting.alertEmail },
+          },
+          opts,
+        );
   const channels = channel ? [channel.name] : [];
 
   const rules = args.collectMetrics ? alertRules(args.alerting.thresholds, { namespace }) : [];
-  const alertPolicies = rules.map((rule) =>
-    new gcp.monitoring.AlertPolicy(`alert-${kebab(rule.name)}`, alertPolicyArgs(rule, { project, namespace, channels }), opts));
-  const dashboard = args.collectMetrics ? new gcp.monitoring.Dashboard('dashboard', {
-    project,
-    dashboardJson: JSON.stringify(buildDashboard(`${DASHBOARD_NAME} (${namespace})`, args.alerting.thresholds, { namespace })),
-  }, opts) : undefined;
+  const alertPolicies = rules.map(
+    (rule) =>
+      new gcp.monitoring.AlertPolicy(
+        `alert-${kebab(rule.name)}`,
+        alertPolicyArgs(rule, { project, namespace, channels }),
+        opts,
+      ),
+  );
+  const dashboard = args.collectMetrics
+    ? new gcp.monitoring.Dashboard(
+        'dashboard',
+        {
+          project,
+          dashboardJson: JSON.stringify(
+            buildDashboard(`${DASHBOARD_NAME} (${namespace})`, args.alerting.thresholds, { namespace }),
+          ),
+        },
+        opts,
+      )
+    : undefined;
 
-  const uptimeCheck = new gcp.monitoring.UptimeCheckConfig('uptime-health', {
-    project,
-    displayName: `${ALERT_GROUP} (${namespace}) /health`,
-    period: '60s',
-    timeout: '10s',
-    httpCheck: {
-      path: '/health',
-      port: args.uptime.port,
-      useSsl: args.uptime.useSsl,
-      validateSsl: args.uptime.useSsl,
-      requestMethod: 'GET',
-      acceptedResponseStatusCodes: [{ statusValue: 200 }],
-    },
-    contentMatchers: [{ content: '"status":"ok"', matcher: 'CONTAINS_STRING' }],
-    monitoredResource: { type: 'uptime_url', labels: { project_id: project, host: args.uptime.host } },
-  }, opts);
-  // Google's own pattern for an uptime alert: more than one checker region failing.
-  const uptimeAlert = new gcp.monitoring.AlertPolicy('alert-uptime-check-failed', {
-    project,
-    displayName: `${ALERT_GROUP} (${namespace}): ${UPTIME_ALERT_NAME}`,
-    combiner: 'OR',
-    severity: 'CRITICAL',
-    conditions: [{
-      displayName: 'GET /health fails from more than one region',
-      conditionThreshold: {
-        filter: pulumi.interpolate`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="${uptimeCheck.uptimeCheckId}" AND resource.type="uptime_url"`,
-        comparison: 'COMPARISON_GT',
-        thresholdValue: 1,
-        duration: '300s',
-        aggregations: [{ alignmentPeriod: '1200s', perSeriesAligner: 'ALIGN_NEXT_OLDER', crossSeriesReducer: 'REDUCE_COUNT_FALSE', groupByFields: ['resource.label.*'] }],
-        trigger: { count: 1 },
+  const uptimeCheck = new gcp.monitoring.UptimeCheckConfig(
+    'uptime-health',
+    {
+      project,
+      displayName: `${ALERT_GROUP} (${namespace}) /health`,
+      period: '60s',
+      timeout: '10s',
+      httpCheck: {
+        path: '/health',
+        port: args.uptime.port,
+        useSsl: args.uptime.useSsl,
+        validateSsl: args.uptime.useSsl,
+        requestMethod: 'GET',
+        acceptedResponseStatusCodes: [{ statusValue: 200 }],
       },
-    }],
-    documentation: {
-      subject: `${UPTIME_ALERT_NAME}: the deployment does not answer GET /health`,
-      content: `Checkers in several regions get no 200 {"status":"ok"} from /health: no web pod answers through the load balancer.\n\nRunbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`,
-      mimeType: 'text/markdown',
+      contentMatchers: [{ content: '"status":"ok"', matcher: 'CONTAINS_STRING' }],
+      monitoredResource: { type: 'uptime_url', labels: { project_id: project, host: args.uptime.host } },
     },
-    notificationChannels: channels,
-    alertStrategy: { autoClose: '1800s' },
-    userLabels: { app: ALERT_GROUP, namespace },
-  }, opts);
+    opts,
+  );
+  // Google's own pattern for an uptime alert: more than one checker region failing.
+  const uptimeAlert = new gcp.monitoring.AlertPolicy(
+    'alert-uptime-check-failed',
+    {
+      project,
+      displayName: `${ALERT_GROUP} (${namespace}): ${UPTIME_ALERT_NAME}`,
+      combiner: 'OR',
+      severity: 'CRITICAL',
+      conditions: [
+        {
+          displayName: 'GET /health fails from more than one region',
+          conditionThreshold: {
+            filter: pulumi.interpolate`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="${uptimeCheck.uptimeCheckId}" AND resource.type="uptime_url"`,
+            comparison: 'COMPARISON_GT',
+            thresholdValue: 1,
+            duration: '300s',
+            aggregations: [
+              {
+                alignmentPeriod: '1200s',
+                perSeriesAligner: 'ALIGN_NEXT_OLDER',
+                crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+                groupByFields: ['resource.label.*'],
+              },
+            ],
+            trigger: { count: 1 },
+          },
+        },
+      ],
+      documentation: {
+        subject: `${UPTIME_ALERT_NAME}: the deployment does not answer GET /health`,
+        content: `Checkers in several regions get no 200 {"status":"ok"} from /health: no web pod answers through the load balancer.\n\nRunbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`,
+        mimeType: 'text/markdown',
+      },
+      notificationChannels: channels,
+      alertStrategy: { autoClose: '1800s' },
+      userLabels: { app: ALERT_GROUP, namespace },
+    },
+    opts,
+  );
   return { channel, alertPolicies, dashboard, uptimeCheck, uptimeAlert };
 }
 

@@ -36,7 +36,8 @@ export function enableRequiredApis(
   needs: ApiNeeds = {},
   opts?: pulumi.CustomResourceOptions,
 ): Partial<Record<RequiredApi, gcp.projects.Service>> & Record<(typeof requiredApis)[number], gcp.projects.Service> {
-  const services = {} as Partial<Record<RequiredApi, gcp.projects.Service>> & Record<(typeof requiredApis)[number], gcp.projects.Service>;
+  const services = {} as Partial<Record<RequiredApi, gcp.projects.Service>> &
+    Record<(typeof requiredApis)[number], gcp.projects.Service>;
   for (const service of [...requiredApis, ...(needs.memorystore ? [memorystoreApi] : [])] as RequiredApi[]) {
     services[service] = new gcp.projects.Service(
       `api-${service.split('.')[0]}`,

@@ -61,12 +61,10 @@ export function loadBalancerAddress(
 ): pulumi.Output<string> {
   return resources.apply((all) => {
     const services = all.filter((r): r is k8s.core.v1.Service => k8s.core.v1.Service.isInstance(r));
-    return pulumi
-      .all(services.map((service) => pulumi.all([service.metadata, service.status])))
-      .apply((pairs) => {
-        const found = pairs.find(([metadata]) => metadata?.name === name && metadata?.namespace === namespace);
-        const ingress = found?.[1]?.loadBalancer?.ingress?.[0];
-        return ingress?.ip ?? ingress?.hostname ?? '';
-      });
+    return pulumi.all(services.map((service) => pulumi.all([service.metadata, service.status]))).apply((pairs) => {
+      const found = pairs.find(([metadata]) => metadata?.name === name && metadata?.namespace === namespace);
+      const ingress = found?.[1]?.loadBalancer?.ingress?.[0];
+      return ingress?.ip ?? ingress?.hostname ?? '';
+    });
   });
 }

@@ -60,9 +60,15 @@ async function main(): Promise<void> {
   const web = start('web');
   start('worker');
 
-  await waitForHttp(`http://127.0.0.1:${port}/health`, { child: web.child, timeoutMs: 60_000, output: () => 'see the log lines above.' });
+  await waitForHttp(`http://127.0.0.1:${port}/health`, {
+    child: web.child,
+    timeoutMs: 60_000,
+    output: () => 'see the log lines above.',
+  });
   const token = await signToken(jwtSecret, 'demo', DEMO_TOKEN_HOURS * 3600);
-  process.stdout.write(`\nOpen the jobs page (token for user demo, valid ${DEMO_TOKEN_HOURS} h):\nhttp://127.0.0.1:${port}/?token=${token}\n\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `\nOpen the jobs page (token for user demo, valid ${DEMO_TOKEN_HOURS} h):\nhttp://127.0.0.1:${port}/?token=${token}\n\nPress Ctrl-C to stop.\n`,
+  );
 }
 
 main().catch((error: unknown) => {

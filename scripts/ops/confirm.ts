@@ -24,7 +24,10 @@ export function isYes(answer: string): boolean {
  */
 export function assertCanConfirm(yes: boolean, input: NodeJS.ReadStream = process.stdin): void {
   if (confirmationMode({ yes, isTTY: input.isTTY === true }) === 'refuse') {
-    throw new OpsError('NO_TTY', 'Confirmation needed, but stdin is not a terminal to ask on. Re-run with --yes to proceed without asking.');
+    throw new OpsError(
+      'NO_TTY',
+      'Confirmation needed, but stdin is not a terminal to ask on. Re-run with --yes to proceed without asking.',
+    );
   }
 }
 
@@ -32,7 +35,11 @@ export function assertCanConfirm(yes: boolean, input: NodeJS.ReadStream = proces
  * Resolves when the change may go ahead; throws `NO_TTY` (no terminal and no `--yes`) or
  * `CANCELLED` (the operator said no).
  */
-export async function confirmOrThrow(question: string, yes: boolean, input: NodeJS.ReadStream = process.stdin): Promise<void> {
+export async function confirmOrThrow(
+  question: string,
+  yes: boolean,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<void> {
   assertCanConfirm(yes, input);
   if (yes) return;
   const prompt = createInterface({ input, output: process.stdout });

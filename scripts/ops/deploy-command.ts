@@ -23,8 +23,10 @@ export async function deployCommand(args: DeployArgs, env: OpsEnvironment): Prom
   const { target, home } = await establishStack({ stack: args.stack, forDeploy: true }, env);
   const pinned = await readConfigValue(target, CONFIG_KEYS.imageDigestOverride, run);
   if (pinned && !args.unpin) {
-    out(`note: stack ${target.stack} is pinned to ${pinned} by a rollback; this deploy keeps that image and builds nothing. `
-      + 'To deploy this checkout\'s image: npm run deploy -- --unpin');
+    out(
+      `note: stack ${target.stack} is pinned to ${pinned} by a rollback; this deploy keeps that image and builds nothing. ` +
+        "To deploy this checkout's image: npm run deploy -- --unpin",
+    );
   }
   if (!pinned && args.unpin) out('note: the stack is not pinned; --unpin has nothing to release.');
   const steps = deployPlan({ target, home, unpin: args.unpin && pinned !== undefined, websocket: args.websocket });
@@ -39,22 +41,29 @@ export async function deployCommand(args: DeployArgs, env: OpsEnvironment): Prom
 
   // The namespace matters only to the kubectl checks: ask the stack for it only then.
   const namespace = args.kubectl
-    ? args.namespace ?? (await readConfigValue(target, CONFIG_KEYS.namespace, run)) ?? DEFAULT_NAMESPACE
+    ? (args.namespace ?? (await readConfigValue(target, CONFIG_KEYS.namespace, run)) ?? DEFAULT_NAMESPACE)
     : undefined;
   const websocket = (await readConfigValue(target, CONFIG_KEYS.enableWebsocket, run)) !== 'false';
-  const passed = await verifyAfterChange({
-    url: args.url,
-    token: args.token,
-    jwtSecret: env.jwtSecret,
-    websocket,
-    timeoutMs: args.timeoutMs,
-    settleMs: args.settleMs,
-    kubectlNamespace: namespace,
-    stack: target,
-  }, run, out);
+  const passed = await verifyAfterChange(
+    {
+      url: args.url,
+      token: args.token,
+      jwtSecret: env.jwtSecret,
+      websocket,
+      timeoutMs: args.timeoutMs,
+      settleMs: args.settleMs,
+      kubectlNamespace: namespace,
+      stack: target,
+    },
+    run,
+    out,
+  );
   if (!passed) {
-    throw new OpsError('FAILED', 'Deployed, but verify failed (see the FAIL lines above). To go back: '
-      + 'npm run rollback -- quick (WebSocket off, clients poll) or npm run rollback -- full (the previous image).');
+    throw new OpsError(
+      'FAILED',
+      'Deployed, but verify failed (see the FAIL lines above). To go back: ' +
+        'npm run rollback -- quick (WebSocket off, clients poll) or npm run rollback -- full (the previous image).',
+    );
   }
   out(`Deployed and verified stack ${target.stack}.`);
   return 0;

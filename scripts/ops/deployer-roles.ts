@@ -12,12 +12,18 @@ export interface RoleNeed {
 /** The deployer (`npm run deploy`, the rollbacks, CI's deploy job), on the stack's project. */
 export const DEPLOYER_ROLES: readonly RoleNeed[] = [
   { role: 'roles/container.developer', why: 'read the cluster and apply the Kubernetes objects' },
-  { role: 'roles/artifactregistry.admin', why: 'create the gcr.io repository, push the image, grant the nodes read access' },
-  { role: 'roles/serviceusage.serviceUsageAdmin', why: 'keep the artifactregistry, container, compute and monitoring APIs enabled' },
+  {
+    role: 'roles/artifactregistry.admin',
+    why: 'create the gcr.io repository, push the image, grant the nodes read access',
+  },
+  {
+    role: 'roles/serviceusage.serviceUsageAdmin',
+    why: 'keep the artifactregistry, container, compute and monitoring APIs enabled',
+  },
   { role: 'roles/browser', why: 'read the project number (the default node account is named after it)' },
   { role: 'roles/monitoring.editor', why: 'the alert policies, dashboard, uptime check and email channel' },
   { role: 'roles/compute.publicIpAdmin', why: 'with edge=ingress: reserve the global IP the Ingress uses' },
-  { role: 'roles/dns.admin', why: 'with edge=ingress and dnsZone: write the domain\'s A record' },
+  { role: 'roles/dns.admin', why: "with edge=ingress and dnsZone: write the domain's A record" },
 ];
 
 /** The pull requests' preview: reads, never writes (previews diff inputs; no change is sent). */

@@ -27,7 +27,10 @@ export const EXIT_CODES: Readonly<Record<OpsErrorCode, number>> = {
 };
 
 export class OpsError extends Error {
-  constructor(readonly code: OpsErrorCode, message: string) {
+  constructor(
+    readonly code: OpsErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'OpsError';
   }

@@ -34,7 +34,9 @@ export async function executePlan(steps: readonly Step[], run: CommandRunner, ou
     out(`$ ${formatCommand(step.command, step.args)}`);
     const result = await run(step.command, step.args, { stream: step.stream ?? false });
     if (result.code !== 0) {
-      const reason = result.missing ? `${step.command} is not installed` : lastLines(result.stderr || result.stdout, 5) || `exit ${result.code}`;
+      const reason = result.missing
+        ? `${step.command} is not installed`
+        : lastLines(result.stderr || result.stdout, 5) || `exit ${result.code}`;
       throw new OpsError('FAILED', `Step ${index + 1} failed: ${formatCommand(step.command, step.args)}\n${reason}`);
     }
   }

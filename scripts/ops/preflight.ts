@@ -23,20 +23,26 @@ export interface Probe {
   readonly needs?: string;
 }
 
-
 /** The first non-empty line of a command's output. */
 export const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? '';
 /** Why a command failed, in one line: its first error line, else its first output line, else its status. */
-export const failed = (result: CommandResult): string => firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
+export const failed = (result: CommandResult): string =>
+  firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
 
 export const pulumiCliProbe: Probe = {
   id: 'pulumi-cli',
   label: 'Pulumi CLI',
   command: 'pulumi',
   args: ['version'],
-  judge: (r) => r.missing
-    ? { problem: 'The Pulumi CLI is not installed. Install it: curl -fsSL https://get.pulumi.com | sh (then open a new shell), or see https://www.pulumi.com/docs/install/' }
-    : r.code === 0 ? { detail: firstLine(r.stdout) } : { problem: `\`pulumi version\` failed: ${failed(r)}` },
+  judge: (r) =>
+    r.missing
+      ? {
+          problem:
+            'The Pulumi CLI is not installed. Install it: curl -fsSL https://get.pulumi.com | sh (then open a new shell), or see https://www.pulumi.com/docs/install/',
+        }
+      : r.code === 0
+        ? { detail: firstLine(r.stdout) }
+        : { problem: `\`pulumi version\` failed: ${failed(r)}` },
 };
 
 export const pulumiLoginProbe: Probe = {
@@ -45,9 +51,12 @@ export const pulumiLoginProbe: Probe = {
   command: 'pulumi',
   args: ['whoami'],
   needs: 'pulumi-cli',
-  judge: (r) => r.code === 0
-    ? { detail: firstLine(r.stdout) }
-    : { problem: `Not logged in to a Pulumi backend (${failed(r)}). Run: pulumi login (in CI set PULUMI_ACCESS_TOKEN), or pulumi login gs://<state-bucket> for a self-managed backend.` },
+  judge: (r) =>
+    r.code === 0
+      ? { detail: firstLine(r.stdout) }
+      : {
+          problem: `Not logged in to a Pulumi backend (${failed(r)}). Run: pulumi login (in CI set PULUMI_ACCESS_TOKEN), or pulumi login gs://<state-bucket> for a self-managed backend.`,
+        },
 };
 
 /** The stack to operate on: the named one must exist; without a name one must be selected. */
@@ -61,9 +70,10 @@ export function pulumiStackProbe(target: StackTarget): Probe {
       command: 'pulumi',
       args: pulumiArgs(target, 'stack', '--show-name'),
       needs: 'pulumi-login',
-      judge: (r) => r.code === 0 && firstLine(r.stdout)
-        ? { detail: firstLine(r.stdout) }
-        : { problem: `No Pulumi stack is selected (${failed(r)}). ${fix('<name>')}` },
+      judge: (r) =>
+        r.code === 0 && firstLine(r.stdout)
+          ? { detail: firstLine(r.stdout) }
+          : { problem: `No Pulumi stack is selected (${failed(r)}). ${fix('<name>')}` },
     };
   }
   const wanted = target.stack;
@@ -99,9 +109,15 @@ export const gcloudCliProbe: Probe = {
   label: 'Google Cloud CLI',
   command: 'gcloud',
   args: ['--version'],
-  judge: (r) => r.missing
-    ? { problem: 'The Google Cloud CLI (gcloud) is not installed. Install it: https://cloud.google.com/sdk/docs/install (Debian/Ubuntu: apt-get install google-cloud-cli).' }
-    : r.code === 0 ? { detail: firstLine(r.stdout) } : { problem: `\`gcloud --version\` failed: ${failed(r)}` },
+  judge: (r) =>
+    r.missing
+      ? {
+          problem:
+            'The Google Cloud CLI (gcloud) is not installed. Install it: https://cloud.google.com/sdk/docs/install (Debian/Ubuntu: apt-get install google-cloud-cli).',
+        }
+      : r.code === 0
+        ? { detail: firstLine(r.stdout) }
+        : { problem: `\`gcloud --version\` failed: ${failed(r)}` },
 };
 
 export const gcloudAuthProbe: Probe = {
@@ -110,9 +126,13 @@ export const gcloudAuthProbe: Probe = {
   command: 'gcloud',
   args: ['auth', 'list', '--filter=status:ACTIVE', '--format=value(account)'],
   needs: 'gcloud-cli',
-  judge: (r) => r.code === 0 && firstLine(r.stdout)
-    ? { detail: firstLine(r.stdout) }
-    : { problem: 'gcloud has no active account. Run: gcloud auth login (in CI: google-github-actions/auth with workload identity federation).' },
+  judge: (r) =>
+    r.code === 0 && firstLine(r.stdout)
+      ? { detail: firstLine(r.stdout) }
+      : {
+          problem:
+            'gcloud has no active account. Run: gcloud auth login (in CI: google-github-actions/auth with workload identity federation).',
+        },
 };
 
 export const applicationDefaultCredentialsProbe: Probe = {
@@ -123,9 +143,13 @@ export const applicationDefaultCredentialsProbe: Probe = {
   // captured and dropped, never shown.
   args: ['auth', 'application-default', 'print-access-token'],
   needs: 'gcloud-cli',
-  judge: (r) => r.code === 0
-    ? { detail: 'available' }
-    : { problem: 'No Application Default Credentials for Pulumi\'s Google provider. Run: gcloud auth application-default login (in CI: google-github-actions/auth).' },
+  judge: (r) =>
+    r.code === 0
+      ? { detail: 'available' }
+      : {
+          problem:
+            "No Application Default Credentials for Pulumi's Google provider. Run: gcloud auth application-default login (in CI: google-github-actions/auth).",
+        },
 };
 
 export const gkeAuthPluginProbe: Probe = {
@@ -133,9 +157,15 @@ export const gkeAuthPluginProbe: Probe = {
   label: 'gke-gcloud-auth-plugin',
   command: 'gke-gcloud-auth-plugin',
   args: ['--version'],
-  judge: (r) => r.missing
-    ? { problem: 'gke-gcloud-auth-plugin is not installed (kubectl and Pulumi\'s Kubernetes provider need it for GKE). Run: gcloud components install gke-gcloud-auth-plugin (Debian/Ubuntu: apt-get install google-cloud-cli-gke-gcloud-auth-plugin).' }
-    : r.code === 0 ? { detail: firstLine(r.stdout) } : { problem: `\`gke-gcloud-auth-plugin --version\` failed: ${failed(r)}` },
+  judge: (r) =>
+    r.missing
+      ? {
+          problem:
+            "gke-gcloud-auth-plugin is not installed (kubectl and Pulumi's Kubernetes provider need it for GKE). Run: gcloud components install gke-gcloud-auth-plugin (Debian/Ubuntu: apt-get install google-cloud-cli-gke-gcloud-auth-plugin).",
+        }
+      : r.code === 0
+        ? { detail: firstLine(r.stdout) }
+        : { problem: `\`gke-gcloud-auth-plugin --version\` failed: ${failed(r)}` },
 };
 
 export const kubectlCliProbe: Probe = {
@@ -143,9 +173,15 @@ export const kubectlCliProbe: Probe = {
   label: 'kubectl',
   command: 'kubectl',
   args: ['version', '--client'],
-  judge: (r) => r.missing
-    ? { problem: 'kubectl is not installed. Run: gcloud components install kubectl (Debian/Ubuntu: apt-get install kubectl).' }
-    : r.code === 0 ? { detail: firstLine(r.stdout) } : { problem: `\`kubectl version --client\` failed: ${failed(r)}` },
+  judge: (r) =>
+    r.missing
+      ? {
+          problem:
+            'kubectl is not installed. Run: gcloud components install kubectl (Debian/Ubuntu: apt-get install kubectl).',
+        }
+      : r.code === 0
+        ? { detail: firstLine(r.stdout) }
+        : { problem: `\`kubectl version --client\` failed: ${failed(r)}` },
 };
 
 /** kubectl reaches the cluster and sees Deployment `web` in `namespace`. */
@@ -156,17 +192,25 @@ export function kubectlClusterProbe(namespace: string): Probe {
     command: 'kubectl',
     args: ['get', 'deployment', workloadNames.web, '-n', namespace, '-o', 'name'],
     needs: 'kubectl-cli',
-    judge: (r) => r.code === 0
-      ? { detail: `deployment/web in namespace ${namespace}` }
-      : { problem: `kubectl cannot read deployment/web in namespace ${namespace} (${failed(r)}). Run: gcloud container clusters get-credentials <cluster> --location <region> --project <project>, or pass --namespace.` },
+    judge: (r) =>
+      r.code === 0
+        ? { detail: `deployment/web in namespace ${namespace}` }
+        : {
+            problem: `kubectl cannot read deployment/web in namespace ${namespace} (${failed(r)}). Run: gcloud container clusters get-credentials <cluster> --location <region> --project <project>, or pass --namespace.`,
+          },
   };
 }
 
 /** What `pulumi up` needs: the CLI, a login, the stack, Google credentials and the GKE plugin. */
 export function pulumiPreflight(target: StackTarget): Probe[] {
   return [
-    pulumiCliProbe, pulumiLoginProbe, pulumiStackProbe(target),
-    gcloudCliProbe, gcloudAuthProbe, applicationDefaultCredentialsProbe, gkeAuthPluginProbe,
+    pulumiCliProbe,
+    pulumiLoginProbe,
+    pulumiStackProbe(target),
+    gcloudCliProbe,
+    gcloudAuthProbe,
+    applicationDefaultCredentialsProbe,
+    gkeAuthPluginProbe,
   ];
 }
 
@@ -182,7 +226,11 @@ export type PreflightDetails = ReadonlyMap<string, string>;
  * Runs the probes in order, prints one line each (`ok`, `MISSING` or `skipped`) and throws
  * `PREFLIGHT` naming every problem when any failed.
  */
-export async function runPreflight(probes: readonly Probe[], run: CommandRunner, out: Output): Promise<PreflightDetails> {
+export async function runPreflight(
+  probes: readonly Probe[],
+  run: CommandRunner,
+  out: Output,
+): Promise<PreflightDetails> {
   const details = new Map<string, string>();
   const failedIds = new Set<string>();
   const problems: string[] = [];
@@ -203,7 +251,10 @@ export async function runPreflight(probes: readonly Probe[], run: CommandRunner,
     }
   }
   if (problems.length > 0) {
-    throw new OpsError('PREFLIGHT', `Preflight found ${problems.length} problem(s); nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new OpsError(
+      'PREFLIGHT',
+      `Preflight found ${problems.length} problem(s); nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   return details;
 }

@@ -22,7 +22,10 @@ export interface RunningState {
 export function runningStateOf(outputs: Readonly<Record<string, unknown>>): RunningState | undefined {
   const image = outputs[OUTPUT_NAMES.image];
   const secretChecksum = outputs[OUTPUT_NAMES.appSecretChecksum];
-  return typeof image === 'string' && isDigestReference(image) && typeof secretChecksum === 'string' && /^[0-9a-f]{64}$/.test(secretChecksum)
+  return typeof image === 'string' &&
+    isDigestReference(image) &&
+    typeof secretChecksum === 'string' &&
+    /^[0-9a-f]{64}$/.test(secretChecksum)
     ? { image, secretChecksum }
     : undefined;
 }

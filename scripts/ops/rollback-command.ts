@@ -6,7 +6,13 @@ import { OpsError } from './outcome.js';
 import { executePlan, printPlan, type Step } from './plan.js';
 import { kubectlPreflight, runPreflight } from './preflight.js';
 import { stackFileNote, type ConfigHome } from './pulumi/config-home.js';
-import { CONFIG_KEYS, DEFAULT_NAMESPACE, OUTPUT_NAMES, isDigestReference, type StackTarget } from './pulumi/pulumi-project.js';
+import {
+  CONFIG_KEYS,
+  DEFAULT_NAMESPACE,
+  OUTPUT_NAMES,
+  isDigestReference,
+  type StackTarget,
+} from './pulumi/pulumi-project.js';
 import { findPreviousImage } from './pulumi/stack-history.js';
 import { emergencyRollbackPlan, fullRollbackPlan, quickRollbackPlan } from './pulumi/stack-plans.js';
 import { readConfigValue, readStackOutputs } from './pulumi/stack-reads.js';
@@ -31,9 +37,20 @@ async function quickRollback(args: RollbackArgs, env: OpsEnvironment): Promise<n
   // Pin what runs now (unless a pin exists), so the rollout changes ENABLE_WEBSOCKET and nothing else.
   const pinned = await readConfigValue(target, CONFIG_KEYS.imageDigestOverride, env.run);
   const running = pinned ? undefined : await runningImage(target, env);
-  await change(`Quick rollback of stack ${target.stack}: WebSocket off, clients fall back to polling.`, quickRollbackPlan(target, home, running), args, env, home);
-  if (running) env.out(`note: the stack stays pinned to ${running} through later deploys (CI's too) until: npm run deploy -- --unpin`);
-  env.out('note: WebSocket stays off through later deploys (CI\'s too). To turn it back on: npm run deploy -- --websocket on');
+  await change(
+    `Quick rollback of stack ${target.stack}: WebSocket off, clients fall back to polling.`,
+    quickRollbackPlan(target, home, running),
+    args,
+    env,
+    home,
+  );
+  if (running)
+    env.out(
+      `note: the stack stays pinned to ${running} through later deploys (CI's too) until: npm run deploy -- --unpin`,
+    );
+  env.out(
+    "note: WebSocket stays off through later deploys (CI's too). To turn it back on: npm run deploy -- --websocket on",
+  );
   return verifyOrThrow(args, env, { websocket: false, stack: target }, await namespaceOf(args, target, env));
 }
 
@@ -46,10 +63,16 @@ async function runningImage(target: StackTarget, env: OpsEnvironment): Promise<s
 async function emergencyRollback(args: RollbackArgs, env: OpsEnvironment): Promise<number> {
   const namespace = args.namespace ?? DEFAULT_NAMESPACE;
   await runPreflight(kubectlPreflight(namespace), env.run, env.out);
-  await change(`Emergency quick rollback in namespace ${namespace} (kubectl, no Pulumi): WebSocket off, clients fall back to polling.`,
-    emergencyRollbackPlan(namespace), args, env);
-  env.out(`note: the config home is unchanged, so the next pulumi up (npm run deploy, or CI's) takes ENABLE_WEBSOCKET back from ${CONFIG_KEYS.enableWebsocket}. `
-    + 'To keep WebSocket off through the next deploy, run: npm run rollback -- quick');
+  await change(
+    `Emergency quick rollback in namespace ${namespace} (kubectl, no Pulumi): WebSocket off, clients fall back to polling.`,
+    emergencyRollbackPlan(namespace),
+    args,
+    env,
+  );
+  env.out(
+    `note: the config home is unchanged, so the next pulumi up (npm run deploy, or CI's) takes ENABLE_WEBSOCKET back from ${CONFIG_KEYS.enableWebsocket}. ` +
+      'To keep WebSocket off through the next deploy, run: npm run rollback -- quick',
+  );
   return verifyOrThrow(args, env, { websocket: false, serviceNamespace: namespace }, namespace);
 }
 
@@ -58,14 +81,24 @@ async function fullRollback(args: RollbackArgs, env: OpsEnvironment): Promise<nu
   const currentImage = await runningImage(target, env);
   let image = args.image;
   if (!image) {
-    if (!currentImage) throw new OpsError('FAILED', `The stack has no "${OUTPUT_NAMES.image}" output (repository@sha256:…) to compare history with; pass --image.`);
+    if (!currentImage)
+      throw new OpsError(
+        'FAILED',
+        `The stack has no "${OUTPUT_NAMES.image}" output (repository@sha256:…) to compare history with; pass --image.`,
+      );
     const found = await findPreviousImage(target, currentImage, env.run, env.out);
     env.out(`previous image: ${found.image} (stack version ${found.version})`);
     image = found.image;
   }
-  if (image === currentImage) throw new OpsError('FAILED', `${image} is already the running image; nothing to roll back to.`);
-  await change(`Full rollback of stack ${target.stack}: from ${currentImage ?? 'unknown'} to ${image}, without rebuilding.`,
-    fullRollbackPlan(target, home, image), args, env, home);
+  if (image === currentImage)
+    throw new OpsError('FAILED', `${image} is already the running image; nothing to roll back to.`);
+  await change(
+    `Full rollback of stack ${target.stack}: from ${currentImage ?? 'unknown'} to ${image}, without rebuilding.`,
+    fullRollbackPlan(target, home, image),
+    args,
+    env,
+    home,
+  );
   env.out(`note: the stack stays pinned to ${image} through later deploys (CI's too) until: npm run deploy -- --unpin`);
   if (args.skipVerify) return 0;
   const websocket = (await readConfigValue(target, CONFIG_KEYS.enableWebsocket, env.run)) !== 'false';
@@ -73,7 +106,13 @@ async function fullRollback(args: RollbackArgs, env: OpsEnvironment): Promise<nu
 }
 
 /** Prints the plan, asks (unless --yes), runs it; says when the home is a file that must be committed. */
-async function change(title: string, steps: readonly Step[], args: RollbackArgs, env: OpsEnvironment, home?: ConfigHome): Promise<void> {
+async function change(
+  title: string,
+  steps: readonly Step[],
+  args: RollbackArgs,
+  env: OpsEnvironment,
+  home?: ConfigHome,
+): Promise<void> {
   printPlan(title, steps, env.out);
   if (!args.skipVerify) env.out('  then verify the deployment.');
   await confirmOrThrow('Roll back?', args.yes, env.stdin);
@@ -96,16 +135,24 @@ async function verifyOrThrow(
   namespace: string,
 ): Promise<number> {
   if (args.skipVerify) return 0;
-  const passed = await verifyAfterChange({
-    ...options,
-    url: args.url,
-    token: args.token,
-    jwtSecret: env.jwtSecret,
-    timeoutMs: args.timeoutMs,
-    settleMs: args.settleMs,
-    kubectlNamespace: args.kubectl ? namespace : undefined,
-  }, env.run, env.out);
-  if (!passed) throw new OpsError('FAILED', 'Rolled back, but verify failed (see the FAIL lines above). Check docs/runbook.md#troubleshooting.');
+  const passed = await verifyAfterChange(
+    {
+      ...options,
+      url: args.url,
+      token: args.token,
+      jwtSecret: env.jwtSecret,
+      timeoutMs: args.timeoutMs,
+      settleMs: args.settleMs,
+      kubectlNamespace: args.kubectl ? namespace : undefined,
+    },
+    env.run,
+    env.out,
+  );
+  if (!passed)
+    throw new OpsError(
+      'FAILED',
+      'Rolled back, but verify failed (see the FAIL lines above). Check docs/runbook.md#troubleshooting.',
+    );
   env.out('Rolled back and verified.');
   return 0;
 }

@@ -42,8 +42,11 @@ export async function establishStack(options: StackContextOptions, env: OpsEnvir
   if (options.forDeploy) {
     const project = await readConfigValue(target, CONFIG_KEYS.gcpProject, run);
     if (!project) {
-      throw new OpsError('PREFLIGHT', `Preflight found 1 problem(s); nothing was changed:\n  - ${CONFIG_KEYS.gcpProject} is not set for stack ${stack}. `
-        + 'Set it in the config home (see docs/runbook.md#first-deploy).');
+      throw new OpsError(
+        'PREFLIGHT',
+        `Preflight found 1 problem(s); nothing was changed:\n  - ${CONFIG_KEYS.gcpProject} is not set for stack ${stack}. ` +
+          'Set it in the config home (see docs/runbook.md#first-deploy).',
+      );
     }
     await runPreflight([redirectionProbe(project)], run, out);
     out(`preflight info     the deployer needs: ${rolesLine(DEPLOYER_ROLES)} (docs/runbook.md#first-deploy)`);

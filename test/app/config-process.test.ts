@@ -16,6 +16,8 @@ describe('process start-up with bad configuration', () => {
   it('app/server/main.ts refuses to start with JWT_SECRET=abc (RFC 7518 §3.2) and says why', async () => {
     const proc = startNodeProcess('app/server/main.ts', { env: { JWT_SECRET: 'abc', PORT: '0' } });
     expect(await proc.exited).toBe(1);
-    expect(proc.lines.join('\n')).toContain('JWT_SECRET must be at least 32 bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got 3');
+    expect(proc.lines.join('\n')).toContain(
+      'JWT_SECRET must be at least 32 bytes (an HS256 key has at least 256 bits, RFC 7518 §3.2), got 3',
+    );
   });
 });

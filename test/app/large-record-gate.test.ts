@@ -6,8 +6,14 @@ describe('large record gate', () => {
     const gate = new LargeRecordGate();
     const order: string[] = [];
     const first = await gate.enter();
-    const second = gate.enter().then((release) => { order.push('second'); return release; });
-    const third = gate.enter().then((release) => { order.push('third'); return release; });
+    const second = gate.enter().then((release) => {
+      order.push('second');
+      return release;
+    });
+    const third = gate.enter().then((release) => {
+      order.push('third');
+      return release;
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(order).toEqual([]);
     first();
@@ -37,7 +43,10 @@ describe('large record gate', () => {
     (await gate.enter())(); // a small record took no turn
     await turn.before(LARGE_RECORD_BYTES + 1);
     let entered = false;
-    const other = gate.enter().then((release) => { entered = true; return release; });
+    const other = gate.enter().then((release) => {
+      entered = true;
+      return release;
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(entered).toBe(false);
     turn.after(LARGE_RECORD_BYTES + 5); // still inside the large record

@@ -57,7 +57,10 @@ describe('queue gauges', () => {
     const { connection, queue, keys } = await setUp();
     try {
       expect(await queueSnapshotReader({ queue, redis: connection, keys })()).toEqual({
-        waiting: 0, running: 0, oldestWaitingAgeSeconds: 0, failedLastHour: 0,
+        waiting: 0,
+        running: 0,
+        oldestWaitingAgeSeconds: 0,
+        failedLastHour: 0,
       });
     } finally {
       await queue.close();
@@ -88,7 +91,10 @@ describe('queue gauges', () => {
     const registry = new Registry();
     let reads = 0;
     const read = queueSnapshotReader({ queue, redis: connection, keys });
-    registerQueueGauges(registry, () => { reads++; return read(); });
+    registerQueueGauges(registry, () => {
+      reads++;
+      return read();
+    });
     try {
       await enqueueJob(queue, randomUUID());
       const up = parsePrometheusText(await registry.metrics());
@@ -100,11 +106,19 @@ describe('queue gauges', () => {
 
       await redis.stop();
       await new Promise<void>((resolve) => {
-        const check = (): void => { if (connection.status !== 'ready') resolve(); else setTimeout(check, 20); };
+        const check = (): void => {
+          if (connection.status !== 'ready') resolve();
+          else setTimeout(check, 20);
+        };
         check();
       });
       const down = await registry.metrics();
-      for (const name of ['queue_jobs_waiting', 'queue_jobs_running', 'queue_oldest_waiting_age_seconds', 'queue_jobs_failed_last_hour']) {
+      for (const name of [
+        'queue_jobs_waiting',
+        'queue_jobs_running',
+        'queue_oldest_waiting_age_seconds',
+        'queue_jobs_failed_last_hour',
+      ]) {
         expect(sumOf(parsePrometheusText(down), name), name).toBeUndefined();
         expect(down, name).toContain(`# TYPE ${name} gauge`);
       }

@@ -15,7 +15,8 @@ import { hasRedisServer } from '../../kit/redis-server.js';
 import { REPO_ROOT } from '../../kit/repo-root.js';
 
 const hasRedis = hasRedisServer();
-if (!hasRedis) console.warn('skipping the bench command test: redis-server is not installed (apt-get install redis-server)');
+if (!hasRedis)
+  console.warn('skipping the bench command test: redis-server is not installed (apt-get install redis-server)');
 
 /** Runs `npm run bench -- args…` and answers its exit code and everything it printed. */
 async function runBench(args: readonly string[]): Promise<{ exitCode: number | null; output: string }> {
@@ -25,8 +26,12 @@ async function runBench(args: readonly string[]): Promise<{ exitCode: number | n
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { exitCode, output };
 }
@@ -38,7 +43,15 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   let report: BenchReport;
 
   beforeAll(async () => {
-    ({ exitCode, output } = await runBench(['--smoke', '--json', join(dir, 'bench.json'), '--svg', join(dir, 'bench.svg'), '--out', join(dir, 'out')]));
+    ({ exitCode, output } = await runBench([
+      '--smoke',
+      '--json',
+      join(dir, 'bench.json'),
+      '--svg',
+      join(dir, 'bench.svg'),
+      '--out',
+      join(dir, 'out'),
+    ]));
     report = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport;
   }, 900_000);
 
@@ -60,7 +73,8 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
   it('has every required figure in every run', () => {
     for (const run of report.runs) {
       for (const key of REQUIRED_RUN_KEYS) expect(run, `${run.system} lacks ${key}`).toHaveProperty(key);
-      for (const key of ['p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const) expect(typeof run[key], `${run.system} ${key}`).toBe('number');
+      for (const key of ['p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const)
+        expect(typeof run[key], `${run.system} ${key}`).toBe('number');
       expect(run.rate).toBe(1000);
       expect(run.jobs).toBe(20);
     }
@@ -99,7 +113,8 @@ describe.skipIf(!hasRedis)('npm run bench', () => {
 });
 
 const hasHaproxy = missingTools(['haproxy']) === undefined;
-if (hasRedis && !hasHaproxy) console.warn('skipping the --web-processes run: haproxy is not installed (apt-get install haproxy)');
+if (hasRedis && !hasHaproxy)
+  console.warn('skipping the --web-processes run: haproxy is not installed (apt-get install haproxy)');
 
 describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-procs-'));
@@ -107,7 +122,17 @@ describe.skipIf(!hasRedis || !hasHaproxy)('npm run bench -- --web-processes', ()
   let output = '';
 
   beforeAll(async () => {
-    ({ exitCode, output } = await runBench(['--smoke', '--systems', 'this', '--web-processes', '2', '--json', join(dir, 'bench.json'), '--out', join(dir, 'out')]));
+    ({ exitCode, output } = await runBench([
+      '--smoke',
+      '--systems',
+      'this',
+      '--web-processes',
+      '2',
+      '--json',
+      join(dir, 'bench.json'),
+      '--out',
+      join(dir, 'out'),
+    ]));
   }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -23,8 +23,23 @@ describe('bench options', () => {
   });
 
   it('takes overrides in both --flag value and --flag=value forms and calls the profile custom', () => {
-    const options = parseOptions(['--connections=19000', '--systems', 'this,ws-relay', '--jobs', '500', '--rate=2000', '--cpu-prof']);
-    expect(options).toMatchObject({ profile: 'custom', sizes: [19000], systems: ['this', 'ws-relay'], jobs: 500, rate: 2000, cpuProfile: true });
+    const options = parseOptions([
+      '--connections=19000',
+      '--systems',
+      'this,ws-relay',
+      '--jobs',
+      '500',
+      '--rate=2000',
+      '--cpu-prof',
+    ]);
+    expect(options).toMatchObject({
+      profile: 'custom',
+      sizes: [19000],
+      systems: ['this', 'ws-relay'],
+      jobs: 500,
+      rate: 2000,
+      cpuProfile: true,
+    });
   });
 
   it('names every bad argument at once', () => {
@@ -51,8 +66,14 @@ describe('bench options', () => {
 
   it('reads --web-processes as a list of process counts and refuses zero or too many', () => {
     expect(parseOptions([]).webProcesses).toBeUndefined();
-    expect(parseOptions(['--quick', '--web-processes', '1,2,3'])).toMatchObject({ webProcesses: [1, 2, 3], profile: 'custom', sizes: [1000] });
-    expect(() => parseOptions(['--web-processes', '0'])).toThrow(/--web-processes must be whole numbers from 1 to 8, got "0"/);
+    expect(parseOptions(['--quick', '--web-processes', '1,2,3'])).toMatchObject({
+      webProcesses: [1, 2, 3],
+      profile: 'custom',
+      sizes: [1000],
+    });
+    expect(() => parseOptions(['--web-processes', '0'])).toThrow(
+      /--web-processes must be whole numbers from 1 to 8, got "0"/,
+    );
     expect(() => parseOptions(['--web-processes', '2,9'])).toThrow(/--web-processes/);
   });
 
@@ -65,15 +86,27 @@ describe('bench options', () => {
 
 describe('run plan', () => {
   it('runs every system at every size and rotates the system order on each repeat', () => {
-    const plans = planRuns(parseOptions(['--connections', '100,200', '--systems', 'this,ws-relay,floor', '--repeat', '2']));
+    const plans = planRuns(
+      parseOptions(['--connections', '100,200', '--systems', 'this,ws-relay,floor', '--repeat', '2']),
+    );
     expect(plans).toHaveLength(12);
     expect(plans.slice(0, 3).map((p) => `${p.system}@${p.size}`)).toEqual(['this@100', 'ws-relay@100', 'floor@100']);
-    expect(plans.slice(6, 9).map((p) => `${p.system}@${p.size}#${p.repeat}`)).toEqual(['ws-relay@100#2', 'floor@100#2', 'this@100#2']);
+    expect(plans.slice(6, 9).map((p) => `${p.system}@${p.size}#${p.repeat}`)).toEqual([
+      'ws-relay@100#2',
+      'floor@100#2',
+      'this@100#2',
+    ]);
     expect(plans.every((p) => p.jobs === p.size / 10)).toBe(true);
   });
 
   it('runs this once per --web-processes count and every other system as before', () => {
-    const plans = planRuns(parseOptions(['--connections', '100', '--systems', 'this,ws-relay', '--web-processes', '1,3']));
-    expect(plans.map((p) => `${p.system}${p.webProcesses === undefined ? '' : `×${p.webProcesses}`}`)).toEqual(['this×1', 'this×3', 'ws-relay']);
+    const plans = planRuns(
+      parseOptions(['--connections', '100', '--systems', 'this,ws-relay', '--web-processes', '1,3']),
+    );
+    expect(plans.map((p) => `${p.system}${p.webProcesses === undefined ? '' : `×${p.webProcesses}`}`)).toEqual([
+      'this×1',
+      'this×3',
+      'ws-relay',
+    ]);
   });
 });

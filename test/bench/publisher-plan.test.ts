@@ -10,12 +10,24 @@ describe('publishing plan', () => {
   });
 
   it('publishes one state per job per round, so every job is equally far along', () => {
-    expect(roundRobin([{ states: 2 }, { states: 1 }, { states: 2 }])).toEqual([[0, 0], [1, 0], [2, 0], [0, 1], [2, 1]]);
+    expect(roundRobin([{ states: 2 }, { states: 1 }, { states: 2 }])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [2, 1],
+    ]);
   });
 });
 
 describe('clients of a run', () => {
-  const jobs = [0, 1, 2].map((index) => ({ index, id: `job-${index}`, userId: `u${index}`, token: `t${index}`, states: 1 }));
+  const jobs = [0, 1, 2].map((index) => ({
+    index,
+    id: `job-${index}`,
+    userId: `u${index}`,
+    token: `t${index}`,
+    states: 1,
+  }));
 
   it('puts client i on job i mod J with the token of the job owner', () => {
     const specs = clientSpecs('this', 7, jobs);

@@ -12,7 +12,9 @@ export function expectClassPasses(result: ClassResult, profile: Profile): void {
   const report = `${formatTable([result])}\n${formatDetails([result])}\n(seed ${profile.seed}; repeat with CHAOS_SEED=${profile.seed})`;
   process.stdout.write(`${report}\n`);
   expect(result.cases, report).toBeGreaterThan(0);
-  expect({ jobsLost: result.jobsLost, clientsMissingTerminal: result.clientsMissingTerminal, failures: result.failures }, report)
-    .toEqual({ jobsLost: 0, clientsMissingTerminal: 0, failures: [] });
+  expect(
+    { jobsLost: result.jobsLost, clientsMissingTerminal: result.clientsMissingTerminal, failures: result.failures },
+    report,
+  ).toEqual({ jobsLost: 0, clientsMissingTerminal: 0, failures: [] });
   expect(result.passed, report).toBe(result.cases);
 }

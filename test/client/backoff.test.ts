@@ -4,9 +4,9 @@ import { seededRandom } from './seeded-random.js';
 
 describe('backoff', () => {
   it('doubles the ceiling from 3 s and stops at 24 s', () => {
-    expect([0, 1, 2, 3, 4, 5, 10, 2000].map((attempt) => backoffCeiling(attempt))).toEqual(
-      [3000, 6000, 12_000, 24_000, 24_000, 24_000, 24_000, 24_000],
-    );
+    expect([0, 1, 2, 3, 4, 5, 10, 2000].map((attempt) => backoffCeiling(attempt))).toEqual([
+      3000, 6000, 12_000, 24_000, 24_000, 24_000, 24_000, 24_000,
+    ]);
   });
 
   it('draws each delay uniformly below its ceiling (full jitter)', () => {
@@ -38,7 +38,9 @@ describe('backoff', () => {
   });
 
   it('takes its base and cap as options', () => {
-    expect([0, 1, 2, 3].map((attempt) => backoffCeiling(attempt, { baseMs: 100, capMs: 250 }))).toEqual([100, 200, 250, 250]);
+    expect([0, 1, 2, 3].map((attempt) => backoffCeiling(attempt, { baseMs: 100, capMs: 250 }))).toEqual([
+      100, 200, 250, 250,
+    ]);
   });
 });
 

@@ -6,8 +6,16 @@ import { JOB_ID, progress } from './progress-fixtures.js';
 
 function job(id: string, seq = 1): Job {
   return {
-    id, status: 'queued', filename: `${id}.csv`, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-    processed: 0, total: 100, percent: 0, seq, error: null,
+    id,
+    status: 'queued',
+    filename: `${id}.csv`,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    processed: 0,
+    total: 100,
+    percent: 0,
+    seq,
+    error: null,
   };
 }
 
@@ -83,28 +91,37 @@ describe('job list', () => {
   it('never removes or reorders a shown job, whatever happens between pages', () => {
     type Action = { kind: 'more' } | { kind: 'mine' } | { kind: 'elsewhere' };
     const action = fc.oneof(
-      fc.constant<Action>({ kind: 'more' }), fc.constant<Action>({ kind: 'mine' }), fc.constant<Action>({ kind: 'elsewhere' }),
+      fc.constant<Action>({ kind: 'more' }),
+      fc.constant<Action>({ kind: 'mine' }),
+      fc.constant<Action>({ kind: 'elsewhere' }),
     );
-    fc.assert(fc.property(fc.nat(200), fc.integer({ min: 1, max: 100 }), fc.array(action, { maxLength: 40 }), (n, limit, actions) => {
-      const server = new FakeServerList(n);
-      const list = new JobList();
-      list.appendPage(server.page(0, limit));
-      let uploads = 0;
-      for (const a of actions) {
-        const before = ids(list);
-        if (a.kind === 'more') list.appendPage(server.page(list.nextOffset(), limit));
-        if (a.kind === 'mine') list.insertTop(server.upload(`mine-${uploads++}`));
-        if (a.kind === 'elsewhere') server.upload(`else-${uploads++}`);
-        const after = ids(list);
-        // Everything shown before is still shown, in the same order.
-        expect(after.filter((id) => before.includes(id))).toEqual(before);
-        expect(new Set(after).size).toBe(after.length);
-      }
-      // Paging to the end shows every job that existed, except uploads from elsewhere made after
-      // the pages passed their place (those appear on the next page load, as in any paged list).
-      while (list.hasMore()) list.appendPage(server.page(list.nextOffset(), limit));
-      expect(server.ids.filter((id) => !id.startsWith('else-')).every((id) => list.has(id))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(
+        fc.nat(200),
+        fc.integer({ min: 1, max: 100 }),
+        fc.array(action, { maxLength: 40 }),
+        (n, limit, actions) => {
+          const server = new FakeServerList(n);
+          const list = new JobList();
+          list.appendPage(server.page(0, limit));
+          let uploads = 0;
+          for (const a of actions) {
+            const before = ids(list);
+            if (a.kind === 'more') list.appendPage(server.page(list.nextOffset(), limit));
+            if (a.kind === 'mine') list.insertTop(server.upload(`mine-${uploads++}`));
+            if (a.kind === 'elsewhere') server.upload(`else-${uploads++}`);
+            const after = ids(list);
+            // Everything shown before is still shown, in the same order.
+            expect(after.filter((id) => before.includes(id))).toEqual(before);
+            expect(new Set(after).size).toBe(after.length);
+          }
+          // Paging to the end shows every job that existed, except uploads from elsewhere made after
+          // the pages passed their place (those appear on the next page load, as in any paged list).
+          while (list.hasMore()) list.appendPage(server.page(list.nextOffset(), limit));
+          expect(server.ids.filter((id) => !id.startsWith('else-')).every((id) => list.has(id))).toBe(true);
+        },
+      ),
+    );
   });
 
   it('applies a newer progress message in place and ignores older ones', () => {
@@ -118,9 +135,11 @@ describe('job list', () => {
     expect(list.applyProgress(progress(43, 'running', { jobId: 'unknown' }))).toBeUndefined();
   });
 
-  it('keeps a failed job\'s error message', () => {
+  it("keeps a failed job's error message", () => {
     const list = new JobList();
     list.appendPage({ offset: 0, jobs: [job(JOB_ID)], total: 1 });
-    expect(list.applyProgress(progress(9, 'failed', { error: 'Job timed out after 500 ms' }))?.error).toBe('Job timed out after 500 ms');
+    expect(list.applyProgress(progress(9, 'failed', { error: 'Job timed out after 500 ms' }))?.error).toBe(
+      'Job timed out after 500 ms',
+    );
   });
 });

@@ -49,7 +49,9 @@ function harness(mode: WatchMode, lastSeq = 2): Harness {
     fetchProgress: () => new Promise<PollAnswer>((resolve) => polls.push(resolve)),
   };
   const watcher = new JobWatcher({
-    jobId: JOB_ID, lastSeq, platform,
+    jobId: JOB_ID,
+    lastSeq,
+    platform,
     onApply: (message) => applied.push(message.seq),
     onPhase: (phase) => phases.push(phase),
   });
@@ -64,8 +66,12 @@ const expectedDelays = (count: number): number[] => {
 };
 
 describe('job watcher', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('shows newer frames, skips stale and malformed ones, and ends at the terminal state', () => {
     const h = harness('websocket');
@@ -177,10 +183,16 @@ describe('job watcher', () => {
   it('treats a socket constructor that throws as a failed attempt', async () => {
     let opened = 0;
     const watcher = new JobWatcher({
-      jobId: JOB_ID, lastSeq: 0, onApply: () => undefined,
+      jobId: JOB_ID,
+      lastSeq: 0,
+      onApply: () => undefined,
       platform: {
-        pollIntervalMs: POLL_MS, random: () => 0.5,
-        openSocket: () => { opened += 1; throw new Error('blocked'); },
+        pollIntervalMs: POLL_MS,
+        random: () => 0.5,
+        openSocket: () => {
+          opened += 1;
+          throw new Error('blocked');
+        },
         fetchProgress: () => new Promise<PollAnswer>(() => undefined),
       },
     });

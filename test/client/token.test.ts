@@ -8,11 +8,19 @@ function host(href: string, stored?: string): TokenHost & { replaced: string[]; 
   const replaced: string[] = [];
   return {
     location: { href },
-    history: { replaceState: (_data, _unused, url) => { replaced.push(url); } },
+    history: {
+      replaceState: (_data, _unused, url) => {
+        replaced.push(url);
+      },
+    },
     sessionStorage: {
       getItem: (key) => store.get(key) ?? null,
-      setItem: (key, value) => { store.set(key, value); },
-      removeItem: (key) => { store.delete(key); },
+      setItem: (key, value) => {
+        store.set(key, value);
+      },
+      removeItem: (key) => {
+        store.delete(key);
+      },
     },
     replaced,
     store,

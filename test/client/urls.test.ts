@@ -12,8 +12,9 @@ describe('page URLs', () => {
   });
 
   it('keeps the host, port and path prefix for API calls and drops the page query', () => {
-    expect(apiUrl('http://localhost:3000/prefix/?token=secret', 'jobs?offset=60&limit=60'))
-      .toBe('http://localhost:3000/prefix/jobs?offset=60&limit=60');
+    expect(apiUrl('http://localhost:3000/prefix/?token=secret', 'jobs?offset=60&limit=60')).toBe(
+      'http://localhost:3000/prefix/jobs?offset=60&limit=60',
+    );
     expect(apiUrl('https://example.com/', 'config')).toBe('https://example.com/config');
   });
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  newWatch, stepWatch, type Watch, type WatchEffect, type WatchEvent,
-} from '../../app/client/watch-machine.js';
+import { newWatch, stepWatch, type Watch, type WatchEffect, type WatchEvent } from '../../app/client/watch-machine.js';
 import { RECONNECT_POLICY } from '../../app/domain/wire-contract.js';
 import { JOB_ID, OTHER_JOB_ID, progress } from './progress-fixtures.js';
 
@@ -22,7 +20,10 @@ const applied = (effects: WatchEffect[]): number[] =>
   effects.flatMap((effect) => (effect.type === 'apply' ? [effect.message.seq] : []));
 const ws: WatchEvent = { type: 'start', mode: 'websocket' };
 const closed = (code: number): WatchEvent => ({ type: 'socket-closed', code });
-const frame = (seq: number, status?: Parameters<typeof progress>[1]): WatchEvent => ({ type: 'frame', message: progress(seq, status) });
+const frame = (seq: number, status?: Parameters<typeof progress>[1]): WatchEvent => ({
+  type: 'frame',
+  message: progress(seq, status),
+});
 const retryDue: WatchEvent = { type: 'retry-due' };
 
 describe('watch state machine', () => {
@@ -42,7 +43,14 @@ describe('watch state machine', () => {
       { type: 'poll-answer', answer: { kind: 'error' } },
     ]);
     expect(watch.phase).toEqual({ kind: 'polling' });
-    expect(effects.map((e) => e.type)).toEqual(['schedule-poll', 'poll', 'apply', 'schedule-poll', 'poll', 'schedule-poll']);
+    expect(effects.map((e) => e.type)).toEqual([
+      'schedule-poll',
+      'poll',
+      'apply',
+      'schedule-poll',
+      'poll',
+      'schedule-poll',
+    ]);
   });
 
   it('applies only messages with a seq larger than the last applied', () => {
@@ -64,7 +72,7 @@ describe('watch state machine', () => {
     expect(run([closed(1000), retryDue, { type: 'poll-due' }], step.watch).effects).toEqual([]);
   });
 
-  it('keeps a failed job\'s end as failed', () => {
+  it("keeps a failed job's end as failed", () => {
     expect(run([ws, frame(7, 'failed')]).watch.phase).toEqual({ kind: 'finished', status: 'failed' });
   });
 
@@ -79,10 +87,15 @@ describe('watch state machine', () => {
       expect(again.effects).toEqual([{ type: 'open-socket' }]);
     });
 
-    it.each([[4401, 'unauthorized'], [4404, 'not-found']] as const)('stops for good on %i', (code, reason) => {
+    it.each([
+      [4401, 'unauthorized'],
+      [4404, 'not-found'],
+    ] as const)('stops for good on %i', (code, reason) => {
       const step = stepWatch(run([ws]).watch, closed(code));
       expect(step.watch.phase).toEqual({ kind: 'refused', reason });
-      expect(step.effects.some((e) => e.type === 'schedule-retry' || e.type === 'open-socket' || e.type === 'poll')).toBe(false);
+      expect(
+        step.effects.some((e) => e.type === 'schedule-retry' || e.type === 'open-socket' || e.type === 'poll'),
+      ).toBe(false);
       expect(run([retryDue, { type: 'poll-due' }, ws], step.watch).effects).toEqual([]);
     });
   });
@@ -90,7 +103,8 @@ describe('watch state machine', () => {
   it('backs off with a growing attempt number while failures continue', () => {
     const { effects } = run([ws, closed(1006), retryDue, closed(1006)]);
     expect(effects.filter((e) => e.type === 'schedule-retry')).toEqual([
-      { type: 'schedule-retry', attempt: 0 }, { type: 'schedule-retry', attempt: 1 },
+      { type: 'schedule-retry', attempt: 0 },
+      { type: 'schedule-retry', attempt: 1 },
     ]);
   });
 
@@ -108,8 +122,15 @@ describe('watch state machine', () => {
 
   it('keeps polling in the fallback and tries the WebSocket again later', () => {
     const fallback = run([ws, closed(1006), retryDue, closed(1006), retryDue, closed(1006)]).watch;
-    const polled = run([{ type: 'poll-answer', answer: { kind: 'message', message: progress(10) } }, { type: 'poll-due' }], fallback);
-    expect(polled.effects).toEqual([{ type: 'apply', message: progress(10) }, { type: 'schedule-poll' }, { type: 'poll' }]);
+    const polled = run(
+      [{ type: 'poll-answer', answer: { kind: 'message', message: progress(10) } }, { type: 'poll-due' }],
+      fallback,
+    );
+    expect(polled.effects).toEqual([
+      { type: 'apply', message: progress(10) },
+      { type: 'schedule-poll' },
+      { type: 'poll' },
+    ]);
 
     const probe = stepWatch(polled.watch, retryDue);
     expect(probe.watch.phase).toEqual({ kind: 'probe', failures: 3 });
@@ -123,18 +144,28 @@ describe('watch state machine', () => {
     // The next probe works: the socket takes over and polling stops.
     const recovered = run([retryDue, frame(12)], failed.watch);
     expect(recovered.watch.phase).toEqual({ kind: 'socket', failures: 0 });
-    expect(recovered.effects).toEqual([{ type: 'open-socket' }, { type: 'apply', message: progress(12) }, { type: 'cancel-poll' }]);
+    expect(recovered.effects).toEqual([
+      { type: 'open-socket' },
+      { type: 'apply', message: progress(12) },
+      { type: 'cancel-poll' },
+    ]);
   });
 
   it('finishes from a polled terminal state and stops polling', () => {
     const polling = run([{ type: 'start', mode: 'polling' }, { type: 'poll-due' }]).watch;
-    const step = stepWatch(polling, { type: 'poll-answer', answer: { kind: 'message', message: progress(50, 'succeeded') } });
+    const step = stepWatch(polling, {
+      type: 'poll-answer',
+      answer: { kind: 'message', message: progress(50, 'succeeded') },
+    });
     expect(step.watch.phase).toEqual({ kind: 'finished', status: 'succeeded' });
     expect(step.effects.map((e) => e.type)).toEqual(['apply', 'close-socket', 'cancel-retry', 'cancel-poll']);
   });
 
   it.each([['unauthorized'], ['not-found']] as const)('stops when polling is refused (%s)', (reason) => {
-    const step = run([{ type: 'start', mode: 'polling' }, { type: 'poll-answer', answer: { kind: 'refused', reason } }]);
+    const step = run([
+      { type: 'start', mode: 'polling' },
+      { type: 'poll-answer', answer: { kind: 'refused', reason } },
+    ]);
     expect(step.watch.phase).toEqual({ kind: 'refused', reason });
   });
 
@@ -148,37 +179,54 @@ describe('watch state machine', () => {
     const event: fc.Arbitrary<WatchEvent> = fc.oneof(
       fc.constant(ws),
       fc.constant<WatchEvent>({ type: 'start', mode: 'polling' }),
-      fc.record({ seq: fc.nat(60), status: fc.constantFrom('queued', 'running', 'running', 'running', 'succeeded', 'failed') as fc.Arbitrary<'running'> })
+      fc
+        .record({
+          seq: fc.nat(60),
+          status: fc.constantFrom(
+            'queued',
+            'running',
+            'running',
+            'running',
+            'succeeded',
+            'failed',
+          ) as fc.Arbitrary<'running'>,
+        })
         .map(({ seq, status }) => frame(seq, status)),
       fc.constantFrom(1000, 1001, 1006, 1013, 4401, 4404, 4429).map(closed),
       fc.constant(retryDue),
       fc.constant<WatchEvent>({ type: 'poll-due' }),
-      fc.nat(60).map((seq): WatchEvent => ({ type: 'poll-answer', answer: { kind: 'message', message: progress(seq) } })),
+      fc
+        .nat(60)
+        .map((seq): WatchEvent => ({ type: 'poll-answer', answer: { kind: 'message', message: progress(seq) } })),
       fc.constant<WatchEvent>({ type: 'poll-answer', answer: { kind: 'error' } }),
     );
 
     it('applies strictly increasing seqs and nothing after the end', () => {
-      fc.assert(fc.property(fc.array(event, { maxLength: 60 }), (events) => {
-        let watch = newWatch(JOB_ID, 2);
-        let last = 2;
-        for (const e of events) {
-          const over = ['finished', 'refused', 'stopped'].includes(watch.phase.kind);
-          const step = stepWatch(watch, e);
-          if (over) expect(step.effects).toEqual([]);
-          for (const seq of applied([...step.effects])) {
-            expect(seq).toBeGreaterThan(last);
-            last = seq;
+      fc.assert(
+        fc.property(fc.array(event, { maxLength: 60 }), (events) => {
+          let watch = newWatch(JOB_ID, 2);
+          let last = 2;
+          for (const e of events) {
+            const over = ['finished', 'refused', 'stopped'].includes(watch.phase.kind);
+            const step = stepWatch(watch, e);
+            if (over) expect(step.effects).toEqual([]);
+            for (const seq of applied([...step.effects])) {
+              expect(seq).toBeGreaterThan(last);
+              last = seq;
+            }
+            watch = step.watch;
           }
-          watch = step.watch;
-        }
-      }));
+        }),
+      );
     });
 
     it('never opens a WebSocket when started in polling mode', () => {
-      fc.assert(fc.property(fc.array(event, { maxLength: 60 }), (events) => {
-        const { effects } = run([{ type: 'start', mode: 'polling' }, ...events]);
-        expect(effects.some((e) => e.type === 'open-socket')).toBe(false);
-      }));
+      fc.assert(
+        fc.property(fc.array(event, { maxLength: 60 }), (events) => {
+          const { effects } = run([{ type: 'start', mode: 'polling' }, ...events]);
+          expect(effects.some((e) => e.type === 'open-socket')).toBe(false);
+        }),
+      );
     });
   });
 });

@@ -105,22 +105,33 @@ export function namedReadmeSections(source: string): { target: string; line: num
 }
 
 /** Whether `target` (relative to `fromFile`) resolves in the repository; a problem sentence if not. */
-function resolveProblem(target: string, fromFile: string, repo: RepoReader, anchorsOf: (path: string) => Set<string>): string | undefined {
+function resolveProblem(
+  target: string,
+  fromFile: string,
+  repo: RepoReader,
+  anchorsOf: (path: string) => Set<string>,
+): string | undefined {
   const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
   const path = pathPart === '' ? fromFile : normalize(join(dirname(fromFile), decodeURIComponent(pathPart)));
   if (path.startsWith('..')) return 'points outside the repository';
   if (!repo.exists(path)) return `${path} does not exist`;
   if (anchor === undefined || anchor === '') return undefined;
   if (!path.endsWith('.md')) return `an anchor into ${path}, which is not Markdown`;
-  return anchorsOf(path).has(decodeURIComponent(anchor)) ? undefined : `${path} has no heading with the anchor #${anchor}`;
+  return anchorsOf(path).has(decodeURIComponent(anchor))
+    ? undefined
+    : `${path} has no heading with the anchor #${anchor}`;
 }
 
 /** Every link of the Markdown files and every documentation reference of the source files that does not resolve. */
-export function brokenLinks(markdownFiles: readonly string[], sourceFiles: readonly string[], repo: RepoReader): BrokenLink[] {
+export function brokenLinks(
+  markdownFiles: readonly string[],
+  sourceFiles: readonly string[],
+  repo: RepoReader,
+): BrokenLink[] {
   const anchorCache = new Map<string, Set<string>>();
   const anchorsOf = (path: string): Set<string> => {
     let anchors = anchorCache.get(path);
-    if (anchors === undefined) anchorCache.set(path, anchors = headingAnchors(repo.readFile(path)));
+    if (anchors === undefined) anchorCache.set(path, (anchors = headingAnchors(repo.readFile(path))));
     return anchors;
   };
   const broken: BrokenLink[] = [];
@@ -146,7 +157,12 @@ export function brokenLinks(markdownFiles: readonly string[], sourceFiles: reado
       if (problem !== undefined) broken.push({ file, line, target, problem });
     }
     for (const { target, line } of namedReadmeSections(source)) {
-      broken.push({ file, line, target, problem: 'names a README section in prose; link docs/<file>.md#<anchor> instead' });
+      broken.push({
+        file,
+        line,
+        target,
+        problem: 'names a README section in prose; link docs/<file>.md#<anchor> instead',
+      });
     }
   }
   return broken;

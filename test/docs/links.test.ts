@@ -19,7 +19,12 @@ function readerAt(root: string): RepoReader {
 
 /** The Markdown the repository publishes: the README and every page of docs/. */
 function markdownFiles(root: string): string[] {
-  return ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  return [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
 }
 
 /**
@@ -29,8 +34,16 @@ function markdownFiles(root: string): string[] {
  */
 function trackedSourceFiles(): string[] {
   const out = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
-  return out.split('\0').filter((f) => f !== '' && !f.endsWith('.md') && !f.startsWith('docs/') && f !== 'package-lock.json'
-    && existsSync(join(ROOT, f)));
+  return out
+    .split('\0')
+    .filter(
+      (f) =>
+        f !== '' &&
+        !f.endsWith('.md') &&
+        !f.startsWith('docs/') &&
+        f !== 'package-lock.json' &&
+        existsSync(join(ROOT, f)),
+    );
 }
 
 describe('GitHub heading anchors', () => {
@@ -67,13 +80,22 @@ describe('the link check, on a small repository', () => {
   // Built from parts, so that this file holds no reference the repository-wide check would follow.
   const docs = 'docs';
   const readme = 'README';
-  write('README.md', `# Project\n\n## Setup\n\n[ok](${docs}/guide.md#install) [gone](${docs}/gone.md) [bad anchor](${docs}/guide.md#nowhere)\n` +
-    `[here](#setup) [not here](#teardown) [web](https://example.com/x.md) \`[code](gone.md)\`\n`);
-  write(`${docs}/guide.md`, `# Guide\n\n## Install\n\n[back](../README.md#setup) [up](../README.md#project-1)\n` +
-    `The data: \`${docs}/data.json\`, \`${docs}/lost.json\`.\n`);
+  write(
+    'README.md',
+    `# Project\n\n## Setup\n\n[ok](${docs}/guide.md#install) [gone](${docs}/gone.md) [bad anchor](${docs}/guide.md#nowhere)\n` +
+      `[here](#setup) [not here](#teardown) [web](https://example.com/x.md) \`[code](gone.md)\`\n`,
+  );
+  write(
+    `${docs}/guide.md`,
+    `# Guide\n\n## Install\n\n[back](../README.md#setup) [up](../README.md#project-1)\n` +
+      `The data: \`${docs}/data.json\`, \`${docs}/lost.json\`.\n`,
+  );
   write(`${docs}/data.json`, '{}\n');
-  write('src/main.ts', `// see ${docs}/guide.md#install and ${docs}/guide.md#uninstall; ${docs}/old.md; https://x.dev/${docs}/no.md\n` +
-    `const message = \`${readme}.md, Setup\`;\nconst fine = '${readme}.md#setup';\n`);
+  write(
+    'src/main.ts',
+    `// see ${docs}/guide.md#install and ${docs}/guide.md#uninstall; ${docs}/old.md; https://x.dev/${docs}/no.md\n` +
+      `const message = \`${readme}.md, Setup\`;\nconst fine = '${readme}.md#setup';\n`,
+  );
 
   it('names each broken link, anchor and reference, and nothing else', () => {
     const broken = brokenLinks(['README.md', `${docs}/guide.md`], ['src/main.ts'], readerAt(root));
@@ -92,7 +114,7 @@ describe('the link check, on a small repository', () => {
   });
 });
 
-describe('the repository\'s documentation', () => {
+describe("the repository's documentation", () => {
   const repo = readerAt(ROOT);
 
   it('has a README and the pages it links', () => {

@@ -24,7 +24,16 @@ const README = read('README.md');
 function tableRows(markdown: string, heading: string): string[][] {
   const section = new RegExp(`\\n## ${heading}\\n([\\s\\S]*?)(?=\\n## |$)`).exec(markdown)?.[1] ?? '';
   const table = /(?:^\|.*\|\n)+/m.exec(section)?.[0] ?? '';
-  return table.trim().split('\n').slice(2).map((row) => row.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+  return table
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((row) =>
+      row
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
 }
 
 /** The `NAMES` a table's first cell lists in backticks. */
@@ -59,7 +68,15 @@ describe('the README', () => {
     const rows = tableRows(README, 'Configuration');
     const documented = rows.map((row) => namesIn(row[0]!)[0]);
     const readByApp = new Set<string>();
-    const recorder = new Proxy({}, { get: (_, key) => { if (typeof key === 'string') readByApp.add(key); return undefined; } });
+    const recorder = new Proxy(
+      {},
+      {
+        get: (_, key) => {
+          if (typeof key === 'string') readByApp.add(key);
+          return undefined;
+        },
+      },
+    );
     expect(() => loadConfig(recorder)).toThrow(/JWT_SECRET is required/);
     expect([...documented].sort()).toEqual([...readByApp].sort());
 
@@ -98,7 +115,10 @@ describe('docs/kubernetes.md', () => {
       // A long default (the pinned Redis image) is shortened with "…"; its start must still match.
       if (literal?.endsWith('…')) expect(String(value).startsWith(literal.slice(0, -1)), first).toBe(true);
       else if (literal !== undefined) expect(String(value), first).toBe(literal);
-      else expect(value === undefined || (Array.isArray(value) && value.length === 0), `${first}: ${defaultCell}`).toBe(true);
+      else
+        expect(value === undefined || (Array.isArray(value) && value.length === 0), `${first}: ${defaultCell}`).toBe(
+          true,
+        );
     }
   });
 });
@@ -113,18 +133,45 @@ describe('the metrics', () => {
 /** The stack config keys the Pulumi program's readers ask for, recorded as they call `pulumi.Config`. */
 async function pulumiKeysRead(preview: boolean, config: Record<string, string>): Promise<Set<string>> {
   const keys = new Set<string>();
-  const methods = ['get', 'getBoolean', 'getNumber', 'getObject', 'getSecret', 'getSecretObject', 'require', 'requireSecret'] as const;
+  const methods = [
+    'get',
+    'getBoolean',
+    'getNumber',
+    'getObject',
+    'getSecret',
+    'getSecretObject',
+    'require',
+    'requireSecret',
+  ] as const;
   for (const method of methods) {
     // Taken off the prototype on purpose: the spy below calls it with the Config instance as `this`.
     // eslint-disable-next-line @typescript-eslint/unbound-method
-    const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
-    vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
+    const original = pulumi.Config.prototype[method] as (
+      this: pulumi.Config,
+      key: string,
+      ...rest: unknown[]
+    ) => unknown;
+    vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (
+      this: pulumi.Config,
+      key: string,
+      ...rest: unknown[]
+    ) {
       keys.add(this.name === 'personalizedline' ? key : `${this.name}:${key}`);
       return original.call(this, key, ...rest);
     });
   }
   // No resource is created: the readers only read config. The mock engine says whether this is a preview.
-  await pulumi.runtime.setMocks({ newResource: () => { throw new Error('no resources'); }, call: () => ({}) }, 'personalizedline', 'prod', preview);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: () => {
+        throw new Error('no resources');
+      },
+      call: () => ({}),
+    },
+    'personalizedline',
+    'prod',
+    preview,
+  );
   pulumi.runtime.setAllConfig(config, ['personalizedline:redisPassword']);
   readStackConfig(() => 'tag');
   readEdgeConfig();
@@ -138,17 +185,25 @@ describe('docs/pulumi.md', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('reads stack config only in the readers the next test calls', () => {
-    const readers = execFileSync('git', ['grep', '-l', 'new pulumi.Config(', '--', 'infra', 'scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const readers = execFileSync('git', ['grep', '-l', 'new pulumi.Config(', '--', 'infra', 'scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(readers.trim().split('\n').sort()).toEqual(['infra/pulumi/config.ts', 'infra/pulumi/memorystore.ts']);
   });
 
   it('lists exactly the stack config keys the Pulumi program reads', async () => {
     // A deploy with the secrets set, and a CI preview without them (which reads its own keys).
     const keysRead = new Set([
-      ...await pulumiKeysRead(false, { 'gcp:project': 'proj', 'personalizedline:redisPassword': 'pw' }),
-      ...await pulumiKeysRead(true, { 'gcp:project': 'proj', 'personalizedline:previewSecretChecksum': 'a'.repeat(64) }),
+      ...(await pulumiKeysRead(false, { 'gcp:project': 'proj', 'personalizedline:redisPassword': 'pw' })),
+      ...(await pulumiKeysRead(true, {
+        'gcp:project': 'proj',
+        'personalizedline:previewSecretChecksum': 'a'.repeat(64),
+      })),
     ]);
-    const documented = tableRows(read('docs/pulumi.md'), 'Stack settings').flatMap((row) => [...row[0]!.matchAll(/`([\w:]+)`/g)].map((m) => m[1]!));
+    const documented = tableRows(read('docs/pulumi.md'), 'Stack settings').flatMap((row) =>
+      [...row[0]!.matchAll(/`([\w:]+)`/g)].map((m) => m[1]!),
+    );
     expect(keysRead.size).toBeGreaterThan(30);
     expect([...documented].sort()).toEqual([...keysRead].sort());
   });

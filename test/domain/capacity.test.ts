@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createGzip } from 'node:zlib';
 import {
-  capacityMessage, CHUNK_BYTES, gzipBound, jobReservationBytes, MAX_RETRY_AFTER_SECONDS, retryAfterSeconds,
-  storedBytes, uploadReservationBytes, type CapacityRefusal,
+  capacityMessage,
+  CHUNK_BYTES,
+  gzipBound,
+  jobReservationBytes,
+  MAX_RETRY_AFTER_SECONDS,
+  retryAfterSeconds,
+  storedBytes,
+  uploadReservationBytes,
+  type CapacityRefusal,
 } from '../../app/domain/capacity.js';
 
 /** Gzips `bytes` written in the given chunk sizes (cycled), as the store's writers do. */
 async function gzipInChunks(bytes: Buffer, sizes: readonly number[]): Promise<number> {
   const gzip = createGzip({ level: 1 });
   let total = 0;
-  gzip.on('data', (chunk: Buffer) => { total += chunk.length; });
+  gzip.on('data', (chunk: Buffer) => {
+    total += chunk.length;
+  });
   const done = new Promise((resolve) => gzip.once('end', resolve));
   for (let offset = 0, i = 0; offset < bytes.length; i++) {
     const size = sizes[i % sizes.length]!;
@@ -23,16 +32,29 @@ async function gzipInChunks(bytes: Buffer, sizes: readonly number[]): Promise<nu
 }
 
 const memory = (overrides: Partial<Extract<CapacityRefusal, { reason: 'memory' }>>): CapacityRefusal => ({
-  reason: 'memory', usedBytes: 100, limitBytes: 100, reservedBytes: 0, neededBytes: 10, openJobs: 0, uploadsInFlight: 0,
-  nextExpiryMs: undefined, ...overrides,
+  reason: 'memory',
+  usedBytes: 100,
+  limitBytes: 100,
+  reservedBytes: 0,
+  neededBytes: 10,
+  openJobs: 0,
+  uploadsInFlight: 0,
+  nextExpiryMs: undefined,
+  ...overrides,
 });
 
 describe('capacity arithmetic', () => {
   it('bounds gzip output of bytes that do not compress, however they are written', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 300_000 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 4 }),
-      async (bytes, sizes) => {
-        expect(await gzipInChunks(Buffer.from(bytes), sizes)).toBeLessThanOrEqual(gzipBound(bytes.length));
-      }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 0, maxLength: 300_000 }),
+        fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 4 }),
+        async (bytes, sizes) => {
+          expect(await gzipInChunks(Buffer.from(bytes), sizes)).toBeLessThanOrEqual(gzipBound(bytes.length));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('counts storage per stored piece and reserves more for larger inputs', () => {
@@ -54,6 +76,8 @@ describe('capacity arithmetic', () => {
 
   it('says what is full and when to retry', () => {
     expect(capacityMessage(memory({}), 10)).toMatch(/storing too much right now.*retry in 10 s/);
-    expect(capacityMessage({ reason: 'backlog', openJobs: 100, maxOpenJobs: 100 }, 30)).toMatch(/100 jobs waiting or running.*retry in 30 s/);
+    expect(capacityMessage({ reason: 'backlog', openJobs: 100, maxOpenJobs: 100 }, 30)).toMatch(
+      /100 jobs waiting or running.*retry in 30 s/,
+    );
   });
 });

@@ -99,16 +99,31 @@ describe('CSV inspector', () => {
 
   // The streaming verdict must be the verdict of the whole-file reader it replaced, for any bytes cut
   // into any chunks: the same rows, or the same code and the same message (the same line number).
-  const csvish = fc.array(fc.constantFrom('a', 'b', ',', '"', '""', '\n', '\r', '\r\n', ' ', '\uFEFF', '\u0000', 'é', '\t', '=x'), { maxLength: 60 })
+  const csvish = fc
+    .array(fc.constantFrom('a', 'b', ',', '"', '""', '\n', '\r', '\r\n', ' ', '\uFEFF', '\u0000', 'é', '\t', '=x'), {
+      maxLength: 60,
+    })
     .map((parts) => Buffer.from(parts.join('')));
-  const bytesArb = fc.oneof(csvish, fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
-    fc.tuple(fc.constantFrom('\uFEFF', '', '\uFEFF\uFEFF'), csvish).map(([bom, rest]) => Buffer.concat([Buffer.from(bom), rest])));
+  const bytesArb = fc.oneof(
+    csvish,
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+    fc
+      .tuple(fc.constantFrom('\uFEFF', '', '\uFEFF\uFEFF'), csvish)
+      .map(([bom, rest]) => Buffer.concat([Buffer.from(bom), rest])),
+  );
 
   it('gives exactly the whole-file verdict for any bytes in any chunks', async () => {
-    await fc.assert(fc.asyncProperty(bytesArb, fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 5 }),
-      async (bytes, sizes, maxRows) => {
-        const expected = await verdictOf(() => ({ rows: parseCsv(bytes, { maxRows }).rows.length }));
-        expect(await verdictOf(() => inspectInChunks(bytes, sizes, maxRows))).toEqual(expected);
-      }), { numRuns: 2_000 });
+    await fc.assert(
+      fc.asyncProperty(
+        bytesArb,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (bytes, sizes, maxRows) => {
+          const expected = await verdictOf(() => ({ rows: parseCsv(bytes, { maxRows }).rows.length }));
+          expect(await verdictOf(() => inspectInChunks(bytes, sizes, maxRows))).toEqual(expected);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -3,7 +3,8 @@ import { parseProgressMessage, seqOf } from '../../app/domain/progress-message.j
 import { isJobId, percentOf } from '../../app/domain/job.js';
 import { progressChannel, jobIdOfChannel, redisKeys } from '../../app/domain/redis-keys.js';
 
-const sample = '{"type":"progress","jobId":"j","status":"running","processed":42,"total":100,"percent":42,"seq":43,"error":null,"at":"2026-01-01T00:00:00.000Z"}';
+const sample =
+  '{"type":"progress","jobId":"j","status":"running","processed":42,"total":100,"percent":42,"seq":43,"error":null,"at":"2026-01-01T00:00:00.000Z"}';
 
 describe('progress message', () => {
   it('parses the contract example and reads its seq cheaply', () => {

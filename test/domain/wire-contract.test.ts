@@ -11,8 +11,14 @@ const MODULE = 'app/domain/wire-contract.ts';
 const PRODUCT_DIRS = ['app', 'bench', 'chaos', 'infra', 'kit', 'scripts'];
 
 function productSources(): string[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...PRODUCT_DIRS], { cwd: ROOT, encoding: 'utf8' });
-  return listed.split('\n').filter((file) => /\.(ts|mts|mjs|js|cjs)$/.test(file) && file !== MODULE && existsSync(`${ROOT}${file}`));
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...PRODUCT_DIRS],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return listed
+    .split('\n')
+    .filter((file) => /\.(ts|mts|mjs|js|cjs)$/.test(file) && file !== MODULE && existsSync(`${ROOT}${file}`));
 }
 
 describe('wire contract', () => {
@@ -29,11 +35,21 @@ describe('wire contract', () => {
       unauthorized: contract.CLOSE_UNAUTHORIZED,
       notFound: contract.CLOSE_NOT_FOUND,
       tooManyConnections: contract.CLOSE_TOO_MANY_CONNECTIONS,
-    }).toEqual({ normal: 1000, goingAway: 1001, abnormal: 1006, tryAgainLater: 1013, unauthorized: 4401, notFound: 4404, tooManyConnections: 4429 });
+    }).toEqual({
+      normal: 1000,
+      goingAway: 1001,
+      abnormal: 1006,
+      tryAgainLater: 1013,
+      unauthorized: 4401,
+      notFound: 4404,
+      tooManyConnections: 4429,
+    });
   });
 
   it('gives every close code one name', () => {
-    const codes = Object.entries(contract).filter(([name, value]) => name.startsWith('CLOSE_') && typeof value === 'number');
+    const codes = Object.entries(contract).filter(
+      ([name, value]) => name.startsWith('CLOSE_') && typeof value === 'number',
+    );
     expect(new Set(codes.map(([, code]) => code)).size).toBe(codes.length);
   });
 
@@ -42,7 +58,8 @@ describe('wire contract', () => {
     expect(contract.closeAction(4404)).toBe('final');
     expect(contract.refusalOf(4401)).toBe('unauthorized');
     expect(contract.refusalOf(4404)).toBe('not-found');
-    for (const code of [1000, 1001, 1006, 1011, 1013, 4429, 4000, 4500]) expect(contract.closeAction(code)).toBe('retry');
+    for (const code of [1000, 1001, 1006, 1011, 1013, 4429, 4000, 4500])
+      expect(contract.closeAction(code)).toBe('retry');
     expect([...contract.RECONNECT_CLOSE_CODES].sort()).toEqual([1001, 1006, 1013, 4429]);
   });
 
@@ -52,7 +69,7 @@ describe('wire contract', () => {
       'socket.close(4404);',
       'if (event.code === 1000) done();',
       'const POLL_MS = 2_000;',
-      "const limit = query.limit ?? 60;",
+      'const limit = query.limit ?? 60;',
       "const protocols = ['bearer', token];",
       "throw new Error('No such job. Check the id.');",
       'const seconds = ms / 1000;',
@@ -67,9 +84,14 @@ describe('wire contract', () => {
   });
 
   it('is imported by the server, the page, chaos, the benchmark and verify', () => {
-    const importers = productSources().filter((file) => /from '[./]*(app\/)?domain\/wire-contract\.js'/.test(readFileSync(`${ROOT}${file}`, 'utf8')));
+    const importers = productSources().filter((file) =>
+      /from '[./]*(app\/)?domain\/wire-contract\.js'/.test(readFileSync(`${ROOT}${file}`, 'utf8')),
+    );
     for (const area of ['app/server/', 'app/client/', 'chaos/', 'bench/', 'scripts/ops/verify/']) {
-      expect(importers.some((file) => file.startsWith(area)), area).toBe(true);
+      expect(
+        importers.some((file) => file.startsWith(area)),
+        area,
+      ).toBe(true);
     }
   });
 });

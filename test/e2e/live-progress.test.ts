@@ -14,7 +14,13 @@ import { uploadCsv } from '../../kit/csv-upload.js';
 import { createdJob } from '../support/api-answers.js';
 import { browserMissing, launchBrowser, reportSkip, type TestBrowser } from './support/browser.js';
 import {
-  appliedUpdates, openJobsPage, percentile, percentShown, uploadThroughPage, waitForStatus, type AppliedUpdate,
+  appliedUpdates,
+  openJobsPage,
+  percentile,
+  percentShown,
+  uploadThroughPage,
+  waitForStatus,
+  type AppliedUpdate,
 } from './support/jobs-page.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -23,7 +29,9 @@ reportSkip('test/e2e/live-progress.test.ts');
 const OUTPUT_DIR = join(REPO_ROOT, 'test-output');
 
 /** Every WebSocket the page opens, with the frames it received. */
-function recordSockets(page: { on(event: 'websocket', listener: (ws: PageSocket) => void): unknown }): Array<{ url: string; frames: ProgressMessage[] }> {
+function recordSockets(page: {
+  on(event: 'websocket', listener: (ws: PageSocket) => void): unknown;
+}): Array<{ url: string; frames: ProgressMessage[] }> {
   const sockets: Array<{ url: string; frames: ProgressMessage[] }> = [];
   page.on('websocket', (ws) => {
     const entry = { url: ws.url(), frames: [] as ProgressMessage[] };
@@ -36,7 +44,8 @@ function recordSockets(page: { on(event: 'websocket', listener: (ws: PageSocket)
   return sockets;
 }
 
-const updatesOf = (updates: AppliedUpdate[], jobId: string): AppliedUpdate[] => updates.filter((u) => u.jobId === jobId);
+const updatesOf = (updates: AppliedUpdate[], jobId: string): AppliedUpdate[] =>
+  updates.filter((u) => u.jobId === jobId);
 
 describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket progress', () => {
   let stack: Stack;
@@ -58,7 +67,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await stack?.stop();
   });
 
-  it('opens a WebSocket to /ws/jobs/{id} that receives the job\'s frames (runbook check 1)', async () => {
+  it("opens a WebSocket to /ws/jobs/{id} that receives the job's frames (runbook check 1)", async () => {
     const page = await browser.newPage();
     const sockets = recordSockets(page);
     await openJobsPage(page, web.url, token);
@@ -90,7 +99,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await page.close();
   });
 
-  it('moves a 100-row job\'s bar to 100%, showing each update soon after it was published (runbook check 2)', async () => {
+  it("moves a 100-row job's bar to 100%, showing each update soon after it was published (runbook check 2)", async () => {
     const page = await browser.newPage();
     await openJobsPage(page, web.url, token);
     const job = await uploadThroughPage(page, 'hundred.csv', sampleCsv(100));
@@ -100,8 +109,10 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     const updates = updatesOf(await appliedUpdates(page), job.id);
     const latencies = updates.map((u) => u.appliedAt - Date.parse(u.at));
     const median = percentile(latencies, 50);
-    process.stdout.write(`runbook check 2: ${updates.length} updates shown; publication to screen: median ${median.toFixed(1)} ms, `
-      + `p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `runbook check 2: ${updates.length} updates shown; publication to screen: median ${median.toFixed(1)} ms, ` +
+        `p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`,
+    );
     // Smooth: many small steps, never backwards, ending at 100.
     expect(updates.length).toBeGreaterThanOrEqual(10);
     const percents = updates.map((u) => u.percent);
@@ -118,7 +129,11 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await openJobsPage(page, web.url, token);
     const jobs = [];
     // Longest first: it is surely running before the short one, uploaded last, ends.
-    for (const [name, rows] of [['long.csv', 90], ['medium.csv', 60], ['short.csv', 30]] as const) {
+    for (const [name, rows] of [
+      ['long.csv', 90],
+      ['medium.csv', 60],
+      ['short.csv', 30],
+    ] as const) {
       jobs.push(await uploadThroughPage(page, name, sampleCsv(rows)));
     }
     for (const job of jobs) await waitForStatus(page, job.id, 'succeeded');
@@ -141,7 +156,7 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with live WebSocket p
     await page.close();
   });
 
-  it('shows a failed job\'s error message, and looks clean on a desktop and a phone (screenshots)', async () => {
+  it("shows a failed job's error message, and looks clean on a desktop and a phone (screenshots)", async () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const desktop = await browser.newPage({ width: 1280, height: 900 });
     await openJobsPage(desktop, web.url, token);

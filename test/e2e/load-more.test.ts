@@ -21,7 +21,9 @@ const JOBS = 130;
 async function allJobIds(baseUrl: string, token: string): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += 100) {
-    const response = await fetch(`${baseUrl}/jobs?offset=${offset}&limit=100`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${baseUrl}/jobs?offset=${offset}&limit=100`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const page = (await response.json()) as { jobs: Array<{ id: string }>; total: number };
     ids.push(...page.jobs.map((job) => job.id));
     if (ids.length >= page.total || page.jobs.length === 0) return ids;
@@ -40,7 +42,11 @@ describe.skipIf(browserMissing() !== undefined)('jobs page Load More', () => {
     token = await stack.token('bob');
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      ids.push(createdJob(await uploadCsv(web.url, token, sampleCsv(1), { filename: `file-${String(i).padStart(3, '0')}.csv` })).id);
+      ids.push(
+        createdJob(
+          await uploadCsv(web.url, token, sampleCsv(1), { filename: `file-${String(i).padStart(3, '0')}.csv` }),
+        ).id,
+      );
     }
     // All finished first, so the page watches nothing and only the list is under test.
     for (const id of ids) await waitForTerminal(web.url, token, id);

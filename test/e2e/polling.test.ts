@@ -25,7 +25,9 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     // Two web servers on one Redis and worker: the same jobs, watched by polling and by WebSocket.
     stack = await startStack({ rowDelayMs: 50 });
     [pollingWeb, liveWeb, browser] = await Promise.all([
-      stack.startWeb({ ENABLE_WEBSOCKET: 'false' }), stack.startWeb({ LOG_LEVEL: 'info' }), launchBrowser(),
+      stack.startWeb({ ENABLE_WEBSOCKET: 'false' }),
+      stack.startWeb({ LOG_LEVEL: 'info' }),
+      launchBrowser(),
     ]);
   }, 120_000);
   afterAll(async () => {
@@ -78,14 +80,18 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
       expect((await jsonAs<Job>(response)).status).toBe('running');
     }
     // Why a live socket closed, if one did (the server logs each close with its code).
-    const closes = liveWeb.lines.filter((line) => line.includes('WebSocket disconnected'))
+    const closes = liveWeb.lines
+      .filter((line) => line.includes('WebSocket disconnected'))
       .map((line) => JSON.parse(line) as { code: number; time: number });
     if (liveCount > 0) process.stdout.write(`live sockets closed during the run: ${JSON.stringify(closes)}\n`);
     const saved = pollingCount > 0 ? (1 - liveCount / pollingCount) * 100 : 0;
-    process.stdout.write(`requests in ${WINDOW_MS / 1000} s while watching 3 running jobs: polling ${pollingCount} `
-      + `(${polling.paths().join(', ')}), WebSocket ${liveCount} (${live.describe()}; ${saved.toFixed(0)}% fewer)\n`);
+    process.stdout.write(
+      `requests in ${WINDOW_MS / 1000} s while watching 3 running jobs: polling ${pollingCount} ` +
+        `(${polling.paths().join(', ')}), WebSocket ${liveCount} (${live.describe()}; ${saved.toFixed(0)}% fewer)\n`,
+    );
     // Polling really ran: every job was asked for repeatedly, and nothing else (no list refresh).
-    for (const id of jobIds) expect(polling.requests.filter((url) => url.endsWith(`/jobs/${id}/progress`)).length).toBeGreaterThanOrEqual(5);
+    for (const id of jobIds)
+      expect(polling.requests.filter((url) => url.endsWith(`/jobs/${id}/progress`)).length).toBeGreaterThanOrEqual(5);
     expect(polling.requests.every((url) => /\/jobs\/[^/]+\/progress$/.test(url))).toBe(true);
     expect(liveCount).toBeLessThanOrEqual(pollingCount * MAX_WEBSOCKET_SHARE);
     expect([...polling.page.errors, ...live.page.errors]).toEqual([]);
@@ -99,13 +105,20 @@ describe.skipIf(browserMissing() !== undefined)('jobs page with WebSocket off', 
     let requests: string[] = [];
     let sockets = 0;
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
-    page.on('websocket', () => { sockets += 1; });
+    page.on('websocket', () => {
+      sockets += 1;
+    });
     await openJobsPage(page, baseUrl, token);
     for (const id of jobIds) await page.locator(`[data-job-id="${id}"][data-transport="${transport}"]`).waitFor();
     return {
       page,
-      get requests() { return requests; },
-      reset: () => { requests = []; sockets = 0; },
+      get requests() {
+        return requests;
+      },
+      reset: () => {
+        requests = [];
+        sockets = 0;
+      },
       /** HTTP requests plus WebSocket handshakes (each one is an HTTP request too). */
       count: () => requests.length + sockets,
       paths: () => [...new Set(requests.map((path) => path.replace(/[0-9a-f-]{36}/, '{id}')))],

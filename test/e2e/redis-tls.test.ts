@@ -8,7 +8,11 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueServerCertificate, makeCertificateAuthority, type TestCertificateAuthority } from '../../kit/certificates.js';
+import {
+  issueServerCertificate,
+  makeCertificateAuthority,
+  type TestCertificateAuthority,
+} from '../../kit/certificates.js';
 import { missingTools } from '../../kit/haproxy.js';
 import { startNodeProcess, type NodeProcess } from '../../kit/node-process.js';
 import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/app-processes.js';
@@ -35,7 +39,10 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
     ca = makeCertificateAuthority('memorystore-like CA');
     otherCa = makeCertificateAuthority('some other CA');
     const server = issueServerCertificate(ca, 'redis-server', { commonName: '127.0.0.1', altNames: [] });
-    redis = await startRedisServer({ tls: { certFile: server.certFile, keyFile: server.keyFile, caFile: ca.certFile }, password: PASSWORD });
+    redis = await startRedisServer({
+      tls: { certFile: server.certFile, keyFile: server.keyFile, caFile: ca.certFile },
+      password: PASSWORD,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -59,14 +66,17 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
     const { code, frames } = await watched.closed;
     expect(code).toBe(1000);
     expect(JSON.parse(frames.at(-1)!)).toMatchObject({ status: 'succeeded', seq: job.seq });
-    const result = await fetch(`${web.url}/jobs/${upload.id}/result`, { headers: { authorization: `Bearer ${token}` } });
+    const result = await fetch(`${web.url}/jobs/${upload.id}/result`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await result.text()).split('\n')[0]).toContain('personalized_line');
 
     // The server has no plain port: every role's connection is a TLS one, with the CA above.
     const admin = new Redis(redis.url, { tls: { ca: ca.cert, checkServerIdentity: () => undefined } });
     const names = String(await admin.client('LIST')).match(/name=personalizedline-[\w-]+/g) ?? [];
     admin.disconnect();
-    for (const role of ['web', 'web-queue', 'web-subscriber', 'worker', 'worker-queue']) expect(names).toContain(`name=personalizedline-${role}`);
+    for (const role of ['web', 'web-queue', 'web-subscriber', 'worker', 'worker-queue'])
+      expect(names).toContain(`name=personalizedline-${role}`);
   });
 
   it('refuses a server certificate the CA file does not vouch for, with a clear error, and stays up not ready', async () => {
@@ -87,7 +97,11 @@ describe.skipIf(missing !== undefined)('a job over TLS Redis (rediss:// with RED
   });
 
   it('stops at start with one message when the CA file cannot be read', async () => {
-    const web = startWebProcessUnchecked({ REDIS_URL: redis.url, REDIS_TLS_CA_FILE: `${ca.dir}/missing.pem`, JWT_SECRET: SECRET });
+    const web = startWebProcessUnchecked({
+      REDIS_URL: redis.url,
+      REDIS_TLS_CA_FILE: `${ca.dir}/missing.pem`,
+      JWT_SECRET: SECRET,
+    });
     expect(await web.exited).toBe(1);
     expect(web.lines.join('\n')).toMatch(/REDIS_TLS_CA_FILE .*missing\.pem cannot be read \(ENOENT\)/);
   });

@@ -80,7 +80,9 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     const { hard } = openFileLimits();
     const needed = 2 * CLIENTS + 2_000;
     if (hard < needed) {
-      throw new Error(`The hard open-file limit is ${hard}; this test needs ${needed} (haproxy holds two per client). Raise it (ulimit -Hn, or LimitNOFILE for a service) or run with SCALE_OUT_CLIENTS=${Math.floor((hard - 2_000) / 2 / 20) * 20}.`);
+      throw new Error(
+        `The hard open-file limit is ${hard}; this test needs ${needed} (haproxy holds two per client). Raise it (ulimit -Hn, or LimitNOFILE for a service) or run with SCALE_OUT_CLIENTS=${Math.floor((hard - 2_000) / 2 / 20) * 20}.`,
+      );
     }
     redis = await startRedisServer();
     admin = new Redis(redis.url);
@@ -90,12 +92,19 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     roundRobinUrl = `http://127.0.0.1:${rrPort}`;
     sourceUrl = `http://127.0.0.1:${sourcePort}`;
     env = {
-      REDIS_URL: redis.url, JWT_SECRET: secret, ROW_DELAY_MS: String(ROW_DELAY_MS), WS_MAX_CONNECTIONS_PER_USER: String(CAP),
-      WS_SLOT_LEASE_MS: String(SLOT_LEASE_MS), LOG_LEVEL: 'info',
+      REDIS_URL: redis.url,
+      JWT_SECRET: secret,
+      ROW_DELAY_MS: String(ROW_DELAY_MS),
+      WS_MAX_CONNECTIONS_PER_USER: String(CAP),
+      WS_SLOT_LEASE_MS: String(SLOT_LEASE_MS),
+      LOG_LEVEL: 'info',
     };
     await Promise.all(webPorts.slice(0, 3).map(startWeb));
     proxy = await startHaproxy({
-      frontends: [{ name: 'rr', port: rrPort, backend: 'rr' }, { name: 'source', port: sourcePort, backend: 'source' }],
+      frontends: [
+        { name: 'rr', port: rrPort, backend: 'rr' },
+        { name: 'source', port: sourcePort, backend: 'source' },
+      ],
       backends: [
         { name: 'rr', balance: 'roundrobin', ports: webPorts, healthPath: '/ready', serverHeader: SERVER_HEADER },
         { name: 'source', balance: 'source', ports: webPorts, healthPath: '/ready', serverHeader: SERVER_HEADER },
@@ -118,7 +127,9 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     const open = (): { socket: WebSocket; outcome: Promise<{ admitted: boolean; code?: number; server?: string }> } => {
       const socket = new WebSocket(`${roundRobinUrl.replace('http', 'ws')}/ws/jobs/${job}`, ['bearer', token]);
       let server: string | undefined;
-      socket.on('upgrade', (response) => { server = String(response.headers[SERVER_HEADER.toLowerCase()]); });
+      socket.on('upgrade', (response) => {
+        server = String(response.headers[SERVER_HEADER.toLowerCase()]);
+      });
       socket.on('error', () => undefined);
       const outcome = new Promise<{ admitted: boolean; code?: number; server?: string }>((resolve) => {
         socket.once('message', () => resolve({ admitted: true, server }));
@@ -134,8 +145,18 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     expect(new Set(outcomes.filter((o) => o.admitted).map((o) => o.server)).size).toBe(3);
 
     const admitted = first.filter((_, i) => outcomes[i]!.admitted);
-    await Promise.all(admitted.slice(0, 3).map((a) => new Promise((resolve) => { a.socket.once('close', resolve); a.socket.close(1000); })));
-    const again = await Promise.all(Array.from({ length: 4 }, open).map((a) => a.outcome.then((o) => ({ ...o, socket: a.socket }))));
+    await Promise.all(
+      admitted.slice(0, 3).map(
+        (a) =>
+          new Promise((resolve) => {
+            a.socket.once('close', resolve);
+            a.socket.close(1000);
+          }),
+      ),
+    );
+    const again = await Promise.all(
+      Array.from({ length: 4 }, open).map((a) => a.outcome.then((o) => ({ ...o, socket: a.socket }))),
+    );
     expect(again.filter((o) => o.admitted)).toHaveLength(3);
     for (const a of [...first.map((f) => f.socket), ...again.map((o) => o.socket)]) a.terminate();
   });
@@ -146,11 +167,13 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
     const users = Array.from({ length: JOBS / 2 }, (_, i) => `user-${String(i).padStart(4, '0')}`);
     const tokens = new Map(await Promise.all(users.map(async (u) => [u, await tokenFor(secret, u)] as const)));
     for (let start = 0; start < JOBS; start += 20) {
-      const batch = await Promise.all(Array.from({ length: Math.min(20, JOBS - start) }, async (_, k) => {
-        const user = users[Math.floor((start + k) / 2)]!;
-        const upload = createdJob(await uploadCsv(roundRobinUrl, tokens.get(user)!, sampleCsv(ROWS)));
-        return { id: upload.id, user };
-      }));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(20, JOBS - start) }, async (_, k) => {
+          const user = users[Math.floor((start + k) / 2)]!;
+          const upload = createdJob(await uploadCsv(roundRobinUrl, tokens.get(user)!, sampleCsv(ROWS)));
+          return { id: upload.id, user };
+        }),
+      );
       for (const { id, user } of batch) ownerOf.set(id, user);
     }
     for (const [jobId, user] of ownerOf) {
@@ -158,7 +181,10 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
         const index = clients.length;
         const viaSource = k >= CLIENTS_PER_JOB / 2;
         clients.push({
-          index, jobId, token: tokens.get(user)!, httpBase: viaSource ? sourceUrl : roundRobinUrl,
+          index,
+          jobId,
+          token: tokens.get(user)!,
+          httpBase: viaSource ? sourceUrl : roundRobinUrl,
           ...(viaSource ? { localAddress: `127.0.0.${10 + (index % SOURCE_ADDRESSES)}` } : {}),
         });
       }
@@ -169,7 +195,7 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
       const allLive = await fleet.waitUntil((s) => s.live === CLIENTS, 180_000);
       expect(allLive, `only ${fleet.status.live} of ${CLIENTS} clients got their first frame`).toBe(true);
       // The jobs start only now, so every client watches its job from the first running state on.
-      workers.push(...await Promise.all([0, 1].map(() => startWorkerProcess(env, { raiseFileLimit: true }))));
+      workers.push(...(await Promise.all([0, 1].map(() => startWorkerProcess(env, { raiseFileLimit: true })))));
 
       const stopped: { code: number | null; ms: number }[] = [];
       for (let i = 0; i < 3; i++) {
@@ -179,17 +205,23 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
         stopped.push({ code: await webs[i]!.proc.stop('SIGTERM'), ms: Date.now() - sentAt });
       }
       const victim = webs[3]!;
-      const slotsId = (JSON.parse(await victim.proc.waitForLine(/WebSocket slots leased/)) as { slotsProcessId: string }).slotsProcessId;
+      const slotsId = (
+        JSON.parse(await victim.proc.waitForLine(/WebSocket slots leased/)) as { slotsProcessId: string }
+      ).slotsProcessId;
       await victim.proc.stop('SIGKILL');
       victim.killedAt = Date.now();
       await startWeb(webPorts[0]!);
 
       const allSettled = await fleet.waitUntil((s) => s.settled === CLIENTS, 240_000);
       const outcomes = await fleet.outcomes();
-      expect(allSettled, `${CLIENTS - outcomes.filter((o) => o.phase === 'finished').length} clients never finished`).toBe(true);
+      expect(
+        allSettled,
+        `${CLIENTS - outcomes.filter((o) => o.phase === 'finished').length} clients never finished`,
+      ).toBe(true);
 
       // A rollout's SIGTERM: every web process drained and exited 0 within the contract's 15 s.
-      for (const { code, ms } of stopped) expect({ code, within15s: ms <= 15_000 }).toEqual({ code: 0, within15s: true });
+      for (const { code, ms } of stopped)
+        expect({ code, within15s: ms <= 15_000 }).toEqual({ code: 0, within15s: true });
 
       // Zero lost terminal states: every job ended, and every client saw exactly that end.
       const finals = new Map<string, { status: string; seq: number }>();
@@ -208,11 +240,16 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
 
       // Every client that lost its socket was back within the page's backoff for the attempts it made.
       const gaps = outcomes.flatMap(reconnectGaps);
-      const late = gaps.filter((g) => g.backAt === undefined || g.backAt - g.closedAt > g.backoffMs + (g.attempts + 1) * ATTEMPT_ALLOWANCE_MS);
+      const late = gaps.filter(
+        (g) => g.backAt === undefined || g.backAt - g.closedAt > g.backoffMs + (g.attempts + 1) * ATTEMPT_ALLOWANCE_MS,
+      );
       expect(late.slice(0, 5)).toEqual([]);
 
       // The cap held across the processes the whole time, also while reconnects crowded in.
-      const logs: WebLog[] = webs.map((w) => ({ lines: w.proc.lines, ...(w.killedAt === undefined ? {} : { killedAt: w.killedAt }) }));
+      const logs: WebLog[] = webs.map((w) => ({
+        lines: w.proc.lines,
+        ...(w.killedAt === undefined ? {} : { killedAt: w.killedAt }),
+      }));
       const most = maxSocketsPerUser(logs, ownerOf);
       expect(most.size).toBe(users.length);
       expect(Math.max(...most.values())).toBe(CAP);
@@ -225,7 +262,9 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
         if (address === undefined || server === undefined) continue;
         firstServerOf.set(address, (firstServerOf.get(address) ?? new Set()).add(server));
       }
-      const split = [...firstServerOf].filter(([, servers]) => servers.size > 1).map(([address, servers]) => `${address}: ${[...servers].join(',')}`);
+      const split = [...firstServerOf]
+        .filter(([, servers]) => servers.size > 1)
+        .map(([address, servers]) => `${address}: ${[...servers].join(',')}`);
       expect(split, `the proxy's server changes:\n${stateChanges(proxy.output).join('\n')}`).toEqual([]);
 
       // The killed process' slots stopped counting one lease after its death, and its keys are gone.
@@ -242,21 +281,33 @@ describe.skipIf(missing !== undefined)(`${CLIENTS} clients, three web processes 
 });
 
 /** One summary line for the log of the run. */
-function report(outcomes: Awaited<ReturnType<WatchFleet['outcomes']>>, gaps: ReturnType<typeof reconnectGaps>, stopped: { ms: number }[], proxyOutput: readonly string[]): void {
+function report(
+  outcomes: Awaited<ReturnType<WatchFleet['outcomes']>>,
+  gaps: ReturnType<typeof reconnectGaps>,
+  stopped: { ms: number }[],
+  proxyOutput: readonly string[],
+): void {
   const away = gaps.map((g) => (g.backAt ?? Number.NaN) - g.closedAt).sort((a, b) => a - b);
   const pick = (q: number): number => away[Math.min(away.length - 1, Math.floor(q * away.length))] ?? 0;
   const codes = new Map<number, number>();
-  for (const o of outcomes) for (const c of o.connections) if (c.code !== undefined) codes.set(c.code, (codes.get(c.code) ?? 0) + 1);
+  for (const o of outcomes)
+    for (const c of o.connections) if (c.code !== undefined) codes.set(c.code, (codes.get(c.code) ?? 0) + 1);
   const polled = outcomes.filter((o) => o.polls.length > 0).length;
-  process.stdout.write(`scale-out: ${outcomes.length} clients, ${outcomes.reduce((n, o) => n + o.connections.length, 0)} connections `
-    + `(close codes ${[...codes].map(([c, n]) => `${c}×${n}`).join(' ')}), ${gaps.length} reconnects: back after p50 ${pick(0.5)} ms, `
-    + `p99 ${pick(0.99)} ms, max ${pick(1)} ms; ${Math.max(...gaps.map((g) => g.attempts), 0)} attempts at most; ${polled} clients polled `
-    + `in between; SIGTERM exits after ${stopped.map((s) => s.ms).join(', ')} ms\n`);
+  process.stdout.write(
+    `scale-out: ${outcomes.length} clients, ${outcomes.reduce((n, o) => n + o.connections.length, 0)} connections ` +
+      `(close codes ${[...codes].map(([c, n]) => `${c}×${n}`).join(' ')}), ${gaps.length} reconnects: back after p50 ${pick(0.5)} ms, ` +
+      `p99 ${pick(0.99)} ms, max ${pick(1)} ms; ${Math.max(...gaps.map((g) => g.attempts), 0)} attempts at most; ${polled} clients polled ` +
+      `in between; SIGTERM exits after ${stopped.map((s) => s.ms).join(', ')} ms\n`,
+  );
   const changes = stateChanges(proxyOutput);
   process.stdout.write(`scale-out: the proxy saw ${changes.length} server state changes:\n  ${changes.join('\n  ')}\n`);
 }
 
 /** haproxy's own lines about a server going up or down, shortened. */
 function stateChanges(proxyOutput: readonly string[]): string[] {
-  return proxyOutput.join('').split('\n').filter((line) => / is (UP|DOWN)\b/.test(line)).map((l) => l.replace(/^.*?(Server )/, '$1').slice(0, 120));
+  return proxyOutput
+    .join('')
+    .split('\n')
+    .filter((line) => / is (UP|DOWN)\b/.test(line))
+    .map((l) => l.replace(/^.*?(Server )/, '$1').slice(0, 120));
 }

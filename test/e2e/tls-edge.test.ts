@@ -13,7 +13,13 @@ import { progressChannel } from '../../app/domain/redis-keys.js';
 import { parseProgressMessage, type ProgressMessage } from '../../app/domain/progress-message.js';
 import type { WebProcess } from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
-import { makeTestCertificate, startTlsProxy, tlsProxyMissing, type TestCertificate, type TlsProxy } from '../support/tls-proxy.js';
+import {
+  makeTestCertificate,
+  startTlsProxy,
+  tlsProxyMissing,
+  type TestCertificate,
+  type TlsProxy,
+} from '../support/tls-proxy.js';
 import { checkLines, runScript } from '../scripts/support/run-script.js';
 import type { SocketRecord } from './fixtures/cross-origin-page/page.js';
 import { browserMissing, launchBrowser, type TestBrowser } from './support/browser.js';
@@ -62,9 +68,13 @@ describe.skipIf(missing !== undefined)('HTTPS and WSS through a TLS proxy, from 
   /** Opens the frontend, uploads `rows` rows through its form, and answers the job id. */
   async function uploadFromFrontend(page: Awaited<ReturnType<TestBrowser['newPage']>>, rows: number): Promise<string> {
     const token = await stack.token('frida');
-    await page.goto(`${frontend.origin}/?api=${encodeURIComponent(`${proxy.url}/`)}&token=${encodeURIComponent(token)}`);
+    await page.goto(
+      `${frontend.origin}/?api=${encodeURIComponent(`${proxy.url}/`)}&token=${encodeURIComponent(token)}`,
+    );
     const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${proxy.url}/jobs`);
-    await page.locator('#file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv(rows)) });
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv(rows)) });
     await page.locator('#upload-button').click();
     const response = await created;
     expect(response.status()).toBe(201);
@@ -79,7 +89,9 @@ describe.skipIf(missing !== undefined)('HTTPS and WSS through a TLS proxy, from 
     const page = await browser.newPage();
     const jobId = await uploadFromFrontend(page, 2);
     await page.locator(`[data-job-id="${jobId}"][data-status="succeeded"]`).waitFor({ timeout: 60_000 });
-    expect(await page.locator(`[data-job-id="${jobId}"] progress`).evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(100);
+    expect(
+      await page.locator(`[data-job-id="${jobId}"] progress`).evaluate((bar) => (bar as HTMLProgressElement).value),
+    ).toBe(100);
 
     const sockets = await socketsOf(page);
     expect(sockets.map((s) => s.url)).toEqual([`wss://127.0.0.1:${proxy.port}/ws/jobs/${jobId}`]);
@@ -90,19 +102,30 @@ describe.skipIf(missing !== undefined)('HTTPS and WSS through a TLS proxy, from 
     await page.close();
   }, 90_000);
 
-  it('passes npm run verify over https:// and wss:// with the frontend\'s origin, and fails it for another origin', async () => {
+  it("passes npm run verify over https:// and wss:// with the frontend's origin, and fails it for another origin", async () => {
     // verify trusts the test certificate the way Node does: NODE_EXTRA_CA_CERTS.
     const env = { PATH: '/usr/bin:/bin', JWT_SECRET: stack.env.JWT_SECRET!, NODE_EXTRA_CA_CERTS: certificate.certFile };
-    const run = await runScript('verify.ts', ['--url', proxy.url, '--origin', frontend.origin, '--timeout', '60'], { env });
+    const run = await runScript('verify.ts', ['--url', proxy.url, '--origin', frontend.origin, '--timeout', '60'], {
+      env,
+    });
     expect(checkLines(run.stdout), run.stdout + run.stderr).toEqual([
-      ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'hsts'], ['PASS', 'cors-preflight'],
-      ['PASS', 'websocket-job'], ['PASS', 'job-result'],
+      ['PASS', 'health'],
+      ['PASS', 'ready'],
+      ['PASS', 'config'],
+      ['PASS', 'hsts'],
+      ['PASS', 'cors-preflight'],
+      ['PASS', 'websocket-job'],
+      ['PASS', 'job-result'],
     ]);
     expect(run.stdout).toMatch(/^PASS hsts +Strict-Transport-Security: max-age=31536000$/m);
     expect(run.stdout).toMatch(/^PASS websocket-job +job \S+ over wss:\/\/: .*closed 1000$/m);
     expect(run.code).toBe(0);
 
-    const refused = await runScript('verify.ts', ['--url', proxy.url, '--origin', 'https://evil.example', '--timeout', '60'], { env });
+    const refused = await runScript(
+      'verify.ts',
+      ['--url', proxy.url, '--origin', 'https://evil.example', '--timeout', '60'],
+      { env },
+    );
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/^FAIL cors-preflight .*Access-Control-Allow-Origin \(none\).*ALLOWED_ORIGINS/m);
     expect(refused.stdout).toMatch(/^FAIL websocket-job .*4401.*https:\/\/evil\.example is not in ALLOWED_ORIGINS/m);
@@ -129,8 +152,10 @@ describe.skipIf(missing !== undefined)('HTTPS and WSS through a TLS proxy, from 
       const shown = (await appliedUpdates(page)).filter((u) => u.jobId === jobId);
       const states = published.filter((m) => m.jobId === jobId);
       const delays = sockets.slice(1).map((s, i) => s.createdAt - sockets[i]!.closedAt!);
-      process.stdout.write(`tunnel cuts: ${cuts.length} (codes ${cuts.map((s) => s.code).join(',')}); reconnect delays ms: ${delays.join(', ')}; `
-        + `states published ${states.map((m) => m.seq).join(',')}; shown ${shown.map((u) => u.seq).join(',')}\n`);
+      process.stdout.write(
+        `tunnel cuts: ${cuts.length} (codes ${cuts.map((s) => s.code).join(',')}); reconnect delays ms: ${delays.join(', ')}; ` +
+          `states published ${states.map((m) => m.seq).join(',')}; shown ${shown.map((u) => u.seq).join(',')}\n`,
+      );
 
       // The proxy did cut the sockets, more than once, and the page came back each time.
       expect(cuts.length).toBeGreaterThanOrEqual(2);
@@ -156,8 +181,9 @@ describe.skipIf(missing !== undefined)('HTTPS and WSS through a TLS proxy, from 
       const firstRunning = shown.findIndex((u) => u.status === 'running');
       expect(firstRunning).toBeGreaterThanOrEqual(0);
       const fromThere = states.filter((m) => m.seq >= shown[firstRunning]!.seq);
-      expect(shown.slice(firstRunning).map((u) => ({ seq: u.seq, status: u.status, percent: u.percent, at: u.at })))
-        .toEqual(fromThere.map((m) => ({ seq: m.seq, status: m.status, percent: m.percent, at: m.at })));
+      expect(
+        shown.slice(firstRunning).map((u) => ({ seq: u.seq, status: u.status, percent: u.percent, at: u.at })),
+      ).toEqual(fromThere.map((m) => ({ seq: m.seq, status: m.status, percent: m.percent, at: m.at })));
       expect(fromThere.length).toBeGreaterThanOrEqual(5);
       expect(page.errors).toEqual([]);
       await page.close();

@@ -39,8 +39,9 @@ describe.skipIf(browserMissing() !== undefined)('jobs page across a web server r
       const card = document.querySelector<HTMLElement>(`[data-job-id="${id}"]`)!;
       const seen = [card.dataset.transport ?? ''];
       (window as unknown as { transports: string[] }).transports = seen;
-      new MutationObserver(() => { if (seen.at(-1) !== card.dataset.transport) seen.push(card.dataset.transport ?? ''); })
-        .observe(card, { attributes: true, attributeFilter: ['data-transport'] });
+      new MutationObserver(() => {
+        if (seen.at(-1) !== card.dataset.transport) seen.push(card.dataset.transport ?? '');
+      }).observe(card, { attributes: true, attributeFilter: ['data-transport'] });
     }, job.id);
     await page.waitForFunction((id) => {
       const bar = document.querySelector(`[data-job-id="${id}"] [role="progressbar"]`);
@@ -60,8 +61,10 @@ describe.skipIf(browserMissing() !== undefined)('jobs page across a web server r
     const seqs = updates.map((u) => u.seq);
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
     const transports = await page.evaluate(() => (window as unknown as { transports: string[] }).transports);
-    process.stdout.write(`web restart: ${own.length} WebSocket attempts for the job, ${updates.length} updates shown, `
-      + `transports: ${transports.join(' → ')}\n`);
+    process.stdout.write(
+      `web restart: ${own.length} WebSocket attempts for the job, ${updates.length} updates shown, ` +
+        `transports: ${transports.join(' → ')}\n`,
+    );
     expect(transports[0]).toBe('websocket');
     expect(transports).toContain('reconnecting');
     expect(transports.at(-1)).toBe('none');

@@ -14,9 +14,14 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const script = fileURLToPath(new URL('../../scripts/build-image.sh', import.meta.url));
 const tag = 'localhost/personalizedline:build-test';
 
-const hasBuildah = await promisify(execFile)('buildah', ['--version']).then(() => true, () => false);
+const hasBuildah = await promisify(execFile)('buildah', ['--version']).then(
+  () => true,
+  () => false,
+);
 if (!hasBuildah) {
-  process.stdout.write('test/image: SKIPPED the real image build: buildah is not installed (Debian: apt-get install buildah; .ci/run installs it)\n');
+  process.stdout.write(
+    'test/image: SKIPPED the real image build: buildah is not installed (Debian: apt-get install buildah; .ci/run installs it)\n',
+  );
 }
 
 interface BuildResult {
@@ -55,9 +60,13 @@ describe.skipIf(!hasBuildah)('the Dockerfile, built for real with buildah', () =
     build = await runBuildScript();
     const storage = build.result?.storage ?? '/var/tmp/personalizedline-buildah';
     buildah = async (...args) =>
-      (await promisify(execFile)('buildah',
-        ['--root', `${storage}/storage`, '--runroot', `${storage}/run`, '--storage-driver', 'vfs', ...args],
-        { maxBuffer: 16 * 1024 * 1024 })).stdout;
+      (
+        await promisify(execFile)(
+          'buildah',
+          ['--root', `${storage}/storage`, '--runroot', `${storage}/run`, '--storage-driver', 'vfs', ...args],
+          { maxBuffer: 16 * 1024 * 1024 },
+        )
+      ).stdout;
     // A cold machine downloads every npm package once; later builds reuse the host's npm cache.
   }, 30 * 60_000);
 
@@ -76,11 +85,23 @@ describe.skipIf(!hasBuildah)('the Dockerfile, built for real with buildah', () =
   it(`runs Node ${requiredNodeMajor()}, with no shell and no npm in the image`, async () => {
     const container = (await buildah('from', '--quiet', tag)).trim();
     try {
-      expect((await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-v')).trim())
-        .toMatch(new RegExp(`^v${requiredNodeMajor()}\\.\\d+\\.\\d+$`));
-      const present = JSON.parse(await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-p', `
+      expect((await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-v')).trim()).toMatch(
+        new RegExp(`^v${requiredNodeMajor()}\\.\\d+\\.\\d+$`),
+      );
+      const present = JSON.parse(
+        await buildah(
+          'run',
+          '--isolation',
+          'chroot',
+          container,
+          '--',
+          'node',
+          '-p',
+          `
         JSON.stringify(['/bin/sh', '/bin/bash', '/usr/bin/sh', '/usr/local/bin/npm', '/usr/local/lib/node_modules/npm', '/nodejs/lib/node_modules/npm']
-          .filter((p) => require('fs').existsSync(p)))`)) as string[];
+          .filter((p) => require('fs').existsSync(p)))`,
+        ),
+      ) as string[];
       expect(present).toEqual([]);
     } finally {
       await buildah('rm', container);
@@ -108,7 +129,15 @@ describe.skipIf(!hasBuildah)('the Dockerfile, built for real with buildah', () =
   it('holds the compiled app and production dependencies only', async () => {
     const container = (await buildah('from', '--quiet', tag)).trim();
     try {
-      const listing = await buildah('run', '--isolation', 'chroot', container, '--', 'node', '-e', `
+      const listing = await buildah(
+        'run',
+        '--isolation',
+        'chroot',
+        container,
+        '--',
+        'node',
+        '-e',
+        `
         const fs = require('fs');
         const names = (dir) => fs.readdirSync(dir).flatMap((n) => n.startsWith('@') ? fs.readdirSync(dir + '/' + n).map((m) => n + '/' + m) : [n]);
         console.log(JSON.stringify({
@@ -117,14 +146,32 @@ describe.skipIf(!hasBuildah)('the Dockerfile, built for real with buildah', () =
           worker: fs.existsSync('/app/build/app/worker/main.js'),
           web: fs.existsSync('/app/build/app/server/main.js'),
           sources: fs.existsSync('/app/app'),
-        }));`);
-      const contents = JSON.parse(listing) as { app: string[]; modules: string[]; worker: boolean; web: boolean; sources: boolean };
+        }));`,
+      );
+      const contents = JSON.parse(listing) as {
+        app: string[];
+        modules: string[];
+        worker: boolean;
+        web: boolean;
+        sources: boolean;
+      };
       expect(contents.app).toEqual(['build', 'node_modules', 'package.json']);
       expect(contents.web).toBe(true);
       expect(contents.worker).toBe(true);
       expect(contents.sources).toBe(false);
-      for (const wanted of ['fastify', 'ioredis', 'bullmq', 'ws', 'pino', 'jose']) expect(contents.modules).toContain(wanted);
-      for (const devOnly of ['typescript', 'tsx', 'vitest', '@pulumi/pulumi', '@pulumi/gcp', 'cdk8s', 'cdk8s-plus-28', 'playwright-core', 'socket.io']) {
+      for (const wanted of ['fastify', 'ioredis', 'bullmq', 'ws', 'pino', 'jose'])
+        expect(contents.modules).toContain(wanted);
+      for (const devOnly of [
+        'typescript',
+        'tsx',
+        'vitest',
+        '@pulumi/pulumi',
+        '@pulumi/gcp',
+        'cdk8s',
+        'cdk8s-plus-28',
+        'playwright-core',
+        'socket.io',
+      ]) {
         expect(contents.modules, `${devOnly} must not be in the runtime image`).not.toContain(devOnly);
       }
     } finally {

@@ -16,13 +16,28 @@ describe('.dockerignore', () => {
   it('ignores everything first, then re-includes only what the build reads', () => {
     expect(rules[0]).toBe('*');
     const included = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1).replace(/\/$/, ''));
-    expect(included.sort()).toEqual(['app', 'package-lock.json', 'package.json', 'tsconfig.build.json', 'tsconfig.json']);
+    expect(included.sort()).toEqual([
+      'app',
+      'package-lock.json',
+      'package.json',
+      'tsconfig.build.json',
+      'tsconfig.json',
+    ]);
   });
 
   it('excludes secrets and generated folders even inside the re-included ones, after the re-includes', () => {
     const lastInclude = rules.map((r) => r.startsWith('!')).lastIndexOf(true);
     const laterExcludes = rules.slice(lastInclude + 1);
-    for (const pattern of ['**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/node_modules', '**/dist', '**/build', '**/test-output']) {
+    for (const pattern of [
+      '**/.env',
+      '**/.env.*',
+      '**/*.pem',
+      '**/*.key',
+      '**/node_modules',
+      '**/dist',
+      '**/build',
+      '**/test-output',
+    ]) {
       expect(laterExcludes).toContain(pattern);
     }
   });

@@ -51,7 +51,10 @@ describe('import boundary', () => {
       "import type { F } from 'ioredis';",
     ].join('\n');
     expect(importsFromTest(file, text)).toEqual([
-      '../../test/support/jobs-client.js', '../../test/e2e/support/stack.js', '../../test/support/tls-proxy.js', '../../test',
+      '../../test/support/jobs-client.js',
+      '../../test/e2e/support/stack.js',
+      '../../test/support/tls-proxy.js',
+      '../../test',
     ]);
     // A folder whose name only starts with "test" is not the test folder.
     expect(importsFromTest(join(REPO_ROOT, 'bench', 'a.ts'), "import x from '../test-output/x.js';")).toEqual([]);
@@ -60,9 +63,16 @@ describe('import boundary', () => {
   it(`no file in ${GUARDED.join('/, ')}/ imports from test/`, () => {
     const files = GUARDED.flatMap((dir) => sourceFiles(join(REPO_ROOT, dir)));
     // The walk itself must have found the sources (an empty walk would pass vacuously).
-    for (const dir of GUARDED) expect(files.some((f) => f.startsWith(join(REPO_ROOT, dir) + sep)), dir).toBe(true);
+    for (const dir of GUARDED)
+      expect(
+        files.some((f) => f.startsWith(join(REPO_ROOT, dir) + sep)),
+        dir,
+      ).toBe(true);
     const offending = files.flatMap((file) =>
-      importsFromTest(file, readFileSync(file, 'utf8')).map((specifier) => `${relative(REPO_ROOT, file)}: ${specifier}`));
+      importsFromTest(file, readFileSync(file, 'utf8')).map(
+        (specifier) => `${relative(REPO_ROOT, file)}: ${specifier}`,
+      ),
+    );
     expect(offending).toEqual([]);
   });
 });

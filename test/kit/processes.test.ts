@@ -8,12 +8,19 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../kit/free-port.js';
 import { startNodeProcess } from '../../kit/node-process.js';
-import { hasRedisServer, redisServerArgs, redisServerUrl, startRedisServer, type RedisServer } from '../../kit/redis-server.js';
+import {
+  hasRedisServer,
+  redisServerArgs,
+  redisServerUrl,
+  startRedisServer,
+  type RedisServer,
+} from '../../kit/redis-server.js';
 import { stopChild } from '../../kit/stop-child.js';
 import { waitForPort } from '../../kit/wait-for-port.js';
 
 const hasRedis = hasRedisServer();
-if (!hasRedis) console.warn('skipping the kit\'s Redis test: redis-server is not installed (apt-get install redis-server)');
+if (!hasRedis)
+  console.warn("skipping the kit's Redis test: redis-server is not installed (apt-get install redis-server)");
 
 describe.skipIf(!hasRedis)('kit/redis-server', () => {
   let redis: RedisServer | undefined;
@@ -46,7 +53,11 @@ describe('kit processes', () => {
   });
 
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
-    const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);"],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     await new Promise((resolve) => child.stdout.once('data', resolve));
     await stopChild(child, { graceMs: 200 });
     expect(child.signalCode).toBe('SIGKILL');
@@ -56,8 +67,9 @@ describe('kit processes', () => {
     const [port] = await freePorts(1);
     const proc = startNodeProcess('kit/repo-root.ts');
     // A deadline beyond the test's own timeout: only the exit can end this wait in time.
-    await expect(waitForPort(port!, { child: proc.child, name: 'nothing', timeoutMs: 600_000 }))
-      .rejects.toThrow(/the process exited \(0\) before nothing listened on port/);
+    await expect(waitForPort(port!, { child: proc.child, name: 'nothing', timeoutMs: 600_000 })).rejects.toThrow(
+      /the process exited \(0\) before nothing listened on port/,
+    );
   });
 
   it('rejects a wait for a line that the process ends without writing', async () => {

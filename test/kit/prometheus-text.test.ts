@@ -22,7 +22,11 @@ describe('prometheus text', () => {
   it('reads names, labels and values, skipping comments, blanks and malformed lines', () => {
     const samples = parsePrometheusText(TEXT);
     expect(samples).toHaveLength(9);
-    expect(samples[0]).toEqual({ name: 'http_requests_total', labels: { route: '/jobs', method: 'GET', status: '200' }, value: 12 });
+    expect(samples[0]).toEqual({
+      name: 'http_requests_total',
+      labels: { route: '/jobs', method: 'GET', status: '200' },
+      value: 12,
+    });
     expect(samples.find((s) => s.name === 'ws_frames_sent_total')?.value).toBe(1500);
     expect(samples.find((s) => s.name === 'odd_label')?.labels).toEqual({ msg: 'say "hi", ok', path: 'a\\b' });
     expect(samples.find((s) => s.name === 'weird_values')?.value).toBe(Infinity);

@@ -20,20 +20,37 @@ const ns = 'namespace="pl"';
 export const alertCases: Record<string, AlertCase> = {
   JobFailureRatioHigh: {
     // Half of the jobs fail: 1 of 2 every minute, 30 ended in 15 minutes.
-    bad: { [`worker_jobs_failed_total{${ns},reason="timeout"}`]: '0+1x40', [`worker_jobs_succeeded_total{${ns}}`]: '0+1x40' },
+    bad: {
+      [`worker_jobs_failed_total{${ns},reason="timeout"}`]: '0+1x40',
+      [`worker_jobs_succeeded_total{${ns}}`]: '0+1x40',
+    },
     healthy: [
       // Failures now and then: 1 in 20.
-      { [`worker_jobs_failed_total{${ns},reason="timeout"}`]: '0+0.1x40', [`worker_jobs_succeeded_total{${ns}}`]: '0+2x40' },
+      {
+        [`worker_jobs_failed_total{${ns},reason="timeout"}`]: '0+0.1x40',
+        [`worker_jobs_succeeded_total{${ns}}`]: '0+2x40',
+      },
       // Half failed, but too few jobs to mean anything: 2 in 15 minutes.
-      { [`worker_jobs_failed_total{${ns},reason="error"}`]: '0+0.067x40', [`worker_jobs_succeeded_total{${ns}}`]: '0+0.067x40' },
+      {
+        [`worker_jobs_failed_total{${ns},reason="error"}`]: '0+0.067x40',
+        [`worker_jobs_succeeded_total{${ns}}`]: '0+0.067x40',
+      },
     ],
     evalMinutes: 25,
     labels: { namespace: 'pl' },
   },
   WebSocketErrorClosesHigh: {
     // Redis is down: every reconnect is refused with 1013, 30 a minute.
-    bad: { [`ws_connections_closed_total{${ns},code="1013"}`]: '0+30x40', [`ws_connections_closed_total{${ns},code="1000"}`]: '0+10x40' },
-    healthy: [{ [`ws_connections_closed_total{${ns},code="1000"}`]: '0+300x40', [`ws_connections_closed_total{${ns},code="1006"}`]: '0+1x40' }],
+    bad: {
+      [`ws_connections_closed_total{${ns},code="1013"}`]: '0+30x40',
+      [`ws_connections_closed_total{${ns},code="1000"}`]: '0+10x40',
+    },
+    healthy: [
+      {
+        [`ws_connections_closed_total{${ns},code="1000"}`]: '0+300x40',
+        [`ws_connections_closed_total{${ns},code="1006"}`]: '0+1x40',
+      },
+    ],
     evalMinutes: 25,
     labels: { namespace: 'pl' },
   },
@@ -47,7 +64,12 @@ export const alertCases: Record<string, AlertCase> = {
   JobsWaitingTooLong: {
     // No worker: the web still reports the queue, whose oldest job ages a minute a minute.
     bad: { [`queue_oldest_waiting_age_seconds{${ns},job="web"}`]: '0+60x20' },
-    healthy: [{ [`queue_oldest_waiting_age_seconds{${ns},job="web"}`]: '20x20', [`queue_oldest_waiting_age_seconds{${ns},job="rq-worker"}`]: '20x20' }],
+    healthy: [
+      {
+        [`queue_oldest_waiting_age_seconds{${ns},job="web"}`]: '20x20',
+        [`queue_oldest_waiting_age_seconds{${ns},job="rq-worker"}`]: '20x20',
+      },
+    ],
     evalMinutes: 10,
     labels: { namespace: 'pl' },
   },
@@ -72,6 +94,10 @@ export const alertCases: Record<string, AlertCase> = {
 
 /** A delivery-latency histogram growing by `perMinute` cumulative counts per bucket each minute. */
 function histogram(perMinute: Record<string, number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(perMinute).map(([le, count]) =>
-    [`progress_delivery_latency_seconds_bucket{${ns},le="${le}"}`, `0+${count}x40`]));
+  return Object.fromEntries(
+    Object.entries(perMinute).map(([le, count]) => [
+      `progress_delivery_latency_seconds_bucket{${ns},le="${le}"}`,
+      `0+${count}x40`,
+    ]),
+  );
 }

@@ -15,16 +15,25 @@ import { defaultManifestOptions } from '../../infra/k8s/options.js';
 import { REPO_ROOT } from '../../kit/repo-root.js';
 
 // As deployed by default: the stack's own namespace.
-const dashboard = buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, { namespace: defaultManifestOptions.namespace });
+const dashboard = buildDashboard(DASHBOARD_NAME, defaultAlertThresholds, {
+  namespace: defaultManifestOptions.namespace,
+});
 const tiles = dashboard.mosaicLayout.tiles;
 
 function overlap(a: Tile, b: Tile): boolean {
-  return a.xPos < b.xPos + b.width && b.xPos < a.xPos + a.width && a.yPos < b.yPos + b.height && b.yPos < a.yPos + a.height;
+  return (
+    a.xPos < b.xPos + b.width && b.xPos < a.xPos + a.width && a.yPos < b.yPos + b.height && b.yPos < a.yPos + a.height
+  );
 }
 
 function queriesOf(tile: Tile): string[] {
-  const widget = tile.widget as { scorecard?: { timeSeriesQuery: { prometheusQuery: string } }; xyChart?: { dataSets: { timeSeriesQuery: { prometheusQuery: string } }[] } };
-  return widget.scorecard ? [widget.scorecard.timeSeriesQuery.prometheusQuery] : widget.xyChart!.dataSets.map((d) => d.timeSeriesQuery.prometheusQuery);
+  const widget = tile.widget as {
+    scorecard?: { timeSeriesQuery: { prometheusQuery: string } };
+    xyChart?: { dataSets: { timeSeriesQuery: { prometheusQuery: string } }[] };
+  };
+  return widget.scorecard
+    ? [widget.scorecard.timeSeriesQuery.prometheusQuery]
+    : widget.xyChart!.dataSets.map((d) => d.timeSeriesQuery.prometheusQuery);
 }
 
 describe('the dashboard', () => {
@@ -32,18 +41,23 @@ describe('the dashboard', () => {
     expect(dashboard.mosaicLayout.columns).toBe(MOSAIC_COLUMNS);
     for (const tile of tiles) {
       expect(tile.xPos + tile.width, tile.widget.title).toBeLessThanOrEqual(MOSAIC_COLUMNS);
-      for (const other of tiles) if (other !== tile) expect(overlap(tile, other), `${tile.widget.title} / ${other.widget.title}`).toBe(false);
+      for (const other of tiles)
+        if (other !== tile) expect(overlap(tile, other), `${tile.widget.title} / ${other.widget.title}`).toBe(false);
     }
   });
 
-  it('has one tile per panel, each querying exactly the panel\'s PromQL', () => {
-    const panels = dashboardPanels(defaultAlertThresholds, [{ label: 'x', bytes: 1 }], { namespace: 'personalizedline' });
+  it("has one tile per panel, each querying exactly the panel's PromQL", () => {
+    const panels = dashboardPanels(defaultAlertThresholds, [{ label: 'x', bytes: 1 }], {
+      namespace: 'personalizedline',
+    });
     expect(tiles.map((t) => t.widget.title)).toEqual(panels.map((p) => p.title));
     tiles.forEach((tile, i) => expect(queriesOf(tile)).toEqual(panels[i]!.queries.map((q) => q.expr)));
   });
 
   it('draws the memory limit of the containers on the memory chart', () => {
-    const memory = tiles.find((t) => t.widget.title === 'Memory against limits')!.widget as unknown as { xyChart: { thresholds: { value: number }[] } };
+    const memory = tiles.find((t) => t.widget.title === 'Memory against limits')!.widget as unknown as {
+      xyChart: { thresholds: { value: number }[] };
+    };
     expect(memory.xyChart.thresholds.map((t) => t.value)).toEqual([quantityBytes('256Mi')]);
     expect(quantityBytes('1Gi')).toBe(1024 ** 3);
     expect(() => quantityBytes('256M')).toThrow(/Mi\/Gi/);
@@ -51,7 +65,9 @@ describe('the dashboard', () => {
 
   it('is pictured by the committed docs/dashboard.svg', () => {
     const committed = readFileSync(join(REPO_ROOT, 'docs/dashboard.svg'), 'utf8');
-    expect(committed, 'docs/dashboard.svg is stale: run npx tsx scripts/render-dashboard-svg.ts').toBe(renderDashboardSvg(dashboard));
+    expect(committed, 'docs/dashboard.svg is stale: run npx tsx scripts/render-dashboard-svg.ts').toBe(
+      renderDashboardSvg(dashboard),
+    );
   });
 
   it('draws a box with the title for every tile, and the dashboard changes the picture', () => {

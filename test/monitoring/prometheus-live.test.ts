@@ -12,7 +12,12 @@ import { appMemoryLimits } from '../../infra/monitoring/dashboard.js';
 import { alertRules, dashboardPanels, seriesIn } from '../../infra/monitoring/promql.js';
 import { renderPrometheusRules } from '../../infra/monitoring/prometheus-rules.js';
 import type { AlertThresholds } from '../../infra/monitoring/thresholds.js';
-import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
+import {
+  startWebProcess,
+  startWorkerProcess,
+  type WebProcess,
+  type WorkerAppProcess,
+} from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
 import { createdJob } from '../support/api-answers.js';
@@ -54,17 +59,26 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
     // 30 ms a row: 3 rows succeed within the 700 ms timeout, 100 rows cannot.
     worker = await startWorkerProcess({ ...env, ROW_DELAY_MS: '30', JOB_TIMEOUT_MS: '700' });
     token = await tokenFor(SECRET, 'prometheus-user');
-    prometheus = await startPrometheus(prometheusBinary.path!, [{ job: 'web', url: web.url }, { job: 'rq-worker', url: worker.metricsUrl }],
-      renderPrometheusRules(thresholds, { forSecondsOverride: 2, evaluationIntervalSeconds: 1 }));
+    prometheus = await startPrometheus(
+      prometheusBinary.path!,
+      [
+        { job: 'web', url: web.url },
+        { job: 'rq-worker', url: worker.metricsUrl },
+      ],
+      renderPrometheusRules(thresholds, { forSecondsOverride: 2, evaluationIntervalSeconds: 1 }),
+    );
     // Counters must be scraped at their start value before anything happens, as in production.
     await until(async () => expect(await prometheus.healthyTargets()).toBe(2), 20_000);
     polling = setInterval(() => {
-      prometheus.alerts().then((alerts) => {
-        for (const alert of alerts) {
-          const name = alert.labels.alertname!;
-          seen.set(name, (seen.get(name) ?? new Set()).add(alert.state));
-        }
-      }, () => undefined);
+      prometheus.alerts().then(
+        (alerts) => {
+          for (const alert of alerts) {
+            const name = alert.labels.alertname!;
+            seen.set(name, (seen.get(name) ?? new Set()).add(alert.state));
+          }
+        },
+        () => undefined,
+      );
     }, 250);
   }, 60_000);
 
@@ -77,7 +91,13 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
 
   /** Waits until `name` has been seen firing, having been pending first. */
   const fires = async (name: string): Promise<void> => {
-    await until(() => expect(seen.get(name), `${name}; seen: ${JSON.stringify([...seen].map(([k, v]) => [k, [...v]]))}`).toContain('firing'), 30_000);
+    await until(
+      () =>
+        expect(seen.get(name), `${name}; seen: ${JSON.stringify([...seen].map(([k, v]) => [k, [...v]]))}`).toContain(
+          'firing',
+        ),
+      30_000,
+    );
     expect(seen.get(name)).toContain('pending');
   };
 
@@ -103,7 +123,7 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
     expect(named.size).toBeGreaterThan(12);
   }, 30_000);
 
-  it('sees a job wait with no worker running: JobsWaitingTooLong fires from the web\'s queue gauges', async () => {
+  it("sees a job wait with no worker running: JobsWaitingTooLong fires from the web's queue gauges", async () => {
     await worker.stop();
     const waiting = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
     expect(waiting.status).toBe('queued');
@@ -137,7 +157,10 @@ describe.skipIf(!prometheusBinary.path)('a real Prometheus scraping the local st
 
   /** Opens a WebSocket for some job id and answers the code it is closed with. */
   function refusedWith(): Promise<number> {
-    const socket = new WebSocket(`${web.url.replace('http', 'ws')}/ws/jobs/00000000-0000-4000-8000-000000000000`, ['bearer', token]);
+    const socket = new WebSocket(`${web.url.replace('http', 'ws')}/ws/jobs/00000000-0000-4000-8000-000000000000`, [
+      'bearer',
+      token,
+    ]);
     return new Promise((resolve, reject) => {
       socket.once('close', (code) => resolve(code));
       socket.once('error', reject);

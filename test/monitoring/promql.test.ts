@@ -28,7 +28,11 @@ describe('the PromQL module', () => {
   it('names only catalogued metrics, and nothing else that could be a metric', () => {
     const series = new Set([...Object.values(METRIC), ...Object.values(METRIC).map((m) => `${m}_bucket`)]);
     for (const expr of expressions) {
-      const words = expr.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').match(/[a-zA-Z_:][\w:]*/g) ?? [];
+      const words =
+        expr
+          .replace(/"[^"]*"/g, '')
+          .replace(/\[[^\]]*\]/g, '')
+          .match(/[a-zA-Z_:][\w:]*/g) ?? [];
       const strange = words.filter((w) => !PROMQL_WORDS.has(w) && !LABELS.has(w) && !series.has(w));
       expect(strange, expr).toEqual([]);
       expect(seriesIn(expr).length, expr).toBeGreaterThan(0);
@@ -36,30 +40,50 @@ describe('the PromQL module', () => {
   });
 
   it('finds the series an expression selects, histogram parts included', () => {
-    expect(seriesIn(alerts.find((a) => a.name === 'DeliveryLatencyP99High')!.expr)).toEqual(['progress_delivery_latency_seconds_bucket']);
-    expect(seriesIn(alerts.find((a) => a.name === 'JobFailureRatioHigh')!.expr)).toEqual(['worker_jobs_failed_total', 'worker_jobs_succeeded_total']);
+    expect(seriesIn(alerts.find((a) => a.name === 'DeliveryLatencyP99High')!.expr)).toEqual([
+      'progress_delivery_latency_seconds_bucket',
+    ]);
+    expect(seriesIn(alerts.find((a) => a.name === 'JobFailureRatioHigh')!.expr)).toEqual([
+      'worker_jobs_failed_total',
+      'worker_jobs_succeeded_total',
+    ]);
     // A longer name that merely starts with a catalogued one is not that metric.
     expect(seriesIn('ws_connections_open_extra + web_ready_not')).toEqual([]);
   });
 
   it('keeps one series per deployment: every aggregation is by namespace', () => {
     for (const expr of expressions) {
-      for (const [, labels] of expr.matchAll(/\b(?:sum|max|min) by \(([^)]*)\)/g)) expect(labels!.split(', '), expr).toContain('namespace');
+      for (const [, labels] of expr.matchAll(/\b(?:sum|max|min) by \(([^)]*)\)/g))
+        expect(labels!.split(', '), expr).toContain('namespace');
     }
   });
 
   it('draws what the issue asks for: connections, latency p50/p99, messages, job outcomes, rows, HTTP by route, memory against limits', () => {
     const titles = panels.map((p) => p.title);
-    for (const title of ['WebSocket connections', 'Delivery latency p50 / p99', 'Messages per second', 'Job outcomes per minute',
-      'Rows per second', 'HTTP requests per second by route', 'Memory against limits']) expect(titles).toContain(title);
+    for (const title of [
+      'WebSocket connections',
+      'Delivery latency p50 / p99',
+      'Messages per second',
+      'Job outcomes per minute',
+      'Rows per second',
+      'HTTP requests per second by route',
+      'Memory against limits',
+    ])
+      expect(titles).toContain(title);
     const memory = panels.find((p) => p.title === 'Memory against limits')!;
     expect(memory.thresholds).toEqual([{ label: 'limit web, rq-worker (256Mi)', value: 256 * 1024 * 1024 }]);
-    expect(panels.find((p) => p.title === 'Delivery latency p50 / p99')!.thresholds).toEqual([{ label: 'p99 objective', value: 0.1 }]);
+    expect(panels.find((p) => p.title === 'Delivery latency p50 / p99')!.thresholds).toEqual([
+      { label: 'p99 objective', value: 0.1 },
+    ]);
   });
 
   it('selects one namespace in every selector when scoped (Cloud Monitoring holds every namespace of the project)', () => {
-    const scoped = [...alertRules(defaultAlertThresholds, { namespace: 'staging' }).map((a) => a.expr),
-      ...dashboardPanels(defaultAlertThresholds, [], { namespace: 'staging' }).flatMap((p) => p.queries.map((q) => q.expr))];
+    const scoped = [
+      ...alertRules(defaultAlertThresholds, { namespace: 'staging' }).map((a) => a.expr),
+      ...dashboardPanels(defaultAlertThresholds, [], { namespace: 'staging' }).flatMap((p) =>
+        p.queries.map((q) => q.expr),
+      ),
+    ];
     expect(scoped).toHaveLength(expressions.length);
     scoped.forEach((expr, i) => {
       const selectors = seriesIn(expressions[i]!).length;
@@ -70,22 +94,35 @@ describe('the PromQL module', () => {
   });
 
   it('puts the thresholds into the expressions', () => {
-    const custom = alertRules({ ...defaultAlertThresholds, queueWaitMinutes: 2, deliveryP99ObjectiveSeconds: 0.25, notReadyMinutes: 3 });
+    const custom = alertRules({
+      ...defaultAlertThresholds,
+      queueWaitMinutes: 2,
+      deliveryP99ObjectiveSeconds: 0.25,
+      notReadyMinutes: 3,
+    });
     expect(custom.find((a) => a.name === 'JobsWaitingTooLong')!.expr).toMatch(/> 120$/);
     expect(custom.find((a) => a.name === 'DeliveryLatencyP99High')!.expr).toMatch(/> 0.25$/);
     expect(custom.find((a) => a.name === 'WebNotReady')!.forSeconds).toBe(180);
   });
 
   const promtool = systemTool('promtool', 'apt-get install prometheus');
-  it.skipIf(!promtool.path)('writes dashboard queries that Prometheus parses (as recording rules, through promtool)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pl-promql-'));
-    try {
-      const rules = panels.flatMap((p, i) => p.queries.map((q, j) => ({ record: `dashboard:panel${i}:query${j}`, expr: q.expr })));
-      writeFileSync(join(dir, 'dashboard.yml'), stringify({ groups: [{ name: 'dashboard', rules }] }, { lineWidth: 0 }));
-      const result = spawnSync(promtool.path!, ['check', 'rules', 'dashboard.yml'], { cwd: dir, encoding: 'utf8' });
-      expect(result.stdout, result.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!promtool.path)(
+    'writes dashboard queries that Prometheus parses (as recording rules, through promtool)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pl-promql-'));
+      try {
+        const rules = panels.flatMap((p, i) =>
+          p.queries.map((q, j) => ({ record: `dashboard:panel${i}:query${j}`, expr: q.expr })),
+        );
+        writeFileSync(
+          join(dir, 'dashboard.yml'),
+          stringify({ groups: [{ name: 'dashboard', rules }] }, { lineWidth: 0 }),
+        );
+        const result = spawnSync(promtool.path!, ['check', 'rules', 'dashboard.yml'], { cwd: dir, encoding: 'utf8' });
+        expect(result.stdout, result.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

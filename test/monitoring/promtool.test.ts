@@ -33,11 +33,13 @@ function unitTest(series: Record<string, string>, name: string, evalMinutes: num
   return {
     interval: '1m',
     input_series: Object.entries(series).map(([selector, values]) => ({ series: selector, values })),
-    alert_rule_test: [{
-      eval_time: `${evalMinutes}m`,
-      alertname: name,
-      exp_alerts: fires ? [{ exp_labels: labels, exp_annotations: alertAnnotations(rule) }] : [],
-    }],
+    alert_rule_test: [
+      {
+        eval_time: `${evalMinutes}m`,
+        alertname: name,
+        exp_alerts: fires ? [{ exp_labels: labels, exp_annotations: alertAnnotations(rule) }] : [],
+      },
+    ],
   };
 }
 
@@ -59,7 +61,10 @@ describe.skipIf(!promtool.path)('the rules file, with promtool', () => {
       unitTest(c.bad, name, c.evalMinutes, true),
       ...c.healthy.map((series) => unitTest(series, name, c.evalMinutes, false)),
     ]);
-    writeFileSync(join(dir, 'tests.yml'), stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
+    writeFileSync(
+      join(dir, 'tests.yml'),
+      stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }, { lineWidth: 0 }),
+    );
     const result = run(['test', 'rules', 'tests.yml']);
     expect(result.output).toContain('SUCCESS');
     expect(result.code, result.output).toBe(0);
@@ -67,16 +72,24 @@ describe.skipIf(!promtool.path)('the rules file, with promtool', () => {
 
   it('fails promtool test rules when a case expects the wrong thing (the check can fail)', () => {
     const [name, c] = Object.entries(alertCases)[0]!;
-    writeFileSync(join(dir, 'wrong.yml'), stringify({
-      rule_files: ['rules.yml'], evaluation_interval: '1m', tests: [unitTest(c.healthy[0]!, name, c.evalMinutes, true)],
-    }));
+    writeFileSync(
+      join(dir, 'wrong.yml'),
+      stringify({
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [unitTest(c.healthy[0]!, name, c.evalMinutes, true)],
+      }),
+    );
     const result = run(['test', 'rules', 'wrong.yml']);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(name);
   });
 
   it('fails promtool check rules on an expression Prometheus cannot parse', () => {
-    writeFileSync(join(dir, 'broken.yml'), renderPrometheusRules(defaultAlertThresholds).replace('histogram_quantile(0.99,', 'histogram_quantile(0.99'));
+    writeFileSync(
+      join(dir, 'broken.yml'),
+      renderPrometheusRules(defaultAlertThresholds).replace('histogram_quantile(0.99,', 'histogram_quantile(0.99'),
+    );
     expect(run(['check', 'rules', 'broken.yml']).code).not.toBe(0);
   });
 });

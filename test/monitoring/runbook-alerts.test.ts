@@ -23,8 +23,8 @@ function entry(name: string): string {
   return new RegExp(`\\n### ${name}\\n([\\s\\S]*?)(?=\\n#{2,3} |$)`).exec(ALERTS)?.[1] ?? '';
 }
 
-describe('the runbook\'s alert entries', () => {
-  it('sit in the runbook\'s Alerts section', () => {
+describe("the runbook's alert entries", () => {
+  it("sit in the runbook's Alerts section", () => {
     expect(ALERTS).not.toBe('');
   });
 
@@ -36,8 +36,9 @@ describe('the runbook\'s alert entries', () => {
     expect(text).toMatch(/^Command: .*`(npm run|kubectl) /m);
   });
 
-  it('marks each entry with the alert\'s own severity', () => {
-    for (const rule of rules) expect(entry(rule.name)).toMatch(new RegExp(`^\\*${rule.severity === 'page' ? 'Page' : 'Ticket'}\\.\\*`, 'm'));
+  it("marks each entry with the alert's own severity", () => {
+    for (const rule of rules)
+      expect(entry(rule.name)).toMatch(new RegExp(`^\\*${rule.severity === 'page' ? 'Page' : 'Ticket'}\\.\\*`, 'm'));
   });
 
   it('is where every notification links: docs/runbook.md#<the alert name in lower case>, an anchor of its entry', () => {

@@ -32,11 +32,13 @@ function initialEsc(): Record<string, Record<string, unknown>> {
 /** The program's own answer: does its Kubernetes provider apply with force? */
 const programForces = kubernetesProviderSettings({ project: 'p', location: 'l', clusterName: 'c' }).enablePatchForce;
 
-describe('the config home, across an operator\'s rollback and CI\'s next deploy', () => {
+describe("the config home, across an operator's rollback and CI's next deploy", () => {
   let cloud: StatefulCloud | undefined;
   afterEach(() => cloud?.remove());
 
-  const start = async (facts: { enablePatchForce: boolean } = { enablePatchForce: programForces }): Promise<StatefulCloud> => {
+  const start = async (
+    facts: { enablePatchForce: boolean } = { enablePatchForce: programForces },
+  ): Promise<StatefulCloud> => {
     cloud = createStatefulCloud({ esc: initialEsc(), commit: 'commit-1', facts, stack: { outputs: {} }, cluster: {} });
     const first = await script('deploy.ts', ['--yes', '--stack', 'prod', '--skip-verify']);
     expect(first.code, first.stderr).toBe(0);
@@ -61,16 +63,31 @@ describe('the config home, across an operator\'s rollback and CI\'s next deploy'
     });
     // Nothing was written to the operator's copy of the stack file, which CI would never see.
     expect(readFileSync(stackFilePath, 'utf8')).toBe(stackFileBefore);
-    expect(cloud!.state().calls.some((c) => c.startsWith('pulumi config set') || c.startsWith('pulumi config rm'))).toBe(false);
+    expect(
+      cloud!.state().calls.some((c) => c.startsWith('pulumi config set') || c.startsWith('pulumi config rm')),
+    ).toBe(false);
 
-    cloud!.update((s) => { s.commit = 'commit-2'; });
+    cloud!.update((s) => {
+      s.commit = 'commit-2';
+    });
     const deploy = await ciDeploy();
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(deploy.stdout).toContain(`pinned to ${runningImage} by a rollback; this deploy keeps that image`);
-    expect(cloud!.state().cluster.web).toEqual({ image: runningImage, env: { ENABLE_WEBSOCKET: { value: 'false', manager: PULUMI_MANAGER } } });
+    expect(cloud!.state().cluster.web).toEqual({
+      image: runningImage,
+      env: { ENABLE_WEBSOCKET: { value: 'false', manager: PULUMI_MANAGER } },
+    });
 
     // Undoing it is explicit: WebSocket back on, and the new commit's image.
-    const undo = await script('deploy.ts', ['--yes', '--stack', 'prod', '--skip-verify', '--websocket', 'on', '--unpin']);
+    const undo = await script('deploy.ts', [
+      '--yes',
+      '--stack',
+      'prod',
+      '--skip-verify',
+      '--websocket',
+      'on',
+      '--unpin',
+    ]);
     expect(undo.code, undo.stderr).toBe(0);
     expect(cloud!.state().esc[SETTINGS]).not.toHaveProperty(['personalizedline:imageDigestOverride']);
     expect(cloud!.state().cluster.web?.env.ENABLE_WEBSOCKET.value).toBe('true');
@@ -79,11 +96,21 @@ describe('the config home, across an operator\'s rollback and CI\'s next deploy'
 
   it('after rollback full, a push to main deploys the pinned digest, not the new build', async () => {
     await start();
-    const rollback = await script('rollback.ts', ['full', '--yes', '--stack', 'prod', '--skip-verify', '--image', IMAGE_A]);
+    const rollback = await script('rollback.ts', [
+      'full',
+      '--yes',
+      '--stack',
+      'prod',
+      '--skip-verify',
+      '--image',
+      IMAGE_A,
+    ]);
     expect(rollback.code, rollback.stderr).toBe(0);
     expect(cloud!.state().cluster.web?.image).toBe(IMAGE_A);
 
-    cloud!.update((s) => { s.commit = 'commit-2'; });
+    cloud!.update((s) => {
+      s.commit = 'commit-2';
+    });
     const deploy = await ciDeploy();
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(cloud!.state().cluster.web?.image).toBe(IMAGE_A);
@@ -99,11 +126,13 @@ describe('the config home, across an operator\'s rollback and CI\'s next deploy'
     // No new commit: the only difference is the drift, which the deploy's refresh finds.
     const deploy = await ciDeploy();
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(cloud!.state().calls).toContain(`pulumi up --yes --refresh --stack prod --cwd ${REPO_ROOT.replace(/\/$/, '')}`);
+    expect(cloud!.state().calls).toContain(
+      `pulumi up --yes --refresh --stack prod --cwd ${REPO_ROOT.replace(/\/$/, '')}`,
+    );
     expect(cloud!.state().cluster.web?.env.ENABLE_WEBSOCKET).toEqual({ value: 'true', manager: PULUMI_MANAGER });
   }, 60_000);
 
-  it('(control) without the program\'s forced apply, the same deploy fails on the field-manager conflict', async () => {
+  it("(control) without the program's forced apply, the same deploy fails on the field-manager conflict", async () => {
     expect(programForces).toBe(true);
     await start({ enablePatchForce: false });
     const emergency = await script('rollback.ts', ['quick', '--emergency', '--yes', '--skip-verify']);

@@ -10,7 +10,16 @@ import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/
 import type { NodeProcess } from '../../kit/node-process.js';
 import { freePort } from '../../kit/free-port.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
-import { IMAGE_A, SETTINGS_ENV, STACK, configValue, configWritesSucceed, pulumiUpSucceeds, stackOutputs, toolsReady } from './support/cloud-answers.js';
+import {
+  IMAGE_A,
+  SETTINGS_ENV,
+  STACK,
+  configValue,
+  configWritesSucceed,
+  pulumiUpSucceeds,
+  stackOutputs,
+  toolsReady,
+} from './support/cloud-answers.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
 
@@ -70,7 +79,7 @@ describe('npm run deploy', () => {
   const deploy = (args: string[], extraEnv: Record<string, string> = {}, ttyInput?: string) =>
     runScript('deploy.ts', args, { env: { PATH: standIns!.dir, ...extraEnv }, ttyInput });
 
-  it('runs preflight, pulumi up, then verifies the stack\'s URL with a token minted from the stack\'s jwtSecret', async () => {
+  it("runs preflight, pulumi up, then verifies the stack's URL with a token minted from the stack's jwtSecret", async () => {
     deployed();
     const run = await deploy(['--yes']);
     expect(standIns!.calls()).toEqual([
@@ -84,10 +93,16 @@ describe('npm run deploy', () => {
     expect(run.stdout).toContain('preflight ok       Pulumi stack: prod');
     expect(run.stdout).toContain(`preflight ok       config home: ESC environment ${SETTINGS_ENV}`);
     expect(run.stdout).toContain('preflight ok       gcr.io redirection: REDIRECTION_FROM_GCR_IO_ENABLED');
-    expect(run.stdout).toContain('preflight info     the deployer needs: roles/container.developer, roles/artifactregistry.admin');
+    expect(run.stdout).toContain(
+      'preflight info     the deployer needs: roles/container.developer, roles/artifactregistry.admin',
+    );
     expect(run.stdout).toContain('Resources:'); // pulumi up's own output is shown live
     expect(checkLines(run.stdout)).toEqual([
-      ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'websocket-job'], ['PASS', 'job-result'],
+      ['PASS', 'health'],
+      ['PASS', 'ready'],
+      ['PASS', 'config'],
+      ['PASS', 'websocket-job'],
+      ['PASS', 'job-result'],
     ]);
     expect(run.stdout).toContain('Deployed and verified stack prod.');
     expect(run.stdout).not.toContain(SECRET);
@@ -102,7 +117,9 @@ describe('npm run deploy', () => {
     expect(calls).toContain(`pulumi up --yes --refresh ${on('staging')}`);
     // No Pulumi.staging.yaml here: that stack's config home is its own file, and the deploy says so.
     expect(calls.some((c) => c.startsWith('pulumi env open'))).toBe(false);
-    expect(run.stdout).toContain('config home: Pulumi.staging.yaml (no ESC environment; CI sees only what is committed)');
+    expect(run.stdout).toContain(
+      'config home: Pulumi.staging.yaml (no ESC environment; CI sees only what is committed)',
+    );
     expect(calls.some((c) => c.includes('jwtSecret'))).toBe(false);
     expect(run.code).toBe(0);
   });
@@ -129,7 +146,9 @@ describe('npm run deploy', () => {
       `pulumi config get personalizedline:imageDigestOverride ${on(STACK)}`,
       `pulumi up --yes --refresh ${on(STACK)}`,
     ]);
-    expect(run.stdout).toContain(`pinned to ${IMAGE_A} by a rollback; this deploy keeps that image and builds nothing. To deploy this checkout's image: npm run deploy -- --unpin`);
+    expect(run.stdout).toContain(
+      `pinned to ${IMAGE_A} by a rollback; this deploy keeps that image and builds nothing. To deploy this checkout's image: npm run deploy -- --unpin`,
+    );
     expect(run.code).toBe(0);
   });
 
@@ -146,7 +165,9 @@ describe('npm run deploy', () => {
   });
 
   it('stops at preflight when gcr.io still goes to Container Registry, naming the redirection command', async () => {
-    deployed([{ tool: 'gcloud', match: ['artifacts', 'settings', 'describe'], stdout: 'REDIRECTION_FROM_GCR_IO_DISABLED\n' }]);
+    deployed([
+      { tool: 'gcloud', match: ['artifacts', 'settings', 'describe'], stdout: 'REDIRECTION_FROM_GCR_IO_DISABLED\n' },
+    ]);
     const run = await deploy(['--yes']);
     expect(run.stdout).toContain('Run: gcloud artifacts settings enable-upgrade-redirection --project=example-project');
     expect(standIns!.calls().some((c) => c.startsWith('pulumi up'))).toBe(false);
@@ -157,10 +178,14 @@ describe('npm run deploy', () => {
     standIns = createStandIns([], []); // an empty PATH: no tool at all
     const run = await deploy(['--yes']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('preflight MISSING  Pulumi CLI: The Pulumi CLI is not installed. Install it: curl -fsSL https://get.pulumi.com | sh');
+    expect(run.stdout).toContain(
+      'preflight MISSING  Pulumi CLI: The Pulumi CLI is not installed. Install it: curl -fsSL https://get.pulumi.com | sh',
+    );
     expect(run.stdout).toContain('preflight skipped  Pulumi login');
     expect(run.stdout).toContain('preflight skipped  Pulumi stack');
-    expect(run.stdout).toContain('preflight MISSING  Google Cloud CLI: The Google Cloud CLI (gcloud) is not installed. Install it: https://cloud.google.com/sdk/docs/install');
+    expect(run.stdout).toContain(
+      'preflight MISSING  Google Cloud CLI: The Google Cloud CLI (gcloud) is not installed. Install it: https://cloud.google.com/sdk/docs/install',
+    );
     expect(run.stdout).toContain('preflight MISSING  gke-gcloud-auth-plugin: gke-gcloud-auth-plugin is not installed');
     expect(run.stdout).toContain('gcloud components install gke-gcloud-auth-plugin');
     expect(run.stderr).toContain('Preflight found 3 problem(s); nothing was changed');
@@ -168,16 +193,31 @@ describe('npm run deploy', () => {
 
   it('names a missing login, stack and gcloud account at once, and never runs pulumi up', async () => {
     deployed([
-      { tool: 'pulumi', match: ['whoami'], code: 255, stderr: 'error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\n' },
+      {
+        tool: 'pulumi',
+        match: ['whoami'],
+        code: 255,
+        stderr: 'error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\n',
+      },
       { tool: 'gcloud', match: ['auth', 'list'], stdout: '' },
-      { tool: 'gcloud', match: ['application-default'], code: 1, stderr: 'ERROR: (gcloud.auth.application-default.print-access-token) Your default credentials were not found.\n' },
+      {
+        tool: 'gcloud',
+        match: ['application-default'],
+        code: 1,
+        stderr:
+          'ERROR: (gcloud.auth.application-default.print-access-token) Your default credentials were not found.\n',
+      },
     ]);
     const run = await deploy(['--yes']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toMatch(/MISSING {2}Pulumi login: Not logged in to a Pulumi backend \(error: PULUMI_ACCESS_TOKEN must be set.*Run: pulumi login/);
+    expect(run.stdout).toMatch(
+      /MISSING {2}Pulumi login: Not logged in to a Pulumi backend \(error: PULUMI_ACCESS_TOKEN must be set.*Run: pulumi login/,
+    );
     expect(run.stdout).toContain('preflight skipped  Pulumi stack');
     expect(run.stdout).toContain('MISSING  gcloud account: gcloud has no active account. Run: gcloud auth login');
-    expect(run.stdout).toContain('MISSING  Application Default Credentials: No Application Default Credentials for Pulumi\'s Google provider. Run: gcloud auth application-default login');
+    expect(run.stdout).toContain(
+      "MISSING  Application Default Credentials: No Application Default Credentials for Pulumi's Google provider. Run: gcloud auth application-default login",
+    );
     expect(standIns!.calls()).toEqual(TOOL_CALLS.filter((c) => !c.startsWith('pulumi stack')));
   });
 
@@ -185,7 +225,9 @@ describe('npm run deploy', () => {
     deployed();
     const run = await deploy(['--yes', '--stack', 'qa']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('Stack "qa" does not exist in this backend. Run from the repository root: pulumi stack select qa (or pulumi stack init qa for a new stack)');
+    expect(run.stdout).toContain(
+      'Stack "qa" does not exist in this backend. Run from the repository root: pulumi stack select qa (or pulumi stack init qa for a new stack)',
+    );
   });
 
   it('refuses at once without a terminal and without --yes: exit 2, no command run', async () => {
@@ -214,13 +256,23 @@ describe('npm run deploy', () => {
 
   it('--preview previews against the running image, without confirmation, secrets or verify', async () => {
     deployed([
-      { tool: 'pulumi', match: ['preview', '--diff'], stdout: 'Previewing update (prod)\nResources:\n    ~ 1 to update\n' },
-      { tool: 'pulumi', match: ['stack', 'output', '--json'], stdout: JSON.stringify({ imageRef: IMAGE_A, appSecretChecksum: 'ab'.repeat(32) }) },
+      {
+        tool: 'pulumi',
+        match: ['preview', '--diff'],
+        stdout: 'Previewing update (prod)\nResources:\n    ~ 1 to update\n',
+      },
+      {
+        tool: 'pulumi',
+        match: ['stack', 'output', '--json'],
+        stdout: JSON.stringify({ imageRef: IMAGE_A, appSecretChecksum: 'ab'.repeat(32) }),
+      },
     ]);
     const run = await deploy(['--preview', '--config-file', 'infra/pulumi/esc/prod-preview.stack.yaml']);
     const calls = standIns!.calls().slice(TOOL_CALLS.length);
     expect(calls[0]).toBe(`pulumi stack output --json ${on(STACK)}`);
-    expect(calls[1]).toMatch(new RegExp(`^pulumi preview --diff --config-file /\\S+/Pulumi\\.preview\\.yaml ${on(STACK)}$`));
+    expect(calls[1]).toMatch(
+      new RegExp(`^pulumi preview --diff --config-file /\\S+/Pulumi\\.preview\\.yaml ${on(STACK)}$`),
+    );
     expect(calls).toHaveLength(2);
     expect(run.stdout).toContain(`previewing against the running image ${IMAGE_A}`);
     expect(run.stdout).toContain('~ 1 to update');
@@ -228,7 +280,15 @@ describe('npm run deploy', () => {
   });
 
   it('stops with the failing command and its error when pulumi up fails (exit 1, no verify)', async () => {
-    deployed([{ tool: 'pulumi', match: ['up'], code: 255, stdout: 'Updating (prod)\n', stderr: 'error: update failed\n    kubernetes:apps/v1:Deployment (web): timed out waiting to be Ready\n' }]);
+    deployed([
+      {
+        tool: 'pulumi',
+        match: ['up'],
+        code: 255,
+        stdout: 'Updating (prod)\n',
+        stderr: 'error: update failed\n    kubernetes:apps/v1:Deployment (web): timed out waiting to be Ready\n',
+      },
+    ]);
     const run = await deploy(['--yes']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Step 1 failed: pulumi up --yes --refresh ${on(STACK)}`);

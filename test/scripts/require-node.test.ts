@@ -31,22 +31,34 @@ function executables(name: string, extra: string[] = []): string[] {
 }
 
 async function versionOf(node: string): Promise<string | undefined> {
-  return promisify(execFile)(node, ['-v']).then((r) => r.stdout.trim(), () => undefined);
+  return promisify(execFile)(node, ['-v']).then(
+    (r) => r.stdout.trim(),
+    () => undefined,
+  );
 }
 
 const majorOf = (version: string): number => Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
 
-const nodes = await Promise.all(executables('node', ['/usr/bin', '/usr/local/bin']).map(async (path) => ({ path, version: await versionOf(path) })));
+const nodes = await Promise.all(
+  executables('node', ['/usr/bin', '/usr/local/bin']).map(async (path) => ({ path, version: await versionOf(path) })),
+);
 const older = nodes.find((n) => n.version !== undefined && majorOf(n.version) < required);
 const npm = executables('npm', ['/usr/bin', '/usr/local/bin'])[0];
 if (older === undefined || npm === undefined) {
   process.stdout.write(
-    `test/scripts/require-node: SKIPPED running npm start/test on an older Node: ${npm === undefined ? 'npm is not installed' :
-      `every Node on this machine is ${required} or newer (${nodes.map((n) => `${n.path} ${n.version ?? '?'}`).join(', ')})`}\n`,
+    `test/scripts/require-node: SKIPPED running npm start/test on an older Node: ${
+      npm === undefined
+        ? 'npm is not installed'
+        : `every Node on this machine is ${required} or newer (${nodes.map((n) => `${n.path} ${n.version ?? '?'}`).join(', ')})`
+    }\n`,
   );
 }
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `command args` in `cwd` with only `pathDirs` on PATH. */
 function run(command: string, args: string[], cwd: string, pathDirs: string[]): Promise<Run> {
@@ -112,13 +124,18 @@ describe.skipIf(older === undefined || npm === undefined)('npm start and npm tes
 
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-  it.each([['test'], ['start']])('npm %s stops with exit code 1 and one line saying how to get Node 24', async (script) => {
-    const result = await run(npm!, [script], copy, pathDirs);
-    const output = `${result.stdout}${result.stderr}`;
-    expect(result.code, output).toBe(1);
-    expect(ownLines(result), output).toEqual([nodeVersionProblem(older!.version!, required, realpathSync(older!.path))]);
-    expect(output).toContain(`\`node\` here is ${older!.version}`);
-    // Stopped before anything else: no install was started.
-    expect(existsSync(join(copy, 'node_modules'))).toBe(false);
-  });
+  it.each([['test'], ['start']])(
+    'npm %s stops with exit code 1 and one line saying how to get Node 24',
+    async (script) => {
+      const result = await run(npm!, [script], copy, pathDirs);
+      const output = `${result.stdout}${result.stderr}`;
+      expect(result.code, output).toBe(1);
+      expect(ownLines(result), output).toEqual([
+        nodeVersionProblem(older!.version!, required, realpathSync(older!.path)),
+      ]);
+      expect(output).toContain(`\`node\` here is ${older!.version}`);
+      // Stopped before anything else: no install was started.
+      expect(existsSync(join(copy, 'node_modules'))).toBe(false);
+    },
+  );
 });

@@ -9,8 +9,19 @@ import { startWebProcess, startWorkerProcess, type WebProcess } from '../../kit/
 import type { NodeProcess } from '../../kit/node-process.js';
 import { startRedisServer, type RedisServer } from '../../kit/redis-server.js';
 import {
-  IMAGE_A, IMAGE_B, IMAGE_C, NAMESPACE, SETTINGS_ENV, STACK, configValue, configWritesSucceed, exportedVersion, historyEntry,
-  pulumiUpSucceeds, stackOutputs, toolsReady,
+  IMAGE_A,
+  IMAGE_B,
+  IMAGE_C,
+  NAMESPACE,
+  SETTINGS_ENV,
+  STACK,
+  configValue,
+  configWritesSucceed,
+  exportedVersion,
+  historyEntry,
+  pulumiUpSucceeds,
+  stackOutputs,
+  toolsReady,
 } from './support/cloud-answers.js';
 import { checkLines, runScript } from './support/run-script.js';
 import { createStandIns, type Rule, type StandIns } from './support/stand-in-tools.js';
@@ -20,7 +31,8 @@ const DIR = REPO_ROOT.replace(/\/$/, '');
 const ON = `--stack ${STACK} --cwd ${DIR}`;
 const UP = `pulumi up --yes --refresh ${ON}`;
 /** `pulumi env set` of a key in the config home (the ESC environment Pulumi.prod.yaml names). */
-const envSet = (key: string, value: string): string => `pulumi env set ${SETTINGS_ENV} pulumiConfig["personalizedline:${key}"] ${value}`;
+const envSet = (key: string, value: string): string =>
+  `pulumi env set ${SETTINGS_ENV} pulumiConfig["personalizedline:${key}"] ${value}`;
 
 const PULUMI_PREFLIGHT = [
   'pulumi version',
@@ -75,7 +87,12 @@ describe('npm run rollback', () => {
       pulumiUpSucceeds(),
       stackOutputs(url),
       { tool: 'kubectl', match: ['set', 'env'], stdout: 'deployment.apps/web env updated\n' },
-      { tool: 'kubectl', match: ['rollout', 'status'], stdout: 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\ndeployment "web" successfully rolled out\n' },
+      {
+        tool: 'kubectl',
+        match: ['rollout', 'status'],
+        stdout:
+          'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\ndeployment "web" successfully rolled out\n',
+      },
     ]);
     return standIns;
   };
@@ -97,12 +114,21 @@ describe('npm run rollback', () => {
         `pulumi config get personalizedline:jwtSecret ${ON}`,
       ]);
       expect(run.stdout).toContain('Quick rollback of stack prod: WebSocket off, clients fall back to polling.');
-      expect(run.stdout).toContain(`     $ pulumi env set ${SETTINGS_ENV} 'pulumiConfig["personalizedline:enableWebsocket"]' false`);
+      expect(run.stdout).toContain(
+        `     $ pulumi env set ${SETTINGS_ENV} 'pulumiConfig["personalizedline:enableWebsocket"]' false`,
+      );
       expect(checkLines(run.stdout)).toEqual([
-        ['PASS', 'health'], ['PASS', 'ready'], ['PASS', 'config'], ['PASS', 'websocket-disabled'], ['PASS', 'polling-job'], ['PASS', 'job-result'],
+        ['PASS', 'health'],
+        ['PASS', 'ready'],
+        ['PASS', 'config'],
+        ['PASS', 'websocket-disabled'],
+        ['PASS', 'polling-job'],
+        ['PASS', 'job-result'],
       ]);
       expect(run.stdout).toContain('Rolled back and verified.');
-      expect(run.stdout).toContain('WebSocket stays off through later deploys (CI\'s too). To turn it back on: npm run deploy -- --websocket on');
+      expect(run.stdout).toContain(
+        "WebSocket stays off through later deploys (CI's too). To turn it back on: npm run deploy -- --websocket on",
+      );
       expect(run.code).toBe(0);
     });
 
@@ -152,37 +178,68 @@ describe('npm run rollback', () => {
         `kubectl rollout status deployment/web -n ${NAMESPACE} --timeout=300s`,
       ]);
       expect(run.stdout).toContain('successfully rolled out');
-      expect(run.stdout).toContain('the next pulumi up (npm run deploy, or CI\'s) takes ENABLE_WEBSOCKET back from personalizedline:enableWebsocket');
+      expect(run.stdout).toContain(
+        "the next pulumi up (npm run deploy, or CI's) takes ENABLE_WEBSOCKET back from personalizedline:enableWebsocket",
+      );
       expect(checkLines(run.stdout).every(([verdict]) => verdict === 'PASS')).toBe(true);
       expect(run.code).toBe(0);
     });
 
-    it('finds the URL from Service web\'s load balancer, and says to pass --url when it has none', async () => {
+    it("finds the URL from Service web's load balancer, and says to pass --url when it has none", async () => {
       tools([{ tool: 'kubectl', match: ['get', 'service', 'web'], stdout: '' }], pollingWeb.url);
       const run = await rollback(['quick', '--emergency', '--yes', '--namespace', NAMESPACE], { JWT_SECRET: SECRET });
-      expect(standIns!.calls().at(-1)).toBe(`kubectl get service web -n ${NAMESPACE} -o jsonpath={.status.loadBalancer.ingress[0].ip}`);
+      expect(standIns!.calls().at(-1)).toBe(
+        `kubectl get service web -n ${NAMESPACE} -o jsonpath={.status.loadBalancer.ingress[0].ip}`,
+      );
       expect(run.stderr).toContain('has no load balancer IP to verify; pass --url');
       expect(run.code).toBe(1);
     });
 
     it('stops at preflight when kubectl cannot reach the cluster (exit 3)', async () => {
-      tools([{ tool: 'kubectl', match: ['get', 'deployment', 'web'], code: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' }], pollingWeb.url);
+      tools(
+        [
+          {
+            tool: 'kubectl',
+            match: ['get', 'deployment', 'web'],
+            code: 1,
+            stderr: 'error: You must be logged in to the server (Unauthorized)\n',
+          },
+        ],
+        pollingWeb.url,
+      );
       const run = await rollback(['quick', '--emergency', '--yes']);
-      expect(run.stdout).toContain('kubectl cannot read deployment/web in namespace personalizedline (error: You must be logged in to the server (Unauthorized)). Run: gcloud container clusters get-credentials');
+      expect(run.stdout).toContain(
+        'kubectl cannot read deployment/web in namespace personalizedline (error: You must be logged in to the server (Unauthorized)). Run: gcloud container clusters get-credentials',
+      );
       expect(standIns!.calls()).toEqual(KUBECTL_PREFLIGHT);
       expect(run.code).toBe(3);
     });
   });
 
   describe('full', () => {
-    const history = (entries: object[]): Rule => ({ tool: 'pulumi', match: ['stack', 'history', '--json'], stdout: JSON.stringify(entries) });
+    const history = (entries: object[]): Rule => ({
+      tool: 'pulumi',
+      match: ['stack', 'history', '--json'],
+      stdout: JSON.stringify(entries),
+    });
 
-    it('redeploys the previous release\'s image by digest from the stack history, without building', async () => {
-      tools([
-        stackOutputs(web.url, IMAGE_C),
-        history([historyEntry(6), historyEntry(5, { result: 'failed' }), historyEntry(4, { kind: 'refresh' }), historyEntry(3), historyEntry(2)]),
-        exportedVersion(6, IMAGE_C), exportedVersion(3, IMAGE_B), exportedVersion(2, IMAGE_A),
-      ], web.url);
+    it("redeploys the previous release's image by digest from the stack history, without building", async () => {
+      tools(
+        [
+          stackOutputs(web.url, IMAGE_C),
+          history([
+            historyEntry(6),
+            historyEntry(5, { result: 'failed' }),
+            historyEntry(4, { kind: 'refresh' }),
+            historyEntry(3),
+            historyEntry(2),
+          ]),
+          exportedVersion(6, IMAGE_C),
+          exportedVersion(3, IMAGE_B),
+          exportedVersion(2, IMAGE_A),
+        ],
+        web.url,
+      );
       const run = await rollback(['full', '--yes']);
       expect(standIns!.calls()).toEqual([
         ...PULUMI_PREFLIGHT,
@@ -203,11 +260,16 @@ describe('npm run rollback', () => {
     });
 
     it('steps further back when the stack already runs a rolled-back image', async () => {
-      tools([
-        stackOutputs(web.url, IMAGE_B),
-        history([historyEntry(7, { pin: IMAGE_B }), historyEntry(6), historyEntry(5), historyEntry(4)]),
-        exportedVersion(6, IMAGE_C), exportedVersion(5, IMAGE_B), exportedVersion(4, IMAGE_A),
-      ], web.url);
+      tools(
+        [
+          stackOutputs(web.url, IMAGE_B),
+          history([historyEntry(7, { pin: IMAGE_B }), historyEntry(6), historyEntry(5), historyEntry(4)]),
+          exportedVersion(6, IMAGE_C),
+          exportedVersion(5, IMAGE_B),
+          exportedVersion(4, IMAGE_A),
+        ],
+        web.url,
+      );
       const run = await rollback(['full', '--yes', '--skip-verify']);
       expect(standIns!.calls()).toContain(envSet('imageDigestOverride', IMAGE_A));
       expect(standIns!.calls().some((c) => c.includes('--version 7'))).toBe(false);
@@ -215,13 +277,19 @@ describe('npm run rollback', () => {
     });
 
     it('steps further back also when the pin lives in ESC, where the history does not show it: the checkpoint does', async () => {
-      tools([
-        stackOutputs(web.url, IMAGE_B),
-        history([historyEntry(7), historyEntry(6), historyEntry(5), historyEntry(4)]),
-        exportedVersion(7, IMAGE_B, { pinned: true }), exportedVersion(6, IMAGE_C), exportedVersion(5, IMAGE_B), exportedVersion(4, IMAGE_A),
-      ], web.url);
+      tools(
+        [
+          stackOutputs(web.url, IMAGE_B),
+          history([historyEntry(7), historyEntry(6), historyEntry(5), historyEntry(4)]),
+          exportedVersion(7, IMAGE_B, { pinned: true }),
+          exportedVersion(6, IMAGE_C),
+          exportedVersion(5, IMAGE_B),
+          exportedVersion(4, IMAGE_A),
+        ],
+        web.url,
+      );
       const run = await rollback(['full', '--yes', '--skip-verify']);
-      expect(run.stdout).toContain('history: version 7 ran a rollback\'s pinned image, not a release; skipped');
+      expect(run.stdout).toContain("history: version 7 ran a rollback's pinned image, not a release; skipped");
       expect(standIns!.calls()).toContain(envSet('imageDigestOverride', IMAGE_A));
       expect(run.code).toBe(0);
     });
@@ -238,11 +306,20 @@ describe('npm run rollback', () => {
     });
 
     it('says to pass --image when the backend cannot export earlier versions (exit 1, nothing changed)', async () => {
-      tools([
-        stackOutputs(web.url, IMAGE_C),
-        history([historyEntry(2), historyEntry(1)]),
-        { tool: 'pulumi', match: ['stack', 'export', '--version'], code: 255, stderr: 'error: the current backend (gs://example-state) does not provide the ability to export previous deployments\n' },
-      ], web.url);
+      tools(
+        [
+          stackOutputs(web.url, IMAGE_C),
+          history([historyEntry(2), historyEntry(1)]),
+          {
+            tool: 'pulumi',
+            match: ['stack', 'export', '--version'],
+            code: 255,
+            stderr:
+              'error: the current backend (gs://example-state) does not provide the ability to export previous deployments\n',
+          },
+        ],
+        web.url,
+      );
       const run = await rollback(['full', '--yes']);
       expect(run.stderr).toContain('cannot export stack version 2');
       expect(run.stderr).toContain('npm run rollback -- full --image <repository>@sha256:<digest>');

@@ -22,12 +22,19 @@ function section(heading: string): string {
   return new RegExp(`\\n## ${heading}\\n[\\s\\S]*?(?=\\n## |$)`).exec(RUNBOOK)?.[0] ?? '';
 }
 const PARSERS: Record<string, (argv: string[]) => unknown> = {
-  deploy: parseDeployArgs, rollback: parseRollbackArgs, verify: parseVerifyArgs, status: parseStatusArgs,
+  deploy: parseDeployArgs,
+  rollback: parseRollbackArgs,
+  verify: parseVerifyArgs,
+  status: parseStatusArgs,
 };
 
 /** Arguments of a documented command line, with shell placeholders filled in. */
 function argumentsOf(text: string): string[] {
-  const words = text.replace(/#.*$/, '').replace(/[[\]]/g, ' ').match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  const words =
+    text
+      .replace(/#.*$/, '')
+      .replace(/[[\]]/g, ' ')
+      .match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
   return words.map((word, index) => {
     const bare = word.replace(/^["']|["']$/g, '');
     if (bare === '$URL' || bare === 'URL') return 'http://127.0.0.1:8080';
@@ -40,30 +47,61 @@ function argumentsOf(text: string): string[] {
 describe('the runbook', () => {
   it('has every part of a deployment guide', () => {
     expect(RUNBOOK.length).toBeGreaterThan(5_000);
-    for (const heading of ['## Prerequisites', '## First deploy', '## Config home', '## Data safety and restore',
-      '## Deployment', '## Verification', '## Testing', '## Monitoring', '## Alerts', '## Rollback', '## Scaling',
-      '## Going to HTTPS', '## Moving Redis to Memorystore', '## Troubleshooting', '## Success criteria',
-      '## Security notes', '## CI pipelines', '## Deployment checklist']) {
+    for (const heading of [
+      '## Prerequisites',
+      '## First deploy',
+      '## Config home',
+      '## Data safety and restore',
+      '## Deployment',
+      '## Verification',
+      '## Testing',
+      '## Monitoring',
+      '## Alerts',
+      '## Rollback',
+      '## Scaling',
+      '## Going to HTTPS',
+      '## Moving Redis to Memorystore',
+      '## Troubleshooting',
+      '## Success criteria',
+      '## Security notes',
+      '## CI pipelines',
+      '## Deployment checklist',
+    ]) {
       expect(RUNBOOK).toContain(`\n${heading}\n`);
     }
-    for (const test of ['**1. WebSocket connection.**', '**2. Real-time progress.**', '**3. Load More', '**4. Fallback to polling.**', '**5. Multiple jobs.**']) {
+    for (const test of [
+      '**1. WebSocket connection.**',
+      '**2. Real-time progress.**',
+      '**3. Load More',
+      '**4. Fallback to polling.**',
+      '**5. Multiple jobs.**',
+    ]) {
       expect(RUNBOOK).toContain(test);
     }
-    for (const problem of ['### WebSocket won\'t connect', '### Progress not updating', '### Jobs flicker', '### High memory']) {
+    for (const problem of [
+      "### WebSocket won't connect",
+      '### Progress not updating',
+      '### Jobs flicker',
+      '### High memory',
+    ]) {
       expect(RUNBOOK).toContain(problem);
     }
   });
 
-  it('greps the logs for the contract\'s exact phrases', () => {
+  it("greps the logs for the contract's exact phrases", () => {
     expect(RUNBOOK).toContain('grep -E "WebSocket (connected|disconnected) for job"');
     expect(RUNBOOK).toContain('grep "WebSocket connected for job"');
     expect(RUNBOOK).toContain('grep "\\[Worker\\] Published progress for job"');
     expect(RUNBOOK).toContain('grep -E "\\[Worker\\] Published (success|failure) status for job"');
-    for (const app of ['web', 'rq-worker', 'redis']) expect(RUNBOOK).toContain(`kubectl logs -n personalizedline -l app=${app}`);
+    for (const app of ['web', 'rq-worker', 'redis'])
+      expect(RUNBOOK).toContain(`kubectl logs -n personalizedline -l app=${app}`);
   });
 
   it('uses only npm scripts that exist, and every operations command in it parses', () => {
-    const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+      (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+        .scripts,
+    );
     for (const [, name] of RUNBOOK.matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(scripts).toContain(name);
     const lines = [...RUNBOOK.matchAll(/npm run (?:--silent )?(deploy|rollback|verify|status) -- ([^`\n&|;]*)/g)];
     expect(lines.length).toBeGreaterThan(20);
@@ -78,7 +116,7 @@ describe('the runbook', () => {
     expect(RUNBOOK).not.toMatch(/senditfast|personalizedline-prod|\/home\/user/i);
   });
 
-  it('lists the first deploy\'s steps in order: APIs, then roles, then the gcr.io redirection, then the config home', () => {
+  it("lists the first deploy's steps in order: APIs, then roles, then the gcr.io redirection, then the config home", () => {
     const firstDeploy = section('First deploy');
     const apis = firstDeploy.indexOf(`gcloud services enable ${requiredApis.join(' ')}`);
     const roles = firstDeploy.indexOf('**2. Roles.**');
@@ -91,10 +129,16 @@ describe('the runbook', () => {
     for (const { role } of [...DEPLOYER_ROLES, ...PREVIEW_ROLES]) expect(rolesPart, role).toContain(`\`${role}\``);
   });
 
-  it('has the restore path for Redis\'s disk', () => {
+  it("has the restore path for Redis's disk", () => {
     const restore = section('Data safety and restore');
     expect(restore).not.toBe('');
-    for (const step of ['kubectl patch pv', '"path":"/spec/claimRef"', 'volumeName:', 'name: data-redis-0', 'gcloud compute snapshots create']) {
+    for (const step of [
+      'kubectl patch pv',
+      '"path":"/spec/claimRef"',
+      'volumeName:',
+      'name: data-redis-0',
+      'gcloud compute snapshots create',
+    ]) {
       expect(restore, step).toContain(step);
     }
   });

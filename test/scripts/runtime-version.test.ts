@@ -22,7 +22,9 @@ describe('the Node version the project declares', () => {
   });
 
   it('is the major of both Dockerfile bases', () => {
-    const args = Object.fromEntries([...read('Dockerfile').matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m): [string, string] => [m[1]!, m[2]!]));
+    const args = Object.fromEntries(
+      [...read('Dockerfile').matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m): [string, string] => [m[1]!, m[2]!]),
+    );
     expect(args.BASE_IMAGE).toBe(`node:${major}-slim`);
     expect(args.RUNTIME_IMAGE).toBe(`gcr.io/distroless/nodejs${major}-debian13`);
   });

@@ -10,12 +10,18 @@ import { waitForTerminal } from '../support/jobs-client.js';
 function runStart(env: Record<string, string>) {
   // Its own process group, like a terminal session: Ctrl-C is SIGINT to the whole group.
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
 }
@@ -34,7 +40,9 @@ describe('npm start', () => {
     const port = await freePort();
     const start = runStart({ PORT: String(port), WORKER_METRICS_PORT: '0', ROW_DELAY_MS: '5' });
     try {
-      await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(start.output()), { timeout: 60_000, interval: 100 }).toBe(true);
+      await expect
+        .poll(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(start.output()), { timeout: 60_000, interval: 100 })
+        .toBe(true);
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=(\S+)/.exec(start.output())!;
       const token = url[1]!;
       expect(url[0]).toContain(`:${port}/`);

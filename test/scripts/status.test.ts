@@ -53,7 +53,8 @@ describe('npm run status', () => {
     await openJobSocket();
     await openJobSocket();
     const job = createdJob(await uploadCsv(web.url, token, sampleCsv(1)));
-    for (let i = 0; i < 3; i++) await fetch(`${web.url}/jobs/${job.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 3; i++)
+      await fetch(`${web.url}/jobs/${job.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
     await fetch(`${web.url}/jobs?offset=0&limit=60`, { headers: { authorization: `Bearer ${token}` } });
     const second = await scrapeMetrics(web.url);
     const report = buildStatusReport(first, second, await readRedisHealth(web.url), true);
@@ -68,7 +69,9 @@ describe('npm run status', () => {
   });
 
   it('prints connections, rates, the WebSocket switch and Redis health; exit 0', async () => {
-    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.5'], { env: { PATH: '/usr/bin:/bin' } });
+    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.5'], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
     expect(run.stdout).toMatch(/^websocket\s+enabled$/m);
     expect(run.stdout).toMatch(/^connections open\s+2$/m);
     expect(run.stdout).toMatch(/^frames sent\s+\d+\.\d\d\/s \(over 0\.\d s\)$/m);
@@ -81,27 +84,50 @@ describe('npm run status', () => {
   });
 
   it('redraws the view every interval with --watch, keeps going while the server is away, and exits 0 on Ctrl-C', async () => {
-    const watch = (url: string) => spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/status.ts'), '--url', url, '--interval', '0.3', '--watch'], {
-      cwd: REPO_ROOT, env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const [url, line] of [[web.url, /^connections open\s+2$/m], ['http://127.0.0.1:1', /^unavailable\s+GET http:\/\/127\.0\.0\.1:1\/metrics failed/m]] as const) {
+    const watch = (url: string) =>
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', join(REPO_ROOT, 'scripts/status.ts'), '--url', url, '--interval', '0.3', '--watch'],
+        {
+          cwd: REPO_ROOT,
+          env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+    for (const [url, line] of [
+      [web.url, /^connections open\s+2$/m],
+      ['http://127.0.0.1:1', /^unavailable\s+GET http:\/\/127\.0\.0\.1:1\/metrics failed/m],
+    ] as const) {
       const child = watch(url);
       let out = '';
-      child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       const deadline = Date.now() + 30_000;
-      while ((out.match(/Ctrl-C stops/g) ?? []).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((out.match(/Ctrl-C stops/g) ?? []).length < 3 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       child.kill('SIGINT');
       expect(await exited, out).toBe(0);
-      expect((out.match(/every 0\.3 s, Ctrl-C stops {2}\d\d:\d\d:\d\d UTC/g) ?? []).length, out).toBeGreaterThanOrEqual(3);
+      expect((out.match(/every 0\.3 s, Ctrl-C stops {2}\d\d:\d\d:\d\d UTC/g) ?? []).length, out).toBeGreaterThanOrEqual(
+        3,
+      );
       expect(out).toMatch(line);
     }
   });
 
   it('answers JSON with --json', async () => {
-    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2', '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2', '--json'], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(report).toMatchObject({ connectionsOpen: 2, websocketEnabled: true, redis: { ready: true }, jobsWaiting: 3, jobsRunning: 0 });
+    expect(report).toMatchObject({
+      connectionsOpen: 2,
+      websocketEnabled: true,
+      redis: { ready: true },
+      jobsWaiting: 3,
+      jobsRunning: 0,
+    });
     expect(report).not.toHaveProperty('scrape');
     expect(run.code).toBe(0);
   });
@@ -109,7 +135,9 @@ describe('npm run status', () => {
   it('reports Redis down and exits 1 while Redis is stopped', async () => {
     await redis.stop();
     try {
-      const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2'], { env: { PATH: '/usr/bin:/bin' } });
+      const run = await runScript('status.ts', ['--url', web.url, '--interval', '0.2'], {
+        env: { PATH: '/usr/bin:/bin' },
+      });
       expect(run.stdout).toMatch(/^redis\s+DOWN \(GET \/ready 503: DEPENDENCY_DOWN/m);
       expect(run.code).toBe(1);
     } finally {
@@ -118,10 +146,14 @@ describe('npm run status', () => {
   });
 
   it('fails with the reason when /metrics does not answer, and refuses bad arguments', async () => {
-    const down = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', '0.1'], { env: { PATH: '/usr/bin:/bin' } });
+    const down = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', '0.1'], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
     expect(down.stderr).toContain('GET http://127.0.0.1:1/metrics failed');
     expect(down.code).toBe(1);
-    const bad = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', 'soon'], { env: { PATH: '/usr/bin:/bin' } });
+    const bad = await runScript('status.ts', ['--url', 'http://127.0.0.1:1', '--interval', 'soon'], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
     expect(bad.stderr).toContain('--interval must be a positive number of seconds');
     expect(bad.code).toBe(2);
   });

@@ -34,8 +34,15 @@ beforeAll(async () => {
   redis = await startRedisServer({ maxMemory: '64mb', maxMemoryPolicy: 'noeviction' });
   admin = new Redis(redis.url);
   config = loadConfig({
-    JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    UPLOADS_PER_MINUTE: '1000', STORAGE_WAIT_MS: '1500', JOB_RETENTION_SECONDS: '3', WORKER_METRICS_PORT: '0',
+    JWT_SECRET: SECRET,
+    REDIS_URL: redis.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    UPLOADS_PER_MINUTE: '1000',
+    STORAGE_WAIT_MS: '1500',
+    JOB_RETENTION_SECONDS: '3',
+    WORKER_METRICS_PORT: '0',
   });
   web = await startWebServer(config, { prefix: PREFIX });
   worker = await startWorkerProcess(config, { prefix: PREFIX, log: pino({ level: 'silent' }) });
@@ -59,11 +66,17 @@ function untilReady(url: string): Promise<void> {
 
 /** What an upload may leave in Redis: staged pieces and held room. Both must be gone after any answer. */
 async function uploadLeftovers(): Promise<{ staged: string[]; reservations: number }> {
-  return { staged: await admin.keys(`${PREFIX}:upload:*`), reservations: await admin.hlen(`${PREFIX}:capacity:uploads`) };
+  return {
+    staged: await admin.keys(`${PREFIX}:upload:*`),
+    reservations: await admin.hlen(`${PREFIX}:capacity:uploads`),
+  };
 }
 
 /** GET with the headers given, read raw (no automatic decompression). */
-function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const url = new URL(web.url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, path, headers, agent: false }, (res) => {
@@ -110,9 +123,15 @@ describe('production-sized files', () => {
 
   it('answers a 10 MiB file broken near its end with 400 naming the line, and stores nothing', async () => {
     const broken = Buffer.concat([file.subarray(0, file.length - 200), Buffer.from('\nAda,"unclosed\n')]);
-    const lineOfBreak = broken.subarray(0, broken.length - 15).toString('latin1').split('\n').length + 1;
+    const lineOfBreak =
+      broken
+        .subarray(0, broken.length - 15)
+        .toString('latin1')
+        .split('\n').length + 1;
     const response = await fetch(`${web.url}/jobs`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: broken as unknown as BodyInit,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: broken as unknown as BodyInit,
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -130,7 +149,9 @@ describe('load shedding', () => {
     await admin.config('SET', 'maxmemory', String(Math.ceil(used / 0.9) + 1024));
     try {
       const response = await fetch(`${web.url}/jobs`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(5),
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: sampleCsv(5),
       });
       expect(response.status).toBe(503);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -153,16 +174,32 @@ describe('load shedding', () => {
       await untilReady(limited.url);
       const url = new URL(limited.url);
       // One upload that keeps streaming: its headers and first bytes are sent, the rest waits.
-      const slow = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/jobs?filename=slow.csv',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' }, agent: false });
+      const slow = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/jobs?filename=slow.csv',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
+        agent: false,
+      });
       const slowAnswer = new Promise<number>((resolve, reject) => {
-        slow.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        slow.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
         slow.on('error', reject);
       });
       slow.write('first_name,company\n');
       // It holds the process's one slot once its room is reserved (the slot is taken first).
-      await vi.waitFor(async () => expect(await admin.hlen(`${PREFIX}:capacity:uploads`)).toBe(1), { timeout: 10_000, interval: 20 });
-      const refused = await fetch(`${limited.url}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(2) });
+      await vi.waitFor(async () => expect(await admin.hlen(`${PREFIX}:capacity:uploads`)).toBe(1), {
+        timeout: 10_000,
+        interval: 20,
+      });
+      const refused = await fetch(`${limited.url}/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: sampleCsv(2),
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('2');
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('CAPACITY_EXCEEDED');
@@ -183,10 +220,16 @@ describe('load shedding', () => {
       const first = await uploadCsv(limited.url, token, sampleCsv(2));
       expect(first.status, JSON.stringify(first.body)).toBe(201);
       // No worker serves this prefix: the first job stays queued and fills the backlog.
-      const second = await fetch(`${limited.url}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: sampleCsv(2) });
+      const second = await fetch(`${limited.url}/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: sampleCsv(2),
+      });
       expect(second.status).toBe(503);
       expect(second.headers.get('retry-after')).toBe('30');
-      expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(/1 jobs waiting or running/);
+      expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(
+        /1 jobs waiting or running/,
+      );
     } finally {
       await limited.close();
       await own.destroy();
@@ -199,7 +242,9 @@ describe('data lifecycle', () => {
     const user = await tokenFor(SECRET, 'short-lived');
     const upload = createdJob(await uploadCsv(web.url, user, sampleCsv(3)));
     await waitForTerminal(web.url, user, upload.id);
-    const listed = (await (await fetch(`${web.url}/jobs`, { headers: { authorization: `Bearer ${user}` } })).json()) as { total: number };
+    const listed = (await (
+      await fetch(`${web.url}/jobs`, { headers: { authorization: `Bearer ${user}` } })
+    ).json()) as { total: number };
     expect(listed.total).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 3_300));
     const auth = { authorization: `Bearer ${user}` };
@@ -210,7 +255,7 @@ describe('data lifecycle', () => {
   }, 30_000);
 });
 
-describe('Redis refusing a job\'s writes', () => {
+describe("Redis refusing a job's writes", () => {
   it('ends the job failed with a clear error within STORAGE_WAIT_MS, and frees its input', async () => {
     const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(20_000)));
     await admin.config('SET', 'maxmemory', '1');
@@ -228,7 +273,9 @@ describe('Redis refusing a job\'s writes', () => {
   it('finishes a job once Redis accepts its writes again within STORAGE_WAIT_MS', async () => {
     const upload = createdJob(await uploadCsv(web.url, token, sampleCsv(20_000)));
     await admin.config('SET', 'maxmemory', '1');
-    setTimeout(() => { void admin.config('SET', 'maxmemory', '64mb'); }, 400);
+    setTimeout(() => {
+      void admin.config('SET', 'maxmemory', '64mb');
+    }, 400);
     const job = await waitForTerminal(web.url, token, upload.id, 30_000);
     expect(job).toMatchObject({ status: 'succeeded', processed: 20_000 });
   }, 60_000);

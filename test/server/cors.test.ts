@@ -23,7 +23,12 @@ beforeAll(async () => {
   redis = await startRedisServer();
   const env = { REDIS_URL: redis.url, JWT_SECRET: SECRET };
   [web, sameOriginOnly, worker] = await Promise.all([
-    startWebProcess({ ...env, LOG_LEVEL: 'warn', ALLOWED_ORIGINS: `${FRONTEND},http://localhost:3000`, TRUST_PROXY: '127.0.0.1' }),
+    startWebProcess({
+      ...env,
+      LOG_LEVEL: 'warn',
+      ALLOWED_ORIGINS: `${FRONTEND},http://localhost:3000`,
+      TRUST_PROXY: '127.0.0.1',
+    }),
     startWebProcess({ ...env, LOG_LEVEL: 'warn' }),
     startWorkerProcess(env),
   ]);
@@ -48,14 +53,19 @@ function preflight(base: string, path: string, origin: string): Promise<Response
 }
 
 const headerList = (response: Response, name: string): string[] =>
-  (response.headers.get(name) ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  (response.headers.get(name) ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 
 describe('CORS for an origin in ALLOWED_ORIGINS', () => {
   it('answers the preflight of POST /jobs with 204, that origin, and Authorization and Content-Type allowed', async () => {
     const response = await preflight(web.url, '/jobs', FRONTEND);
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND);
-    expect(headerList(response, 'access-control-allow-headers')).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    expect(headerList(response, 'access-control-allow-headers')).toEqual(
+      expect.arrayContaining(['authorization', 'content-type']),
+    );
     expect(headerList(response, 'access-control-allow-methods')).toContain('post');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(headerList(response, 'vary')).toContain('origin');
@@ -81,7 +91,9 @@ describe('CORS for an origin in ALLOWED_ORIGINS', () => {
     const job = (await upload.json()) as { id: string };
     await waitForTerminal(web.url, token, job.id);
 
-    const result = await fetch(`${web.url}/jobs/${job.id}/result`, { headers: { origin: FRONTEND, authorization: `Bearer ${token}` } });
+    const result = await fetch(`${web.url}/jobs/${job.id}/result`, {
+      headers: { origin: FRONTEND, authorization: `Bearer ${token}` },
+    });
     expect(result.status).toBe(200);
     expect(result.headers.get('access-control-allow-origin')).toBe(FRONTEND);
     expect(headerList(result, 'access-control-expose-headers')).toContain('content-disposition');
@@ -114,7 +126,7 @@ describe('CORS for any other origin', () => {
 });
 
 describe('an empty ALLOWED_ORIGINS: same origin only', () => {
-  it('answers no origin with CORS, while the server\'s own page and its requests work', async () => {
+  it("answers no origin with CORS, while the server's own page and its requests work", async () => {
     const pre = await preflight(sameOriginOnly.url, '/jobs', FRONTEND);
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     const simple = await fetch(`${sameOriginOnly.url}/config`, { headers: { origin: FRONTEND } });

@@ -22,8 +22,15 @@ let firstJob: JobJson;
 beforeAll(async () => {
   redis = await startRedisServer();
   const config = loadConfig({
-    JWT_SECRET: SECRET, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '50', UPLOADS_PER_MINUTE: '1000', WORKER_METRICS_PORT: '0',
+    JWT_SECRET: SECRET,
+    REDIS_URL: redis.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MAX_UPLOAD_BYTES: '4096',
+    MAX_ROWS: '50',
+    UPLOADS_PER_MINUTE: '1000',
+    WORKER_METRICS_PORT: '0',
   });
   web = await startWebServer(config, { prefix: 'http' });
   worker = await startWorkerProcess(config, { prefix: 'http', log: pino({ level: 'silent' }) });
@@ -54,7 +61,14 @@ async function expectError(response: Response, status: number, code: string): Pr
 
 describe('HTTP API', () => {
   it('runs a 20-row upload to succeeded with a 20-row result CSV', async () => {
-    expect(firstJob).toMatchObject({ status: 'succeeded', processed: 20, total: 20, percent: 100, error: null, filename: 'first.csv' });
+    expect(firstJob).toMatchObject({
+      status: 'succeeded',
+      processed: 20,
+      total: 20,
+      percent: 100,
+      error: null,
+      filename: 'first.csv',
+    });
     const result = await get(`/jobs/${firstJob.id}/result`, alice);
     expect(result.status).toBe(200);
     expect(result.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -75,7 +89,11 @@ describe('HTTP API', () => {
   it('accepts multipart uploads in the field "file"', async () => {
     const form = new FormData();
     form.append('file', new Blob([sampleCsv(3)], { type: 'text/csv' }), 'form.csv');
-    const response = await fetch(`${web.url}/jobs`, { method: 'POST', body: form, headers: { authorization: `Bearer ${alice}` } });
+    const response = await fetch(`${web.url}/jobs`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${alice}` },
+    });
     expect(response.status).toBe(201);
     const job = (await response.json()) as JobJson;
     expect(job).toMatchObject({ filename: 'form.csv', total: 3, status: 'queued', seq: 1 });
@@ -94,7 +112,12 @@ describe('HTTP API', () => {
 
   it('lists jobs newest first with paging', async () => {
     const second = createdJob(await uploadCsv(web.url, alice, sampleCsv(2), { filename: 'second.csv' }));
-    const page = (await (await get('/jobs?offset=0&limit=1', alice)).json()) as { jobs: JobJson[]; total: number; offset: number; limit: number };
+    const page = (await (await get('/jobs?offset=0&limit=1', alice)).json()) as {
+      jobs: JobJson[];
+      total: number;
+      offset: number;
+      limit: number;
+    };
     expect(page.jobs.map((j) => j.id)).toEqual([second.id]);
     expect(page).toMatchObject({ offset: 0, limit: 1 });
     expect(page.total).toBeGreaterThanOrEqual(2);
@@ -126,24 +149,39 @@ describe('HTTP API', () => {
 
     it('422 for too many rows and 415 for other content types', async () => {
       await expectError(await post(sampleCsv(51), csvHeaders()), 422, 'TOO_MANY_ROWS');
-      await expectError(await post('{"a":1}', { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      await expectError(await post('a\n1\n', { authorization: `Bearer ${alice}`, 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await expectError(
+        await post('{"a":1}', { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      await expectError(
+        await post('a\n1\n', { authorization: `Bearer ${alice}`, 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
     });
 
     it('401 for missing, expired, forged and alg:none tokens', async () => {
       const key = new TextEncoder().encode(SECRET);
-      const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice')
-        .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
+      const expired = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('alice')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(key);
       const forged = await tokenFor('not-the-secret', 'alice');
       const none = new UnsecuredJWT({ sub: 'alice' }).setExpirationTime('1h').encode();
       await expectError(await get('/jobs'), 401, 'UNAUTHORIZED');
       for (const token of [expired, forged, none, 'garbage']) {
         await expectError(await get('/jobs', token), 401, 'UNAUTHORIZED');
-        await expectError(await post(sampleCsv(1), { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }), 401, 'UNAUTHORIZED');
+        await expectError(
+          await post(sampleCsv(1), { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }),
+          401,
+          'UNAUTHORIZED',
+        );
       }
     });
 
-    it('404 with the same body for another user\'s job and a missing one', async () => {
+    it("404 with the same body for another user's job and a missing one", async () => {
       const theirs = await get(`/jobs/${firstJob.id}`, bob);
       const missing = await get('/jobs/00000000-0000-4000-8000-000000000000', bob);
       const malformed = await get('/jobs/..%2F..%2Fetc', bob);

@@ -22,14 +22,21 @@ afterAll(async () => {
   await redis.destroy();
 });
 
-const fresh = (options: ConstructorParameters<typeof JobStore>[1] = {}) => new JobStore(client, { prefix: `cap-${randomUUID()}`, ...options });
+const fresh = (options: ConstructorParameters<typeof JobStore>[1] = {}) =>
+  new JobStore(client, { prefix: `cap-${randomUUID()}`, ...options });
 
 describe('admission (Redis room)', () => {
   it('holds room for an upload and refuses the next one that does not fit, with the figures', async () => {
     const store = fresh();
     expect(await store.staging.admit('u1', 1.5 * MiB)).toBe('admitted');
     const refused = await store.staging.admit('u2', 1.5 * MiB);
-    expect(refused).toMatchObject({ reason: 'memory', reservedBytes: 1.5 * MiB, neededBytes: 1.5 * MiB, uploadsInFlight: 1, openJobs: 0 });
+    expect(refused).toMatchObject({
+      reason: 'memory',
+      reservedBytes: 1.5 * MiB,
+      neededBytes: 1.5 * MiB,
+      uploadsInFlight: 1,
+      openJobs: 0,
+    });
     if (refused === 'admitted' || refused.reason !== 'memory') throw new Error('expected a memory refusal');
     expect(refused.limitBytes).toBe(Math.floor(4 * MiB * 0.9));
     expect(refused.usedBytes + refused.reservedBytes + refused.neededBytes).toBeGreaterThan(refused.limitBytes);
@@ -54,7 +61,13 @@ describe('admission (Redis room)', () => {
     const uploadId = randomUUID();
     expect(await store.staging.admit(uploadId, 10_000)).toBe('admitted');
     await store.staging.append(uploadId, gzipSync('a\n1\n'), 0);
-    const outcome = await store.create({ userId: 'ann', filename: 'a.csv', uploadId, total: 1, reserveBytes: 1.5 * MiB });
+    const outcome = await store.create({
+      userId: 'ann',
+      filename: 'a.csv',
+      uploadId,
+      total: 1,
+      reserveBytes: 1.5 * MiB,
+    });
     if (!('created' in outcome)) throw new Error(`not created: ${JSON.stringify(outcome)}`);
     expect(await store.staging.admit('next', 1.5 * MiB)).toMatchObject({ reason: 'memory', openJobs: 1 });
     await store.transition(outcome.created.id, { status: 'failed', processed: 0, total: 1, error: 'test' });
@@ -103,7 +116,15 @@ describe('Redis at its maxmemory', () => {
       expect(refusal).toBeInstanceOf(StoreRefusal);
       expect((refusal as StoreRefusal).refusal).toBe('OOM');
       expect(await store.staging.admit('any', 1)).toMatchObject({ reason: 'memory' });
-      expect(await store.transition(job.id, { status: 'failed', processed: 0, total: 1, error: 'no room', attemptId: attempt })).toBeDefined();
+      expect(
+        await store.transition(job.id, {
+          status: 'failed',
+          processed: 0,
+          total: 1,
+          error: 'no room',
+          attemptId: attempt,
+        }),
+      ).toBeDefined();
     } finally {
       await client.config('SET', 'maxmemory', '4mb');
     }

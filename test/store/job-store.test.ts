@@ -27,7 +27,9 @@ afterAll(async () => {
 
 function collect(channel: string): { messages: string[]; ready: Promise<unknown> } {
   const messages: string[] = [];
-  subscriber.on('message', (ch: string, text: string) => { if (ch === channel) messages.push(text); });
+  subscriber.on('message', (ch: string, text: string) => {
+    if (ch === channel) messages.push(text);
+  });
   return { messages, ready: subscriber.subscribe(channel) };
 }
 
@@ -40,7 +42,16 @@ async function readAll(pieces: AsyncIterable<Buffer>): Promise<string> {
 describe('job store', () => {
   it('creates a queued job with seq 1 owned by its user, its records stored gzipped', async () => {
     const job = await createJobFromText(store, { userId: 'alice', filename: 'a.csv', inputCsv: 'a\n1\n', total: 1 });
-    expect(job).toMatchObject({ status: 'queued', seq: 1, processed: 0, total: 1, percent: 0, error: null, userId: 'alice', filename: 'a.csv' });
+    expect(job).toMatchObject({
+      status: 'queued',
+      seq: 1,
+      processed: 0,
+      total: 1,
+      percent: 0,
+      error: null,
+      userId: 'alice',
+      filename: 'a.csv',
+    });
     expect(await store.getOwned('alice', job.id)).toBeDefined();
     expect(await store.getOwned('bob', job.id)).toBeUndefined();
     expect(await readAll(store.inputPieces(job.id))).toBe('a\n1\n');
@@ -60,7 +71,12 @@ describe('job store', () => {
     await expect.poll(() => messages.length).toBe(3);
     expect(messages).toEqual(texts);
     expect(messages.map((m) => parseProgressMessage(m)?.seq)).toEqual([2, 3, 4]);
-    expect(parseProgressMessage(messages[1]!)).toMatchObject({ status: 'running', processed: 2, percent: 50, error: null });
+    expect(parseProgressMessage(messages[1]!)).toMatchObject({
+      status: 'running',
+      processed: 2,
+      percent: 50,
+      error: null,
+    });
     expect(await readAll(store.resultPieces(job.id))).toBe('a,b\n');
     expect(await store.inputKind(job.id)).toBe('none');
   });
@@ -71,7 +87,9 @@ describe('job store', () => {
     expect(parseProgressMessage(failed!)).toMatchObject({ status: 'failed', error: 'boom "quoted"', seq: 2 });
     expect(await store.transition(job.id, { status: 'succeeded', processed: 2, total: 2 })).toBeUndefined();
     expect((await store.read(job.id))?.status).toBe('failed');
-    expect(await store.transition('00000000-0000-4000-8000-000000000000', { status: 'running', processed: 0, total: 1 })).toBeUndefined();
+    expect(
+      await store.transition('00000000-0000-4000-8000-000000000000', { status: 'running', processed: 0, total: 1 }),
+    ).toBeUndefined();
   });
 
   it('lets only the newest attempt report, write the result and end the job', async () => {
@@ -82,23 +100,30 @@ describe('job store', () => {
     expect(await store.appendResult(job.id, old, gzipSync('old'))).toBe(true);
     await store.startAttempt(job.id, current, 0, 3);
     expect(await store.appendResult(job.id, old, gzipSync('stale'))).toBe(false);
-    expect(await store.transition(job.id, { status: 'running', processed: 3, total: 3, attemptId: old })).toBeUndefined();
-    expect(await store.transition(job.id, { status: 'succeeded', processed: 3, total: 3, attemptId: old })).toBeUndefined();
+    expect(
+      await store.transition(job.id, { status: 'running', processed: 3, total: 3, attemptId: old }),
+    ).toBeUndefined();
+    expect(
+      await store.transition(job.id, { status: 'succeeded', processed: 3, total: 3, attemptId: old }),
+    ).toBeUndefined();
     expect(await store.appendResult(job.id, current, gzipSync('new'))).toBe(true);
-    expect(await store.transition(job.id, { status: 'succeeded', processed: 3, total: 3, attemptId: current })).toBeDefined();
+    expect(
+      await store.transition(job.id, { status: 'succeeded', processed: 3, total: 3, attemptId: current }),
+    ).toBeDefined();
     // The old attempt's piece was dropped when the new attempt started.
     expect(await readAll(store.resultPieces(job.id))).toBe('new');
   });
 
-  it('lists a user\'s jobs newest first, paged, with the total', async () => {
+  it("lists a user's jobs newest first, paged, with the total", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await createJobFromText(store, { userId: 'carol', filename: `${i}.csv`, inputCsv: 'x', total: 1 })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await createJobFromText(store, { userId: 'carol', filename: `${i}.csv`, inputCsv: 'x', total: 1 })).id);
     const first = await store.list('carol', 0, 2);
     const rest = await store.list('carol', 2, 10);
     expect(first.total).toBe(5);
     expect([...first.jobs, ...rest.jobs].map((j) => j.id)).toEqual([...ids].reverse());
     expect(first.jobs[0]).not.toHaveProperty('userId');
-    expect((await store.list('nobody', 0, 10))).toEqual({ jobs: [], total: 0 });
+    expect(await store.list('nobody', 0, 10)).toEqual({ jobs: [], total: 0 });
   });
 
   it('reads a file stored whole by an earlier version, in gzipped pieces, and tells the worker its input is not readable', async () => {
@@ -121,7 +146,9 @@ describe('job store', () => {
 describe('job lifecycle (JOB_RETENTION_SECONDS)', () => {
   const prefix = `life-${randomUUID()}`;
   let short: JobStore;
-  beforeAll(() => { short = new JobStore(client, { prefix, retentionSeconds: 1 }); });
+  beforeAll(() => {
+    short = new JobStore(client, { prefix, retentionSeconds: 1 });
+  });
 
   async function succeed(store: JobStore, userId: string): Promise<string> {
     const job = await createJobFromText(store, { userId, filename: 'r.csv', inputCsv: 'a\n1\n', total: 1 });
@@ -134,7 +161,10 @@ describe('job lifecycle (JOB_RETENTION_SECONDS)', () => {
 
   it('expires a finished job whole: record, result and index entry together, on one clock', async () => {
     const id = await succeed(short, 'erin');
-    const [recordTtl, resultTtl] = await Promise.all([client.pexpiretime(short.keys.job(id)), client.pexpiretime(short.keys.result(id))]);
+    const [recordTtl, resultTtl] = await Promise.all([
+      client.pexpiretime(short.keys.job(id)),
+      client.pexpiretime(short.keys.result(id)),
+    ]);
     expect(recordTtl).toBeGreaterThan(0);
     expect(resultTtl).toBe(recordTtl);
     expect(await client.zscore(short.keys.userExpiry('erin'), id)).toBe(String(recordTtl));

@@ -9,8 +9,17 @@ import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../app/config.js';
-import { checkRedisServerIdentity, explainRedisError, loadRedisEndpoint, RedisTlsConfigError } from '../../app/store/redis-tls.js';
-import { issueServerCertificate, makeCertificateAuthority, type TestCertificateAuthority } from '../../kit/certificates.js';
+import {
+  checkRedisServerIdentity,
+  explainRedisError,
+  loadRedisEndpoint,
+  RedisTlsConfigError,
+} from '../../app/store/redis-tls.js';
+import {
+  issueServerCertificate,
+  makeCertificateAuthority,
+  type TestCertificateAuthority,
+} from '../../kit/certificates.js';
 import { missingTools } from '../../kit/haproxy.js';
 
 const missing = missingTools(['openssl']);
@@ -33,7 +42,9 @@ describe.skipIf(missing !== undefined)('Redis TLS', () => {
     expect(loadRedisEndpoint('rediss://10.0.0.3:6378', ca.certFile).tlsCa?.toString()).toContain('BEGIN CERTIFICATE');
     expect(loadRedisEndpoint('redis://127.0.0.1:6379', undefined)).toEqual({ url: 'redis://127.0.0.1:6379' });
     expect(() => loadRedisEndpoint('rediss://h:1', join(ca.dir, 'absent.crt'))).toThrow(RedisTlsConfigError);
-    expect(() => loadRedisEndpoint('rediss://h:1', join(ca.dir, 'absent.crt'))).toThrow(/REDIS_TLS_CA_FILE .*absent\.crt cannot be read \(ENOENT\)/);
+    expect(() => loadRedisEndpoint('rediss://h:1', join(ca.dir, 'absent.crt'))).toThrow(
+      /REDIS_TLS_CA_FILE .*absent\.crt cannot be read \(ENOENT\)/,
+    );
     const notPem = join(ca.dir, 'not-pem.txt');
     writeFileSync(notPem, 'hello');
     expect(() => loadRedisEndpoint('rediss://h:1', notPem)).toThrow(/holds no PEM certificate/);
@@ -42,12 +53,17 @@ describe.skipIf(missing !== undefined)('Redis TLS', () => {
   it('refuses REDIS_TLS_CA_FILE with a plain redis:// URL at start', () => {
     expect(() => loadConfig({ JWT_SECRET: SECRET, REDIS_TLS_CA_FILE: '/etc/ca.pem' })).toThrow(ConfigError);
     expect(() => loadConfig({ JWT_SECRET: SECRET, REDIS_TLS_CA_FILE: '/etc/ca.pem' })).toThrow(/use rediss:\/\//);
-    expect(loadConfig({ JWT_SECRET: SECRET, REDIS_URL: 'rediss://10.0.0.3:6378', REDIS_TLS_CA_FILE: '/etc/ca.pem' }).redisTlsCaFile).toBe('/etc/ca.pem');
+    expect(
+      loadConfig({ JWT_SECRET: SECRET, REDIS_URL: 'rediss://10.0.0.3:6378', REDIS_TLS_CA_FILE: '/etc/ca.pem' })
+        .redisTlsCaFile,
+    ).toBe('/etc/ca.pem');
   });
 
   it('accepts the address in the subject alternative names, as Node does', () => {
     expect(checkRedisServerIdentity('127.0.0.1', peer('san', { altNames: ['IP:127.0.0.1'] }))).toBeUndefined();
-    expect(checkRedisServerIdentity('127.0.0.2', peer('san-other', { altNames: ['IP:127.0.0.1'] }))).toBeInstanceOf(Error);
+    expect(checkRedisServerIdentity('127.0.0.2', peer('san-other', { altNames: ['IP:127.0.0.1'] }))).toBeInstanceOf(
+      Error,
+    );
   });
 
   it('accepts a certificate that names the dialled IP only in its CN (Memorystore), and no other', () => {
@@ -55,13 +71,24 @@ describe.skipIf(missing !== undefined)('Redis TLS', () => {
     expect(checkRedisServerIdentity('10.20.30.40', memorystoreLike)).toBeUndefined();
     expect(checkRedisServerIdentity('10.20.30.41', memorystoreLike)).toBeInstanceOf(Error);
     // A host name is never matched by the CN fallback.
-    expect(checkRedisServerIdentity('redis.example', peer('cn-name', { commonName: 'redis.example', altNames: ['DNS:other.example'] }))).toBeInstanceOf(Error);
+    expect(
+      checkRedisServerIdentity(
+        'redis.example',
+        peer('cn-name', { commonName: 'redis.example', altNames: ['DNS:other.example'] }),
+      ),
+    ).toBeInstanceOf(Error);
   });
 
   it('explains a refused certificate and a plain port spoken to with TLS', () => {
-    const untrusted = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
-    expect(explainRedisError(untrusted).message).toMatch(/not trusted \(SELF_SIGNED_CERT_IN_CHAIN.*REDIS_TLS_CA_FILE must hold the CA/);
-    const plain = Object.assign(new Error('ssl3_get_record:wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+    const untrusted = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    expect(explainRedisError(untrusted).message).toMatch(
+      /not trusted \(SELF_SIGNED_CERT_IN_CHAIN.*REDIS_TLS_CA_FILE must hold the CA/,
+    );
+    const plain = Object.assign(new Error('ssl3_get_record:wrong version number'), {
+      code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+    });
     expect(explainRedisError(plain).message).toMatch(/does not speak TLS on that port/);
     const other = new Error('connect ECONNREFUSED 127.0.0.1:6379');
     expect(explainRedisError(other)).toBe(other);

@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 /** `count` limiters on their own connections, as `count` web processes would have them. */
-function limiters(count: number, perWindow: number, windowMs: number): { limits: UploadRateLimit[]; keys: ReturnType<typeof redisKeys> } {
+function limiters(
+  count: number,
+  perWindow: number,
+  windowMs: number,
+): { limits: UploadRateLimit[]; keys: ReturnType<typeof redisKeys> } {
   const keys = redisKeys(`test-${randomUUID()}`);
   const limits = Array.from({ length: count }, () => {
     const connection = new Redis(redis.url);
@@ -43,7 +47,9 @@ describe('upload rate limit', () => {
   });
 
   it('refuses with the wait until the oldest upload leaves the window, then admits again', async () => {
-    const { limits: [limit] } = limiters(1, 2, 1_500);
+    const {
+      limits: [limit],
+    } = limiters(1, 2, 1_500);
     expect((await limit!.take('carol')).allowed).toBe(true);
     expect((await limit!.take('carol')).allowed).toBe(true);
     const refused = await limit!.take('carol');
@@ -56,7 +62,9 @@ describe('upload rate limit', () => {
   });
 
   it('slides: a burst at the end of one minute and the start of the next is one window', async () => {
-    const { limits: [limit] } = limiters(1, 3, 1_000);
+    const {
+      limits: [limit],
+    } = limiters(1, 3, 1_000);
     for (let i = 0; i < 3; i++) expect((await limit!.take('dave')).allowed).toBe(true);
     // Half a window later a fixed per-window counter could have rolled over; the sliding one has not.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -64,7 +72,9 @@ describe('upload rate limit', () => {
   });
 
   it('answers RATE_LIMITED (429) with the wait in the message', async () => {
-    const { limits: [limit] } = limiters(1, 1, 60_000);
+    const {
+      limits: [limit],
+    } = limiters(1, 1, 60_000);
     await limit!.admit('erin');
     const error = await limit!.admit('erin').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
@@ -74,7 +84,10 @@ describe('upload rate limit', () => {
   });
 
   it('stores one key per user that expires with the window', async () => {
-    const { limits: [limit], keys } = limiters(1, 10, 2_000);
+    const {
+      limits: [limit],
+      keys,
+    } = limiters(1, 10, 2_000);
     await limit!.take('frank');
     const admin = new Redis(redis.url);
     connections.push(admin);

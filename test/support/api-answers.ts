@@ -28,7 +28,8 @@ export function createdJob(answer: Answer): Job {
 /** The `error` of a refused request's answer; an answer without one throws with its status and body. */
 export function answerError(answer: Answer): { readonly code: string; readonly message: string } {
   const error = errorOf(answer.body);
-  if (error === undefined) throw new Error(`expected an error answer, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (error === undefined)
+    throw new Error(`expected an error answer, got ${answer.status}: ${JSON.stringify(answer.body)}`);
   return error;
 }
 

@@ -17,7 +17,12 @@ export interface JobJson {
 }
 
 /** Polls `GET /jobs/{id}` until the job is terminal. */
-export async function waitForTerminal(baseUrl: string, token: string, jobId: string, timeoutMs = 30_000): Promise<JobJson> {
+export async function waitForTerminal(
+  baseUrl: string,
+  token: string,
+  jobId: string,
+  timeoutMs = 30_000,
+): Promise<JobJson> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${baseUrl}/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });

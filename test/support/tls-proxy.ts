@@ -38,7 +38,7 @@ export interface TlsProxy {
 
 /** Starts haproxy and waits until its port accepts connections. */
 export async function startTlsProxy(options: TlsProxyOptions): Promise<TlsProxy> {
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const proxy = await startHaproxy({
     frontends: [{ name: 'https', port, backend: 'web', tlsPemFile: options.certificate.pemFile }],
     backends: [{ name: 'web', balance: 'roundrobin', ports: [options.backendPort] }],

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumOf, type Sample } from '../../kit/prometheus-text.js';
 import { scrapeMetrics } from '../../kit/scrape-metrics.js';
 import { startNodeProcess } from '../../kit/node-process.js';
-import { startWebProcess, startWorkerProcess, type WebProcess, type WorkerAppProcess } from '../../kit/app-processes.js';
+import {
+  startWebProcess,
+  startWorkerProcess,
+  type WebProcess,
+  type WorkerAppProcess,
+} from '../../kit/app-processes.js';
 import { sampleCsv } from '../../kit/sample-csv.js';
 import { uploadCsv } from '../../kit/csv-upload.js';
 import { createdJob } from '../support/api-answers.js';
@@ -59,7 +64,9 @@ describe('worker and job metrics', () => {
     expect(await waitForTerminal(web.url, token, ok.id)).toMatchObject({ status: 'succeeded' });
     expect(await waitForTerminal(web.url, token, slow.id)).toMatchObject({ status: 'failed' });
 
-    const samples = await eventually(worker.metricsUrl, (s) => expect(sumOf(s, 'worker_job_duration_seconds_count')).toBe(2));
+    const samples = await eventually(worker.metricsUrl, (s) =>
+      expect(sumOf(s, 'worker_job_duration_seconds_count')).toBe(2),
+    );
     expect(sumOf(samples, 'worker_jobs_started_total')).toBe(2);
     expect(sumOf(samples, 'worker_jobs_succeeded_total')).toBe(1);
     expect(sumOf(samples, 'worker_jobs_failed_total', { reason: 'timeout' })).toBe(1);
@@ -80,7 +87,9 @@ describe('worker and job metrics', () => {
     const samples = await eventually(web.url, (s) => expect(sumOf(s, 'queue_jobs_failed_last_hour')).toBe(1));
     expect(sumOf(samples, 'web_ready')).toBe(1);
     const requests = samples.filter((s) => s.name === 'http_requests_total');
-    expect(requests.map((s) => s.labels.route)).toEqual(expect.arrayContaining(['/jobs', '/jobs/:id', '/jobs/:id/progress']));
+    expect(requests.map((s) => s.labels.route)).toEqual(
+      expect.arrayContaining(['/jobs', '/jobs/:id', '/jobs/:id/progress']),
+    );
     for (const sample of requests) {
       expect(Object.keys(sample.labels).sort()).toEqual(['method', 'route', 'status']);
       const labels = Object.values(sample.labels).join(' ');
@@ -116,7 +125,8 @@ describe('worker and job metrics', () => {
       });
       expect(await proc.exited).toBe(1);
       expect(proc.lines).toContain(
-        `worker failed to start: the metrics port 127.0.0.1:${port} is in use; set WORKER_METRICS_PORT to a free port (0 picks one)`);
+        `worker failed to start: the metrics port 127.0.0.1:${port} is in use; set WORKER_METRICS_PORT to a free port (0 picks one)`,
+      );
     } finally {
       blocker.close();
     }

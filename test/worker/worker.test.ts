@@ -54,7 +54,9 @@ describe('worker', () => {
     expect(job.processed).toBeLessThan(20);
     await proc.waitForLine(new RegExp(`\\[Worker\\] Published failure status for job ${job.id}`));
     await proc.stop();
-    const later = await jsonAs<Job>(await fetch(`${web.url}/jobs/${job.id}`, { headers: { authorization: `Bearer ${token}` } }));
+    const later = await jsonAs<Job>(
+      await fetch(`${web.url}/jobs/${job.id}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(later).toEqual(job);
   });
 
@@ -89,7 +91,9 @@ describe('worker', () => {
     const processed = watcher.messages.map((m) => m.processed);
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
     await second.waitForLine(/lost its worker; resuming it|Published success/);
-    const result = await (await fetch(`${web.url}/jobs/${job.id}/result`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const result = await (
+      await fetch(`${web.url}/jobs/${job.id}/result`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
     expect(result.trim().split('\n')).toHaveLength(61);
     await second.stop();
   });
@@ -101,7 +105,9 @@ describe('worker', () => {
     const code = await first.stop('SIGTERM');
     expect(code).toBe(0);
     await first.waitForLine(new RegExp(`Job ${upload.id} handed back to the queue`));
-    const midway = await jsonAs<Job>(await fetch(`${web.url}/jobs/${upload.id}`, { headers: { authorization: `Bearer ${token}` } }));
+    const midway = await jsonAs<Job>(
+      await fetch(`${web.url}/jobs/${upload.id}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(midway.status).toBe('running');
     expect(midway.processed).toBeLessThan(80);
     const second = await worker({ ROW_DELAY_MS: '1' });

@@ -11,7 +11,12 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../../kit/repo-root.js';
 import { conditionHolds, evaluate, type Value } from './support/expression.js';
 
-interface Job { if?: string; environment?: string; permissions?: Record<string, string>; env?: Record<string, string> }
+interface Job {
+  if?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+}
 const workflow = parse(readFileSync(join(REPO_ROOT, '.github/workflows/deploy.yml'), 'utf8')) as {
   jobs: Record<string, Job>;
   permissions?: unknown;
@@ -28,7 +33,12 @@ function github(event: string, fields: { ref?: string; event: Record<string, Val
 }
 
 /** CI finished, as `workflow_run` reports it. */
-function ciFinished(run: { event: string; headRepo: string; headBranch: string; conclusion?: string }): Record<string, Value> {
+function ciFinished(run: {
+  event: string;
+  headRepo: string;
+  headBranch: string;
+  conclusion?: string;
+}): Record<string, Value> {
   return github('workflow_run', {
     event: {
       workflow_run: {
@@ -43,7 +53,10 @@ function ciFinished(run: { event: string; headRepo: string; headBranch: string; 
 }
 
 const pullRequest = (headRepo: string): Record<string, Value> =>
-  github('pull_request', { ref: 'refs/pull/7/merge', event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } });
+  github('pull_request', {
+    ref: 'refs/pull/7/merge',
+    event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } },
+  });
 
 describe('the deploy job runs', () => {
   it('after CI passed on a push to main in this repository', () => {
@@ -57,13 +70,22 @@ describe('the deploy job runs', () => {
 
 describe('the deploy job refuses', () => {
   it.each([
-    ['a fork\'s pull request whose branch is named main', { event: 'pull_request', headRepo: FORK, headBranch: 'main' }],
-    ['a fork\'s pull request whose branch is named MAIN (GitHub compares strings ignoring case)', { event: 'pull_request', headRepo: FORK, headBranch: 'MAIN' }],
-    ['a pull request from a branch of this repository named main', { event: 'pull_request', headRepo: REPO, headBranch: 'main' }],
+    ["a fork's pull request whose branch is named main", { event: 'pull_request', headRepo: FORK, headBranch: 'main' }],
+    [
+      "a fork's pull request whose branch is named MAIN (GitHub compares strings ignoring case)",
+      { event: 'pull_request', headRepo: FORK, headBranch: 'MAIN' },
+    ],
+    [
+      'a pull request from a branch of this repository named main',
+      { event: 'pull_request', headRepo: REPO, headBranch: 'main' },
+    ],
     ['a push reported from another repository', { event: 'push', headRepo: FORK, headBranch: 'main' }],
     ['a push to another branch', { event: 'push', headRepo: REPO, headBranch: 'feature' }],
     ['a push on which CI failed', { event: 'push', headRepo: REPO, headBranch: 'main', conclusion: 'failure' }],
-    ['a push on which CI was cancelled', { event: 'push', headRepo: REPO, headBranch: 'main', conclusion: 'cancelled' }],
+    [
+      'a push on which CI was cancelled',
+      { event: 'push', headRepo: REPO, headBranch: 'main', conclusion: 'cancelled' },
+    ],
     ['CI started by hand', { event: 'workflow_dispatch', headRepo: REPO, headBranch: 'main' }],
   ])('%s', (_case, run) => {
     expect(conditionHolds(deployIf, ciFinished(run))).toBe(false);
@@ -75,10 +97,15 @@ describe('the deploy job refuses', () => {
     }
   });
 
-  it('(control) where the condition before this fix, which trusted the branch filter, let a fork\'s pull request deploy', () => {
-    const before = "github.event_name == 'workflow_dispatch' || (github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success')";
-    expect(conditionHolds(before, ciFinished({ event: 'pull_request', headRepo: FORK, headBranch: 'main' }))).toBe(true);
-    expect(conditionHolds(deployIf, ciFinished({ event: 'pull_request', headRepo: FORK, headBranch: 'main' }))).toBe(false);
+  it("(control) where the condition before this fix, which trusted the branch filter, let a fork's pull request deploy", () => {
+    const before =
+      "github.event_name == 'workflow_dispatch' || (github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success')";
+    expect(conditionHolds(before, ciFinished({ event: 'pull_request', headRepo: FORK, headBranch: 'main' }))).toBe(
+      true,
+    );
+    expect(conditionHolds(deployIf, ciFinished({ event: 'pull_request', headRepo: FORK, headBranch: 'main' }))).toBe(
+      false,
+    );
   });
 
   it('a pull request event itself', () => {
@@ -87,7 +114,7 @@ describe('the deploy job refuses', () => {
 });
 
 describe('the preview job', () => {
-  it('runs for this repository\'s pull requests only, and never deploys', () => {
+  it("runs for this repository's pull requests only, and never deploys", () => {
     expect(conditionHolds(previewIf, pullRequest(REPO))).toBe(true);
     expect(conditionHolds(previewIf, pullRequest(FORK))).toBe(false);
     expect(conditionHolds(previewIf, ciFinished({ event: 'push', headRepo: REPO, headBranch: 'main' }))).toBe(false);
@@ -130,8 +157,8 @@ describe('the expression evaluator itself', () => {
   });
 
   it('binds && tighter than ||, answers operands, and negates with !', () => {
-    expect(evaluate("true || false && false", context)).toBe(true);
-    expect(evaluate("(true || false) && false", context)).toBe(false);
+    expect(evaluate('true || false && false', context)).toBe(true);
+    expect(evaluate('(true || false) && false', context)).toBe(false);
     expect(evaluate("github.event_name == 'pull_request' || 'fallback'", context)).toBe('fallback');
     expect(evaluate("!(github.event_name != 'push')", context)).toBe(true);
     expect(evaluate("'it''s'", context)).toBe("it's");

@@ -25,7 +25,11 @@ export function registerResultRoute(app: FastifyInstance, store: JobStore, owned
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${name}-personalized.csv"`)
       .header('Vary', 'Accept-Encoding');
-    return sendPieces(reply, Readable.from(store.resultPieces(record.id)), acceptsGzip(request.headers['accept-encoding']));
+    return sendPieces(
+      reply,
+      Readable.from(store.resultPieces(record.id)),
+      acceptsGzip(request.headers['accept-encoding']),
+    );
   });
 }
 

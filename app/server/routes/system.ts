@@ -18,12 +18,21 @@ export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteO
 
   app.get('/ready', async (_request, reply) => {
     const ready = await pingWithin(options.redis, READY_TIMEOUT_MS);
-    return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : {
-      error: { code: 'DEPENDENCY_DOWN', message: 'Redis does not answer. The server keeps retrying; check the redis pod.' },
-    });
+    return reply.code(ready ? 200 : 503).send(
+      ready
+        ? { status: 'ready' }
+        : {
+            error: {
+              code: 'DEPENDENCY_DOWN',
+              message: 'Redis does not answer. The server keeps retrying; check the redis pod.',
+            },
+          },
+    );
   });
 
-  app.get('/config', () => Promise.resolve({ enableWebsocket: options.enableWebsocket, pollIntervalMs: POLL_INTERVAL_MS }));
+  app.get('/config', () =>
+    Promise.resolve({ enableWebsocket: options.enableWebsocket, pollIntervalMs: POLL_INTERVAL_MS }),
+  );
 
   app.get('/metrics', async (_request, reply) => {
     const { contentType, body } = await options.metrics.render();
@@ -35,8 +44,13 @@ export function registerSystemRoutes(app: FastifyInstance, options: SystemRouteO
 export async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
-  const ping = redis.ping().then((answer) => answer === 'PONG', () => false);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = redis.ping().then(
+    (answer) => answer === 'PONG',
+    () => false,
+  );
   try {
     return await Promise.race([ping, timeout]);
   } finally {

@@ -38,7 +38,10 @@ export class ConnectionSlots {
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
 
-  constructor(private readonly redis: Redis, private readonly options: ConnectionSlotsOptions) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: ConnectionSlotsOptions,
+  ) {
     this.processId = options.processId ?? randomUUID();
     this.local = new UserConnectionLimit(options.max);
     this.ownKey = options.keys.wsSlots(this.processId);
@@ -52,7 +55,10 @@ export class ConnectionSlots {
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.leaseMs / 3))).unref();
-    this.options.log.info({ slotsProcessId: this.processId, leaseMs: this.options.leaseMs }, 'WebSocket slots leased in Redis');
+    this.options.log.info(
+      { slotsProcessId: this.processId, leaseMs: this.options.leaseMs },
+      'WebSocket slots leased in Redis',
+    );
     void this.renew();
   }
 
@@ -65,8 +71,17 @@ export class ConnectionSlots {
     const { keys, leaseMs, max } = this.options;
     this.inFlight++;
     try {
-      const taken = await this.redis.eval(ACQUIRE_SLOT, 2, keys.wsLeases, this.ownKey,
-        leaseMs, this.processId, keys.wsSlotsPrefix, userId, max);
+      const taken = await this.redis.eval(
+        ACQUIRE_SLOT,
+        2,
+        keys.wsLeases,
+        this.ownKey,
+        leaseMs,
+        this.processId,
+        keys.wsSlotsPrefix,
+        userId,
+        max,
+      );
       if (taken !== 1) this.local.release(userId);
       return taken === 1;
     } catch (error) {
@@ -82,10 +97,15 @@ export class ConnectionSlots {
     this.local.release(userId);
     this.inFlight++;
     this.redis.eval(RELEASE_SLOT, 1, this.ownKey, userId).then(
-      () => { this.inFlight--; },
+      () => {
+        this.inFlight--;
+      },
       (error: unknown) => {
         this.inFlight--;
-        this.options.log.debug({ err: (error as Error).message }, 'WebSocket slot release not stored; the next renewal repairs it');
+        this.options.log.debug(
+          { err: (error as Error).message },
+          'WebSocket slot release not stored; the next renewal repairs it',
+        );
       },
     );
   }
@@ -110,7 +130,10 @@ export class ConnectionSlots {
       if (!settled || stored === expected || this.inFlight !== 0) return;
       const pairs = [...this.local.entries()].flatMap(([user, count]) => [user, count]);
       await this.redis.eval(REWRITE_SLOTS, 2, keys.wsLeases, this.ownKey, leaseMs, this.processId, ...pairs);
-      this.options.log.info({ held: expected, stored }, 'WebSocket slots rewritten in Redis from this process\' own count');
+      this.options.log.info(
+        { held: expected, stored },
+        "WebSocket slots rewritten in Redis from this process' own count",
+      );
     } catch (error) {
       // Redis is down: the connection's own error log says so; the next renewal tries again.
       this.options.log.debug({ err: (error as Error).message }, 'WebSocket slot lease not renewed');

@@ -22,7 +22,12 @@ export interface DeliveryState {
  */
 export type DeliveryPlan = 'send' | 'queue' | 'defer' | 'coalesce' | 'stale' | 'ignore';
 
-export function planDelivery(state: DeliveryState, frame: ProgressFrame, bufferedAmount: number, limitBytes: number): DeliveryPlan {
+export function planDelivery(
+  state: DeliveryState,
+  frame: ProgressFrame,
+  bufferedAmount: number,
+  limitBytes: number,
+): DeliveryPlan {
   if (state.phase === 'joining') return 'queue';
   if (state.phase !== 'live') return 'ignore';
   if (frame.seq <= (state.pending?.seq ?? state.lastSeq)) return 'stale';

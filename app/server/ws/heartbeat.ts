@@ -49,7 +49,8 @@ export class Heartbeat {
     if (this.slice === 0) this.round = [...this.sockets];
     const count = this.round.length;
     const to = Math.floor(((this.slice + 1) * count) / this.slices);
-    for (let i = Math.floor((this.slice * count) / this.slices); i < to; i++) this.check(this.round[i] as ProgressSocket);
+    for (let i = Math.floor((this.slice * count) / this.slices); i < to; i++)
+      this.check(this.round[i] as ProgressSocket);
     this.slice = (this.slice + 1) % this.slices;
     if (this.slice === 0) this.round = [];
   }

@@ -26,7 +26,8 @@ export function frameOf(message: Buffer | string): ProgressFrame | undefined {
   const seq = seqOf(text);
   if (seq < 0) return undefined;
   const at = text.lastIndexOf(AT_FIELD);
-  const atMs = at < 0 ? Number.NaN : Date.parse(text.slice(at + AT_FIELD.length, text.indexOf('"', at + AT_FIELD.length)));
+  const atMs =
+    at < 0 ? Number.NaN : Date.parse(text.slice(at + AT_FIELD.length, text.indexOf('"', at + AT_FIELD.length)));
   return {
     data: typeof message === 'string' ? Buffer.from(message, 'utf8') : message,
     seq,

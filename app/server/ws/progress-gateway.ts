@@ -17,7 +17,12 @@ import { isJobId } from '../../domain/job.js';
 import { AppError } from '../../errors.js';
 import type { JobStore } from '../../store/job-store.js';
 import type { WebMetrics } from '../metrics.js';
-import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, JOB_NOT_FOUND_MESSAGE } from '../../domain/wire-contract.js';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_TRY_AGAIN_LATER,
+  JOB_NOT_FOUND_MESSAGE,
+} from '../../domain/wire-contract.js';
 import { closeCodeLabel, closeReason } from './close-codes.js';
 import type { ConnectionSlots } from './connection-slots.js';
 import { FrameDelivery } from './frame-delivery.js';
@@ -36,9 +41,16 @@ export const MAX_CLIENT_PAYLOAD = 4 * 1024;
 // A peer that does not answer a close frame within this is cut off (ws' default is 30 s).
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
 
-export type GatewayConfig = Pick<Config,
-  'jwtSecret' | 'wsPingIntervalMs' | 'allowedOrigins' | 'wsBufferLimitBytes'
-  | 'wsSlowConsumerTimeoutMs' | 'wsDrainWindowMs' | 'shutdownTimeoutMs'>;
+export type GatewayConfig = Pick<
+  Config,
+  | 'jwtSecret'
+  | 'wsPingIntervalMs'
+  | 'allowedOrigins'
+  | 'wsBufferLimitBytes'
+  | 'wsSlowConsumerTimeoutMs'
+  | 'wsDrainWindowMs'
+  | 'shutdownTimeoutMs'
+>;
 
 export interface ProgressGatewayOptions {
   readonly config: GatewayConfig;
@@ -79,7 +91,11 @@ export class ProgressGateway {
     this.slots.start();
     this.metrics = new WsMetrics(options.metrics.registry, {
       openSockets: () => this.sockets.size,
-      bufferedBytes: () => { let sum = 0; for (const s of this.sockets) sum += s.bufferedAmount; return sum; },
+      bufferedBytes: () => {
+        let sum = 0;
+        for (const s of this.sockets) sum += s.bufferedAmount;
+        return sum;
+      },
       subscriptions: () => relay.subscriptions,
     });
     this.delivery = new FrameDelivery({
@@ -88,12 +104,17 @@ export class ProgressGateway {
       counts: this.metrics.counts,
       close: (socket, code, reason) => {
         if (code === CLOSE_TRY_AGAIN_LATER) {
-          log.warn({ jobId: socket.jobId, bufferedBytes: socket.bufferedAmount }, `WebSocket reads too slowly; closing ${CLOSE_TRY_AGAIN_LATER}`);
+          log.warn(
+            { jobId: socket.jobId, bufferedBytes: socket.bufferedAmount },
+            `WebSocket reads too slowly; closing ${CLOSE_TRY_AGAIN_LATER}`,
+          );
         }
         this.closeWith(socket, code, reason);
       },
     });
-    this.heartbeat = new Heartbeat(this.sockets, config.wsPingIntervalMs, (socket) => { socket.closeCode = CLOSE_ABNORMAL; });
+    this.heartbeat = new Heartbeat(this.sockets, config.wsPingIntervalMs, (socket) => {
+      socket.closeCode = CLOSE_ABNORMAL;
+    });
     this.heartbeat.start();
     // `clientTracking: false`: the gateway's own set is the only registry of sockets.
     const wsOptions: ServerOptions<typeof ProgressSocket> & { closeTimeout: number } = {
@@ -108,7 +129,9 @@ export class ProgressGateway {
     this.wss = new WebSocketServer<typeof ProgressSocket>(wsOptions);
     // Listeners shared by every socket (`this` is the socket): no closure per connection.
     const onClosed = this.onClosed.bind(this);
-    this.onSocketClose = function onSocketClose(code) { onClosed(this as ProgressSocket, code); };
+    this.onSocketClose = function onSocketClose(code) {
+      onClosed(this as ProgressSocket, code);
+    };
     this.onSocketError = function onSocketError(error) {
       const { jobId } = this as ProgressSocket;
       log.debug({ jobId: isJobId(jobId) ? jobId : undefined, err: error.message }, 'WebSocket protocol error');
@@ -154,15 +177,20 @@ export class ProgressGateway {
     const { jobId } = target;
     try {
       if (!isOriginAllowed(target.origin, this.config.allowedOrigins, target.host)) {
-        throw new AppError('UNAUTHORIZED', 'This page\'s origin may not open WebSockets here (ALLOWED_ORIGINS).');
+        throw new AppError('UNAUTHORIZED', "This page's origin may not open WebSockets here (ALLOWED_ORIGINS).");
       }
       const userId = await verifyToken(this.config.jwtSecret, target.token);
       if (!this.isOpen(socket)) return;
       if (!isJobId(jobId)) throw notFound();
       if (!this.relay.ready) throw redisDown();
-      const admitted = await this.slots.tryAcquire(userId).catch(() => { throw redisDown(); });
+      const admitted = await this.slots.tryAcquire(userId).catch(() => {
+        throw redisDown();
+      });
       if (!admitted) {
-        throw new AppError('TOO_MANY_CONNECTIONS', `At most ${this.slots.max} WebSockets per user. Close some tabs or retry later.`);
+        throw new AppError(
+          'TOO_MANY_CONNECTIONS',
+          `At most ${this.slots.max} WebSockets per user. Close some tabs or retry later.`,
+        );
       }
       // Closed while Redis answered: onClosed has run without a slot to give back, so give it here.
       if (socket.readyState === WebSocket.CLOSED) {
@@ -172,9 +200,13 @@ export class ProgressGateway {
       socket.userId = userId;
       if (!this.isOpen(socket)) return;
       socket.phase = 'joining';
-      await this.relay.join(jobId, socket).catch(() => { throw redisDown(); });
+      await this.relay.join(jobId, socket).catch(() => {
+        throw redisDown();
+      });
       if (!this.isOpen(socket)) return;
-      const record = await this.options.store.read(jobId).catch(() => { throw redisDown(); });
+      const record = await this.options.store.read(jobId).catch(() => {
+        throw redisDown();
+      });
       if (!this.isOpen(socket)) return;
       if (record === undefined || record.userId !== userId) throw notFound();
       const snapshot = frameOf(record.progressText);
@@ -183,8 +215,10 @@ export class ProgressGateway {
       this.log.info({ jobId, userId }, `WebSocket connected for job ${jobId}`);
       this.delivery.start(socket, snapshot);
     } catch (error) {
-      const refusal = error instanceof AppError ? error : new AppError('INTERNAL', 'Unexpected server error. Reconnect.');
-      if (refusal.code === 'INTERNAL') this.log.error({ jobId: isJobId(jobId) ? jobId : undefined, err: error }, 'WebSocket admission failed');
+      const refusal =
+        error instanceof AppError ? error : new AppError('INTERNAL', 'Unexpected server error. Reconnect.');
+      if (refusal.code === 'INTERNAL')
+        this.log.error({ jobId: isJobId(jobId) ? jobId : undefined, err: error }, 'WebSocket admission failed');
       this.refuse(socket, refusal, jobId);
     }
   }
@@ -196,7 +230,10 @@ export class ProgressGateway {
   private refuse(socket: ProgressSocket, error: AppError, jobId: string): void {
     if (socket.phase === 'closing') return;
     // The raw id is client text: log it only when it is a well-formed job id.
-    this.log.info({ jobId: isJobId(jobId) ? jobId : undefined, code: error.wsCloseCode, reason: error.code }, 'WebSocket refused');
+    this.log.info(
+      { jobId: isJobId(jobId) ? jobId : undefined, code: error.wsCloseCode, reason: error.code },
+      'WebSocket refused',
+    );
     this.closeWith(socket, error.wsCloseCode, error.message);
   }
 
@@ -234,11 +271,14 @@ export class ProgressGateway {
     let next = 0;
     for (const [index, size] of drainBatches(sockets.length, windowMs).entries()) {
       if (index > 0) await delay(DRAIN_TICK_MS);
-      for (const socket of sockets.slice(next, next + size)) this.closeWith(socket, CLOSE_GOING_AWAY, 'server shutting down; reconnect');
+      for (const socket of sockets.slice(next, next + size))
+        this.closeWith(socket, CLOSE_GOING_AWAY, 'server shutting down; reconnect');
       next += size;
     }
     if (this.sockets.size > 0) {
-      const empty = new Promise<void>((resolve) => { this.whenEmpty = resolve; });
+      const empty = new Promise<void>((resolve) => {
+        this.whenEmpty = resolve;
+      });
       await Promise.race([empty, delay(graceMs)]);
     }
     // Peers that never answered the close frame: cut them off so the process can exit in time.

@@ -140,7 +140,8 @@ export class ProgressRelay<M> {
     if (!this.up) return;
     this.up = false;
     this.generation++;
-    if (!this.closed) this.options.log.warn({ channels: this.channels.size }, 'progress relay lost its Redis subscriber connection');
+    if (!this.closed)
+      this.options.log.warn({ channels: this.channels.size }, 'progress relay lost its Redis subscriber connection');
   }
 
   private onReady(): void {
@@ -176,7 +177,9 @@ export class ProgressRelay<M> {
     } catch (error) {
       if (stale()) return;
       this.options.log.warn({ err: (error as Error).message }, 'progress relay resync failed; retrying');
-      setTimeout(() => { if (!stale()) void this.resync(generation); }, this.options.retryMs ?? 500).unref();
+      setTimeout(() => {
+        if (!stale()) void this.resync(generation);
+      }, this.options.retryMs ?? 500).unref();
     }
   }
 }

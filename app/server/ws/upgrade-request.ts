@@ -45,7 +45,10 @@ export function readUpgradeTarget(
  */
 export function tokenOfProtocols(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const offered = header.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const offered = header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (!offered.includes(BEARER_SUBPROTOCOL)) return undefined;
   return offered.find((p) => p !== BEARER_SUBPROTOCOL);
 }
@@ -64,7 +67,11 @@ export function selectProtocol(offered: ReadonlySet<string>): string | false {
  * proxy in front turns `https:` into plain HTTP here). A request without an `Origin` header is not from
  * a browser page, and tokens do not ride on cookies, so it is allowed. One rule with the HTTP API's CORS.
  */
-export function isOriginAllowed(origin: string | undefined, allowed: readonly string[], host: string | undefined): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  allowed: readonly string[],
+  host: string | undefined,
+): boolean {
   if (origin === undefined || allowed.includes(origin)) return true;
   return host !== undefined && hostOf(origin) === host.toLowerCase();
 }

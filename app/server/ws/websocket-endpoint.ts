@@ -20,7 +20,6 @@ import { ProgressRelay } from './progress-relay.js';
 import type { ProgressSocket } from './progress-socket.js';
 import { readUpgradeTarget } from './upgrade-request.js';
 
-
 export interface WebSocketEndpointOptions {
   readonly config: GatewayConfig & Pick<Config, 'enableWebsocket'>;
   readonly store: Pick<JobStore, 'read'>;
@@ -49,11 +48,19 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
     const target = readUpgradeTarget(request.url, request.headers);
     if (target === undefined) {
       count('unknown', 404);
-      refuseUpgrade(socket, new AppError('NOT_FOUND', 'No WebSocket endpoint at this path. Connect to /ws/jobs/{job_id}.'));
+      refuseUpgrade(
+        socket,
+        new AppError('NOT_FOUND', 'No WebSocket endpoint at this path. Connect to /ws/jobs/{job_id}.'),
+      );
     } else if (gateway === undefined) {
       count(WS_ROUTE, 503);
-      refuseUpgrade(socket, new AppError('WEBSOCKET_DISABLED',
-        'WebSocket is turned off on this server (ENABLE_WEBSOCKET=false). Poll GET /jobs/{id}/progress instead.'));
+      refuseUpgrade(
+        socket,
+        new AppError(
+          'WEBSOCKET_DISABLED',
+          'WebSocket is turned off on this server (ENABLE_WEBSOCKET=false). Poll GET /jobs/{id}/progress instead.',
+        ),
+      );
     } else {
       gateway.upgrade(request, socket, head, target);
     }
@@ -71,7 +78,8 @@ function createGateway(options: WebSocketEndpointOptions): ProgressGateway {
     readSnapshot: async (jobId) => (await store.read(jobId))?.progressText,
     deliver: (socket, frame) => gateway!.delivery.deliver(socket, frame),
     onFanOut: (frame, members) => {
-      if (members > 0 && Number.isFinite(frame.atMs)) gateway!.metrics.deliveryLatency.observe(Math.max(0, Date.now() - frame.atMs) / 1000);
+      if (members > 0 && Number.isFinite(frame.atMs))
+        gateway!.metrics.deliveryLatency.observe(Math.max(0, Date.now() - frame.atMs) / 1000);
     },
     log,
   });

@@ -25,25 +25,43 @@ export class WsMetrics {
     const registers = [registry];
     const counts = this.counts;
     new Gauge({
-      name: METRIC.wsConnectionsOpen, help: 'Open WebSocket connections (upgraded, not yet closed)', registers,
-      collect() { this.set(source.openSockets()); },
+      name: METRIC.wsConnectionsOpen,
+      help: 'Open WebSocket connections (upgraded, not yet closed)',
+      registers,
+      collect() {
+        this.set(source.openSockets());
+      },
     });
     this.opened = new Counter({ name: METRIC.wsConnectionsOpened, help: 'WebSocket upgrades completed', registers });
     this.closed = new Counter({
-      name: METRIC.wsConnectionsClosed, help: 'WebSocket connections closed, by close code (refusals included)',
-      labelNames: ['code'] as const, registers,
+      name: METRIC.wsConnectionsClosed,
+      help: 'WebSocket connections closed, by close code (refusals included)',
+      labelNames: ['code'] as const,
+      registers,
     });
     new Counter({
-      name: METRIC.wsFramesSent, help: 'Progress frames written to WebSockets', registers,
-      collect() { this.reset(); this.inc(counts.sent); },
+      name: METRIC.wsFramesSent,
+      help: 'Progress frames written to WebSockets',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counts.sent);
+      },
     });
     new Counter({
-      name: METRIC.wsFramesCoalesced, help: 'Progress states skipped for a slow WebSocket because a newer one replaced them', registers,
-      collect() { this.reset(); this.inc(counts.coalesced); },
+      name: METRIC.wsFramesCoalesced,
+      help: 'Progress states skipped for a slow WebSocket because a newer one replaced them',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counts.coalesced);
+      },
     });
     new Counter({
-      name: METRIC.wsFramesDropped, help: 'Progress states not sent: stale (not newer than what the socket has) or closed (socket closed first)',
-      labelNames: ['reason'] as const, registers,
+      name: METRIC.wsFramesDropped,
+      help: 'Progress states not sent: stale (not newer than what the socket has) or closed (socket closed first)',
+      labelNames: ['reason'] as const,
+      registers,
       collect() {
         this.reset();
         this.inc({ reason: 'stale' }, counts.droppedStale);
@@ -51,12 +69,20 @@ export class WsMetrics {
       },
     });
     new Gauge({
-      name: METRIC.wsBufferedBytes, help: 'Bytes written to WebSockets but not yet taken by the network, summed over sockets', registers,
-      collect() { this.set(source.bufferedBytes()); },
+      name: METRIC.wsBufferedBytes,
+      help: 'Bytes written to WebSockets but not yet taken by the network, summed over sockets',
+      registers,
+      collect() {
+        this.set(source.bufferedBytes());
+      },
     });
     new Gauge({
-      name: METRIC.progressRedisSubscriptions, help: 'job_progress channels the relay is subscribed to (one per job being watched)', registers,
-      collect() { this.set(source.subscriptions()); },
+      name: METRIC.progressRedisSubscriptions,
+      help: 'job_progress channels the relay is subscribed to (one per job being watched)',
+      registers,
+      collect() {
+        this.set(source.subscriptions());
+      },
     });
     this.deliveryLatency = new Histogram({
       name: METRIC.deliveryLatency,

@@ -47,7 +47,8 @@ export class LifecycleHooks {
   // Best effort: the job's state is already stored; a missed count only makes `status` read low.
   private countFailure(): void {
     const { redis, keys, log } = this.options;
-    recordFailure(redis, keys, (this.options.now ?? Date.now)())
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not count a failed job for the last hour'));
+    recordFailure(redis, keys, (this.options.now ?? Date.now)()).catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, 'could not count a failed job for the last hour'),
+    );
   }
 }

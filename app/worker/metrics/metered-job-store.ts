@@ -9,11 +9,20 @@ import { isTerminal } from '../../domain/job.js';
 import { JobStore, type JobStoreOptions, type StateChange } from '../../store/job-store.js';
 
 export class MeteredJobStore extends JobStore {
-  constructor(redis: Redis, options: JobStoreOptions, private readonly onRefused: (kind: 'progress' | 'terminal') => void) {
+  constructor(
+    redis: Redis,
+    options: JobStoreOptions,
+    private readonly onRefused: (kind: 'progress' | 'terminal') => void,
+  ) {
     super(redis, options);
   }
 
-  override async startAttempt(jobId: string, attemptId: string, processed: number, total: number): Promise<string | undefined> {
+  override async startAttempt(
+    jobId: string,
+    attemptId: string,
+    processed: number,
+    total: number,
+  ): Promise<string | undefined> {
     try {
       return await super.startAttempt(jobId, attemptId, processed, total);
     } catch (error) {

@@ -40,18 +40,25 @@ export async function listenForMetrics(options: MetricsListenerOptions): Promise
   // A scrape is one short request; an idle keep-alive socket must not hold the shutdown.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-      ? new Error(`the metrics port ${options.host}:${options.port} is in use; set WORKER_METRICS_PORT to a free port (0 picks one)`)
-      : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `the metrics port ${options.host}:${options.port} is in use; set WORKER_METRICS_PORT to a free port (0 picks one)`,
+            )
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     url: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

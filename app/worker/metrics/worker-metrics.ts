@@ -19,27 +19,39 @@ export class WorkerMetrics {
   readonly registry = new Registry();
 
   private readonly started = new Counter({
-    name: METRIC.jobsStarted, help: 'Job attempts the worker started (a resumed job starts again)', registers: [this.registry],
+    name: METRIC.jobsStarted,
+    help: 'Job attempts the worker started (a resumed job starts again)',
+    registers: [this.registry],
   });
   private readonly succeeded = new Counter({
-    name: METRIC.jobsSucceeded, help: 'Jobs that ended succeeded', registers: [this.registry],
+    name: METRIC.jobsSucceeded,
+    help: 'Jobs that ended succeeded',
+    registers: [this.registry],
   });
   private readonly failed = new Counter({
-    name: METRIC.jobsFailed, help: 'Jobs that ended failed, by reason', labelNames: ['reason'] as const, registers: [this.registry],
+    name: METRIC.jobsFailed,
+    help: 'Jobs that ended failed, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
   });
   private readonly duration = new Histogram({
-    name: METRIC.jobDuration, help: 'One job attempt, from its start to its stored terminal state, by terminal status',
+    name: METRIC.jobDuration,
+    help: 'One job attempt, from its start to its stored terminal state, by terminal status',
     labelNames: ['status'] as const,
     // From a few rows (milliseconds) to JOB_TIMEOUT_MS (15 min).
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900],
     registers: [this.registry],
   });
   private readonly rows = new Counter({
-    name: METRIC.rowsProcessed, help: 'Rows of jobs that reached a terminal state', registers: [this.registry],
+    name: METRIC.rowsProcessed,
+    help: 'Rows of jobs that reached a terminal state',
+    registers: [this.registry],
   });
   private readonly publishFailed = new Counter({
-    name: METRIC.publishFailures, help: 'Job state writes (record and PUBLISH) that Redis refused, by kind: progress or terminal',
-    labelNames: ['kind'] as const, registers: [this.registry],
+    name: METRIC.publishFailures,
+    help: 'Job state writes (record and PUBLISH) that Redis refused, by kind: progress or terminal',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
   });
 
   private readonly now: () => number;
@@ -49,7 +61,15 @@ export class WorkerMetrics {
     this.now = options.now ?? (() => performance.now());
     if (options.collectDefaults ?? true) collectDefaultMetrics({ register: this.registry });
     // Every reason appears at 0 from the start, so a ratio over them is defined before the first failure.
-    for (const reason of ['timeout', 'bad_input', 'input_missing', 'worker_died', 'storage', 'error', 'lost'] satisfies FailedJobReason[]) {
+    for (const reason of [
+      'timeout',
+      'bad_input',
+      'input_missing',
+      'worker_died',
+      'storage',
+      'error',
+      'lost',
+    ] satisfies FailedJobReason[]) {
       this.failed.inc({ reason }, 0);
     }
     for (const kind of ['progress', 'terminal']) this.publishFailed.inc({ kind }, 0);

@@ -14,9 +14,15 @@ import { podMonitoringSchema } from './pod-monitoring-schema.js';
 
 /** `apiVersion/kind` → the declaration file (inside @kubernetes-models/gke) and its interface. */
 const customKinds: Record<string, { file: string; name: string }> = {
-  'networking.gke.io/v1/ManagedCertificate': { file: 'networking.gke.io/v1/ManagedCertificate.d.ts', name: 'IManagedCertificate' },
+  'networking.gke.io/v1/ManagedCertificate': {
+    file: 'networking.gke.io/v1/ManagedCertificate.d.ts',
+    name: 'IManagedCertificate',
+  },
   'cloud.google.com/v1/BackendConfig': { file: 'cloud.google.com/v1/BackendConfig.d.ts', name: 'IBackendConfig' },
-  'networking.gke.io/v1beta1/FrontendConfig': { file: 'networking.gke.io/v1beta1/FrontendConfig.d.ts', name: 'IFrontendConfig' },
+  'networking.gke.io/v1beta1/FrontendConfig': {
+    file: 'networking.gke.io/v1beta1/FrontendConfig.d.ts',
+    name: 'IFrontendConfig',
+  },
 };
 
 /** `apiVersion/kind` → the repository's own schema, for custom kinds no typed model covers. */
@@ -45,7 +51,11 @@ function declarations(): Declarations {
   const dir = dirname(require.resolve('@kubernetes-models/gke'));
   const files = Object.values(customKinds).map((k) => join(dir, k.file));
   const program = ts.createProgram(files, {
-    noEmit: true, skipLibCheck: true, types: [], target: ts.ScriptTarget.ES2022, moduleResolution: ts.ModuleResolutionKind.Node10,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    target: ts.ScriptTarget.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
   });
   const checker = program.getTypeChecker();
   const roots = new Map<string, TS.Type>();
@@ -67,15 +77,20 @@ export function checkCustomKindFields(object: Record<string, unknown>, where: st
   const gvk = `${String(object.apiVersion)}/${String(object.kind)}`;
   const schema = schemaKinds[gvk];
   if (schema) {
-    return checkObjectSchema(object, schema).filter((p) => p.kind === 'unknown').map((p) => {
-      const parent = p.path.includes('.') ? ` ${p.path.slice(0, p.path.lastIndexOf('.'))}` : '';
-      return `${where}: ${p.path}: ${p.message} (not in ${String(object.kind)}${parent})`;
-    });
+    return checkObjectSchema(object, schema)
+      .filter((p) => p.kind === 'unknown')
+      .map((p) => {
+        const parent = p.path.includes('.') ? ` ${p.path.slice(0, p.path.lastIndexOf('.'))}` : '';
+        return `${where}: ${p.path}: ${p.message} (not in ${String(object.kind)}${parent})`;
+      });
   }
   const root = declarations().roots.get(gvk);
-  if (!root) return [`${where}: no @kubernetes-models/gke type for ${String(object.apiVersion)} ${String(object.kind)}`];
+  if (!root)
+    return [`${where}: no @kubernetes-models/gke type for ${String(object.apiVersion)} ${String(object.kind)}`];
   const problems: string[] = [];
-  walk(object, root, '', String(object.kind), (path, message) => problems.push(`${where}: ${path || '(root)'}: ${message}`));
+  walk(object, root, '', String(object.kind), (path, message) =>
+    problems.push(`${where}: ${path || '(root)'}: ${message}`),
+  );
   return problems;
 }
 
@@ -84,12 +99,22 @@ type Report = (path: string, message: string) => void;
 function walk(value: unknown, type: TS.Type, path: string, owner: string, report: Report): void {
   const { ts, checker } = declarations();
   if (value === null || value === undefined) return;
-  const members = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+  const members = (type.isUnion() ? type.types : [type]).filter(
+    (t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)),
+  );
   if (members.some((t) => t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return;
-  const scalar = members.find((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike));
-  if (scalar !== undefined && members.every((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike))) {
-    const expected = members.map((t) => (t.flags & ts.TypeFlags.StringLike ? 'string' : t.flags & ts.TypeFlags.NumberLike ? 'number' : 'boolean'));
-    if (!expected.includes(typeof value as 'string')) report(path, `expected ${[...new Set(expected)].join(' or ')}, got ${describe(value)}`);
+  const scalar = members.find(
+    (t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike),
+  );
+  if (
+    scalar !== undefined &&
+    members.every((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike))
+  ) {
+    const expected = members.map((t) =>
+      t.flags & ts.TypeFlags.StringLike ? 'string' : t.flags & ts.TypeFlags.NumberLike ? 'number' : 'boolean',
+    );
+    if (!expected.includes(typeof value as 'string'))
+      report(path, `expected ${[...new Set(expected)].join(' or ')}, got ${describe(value)}`);
     return;
   }
   const objectType = members[0]!;
@@ -99,7 +124,8 @@ function walk(value: unknown, type: TS.Type, path: string, owner: string, report
     value.forEach((item, i) => walk(item, element, `${path}[${i}]`, owner, report));
     return;
   }
-  if (typeof value !== 'object' || Array.isArray(value)) return report(path, `expected an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    return report(path, `expected an object, got ${describe(value)}`);
   const index = checker.getIndexInfoOfType(objectType, ts.IndexKind.String);
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;

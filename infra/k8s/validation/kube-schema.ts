@@ -28,18 +28,16 @@ const models: Record<string, (data: object) => Validatable> = {
   'apps/v1/StatefulSet': (data) => new StatefulSet(data),
   'autoscaling/v2/HorizontalPodAutoscaler': (data) =>
     new HorizontalPodAutoscaler(data as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]),
-  'policy/v1/PodDisruptionBudget': (data) =>
-    new PodDisruptionBudget(data),
-  'networking.k8s.io/v1/NetworkPolicy': (data) =>
-    new NetworkPolicy(data),
+  'policy/v1/PodDisruptionBudget': (data) => new PodDisruptionBudget(data),
+  'networking.k8s.io/v1/NetworkPolicy': (data) => new NetworkPolicy(data),
   'networking.k8s.io/v1/Ingress': (data) => new Ingress(data),
-  'networking.gke.io/v1/ManagedCertificate': (data) =>
-    new ManagedCertificate(data),
+  'networking.gke.io/v1/ManagedCertificate': (data) => new ManagedCertificate(data),
   'cloud.google.com/v1/BackendConfig': (data) => new BackendConfig(data),
-  'networking.gke.io/v1beta1/FrontendConfig': (data) =>
-    new FrontendConfig(data),
+  'networking.gke.io/v1beta1/FrontendConfig': (data) => new FrontendConfig(data),
   'storage.k8s.io/v1/StorageClass': (data) => new StorageClass(data as ConstructorParameters<typeof StorageClass>[0]),
-  ...Object.fromEntries(Object.entries(schemaKinds).map(([gvk, schema]) => [gvk, (data: object) => schemaModel(data, schema)])),
+  ...Object.fromEntries(
+    Object.entries(schemaKinds).map(([gvk, schema]) => [gvk, (data: object) => schemaModel(data, schema)]),
+  ),
 };
 
 /** A kind checked against its own schema: types, required fields, enums and formats (unknown fields are strict-fields.ts'). */
@@ -55,7 +53,8 @@ function schemaModel(data: object, schema: ObjectSchema): Validatable {
 /** Validates one object; returns its problems (empty when valid), each prefixed with `where`. */
 export function checkKubeSchema(object: Record<string, unknown>, where: string): string[] {
   const model = models[`${String(object.apiVersion)}/${String(object.kind)}`];
-  if (!model) return [`${where}: no kubernetes-models schema registered for ${String(object.apiVersion)} ${String(object.kind)}`];
+  if (!model)
+    return [`${where}: no kubernetes-models schema registered for ${String(object.apiVersion)} ${String(object.kind)}`];
   try {
     model(object).validate();
     return [];

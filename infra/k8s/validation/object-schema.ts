@@ -6,18 +6,24 @@
  */
 
 export type ObjectSchema =
-  | { readonly type: 'string'; readonly enum?: readonly string[]; readonly pattern?: RegExp; readonly minLength?: number; readonly format?: 'duration' }
+  | {
+      readonly type: 'string';
+      readonly enum?: readonly string[];
+      readonly pattern?: RegExp;
+      readonly minLength?: number;
+      readonly format?: 'duration';
+    }
   | { readonly type: 'integer' | 'boolean' }
   | { readonly type: 'int-or-string'; readonly minLength?: number }
   | { readonly type: 'array'; readonly items: ObjectSchema; readonly minItems?: number; readonly maxItems?: number }
   | { readonly type: 'map'; readonly values: ObjectSchema }
   | {
-    readonly type: 'object';
-    readonly properties: Readonly<Record<string, ObjectSchema>>;
-    readonly required?: readonly string[];
-    /** Cross-field rules (the CRD's x-kubernetes-validations); answer a problem or undefined. */
-    readonly rules?: readonly ((value: Record<string, unknown>) => string | undefined)[];
-  };
+      readonly type: 'object';
+      readonly properties: Readonly<Record<string, ObjectSchema>>;
+      readonly required?: readonly string[];
+      /** Cross-field rules (the CRD's x-kubernetes-validations); answer a problem or undefined. */
+      readonly rules?: readonly ((value: Record<string, unknown>) => string | undefined)[];
+    };
 
 export interface SchemaProblem {
   readonly kind: 'schema' | 'unknown';
@@ -35,7 +41,9 @@ export function durationMs(text: string): number | undefined {
   if (text === '0') return 0;
   const match = DURATION.exec(text);
   if (!match || text === '') return undefined;
-  return match.slice(1).reduce((total, part, i) => total + (part === undefined ? 0 : Number(part) * DURATION_MS[i]!), 0);
+  return match
+    .slice(1)
+    .reduce((total, part, i) => total + (part === undefined ? 0 : Number(part) * DURATION_MS[i]!), 0);
 }
 
 /** Every problem of `value` against `schema`, depth first, in field order. */
@@ -52,10 +60,14 @@ function walk(value: unknown, schema: ObjectSchema, path: string, report: Report
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') return wrong('a string');
-      if (schema.enum && !schema.enum.includes(value)) report('schema', path, `must be one of ${schema.enum.join(', ')}, got ${JSON.stringify(value)}`);
-      if (schema.pattern && !schema.pattern.test(value)) report('schema', path, `must match ${String(schema.pattern)}, got ${JSON.stringify(value)}`);
-      if (schema.minLength !== undefined && value.length < schema.minLength) report('schema', path, `must have at least ${schema.minLength} characters`);
-      if (schema.format === 'duration' && durationMs(value) === undefined) report('schema', path, `must be a Prometheus duration like 30s, got ${JSON.stringify(value)}`);
+      if (schema.enum && !schema.enum.includes(value))
+        report('schema', path, `must be one of ${schema.enum.join(', ')}, got ${JSON.stringify(value)}`);
+      if (schema.pattern && !schema.pattern.test(value))
+        report('schema', path, `must match ${String(schema.pattern)}, got ${JSON.stringify(value)}`);
+      if (schema.minLength !== undefined && value.length < schema.minLength)
+        report('schema', path, `must have at least ${schema.minLength} characters`);
+      if (schema.format === 'duration' && durationMs(value) === undefined)
+        report('schema', path, `must be a Prometheus duration like 30s, got ${JSON.stringify(value)}`);
       return;
     case 'integer':
       return void (Number.isInteger(value) || wrong('an integer'));
@@ -64,12 +76,15 @@ function walk(value: unknown, schema: ObjectSchema, path: string, report: Report
     case 'int-or-string':
       if (Number.isInteger(value)) return;
       if (typeof value !== 'string') return wrong('an integer or a string');
-      if (schema.minLength !== undefined && value.length < schema.minLength) report('schema', path, `must have at least ${schema.minLength} characters`);
+      if (schema.minLength !== undefined && value.length < schema.minLength)
+        report('schema', path, `must have at least ${schema.minLength} characters`);
       return;
     case 'array':
       if (!Array.isArray(value)) return wrong('an array');
-      if (schema.minItems !== undefined && value.length < schema.minItems) report('schema', path, `must have at least ${schema.minItems} items`);
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) report('schema', path, `must have at most ${schema.maxItems} items`);
+      if (schema.minItems !== undefined && value.length < schema.minItems)
+        report('schema', path, `must have at least ${schema.minItems} items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        report('schema', path, `must have at most ${schema.maxItems} items`);
       value.forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, report));
       return;
     case 'map':
@@ -81,7 +96,12 @@ function walk(value: unknown, schema: ObjectSchema, path: string, report: Report
   }
 }
 
-function walkObject(value: unknown, schema: Extract<ObjectSchema, { type: 'object' }>, path: string, report: Report): void {
+function walkObject(
+  value: unknown,
+  schema: Extract<ObjectSchema, { type: 'object' }>,
+  path: string,
+  report: Report,
+): void {
   if (!isPlainObject(value)) return report('schema', path, `expected an object, got ${describe(value)}`);
   for (const key of schema.required ?? []) {
     if (value[key] === undefined) report('schema', path ? `${path}.${key}` : key, 'is required');

@@ -14,7 +14,12 @@ const duration: ObjectSchema = { type: 'string', format: 'duration' };
 const metadata: ObjectSchema = {
   type: 'object',
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string' }, labels: labelMap, annotations: labelMap },
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    namespace: { type: 'string' },
+    labels: labelMap,
+    annotations: labelMap,
+  },
 };
 
 /** `spec.endpoints[]`: ScrapeEndpoint. `port` and `interval` are required by the CRD. */
@@ -28,14 +33,16 @@ const scrapeEndpoint: ObjectSchema = {
     interval: duration,
     timeout: duration,
   },
-  rules: [(endpoint) => {
-    // x-kubernetes-validations: "scrape timeout must not be greater than scrape interval".
-    const timeout = typeof endpoint.timeout === 'string' ? durationMs(endpoint.timeout) : undefined;
-    const interval = typeof endpoint.interval === 'string' ? durationMs(endpoint.interval) : undefined;
-    return timeout !== undefined && interval !== undefined && timeout > interval
-      ? `scrape timeout (${String(endpoint.timeout)}) must not be greater than scrape interval (${String(endpoint.interval)})`
-      : undefined;
-  }],
+  rules: [
+    (endpoint) => {
+      // x-kubernetes-validations: "scrape timeout must not be greater than scrape interval".
+      const timeout = typeof endpoint.timeout === 'string' ? durationMs(endpoint.timeout) : undefined;
+      const interval = typeof endpoint.interval === 'string' ? durationMs(endpoint.interval) : undefined;
+      return timeout !== undefined && interval !== undefined && timeout > interval
+        ? `scrape timeout (${String(endpoint.timeout)}) must not be greater than scrape interval (${String(endpoint.interval)})`
+        : undefined;
+    },
+  ],
 };
 
 /** `spec.selector`: a label selector; `matchExpressions` as in every Kubernetes selector. */
@@ -48,7 +55,11 @@ const selector: ObjectSchema = {
       items: {
         type: 'object',
         required: ['key', 'operator'],
-        properties: { key: { type: 'string' }, operator: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          key: { type: 'string' },
+          operator: { type: 'string' },
+          values: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   },

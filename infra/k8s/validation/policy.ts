@@ -51,10 +51,13 @@ function autoscaledDeployments(objects: readonly Obj[], problems: string[]): Set
     const deployment = objects.find((o) => o.kind === 'Deployment' && get(o, 'metadata', 'name') === name);
     const where = `HorizontalPodAutoscaler ${String(get(hpa, 'metadata', 'name'))}`;
     if (get(target, 'kind') !== 'Deployment' || deployment === undefined) {
-      problems.push(`${where}: spec.scaleTargetRef must name a Deployment of the output (got ${JSON.stringify(target)})`);
+      problems.push(
+        `${where}: spec.scaleTargetRef must name a Deployment of the output (got ${JSON.stringify(target)})`,
+      );
       continue;
     }
-    if (get(deployment, 'spec', 'replicas') !== undefined) problems.push(`Deployment ${String(name)}: must not write spec.replicas while ${where} owns them`);
+    if (get(deployment, 'spec', 'replicas') !== undefined)
+      problems.push(`Deployment ${String(name)}: must not write spec.replicas while ${where} owns them`);
     names.add(String(name));
   }
   return names;
@@ -62,10 +65,16 @@ function autoscaledDeployments(objects: readonly Obj[], problems: string[]): Set
 
 function checkNames(object: Obj, add: (rule: string) => void): void {
   const name = get(object, 'metadata', 'name');
-  if (typeof name !== 'string' || hashedName.test(name)) add(`name ${JSON.stringify(name)} must be stable (no hash suffix)`);
-  const labelSets = [get(object, 'metadata', 'labels'), get(object, 'spec', 'template', 'metadata', 'labels'),
-    get(object, 'spec', 'selector', 'matchLabels'), get(object, 'spec', 'selector')];
-  if (labelSets.some((labels) => isObj(labels) && addressLabel in labels)) add(`must not use the hashed ${addressLabel} label`);
+  if (typeof name !== 'string' || hashedName.test(name))
+    add(`name ${JSON.stringify(name)} must be stable (no hash suffix)`);
+  const labelSets = [
+    get(object, 'metadata', 'labels'),
+    get(object, 'spec', 'template', 'metadata', 'labels'),
+    get(object, 'spec', 'selector', 'matchLabels'),
+    get(object, 'spec', 'selector'),
+  ];
+  if (labelSets.some((labels) => isObj(labels) && addressLabel in labels))
+    add(`must not use the hashed ${addressLabel} label`);
 }
 
 function checkWorkload(object: Obj, autoscaled: ReadonlySet<string>, add: (rule: string) => void): void {
@@ -73,17 +82,21 @@ function checkWorkload(object: Obj, autoscaled: ReadonlySet<string>, add: (rule:
   const pod = get(spec, 'template', 'spec');
   const app = get(object, 'metadata', 'name');
   const owned = object.kind === 'Deployment' && autoscaled.has(String(app));
-  if (!owned && typeof get(spec, 'replicas') !== 'number') add('spec.replicas must be written explicitly (or be owned by a HorizontalPodAutoscaler)');
-  for (const [path, labels] of [['metadata.labels', get(object, 'metadata', 'labels')],
+  if (!owned && typeof get(spec, 'replicas') !== 'number')
+    add('spec.replicas must be written explicitly (or be owned by a HorizontalPodAutoscaler)');
+  for (const [path, labels] of [
+    ['metadata.labels', get(object, 'metadata', 'labels')],
     ['spec.selector.matchLabels', get(spec, 'selector', 'matchLabels')],
-    ['spec.template.metadata.labels', get(spec, 'template', 'metadata', 'labels')]] as const) {
+    ['spec.template.metadata.labels', get(spec, 'template', 'metadata', 'labels')],
+  ] as const) {
     if (get(labels, 'app') !== app) add(`${path}.app must be ${JSON.stringify(app)}`);
   }
   if (get(pod, 'automountServiceAccountToken') !== false) add('automountServiceAccountToken must be false');
   const podContext = get(pod, 'securityContext');
   const containers = [...asArray(get(pod, 'initContainers')), ...asArray(get(pod, 'containers'))];
   if (containers.length === 0) add('has no containers');
-  for (const container of containers) checkContainer(container, podContext, (rule) => add(`container ${String(get(container, 'name'))}: ${rule}`));
+  for (const container of containers)
+    checkContainer(container, podContext, (rule) => add(`container ${String(get(container, 'name'))}: ${rule}`));
 }
 
 function checkContainer(container: unknown, podContext: unknown, add: (rule: string) => void): void {

@@ -39,7 +39,10 @@ function schemaGraph(): NonNullable<typeof cache> {
   if (cache) return cache;
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('cdk8s-plus-28/package.json'));
-  const assembly = JSON.parse(readFileSync(join(dir, '.jsii'), 'utf8')) as { name: string; types: Record<string, JsiiType> };
+  const assembly = JSON.parse(readFileSync(join(dir, '.jsii'), 'utf8')) as {
+    name: string;
+    types: Record<string, JsiiType>;
+  };
   // Each generated L1 class `KubeX` carries its GVK; its props struct `KubeXProps` is the object's shape.
   const roots = new Map<string, string>();
   for (const [name, value] of Object.entries(k8s)) {
@@ -104,7 +107,8 @@ function walk(value: unknown, type: TypeRef, path: string, report: Report): void
   const target = schemaGraph().types[type.fqn];
   // IntOrString and Quantity are classes that serialize to a string or a number; enums to a string.
   if (!target || target.kind !== 'interface') {
-    if (typeof value !== 'string' && typeof value !== 'number') report(path, `expected a scalar, got ${describe(value)}`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      report(path, `expected a scalar, got ${describe(value)}`);
     return;
   }
   if (!isPlainObject(value)) {
@@ -120,7 +124,12 @@ function walk(value: unknown, type: TypeRef, path: string, report: Report): void
   }
 }
 
-function walkCollection(value: unknown, collection: { kind: 'array' | 'map'; elementtype: TypeRef }, path: string, report: Report): void {
+function walkCollection(
+  value: unknown,
+  collection: { kind: 'array' | 'map'; elementtype: TypeRef },
+  path: string,
+  report: Report,
+): void {
   if (collection.kind === 'array') {
     if (!Array.isArray(value)) return report(path, `expected an array, got ${describe(value)}`);
     value.forEach((item, i) => walk(item, collection.elementtype, `${path}[${i}]`, report));
@@ -131,7 +140,8 @@ function walkCollection(value: unknown, collection: { kind: 'array' | 'map'; ele
 }
 
 function fits(value: unknown, type: TypeRef): boolean {
-  if ('primitive' in type) return type.primitive === 'any' || typeof value === (type.primitive === 'date' ? 'string' : type.primitive);
+  if ('primitive' in type)
+    return type.primitive === 'any' || typeof value === (type.primitive === 'date' ? 'string' : type.primitive);
   return true;
 }
 

@@ -5,7 +5,12 @@ import { OpsError } from '../outcome.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** `parseArgs` in strict mode, with its errors turned into `USAGE` errors that show the help. */
-export function parseStrict<T extends Options>(argv: readonly string[], options: T, help: string, allowPositionals = false) {
+export function parseStrict<T extends Options>(
+  argv: readonly string[],
+  options: T,
+  help: string,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {
@@ -17,7 +22,10 @@ export function parseStrict<T extends Options>(argv: readonly string[], options:
 export function secondsOption(name: string, raw: string, help: string, allowZero = false): number {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !allowZero)) {
-    throw new OpsError('USAGE', `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got "${raw}".\n\n${help}`);
+    throw new OpsError(
+      'USAGE',
+      `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got "${raw}".\n\n${help}`,
+    );
   }
   return Math.round(seconds * 1000);
 }
@@ -31,6 +39,7 @@ export function onOffOption(name: string, raw: string, help: string): boolean {
 
 /** A Kubernetes namespace name (RFC 1123 label). */
 export function namespaceOption(raw: string, help: string): string {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) throw new OpsError('USAGE', `--namespace must be a Kubernetes namespace name, got "${raw}".\n\n${help}`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw))
+    throw new OpsError('USAGE', `--namespace must be a Kubernetes namespace name, got "${raw}".\n\n${help}`);
   return raw;
 }

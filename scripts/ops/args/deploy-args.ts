@@ -62,25 +62,30 @@ export interface DeployArgs {
 }
 
 export function parseDeployArgs(argv: readonly string[]): DeployArgs {
-  const { values } = parseStrict(argv, {
-    stack: { type: 'string' },
-    yes: { type: 'boolean', default: false },
-    preview: { type: 'boolean', default: false },
-    'config-file': { type: 'string' },
-    unpin: { type: 'boolean', default: false },
-    websocket: { type: 'string' },
-    'skip-verify': { type: 'boolean', default: false },
-    url: { type: 'string' },
-    token: { type: 'string' },
-    timeout: { type: 'string', default: '120' },
-    settle: { type: 'string', default: '120' },
-    kubectl: { type: 'boolean', default: false },
-    namespace: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  }, DEPLOY_HELP);
+  const { values } = parseStrict(
+    argv,
+    {
+      stack: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      preview: { type: 'boolean', default: false },
+      'config-file': { type: 'string' },
+      unpin: { type: 'boolean', default: false },
+      websocket: { type: 'string' },
+      'skip-verify': { type: 'boolean', default: false },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      timeout: { type: 'string', default: '120' },
+      settle: { type: 'string', default: '120' },
+      kubectl: { type: 'boolean', default: false },
+      namespace: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    DEPLOY_HELP,
+  );
   const usage = (message: string): OpsError => new OpsError('USAGE', `${message}\n\n${DEPLOY_HELP}`);
   if (values['config-file'] !== undefined && !values.preview) throw usage('--config-file applies to --preview only.');
-  if (values.preview && (values.unpin || values.websocket !== undefined)) throw usage('--preview changes nothing; --unpin and --websocket do not apply.');
+  if (values.preview && (values.unpin || values.websocket !== undefined))
+    throw usage('--preview changes nothing; --unpin and --websocket do not apply.');
   return {
     help: values.help,
     stack: values.stack,

@@ -63,20 +63,25 @@ export interface RollbackArgs {
 }
 
 export function parseRollbackArgs(argv: readonly string[]): RollbackArgs {
-  const { values, positionals } = parseStrict(argv, {
-    yes: { type: 'boolean', default: false },
-    stack: { type: 'string' },
-    emergency: { type: 'boolean', default: false },
-    namespace: { type: 'string' },
-    image: { type: 'string' },
-    'skip-verify': { type: 'boolean', default: false },
-    url: { type: 'string' },
-    token: { type: 'string' },
-    timeout: { type: 'string', default: '120' },
-    settle: { type: 'string', default: '120' },
-    kubectl: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  }, ROLLBACK_HELP, true);
+  const { values, positionals } = parseStrict(
+    argv,
+    {
+      yes: { type: 'boolean', default: false },
+      stack: { type: 'string' },
+      emergency: { type: 'boolean', default: false },
+      namespace: { type: 'string' },
+      image: { type: 'string' },
+      'skip-verify': { type: 'boolean', default: false },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      timeout: { type: 'string', default: '120' },
+      settle: { type: 'string', default: '120' },
+      kubectl: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    ROLLBACK_HELP,
+    true,
+  );
   const usage = (message: string): OpsError => new OpsError('USAGE', `${message}\n\n${ROLLBACK_HELP}`);
   const base = {
     yes: values.yes,
@@ -99,6 +104,12 @@ export function parseRollbackArgs(argv: readonly string[]): RollbackArgs {
   if (values.image !== undefined && !isDigestReference(values.image)) {
     throw usage(`--image must name an image by digest (repository@sha256:<64 hex>), got "${values.image}".`);
   }
-  if (values.emergency && values.stack !== undefined) throw usage('--emergency does not use Pulumi; --stack does not apply.');
-  return { ...base, help: false, mode: kind === 'full' ? 'full' : values.emergency ? 'emergency' : 'quick', image: values.image };
+  if (values.emergency && values.stack !== undefined)
+    throw usage('--emergency does not use Pulumi; --stack does not apply.');
+  return {
+    ...base,
+    help: false,
+    mode: kind === 'full' ? 'full' : values.emergency ? 'emergency' : 'quick',
+    image: values.image,
+  };
 }

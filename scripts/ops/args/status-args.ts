@@ -33,16 +33,21 @@ export interface StatusArgs {
 }
 
 export function parseStatusArgs(argv: readonly string[]): StatusArgs {
-  const { values } = parseStrict(argv, {
-    url: { type: 'string' },
-    interval: { type: 'string', default: '5' },
-    json: { type: 'boolean', default: false },
-    watch: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  }, STATUS_HELP);
+  const { values } = parseStrict(
+    argv,
+    {
+      url: { type: 'string' },
+      interval: { type: 'string', default: '5' },
+      json: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    STATUS_HELP,
+  );
   if (values.help) return { help: true, url: '', intervalMs: 0, json: false, watch: false };
   if (!values.url) throw new OpsError('USAGE', `--url is required.\n\n${STATUS_HELP}`);
-  if (values.json && values.watch) throw new OpsError('USAGE', `--json and --watch do not go together.\n\n${STATUS_HELP}`);
+  if (values.json && values.watch)
+    throw new OpsError('USAGE', `--json and --watch do not go together.\n\n${STATUS_HELP}`);
   return {
     help: false,
     url: parseDeploymentUrl(values.url),

@@ -57,18 +57,22 @@ export interface VerifyArgs {
 }
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
-  const { values } = parseStrict(argv, {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    user: { type: 'string', default: DEFAULT_VERIFY_USER },
-    websocket: { type: 'string', default: 'on' },
-    timeout: { type: 'string', default: '60' },
-    settle: { type: 'string', default: '0' },
-    kubectl: { type: 'boolean', default: false },
-    namespace: { type: 'string', default: DEFAULT_NAMESPACE },
-    origin: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  }, VERIFY_HELP);
+  const { values } = parseStrict(
+    argv,
+    {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      user: { type: 'string', default: DEFAULT_VERIFY_USER },
+      websocket: { type: 'string', default: 'on' },
+      timeout: { type: 'string', default: '60' },
+      settle: { type: 'string', default: '0' },
+      kubectl: { type: 'boolean', default: false },
+      namespace: { type: 'string', default: DEFAULT_NAMESPACE },
+      origin: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    VERIFY_HELP,
+  );
   if (values.help) return { help: true, url: '', user: values.user, websocket: true, timeoutMs: 0, settleMs: 0 };
   if (!values.url) throw new OpsError('USAGE', `--url is required.\n\n${VERIFY_HELP}`);
   return {
@@ -92,6 +96,10 @@ function originOption(raw: string): string {
   } catch {
     origin = undefined;
   }
-  if (origin !== raw) throw new OpsError('USAGE', `--origin must be an origin like https://app.example.com (no path or trailing "/"), got "${raw}".\n\n${VERIFY_HELP}`);
+  if (origin !== raw)
+    throw new OpsError(
+      'USAGE',
+      `--origin must be an origin like https://app.example.com (no path or trailing "/"), got "${raw}".\n\n${VERIFY_HELP}`,
+    );
   return raw;
 }

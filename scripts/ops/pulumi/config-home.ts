@@ -43,12 +43,11 @@ export function parseStackFile(text: string | undefined): StackFile {
   const parsed = (text ? parse(text) : undefined) as { environment?: unknown; config?: unknown } | null | undefined;
   const environment = parsed?.environment;
   // `environment:` is a list of names, or (older CLIs) an object with an `imports` list.
-  const names = Array.isArray(environment)
-    ? environment
-    : (environment as { imports?: unknown } | undefined)?.imports;
+  const names = Array.isArray(environment) ? environment : (environment as { imports?: unknown } | undefined)?.imports;
   return {
     environments: Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [],
-    config: typeof parsed?.config === 'object' && parsed.config !== null ? parsed.config as Record<string, unknown> : {},
+    config:
+      typeof parsed?.config === 'object' && parsed.config !== null ? (parsed.config as Record<string, unknown>) : {},
   };
 }
 
@@ -85,14 +84,26 @@ export function escConfigPath(key: string): string {
 /** The step that sets `key` to `value` in the home (ESC reads the value as YAML: `false` is a boolean). */
 export function setInHome(home: ConfigHome, target: StackTarget, key: HomeKey, value: string, why: string): Step {
   return home.kind === 'esc'
-    ? { description: `${why} (in ESC environment ${home.environment})`, command: 'pulumi', args: ['env', 'set', home.environment, escConfigPath(key), value] }
-    : { description: `${why} (in ${home.file})`, command: 'pulumi', args: pulumiArgs(target, 'config', 'set', key, value) };
+    ? {
+        description: `${why} (in ESC environment ${home.environment})`,
+        command: 'pulumi',
+        args: ['env', 'set', home.environment, escConfigPath(key), value],
+      }
+    : {
+        description: `${why} (in ${home.file})`,
+        command: 'pulumi',
+        args: pulumiArgs(target, 'config', 'set', key, value),
+      };
 }
 
 /** The step that removes `key` from the home. */
 export function removeFromHome(home: ConfigHome, target: StackTarget, key: HomeKey, why: string): Step {
   return home.kind === 'esc'
-    ? { description: `${why} (in ESC environment ${home.environment})`, command: 'pulumi', args: ['env', 'rm', home.environment, escConfigPath(key), '--yes'] }
+    ? {
+        description: `${why} (in ESC environment ${home.environment})`,
+        command: 'pulumi',
+        args: ['env', 'rm', home.environment, escConfigPath(key), '--yes'],
+      }
     : { description: `${why} (in ${home.file})`, command: 'pulumi', args: pulumiArgs(target, 'config', 'rm', key) };
 }
 

@@ -33,13 +33,15 @@ export function parseStackHistory(json: string): StackUpdate[] {
     if (typeof entry?.version !== 'number') return [];
     const config = (entry.config ?? {}) as Record<string, { value?: unknown } | undefined>;
     const pin = config[CONFIG_KEYS.imageDigestOverride]?.value;
-    return [{
-      version: entry.version,
-      kind: textOf(entry.kind),
-      result: textOf(entry.result),
-      startTime: textOf(entry.startTime),
-      ...(typeof pin === 'string' && pin ? { pinnedImage: pin } : {}),
-    }];
+    return [
+      {
+        version: entry.version,
+        kind: textOf(entry.kind),
+        result: textOf(entry.result),
+        startTime: textOf(entry.startTime),
+        ...(typeof pin === 'string' && pin ? { pinnedImage: pin } : {}),
+      },
+    ];
   });
 }
 
@@ -79,7 +81,10 @@ export function imageOfCheckpoint(json: string): CheckpointImage {
   }
   const outputs = parsed.deployment?.resources?.find((r) => r.type === 'pulumi:pulumi:Stack')?.outputs;
   const image = outputs?.[OUTPUT_NAMES.image];
-  return { image: typeof image === 'string' && isDigestReference(image) ? image : undefined, pinned: outputs?.[OUTPUT_NAMES.imagePinned] === true };
+  return {
+    image: typeof image === 'string' && isDigestReference(image) ? image : undefined,
+    pinned: outputs?.[OUTPUT_NAMES.imagePinned] === true,
+  };
 }
 
 /** A release and the image it ran. */
@@ -108,22 +113,34 @@ export interface RollbackTarget {
   readonly version: number;
 }
 
-const NO_EXPORT_HINT = 'Pass the image yourself: npm run rollback -- full --image <repository>@sha256:<digest> '
-  + '(list the pushed digests with: gcloud artifacts docker images list <repository> --include-tags).';
+const NO_EXPORT_HINT =
+  'Pass the image yourself: npm run rollback -- full --image <repository>@sha256:<digest> ' +
+  '(list the pushed digests with: gcloud artifacts docker images list <repository> --include-tags).';
 
 /**
  * Reads the history and each release's checkpoint, then {@link chooseRollbackRelease}. Throws
  * `FAILED` when the backend cannot export earlier versions or there is no earlier image, each time
  * saying what to do.
  */
-export async function findPreviousImage(target: StackTarget, currentImage: string, run: CommandRunner, out: Output): Promise<RollbackTarget> {
-  const history = await run('pulumi', pulumiArgs(target, 'stack', 'history', '--json', '--page-size', String(MAX_VERSIONS_SEARCHED)));
+export async function findPreviousImage(
+  target: StackTarget,
+  currentImage: string,
+  run: CommandRunner,
+  out: Output,
+): Promise<RollbackTarget> {
+  const history = await run(
+    'pulumi',
+    pulumiArgs(target, 'stack', 'history', '--json', '--page-size', String(MAX_VERSIONS_SEARCHED)),
+  );
   if (history.code !== 0) throw new OpsError('FAILED', `\`pulumi stack history\` failed: ${history.stderr.trim()}`);
   const releases: Release[] = [];
   for (const version of releaseVersions(parseStackHistory(history.stdout))) {
     const exported = await run('pulumi', pulumiArgs(target, 'stack', 'export', '--version', String(version)));
     if (exported.code !== 0) {
-      throw new OpsError('FAILED', `This Pulumi backend cannot export stack version ${version} (${exported.stderr.trim()}). ${NO_EXPORT_HINT}`);
+      throw new OpsError(
+        'FAILED',
+        `This Pulumi backend cannot export stack version ${version} (${exported.stderr.trim()}). ${NO_EXPORT_HINT}`,
+      );
     }
     const { image, pinned } = imageOfCheckpoint(exported.stdout);
     if (pinned) {
@@ -133,11 +150,17 @@ export async function findPreviousImage(target: StackTarget, currentImage: strin
     out(`history: version ${version} released ${image ?? '(no image output)'}`);
     releases.push({ version, image });
     // Once the current image's release is behind us, the first other image is the answer: stop.
-    const settled = releases.some((r) => r.image === currentImage) ? chooseRollbackRelease(releases, currentImage) : undefined;
+    const settled = releases.some((r) => r.image === currentImage)
+      ? chooseRollbackRelease(releases, currentImage)
+      : undefined;
     if (settled?.image) return { image: settled.image, version: settled.version };
   }
   const chosen = chooseRollbackRelease(releases, currentImage);
-  if (!chosen?.image) throw new OpsError('FAILED', `No release older than ${currentImage} ran another image in the last ${MAX_VERSIONS_SEARCHED} updates. ${NO_EXPORT_HINT}`);
+  if (!chosen?.image)
+    throw new OpsError(
+      'FAILED',
+      `No release older than ${currentImage} ran another image in the last ${MAX_VERSIONS_SEARCHED} updates. ${NO_EXPORT_HINT}`,
+    );
   return { image: chosen.image, version: chosen.version };
 }
 

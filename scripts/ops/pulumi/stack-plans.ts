@@ -29,13 +29,33 @@ export interface DeployPlanOptions {
 /** Deploy: what `--websocket`/`--unpin` ask for, in the config home, then `pulumi up`. */
 export function deployPlan(options: DeployPlanOptions): Step[] {
   const { target, home } = options;
-  const websocket: Step[] = options.websocket === undefined
-    ? []
-    : [setInHome(home, target, CONFIG_KEYS.enableWebsocket, String(options.websocket), `Turn WebSocket ${options.websocket ? 'on' : 'off'}`)];
+  const websocket: Step[] =
+    options.websocket === undefined
+      ? []
+      : [
+          setInHome(
+            home,
+            target,
+            CONFIG_KEYS.enableWebsocket,
+            String(options.websocket),
+            `Turn WebSocket ${options.websocket ? 'on' : 'off'}`,
+          ),
+        ];
   const unpin: Step[] = options.unpin
-    ? [removeFromHome(home, target, CONFIG_KEYS.imageDigestOverride, `Release the rollback pin ${CONFIG_KEYS.imageDigestOverride}, so the image is built from this checkout`)]
+    ? [
+        removeFromHome(
+          home,
+          target,
+          CONFIG_KEYS.imageDigestOverride,
+          `Release the rollback pin ${CONFIG_KEYS.imageDigestOverride}, so the image is built from this checkout`,
+        ),
+      ]
     : [];
-  return [...websocket, ...unpin, pulumiUpStep(target, 'Build and push the image, then roll out the stack (pulumi up)')];
+  return [
+    ...websocket,
+    ...unpin,
+    pulumiUpStep(target, 'Build and push the image, then roll out the stack (pulumi up)'),
+  ];
 }
 
 /**
@@ -44,7 +64,14 @@ export function deployPlan(options: DeployPlanOptions): Step[] {
  */
 export function previewPlan(target: StackTarget, configFile?: string): Step[] {
   const file = configFile === undefined ? [] : ['--config-file', configFile];
-  return [{ description: 'Preview the changes (nothing is changed)', command: 'pulumi', args: pulumiArgs(target, 'preview', '--diff', ...file), stream: true }];
+  return [
+    {
+      description: 'Preview the changes (nothing is changed)',
+      command: 'pulumi',
+      args: pulumiArgs(target, 'preview', '--diff', ...file),
+      stream: true,
+    },
+  ];
 }
 
 /**
@@ -55,7 +82,15 @@ export function previewPlan(target: StackTarget, configFile?: string): Step[] {
  */
 export function quickRollbackPlan(target: StackTarget, home: ConfigHome, pinImage?: string): Step[] {
   const pin: Step[] = pinImage
-    ? [setInHome(home, target, CONFIG_KEYS.imageDigestOverride, pinImage, `Pin the running image ${pinImage}, so nothing is rebuilt from this checkout`)]
+    ? [
+        setInHome(
+          home,
+          target,
+          CONFIG_KEYS.imageDigestOverride,
+          pinImage,
+          `Pin the running image ${pinImage}, so nothing is rebuilt from this checkout`,
+        ),
+      ]
     : [];
   return [
     setInHome(home, target, CONFIG_KEYS.enableWebsocket, 'false', 'Turn WebSocket off'),
@@ -71,15 +106,30 @@ export function quickRollbackPlan(target: StackTarget, home: ConfigHome, pinImag
  */
 export function emergencyRollbackPlan(namespace: string): Step[] {
   return [
-    { description: 'Set ENABLE_WEBSOCKET=false on the live web Deployment (this rolls its pods)', command: 'kubectl', args: ['set', 'env', 'deployment/web', 'ENABLE_WEBSOCKET=false', '-n', namespace] },
-    { description: 'Wait until the new web pods are ready', command: 'kubectl', args: ['rollout', 'status', 'deployment/web', '-n', namespace, '--timeout=300s'], stream: true },
+    {
+      description: 'Set ENABLE_WEBSOCKET=false on the live web Deployment (this rolls its pods)',
+      command: 'kubectl',
+      args: ['set', 'env', 'deployment/web', 'ENABLE_WEBSOCKET=false', '-n', namespace],
+    },
+    {
+      description: 'Wait until the new web pods are ready',
+      command: 'kubectl',
+      args: ['rollout', 'status', 'deployment/web', '-n', namespace, '--timeout=300s'],
+      stream: true,
+    },
   ];
 }
 
 /** Full rollback: pin the stack to an earlier image by digest in the config home (no build), then roll out. */
 export function fullRollbackPlan(target: StackTarget, home: ConfigHome, image: string): Step[] {
   return [
-    setInHome(home, target, CONFIG_KEYS.imageDigestOverride, image, `Pin the stack to the earlier image ${image} (nothing is rebuilt)`),
+    setInHome(
+      home,
+      target,
+      CONFIG_KEYS.imageDigestOverride,
+      image,
+      `Pin the stack to the earlier image ${image} (nothing is rebuilt)`,
+    ),
     pulumiUpStep(target, 'Roll out web and rq-worker with that image (pulumi up)'),
   ];
 }

@@ -13,7 +13,8 @@ export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {
   } catch (error) {
     throw new OpsError('FAILED', `GET ${baseUrl}/metrics failed: ${describeError(error)}`);
   }
-  if (answer.status !== 200) throw new OpsError('FAILED', `GET /metrics answered ${answer.status}; expected the Prometheus text.`);
+  if (answer.status !== 200)
+    throw new OpsError('FAILED', `GET /metrics answered ${answer.status}; expected the Prometheus text.`);
   return { samples: parsePrometheusText(answer.text), atMs: performance.now() };
 }
 

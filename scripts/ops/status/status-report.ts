@@ -57,7 +57,11 @@ export interface StatusReport {
  * Per-second growth of a counter between two scrapes. A smaller second value means the counter
  * restarted (a new pod), so its whole value counts, as Prometheus' rate() does.
  */
-export function ratePerSecond(first: number | undefined, second: number | undefined, seconds: number): number | undefined {
+export function ratePerSecond(
+  first: number | undefined,
+  second: number | undefined,
+  seconds: number,
+): number | undefined {
   if (second === undefined || seconds <= 0) return undefined;
   return counterGrowth(first, second) / seconds;
 }
@@ -68,7 +72,12 @@ function counterGrowth(first: number | undefined, second: number): number {
   return second >= start ? second - start : second;
 }
 
-export function buildStatusReport(first: Scrape, second: Scrape, redis: RedisHealth, websocketEnabled?: boolean): StatusReport {
+export function buildStatusReport(
+  first: Scrape,
+  second: Scrape,
+  redis: RedisHealth,
+  websocketEnabled?: boolean,
+): StatusReport {
   const seconds = (second.atMs - first.atMs) / 1000;
   const polling = (scrape: Scrape): number | undefined =>
     sumOf(scrape.samples, METRICS.httpRequests, { method: 'GET', route: (route) => POLLING_ROUTES.has(route) });
@@ -76,7 +85,11 @@ export function buildStatusReport(first: Scrape, second: Scrape, redis: RedisHea
     sumOf(scrape.samples, METRICS.httpRequests, { route: (route) => route !== '/metrics' });
   return {
     connectionsOpen: sumOf(second.samples, METRICS.connectionsOpen),
-    framesPerSecond: ratePerSecond(sumOf(first.samples, METRICS.framesSent), sumOf(second.samples, METRICS.framesSent), seconds),
+    framesPerSecond: ratePerSecond(
+      sumOf(first.samples, METRICS.framesSent),
+      sumOf(second.samples, METRICS.framesSent),
+      seconds,
+    ),
     pollingRequestsPerSecond: ratePerSecond(polling(first), polling(second), seconds),
     httpRequestsPerSecond: ratePerSecond(http(first), http(second), seconds),
     ...deliveryOver(first, second),
@@ -91,11 +104,13 @@ export function buildStatusReport(first: Scrape, second: Scrape, redis: RedisHea
 
 /** Delivery p99 and count from the growth of each latency bucket between the two scrapes. */
 function deliveryOver(first: Scrape, second: Scrape): Pick<StatusReport, 'deliveryP99Seconds' | 'deliveries'> {
-  const buckets = second.samples.filter((s) => s.name === METRICS.deliveryLatencyBucket).map((s) => {
-    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
-    const before = sumOf(first.samples, METRICS.deliveryLatencyBucket, { le: s.labels.le ?? '' });
-    return { le, count: counterGrowth(before, s.value) };
-  });
+  const buckets = second.samples
+    .filter((s) => s.name === METRICS.deliveryLatencyBucket)
+    .map((s) => {
+      const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+      const before = sumOf(first.samples, METRICS.deliveryLatencyBucket, { le: s.labels.le ?? '' });
+      return { le, count: counterGrowth(before, s.value) };
+    });
   if (buckets.length === 0) return {};
   const deliveries = Math.max(...buckets.map((b) => b.count));
   const p99 = histogramQuantile(0.99, buckets);
@@ -108,8 +123,12 @@ export function formatStatusReport(report: StatusReport): string[] {
   const missing = (metric: string): string => `n/a (the server exports no ${metric})`;
   const rate = (value: number | undefined, metric: string, what: string): string =>
     value === undefined ? missing(metric) : `${value.toFixed(2)}/s (${what}${over})`;
-  const websocket = report.websocketEnabled === undefined ? 'unknown (GET /config failed)'
-    : report.websocketEnabled ? 'enabled' : 'disabled (clients poll)';
+  const websocket =
+    report.websocketEnabled === undefined
+      ? 'unknown (GET /config failed)'
+      : report.websocketEnabled
+        ? 'enabled'
+        : 'disabled (clients poll)';
   return [
     `websocket            ${websocket}`,
     `connections open     ${report.connectionsOpen ?? missing(METRICS.connectionsOpen)}`,

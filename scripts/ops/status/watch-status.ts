@@ -8,8 +8,17 @@ import { reportSince, scrapeMetrics } from './collect-status.js';
 import { renderLiveView, renderScrapeFailure } from './live-view.js';
 import type { Scrape } from './status-report.js';
 
-export async function watchStatus(url: string, intervalMs: number, show: (frame: string[]) => void, signal: AbortSignal): Promise<void> {
-  const header = (): { url: string; everySeconds: number; at: Date } => ({ url, everySeconds: intervalMs / 1000, at: new Date() });
+export async function watchStatus(
+  url: string,
+  intervalMs: number,
+  show: (frame: string[]) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const header = (): { url: string; everySeconds: number; at: Date } => ({
+    url,
+    everySeconds: intervalMs / 1000,
+    at: new Date(),
+  });
   let previous: Scrape | undefined;
   while (!signal.aborted) {
     try {

@@ -14,7 +14,11 @@ export interface HttpAnswer {
 /** GET/POST with a timeout, answering status and body text (never throws on HTTP errors). */
 export async function request(url: string, init: RequestInit = {}): Promise<HttpAnswer> {
   const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: await response.text(),
+  };
 }
 
 /** The `error.message` of a contract error body, else the start of the body. */
@@ -37,9 +41,15 @@ export async function checkHealth(baseUrl: string): Promise<string> {
   } catch {
     body = undefined;
   }
-  const isOk = typeof body === 'object' && body !== null && Object.keys(body).length === 1 && (body as { status?: unknown }).status === 'ok';
+  const isOk =
+    typeof body === 'object' &&
+    body !== null &&
+    Object.keys(body).length === 1 &&
+    (body as { status?: unknown }).status === 'ok';
   if (answer.status !== 200 || !isOk) {
-    throw new CheckFailure(`GET /health answered ${answer.status} ${answer.text.slice(0, 200)}; expected 200 {"status":"ok"}. Check the web pod: kubectl logs -n <namespace> -l app=web --tail=100`);
+    throw new CheckFailure(
+      `GET /health answered ${answer.status} ${answer.text.slice(0, 200)}; expected 200 {"status":"ok"}. Check the web pod: kubectl logs -n <namespace> -l app=web --tail=100`,
+    );
   }
   return `200 ${answer.text.trim()}`;
 }
@@ -48,7 +58,9 @@ export async function checkHealth(baseUrl: string): Promise<string> {
 export async function checkReady(baseUrl: string): Promise<string> {
   const answer = await request(`${baseUrl}/ready`);
   if (answer.status !== 200) {
-    throw new CheckFailure(`GET /ready answered ${answer.status} (${errorMessageOf(answer.text)}); the web server does not reach Redis. Check: kubectl get pods -n <namespace> -l app=redis`);
+    throw new CheckFailure(
+      `GET /ready answered ${answer.status} (${errorMessageOf(answer.text)}); the web server does not reach Redis. Check: kubectl get pods -n <namespace> -l app=redis`,
+    );
   }
   return '200 Redis answers';
 }
@@ -63,13 +75,18 @@ export async function checkConfig(baseUrl: string, expectWebsocket: boolean): Pr
     // judged below
   }
   if (answer.status !== 200 || typeof body.enableWebsocket !== 'boolean') {
-    throw new CheckFailure(`GET /config answered ${answer.status} ${answer.text.slice(0, 200)}; expected {"enableWebsocket": bool, "pollIntervalMs": ${POLL_INTERVAL_MS}}.`);
+    throw new CheckFailure(
+      `GET /config answered ${answer.status} ${answer.text.slice(0, 200)}; expected {"enableWebsocket": bool, "pollIntervalMs": ${POLL_INTERVAL_MS}}.`,
+    );
   }
   if (body.enableWebsocket !== expectWebsocket) {
-    throw new CheckFailure(expectWebsocket
-      ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see docs/runbook.md#quick-websocket-off).'
-      : 'WebSocket is still on (enableWebsocket=true); the rollback has not reached the web pods yet.');
+    throw new CheckFailure(
+      expectWebsocket
+        ? 'WebSocket is turned off on this deployment (enableWebsocket=false): clients poll. Re-run with --websocket off to check the polling fallback, or turn it back on (see docs/runbook.md#quick-websocket-off).'
+        : 'WebSocket is still on (enableWebsocket=true); the rollback has not reached the web pods yet.',
+    );
   }
-  if (body.pollIntervalMs !== POLL_INTERVAL_MS) throw new CheckFailure(`pollIntervalMs is ${String(body.pollIntervalMs)}; the contract fixes ${POLL_INTERVAL_MS}.`);
+  if (body.pollIntervalMs !== POLL_INTERVAL_MS)
+    throw new CheckFailure(`pollIntervalMs is ${String(body.pollIntervalMs)}; the contract fixes ${POLL_INTERVAL_MS}.`);
   return `enableWebsocket=${body.enableWebsocket} pollIntervalMs=${POLL_INTERVAL_MS}`;
 }

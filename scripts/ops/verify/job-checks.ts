@@ -31,8 +31,10 @@ export async function checkWebsocketJob(options: JobCheckOptions): Promise<{ det
   // The scheme says whether the socket went through TLS (wss: for an https: deployment).
   const over = `over ${new URL(url).protocol}//`;
   if (!verdict.ok) {
-    const originHint = options.origin !== undefined && outcome.kind === 'closed' && outcome.code === CLOSE_UNAUTHORIZED
-      ? `; or ${options.origin} is not in ALLOWED_ORIGINS` : '';
+    const originHint =
+      options.origin !== undefined && outcome.kind === 'closed' && outcome.code === CLOSE_UNAUTHORIZED
+        ? `; or ${options.origin} is not in ALLOWED_ORIGINS`
+        : '';
     throw new CheckFailure(`job ${jobId} ${over}: ${verdict.detail}${originHint}`);
   }
   return { detail: `job ${jobId} ${over}: ${verdict.detail}`, jobId };
@@ -43,8 +45,12 @@ export async function checkWebsocketDisabled(options: JobCheckOptions): Promise<
   // Any id will do: the refusal comes before the job is looked up.
   const outcome = await watchSocket(jobSocketUrl(options.baseUrl, randomUUID()), options.token, 10_000);
   if (isWebsocketDisabledRefusal(outcome)) return 'upgrade refused with 503 WEBSOCKET_DISABLED';
-  const seen = outcome.kind === 'refused' ? `HTTP ${outcome.status} ${outcome.body.slice(0, 120)}`
-    : outcome.kind === 'closed' ? `an accepted WebSocket (closed ${outcome.code}): WebSocket is still on` : outcome.kind;
+  const seen =
+    outcome.kind === 'refused'
+      ? `HTTP ${outcome.status} ${outcome.body.slice(0, 120)}`
+      : outcome.kind === 'closed'
+        ? `an accepted WebSocket (closed ${outcome.code}): WebSocket is still on`
+        : outcome.kind;
   throw new CheckFailure(`expected the upgrade refused with 503 WEBSOCKET_DISABLED, got ${seen}.`);
 }
 
@@ -58,18 +64,29 @@ export async function checkPollingJob(options: JobCheckOptions): Promise<{ detai
   let polls = 0;
   let lastSeq = -1;
   for (;;) {
-    const answer = await request(`${options.baseUrl}/jobs/${jobId}/progress`, { headers: { authorization: `Bearer ${options.token}` } });
+    const answer = await request(`${options.baseUrl}/jobs/${jobId}/progress`, {
+      headers: { authorization: `Bearer ${options.token}` },
+    });
     polls += 1;
-    if (answer.status !== 200) throw new CheckFailure(`job ${jobId}: GET /jobs/${jobId}/progress answered ${answer.status} (${errorMessageOf(answer.text)}).`);
+    if (answer.status !== 200)
+      throw new CheckFailure(
+        `job ${jobId}: GET /jobs/${jobId}/progress answered ${answer.status} (${errorMessageOf(answer.text)}).`,
+      );
     const message = parseProgressMessage(answer.text);
-    if (!message || message.jobId !== jobId) throw new CheckFailure(`job ${jobId}: not a Progress message of this job: ${answer.text.slice(0, 120)}`);
+    if (!message || message.jobId !== jobId)
+      throw new CheckFailure(`job ${jobId}: not a Progress message of this job: ${answer.text.slice(0, 120)}`);
     if (message.seq < lastSeq) throw new CheckFailure(`job ${jobId}: seq went back from ${lastSeq} to ${message.seq}.`);
     lastSeq = message.seq;
-    if (message.status === 'failed') throw new CheckFailure(`job ${jobId}: the job failed: ${message.error ?? 'no error message'}`);
+    if (message.status === 'failed')
+      throw new CheckFailure(`job ${jobId}: the job failed: ${message.error ?? 'no error message'}`);
     if (message.status === 'succeeded') {
-      return { detail: `job ${jobId}: succeeded ${message.processed}/${message.total} at seq ${message.seq} after ${polls} poll(s)`, jobId };
+      return {
+        detail: `job ${jobId}: succeeded ${message.processed}/${message.total} at seq ${message.seq} after ${polls} poll(s)`,
+        jobId,
+      };
     }
-    if (Date.now() > deadline) throw new CheckFailure(`job ${jobId}: still ${message.status} after ${polls} polls; is the rq-worker running?`);
+    if (Date.now() > deadline)
+      throw new CheckFailure(`job ${jobId}: still ${message.status} after ${polls} polls; is the rq-worker running?`);
     await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
   }
 }

@@ -6,8 +6,14 @@
 import { parseProgressMessage, type ProgressMessage } from '../../../app/domain/progress-message.js';
 import type { SocketOutcome } from './socket-watch.js';
 import {
-  BEARER_SUBPROTOCOL, CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_NORMAL, CLOSE_NOT_FOUND, CLOSE_TOO_MANY_CONNECTIONS,
-  CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORIZED,
+  BEARER_SUBPROTOCOL,
+  CLOSE_ABNORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_NORMAL,
+  CLOSE_NOT_FOUND,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_UNAUTHORIZED,
 } from '../../../app/domain/wire-contract.js';
 
 export type FramesVerdict =
@@ -19,7 +25,7 @@ const CLOSE_MEANINGS: Readonly<Record<number, string>> = {
   [CLOSE_GOING_AWAY]: 'server going away',
   [CLOSE_ABNORMAL]: 'abnormal close (proxy or load balancer cut the connection?)',
   [CLOSE_TRY_AGAIN_LATER]: 'try again later: Redis is down',
-  [CLOSE_UNAUTHORIZED]: 'unauthorized: the token does not match this deployment\'s JWT_SECRET',
+  [CLOSE_UNAUTHORIZED]: "unauthorized: the token does not match this deployment's JWT_SECRET",
   [CLOSE_NOT_FOUND]: 'job not found for this user',
   [CLOSE_TOO_MANY_CONNECTIONS]: 'too many connections for this user',
 };
@@ -31,7 +37,10 @@ export function judgeJobSocket(jobId: string, outcome: SocketOutcome): FramesVer
     case 'error':
       return { ok: false, detail: `WebSocket error after ${outcome.frames.length} frame(s): ${outcome.message}` };
     case 'timeout':
-      return { ok: false, detail: `no terminal state within the time limit (${outcome.frames.length} frame(s) seen); is the rq-worker running? kubectl get pods -n <namespace> -l app=rq-worker` };
+      return {
+        ok: false,
+        detail: `no terminal state within the time limit (${outcome.frames.length} frame(s) seen); is the rq-worker running? kubectl get pods -n <namespace> -l app=rq-worker`,
+      };
     case 'closed':
       return judgeClosed(jobId, outcome);
   }
@@ -44,16 +53,23 @@ function judgeClosed(jobId: string, outcome: Extract<SocketOutcome, { kind: 'clo
     return { ok: false, detail: `closed ${code} before any frame (${meaning})` };
   }
   if (outcome.protocol !== BEARER_SUBPROTOCOL) {
-    return { ok: false, detail: `the server selected subprotocol "${outcome.protocol}"; the contract says it selects "${BEARER_SUBPROTOCOL}"` };
+    return {
+      ok: false,
+      detail: `the server selected subprotocol "${outcome.protocol}"; the contract says it selects "${BEARER_SUBPROTOCOL}"`,
+    };
   }
   const messages: ProgressMessage[] = [];
   for (const [index, text] of frames.entries()) {
     const message = parseProgressMessage(text);
     if (!message) return { ok: false, detail: `frame ${index + 1} is not a Progress message: ${text.slice(0, 120)}` };
-    if (message.jobId !== jobId) return { ok: false, detail: `frame ${index + 1} is for job ${message.jobId}, not ${jobId}` };
+    if (message.jobId !== jobId)
+      return { ok: false, detail: `frame ${index + 1} is for job ${message.jobId}, not ${jobId}` };
     const previous = messages.at(-1);
     if (previous && message.seq <= previous.seq) {
-      return { ok: false, detail: `frame ${index + 1} has seq ${message.seq} after seq ${previous.seq}; frames must never go back` };
+      return {
+        ok: false,
+        detail: `frame ${index + 1} has seq ${message.seq} after seq ${previous.seq}; frames must never go back`,
+      };
     }
     messages.push(message);
   }
@@ -62,7 +78,8 @@ function judgeClosed(jobId: string, outcome: Extract<SocketOutcome, { kind: 'clo
   if (last.status !== 'succeeded' && last.status !== 'failed') {
     return { ok: false, detail: `closed ${code} with the job still ${last.status} (seq ${last.seq})` };
   }
-  if (code !== CLOSE_NORMAL) return { ok: false, detail: `closed ${code} after the terminal state; expected ${CLOSE_NORMAL}` };
+  if (code !== CLOSE_NORMAL)
+    return { ok: false, detail: `closed ${code} after the terminal state; expected ${CLOSE_NORMAL}` };
   if (last.status === 'failed') return { ok: false, detail: `the job failed: ${last.error ?? 'no error message'}` };
   return {
     ok: true,
@@ -81,7 +98,8 @@ function refusalDetail(status: number, body: string): string {
   if (status === 503 && code === 'WEBSOCKET_DISABLED') {
     return 'upgrade refused with 503 WEBSOCKET_DISABLED: WebSocket is turned off on this deployment. Re-run with --websocket off to check the polling fallback.';
   }
-  if (status === 404) return 'upgrade answered 404: this deployment has no /ws/jobs/{id} endpoint (an image older than the WebSocket feature?)';
+  if (status === 404)
+    return 'upgrade answered 404: this deployment has no /ws/jobs/{id} endpoint (an image older than the WebSocket feature?)';
   return `upgrade refused with HTTP ${status}${code ? ` ${code}` : ''}: ${body.slice(0, 160)} (does the load balancer pass WebSocket upgrades?)`;
 }
 

@@ -36,7 +36,8 @@ export function judgePods(app: string, json: string): string {
   }
   const pods = all.filter((pod) => !pod.metadata?.deletionTimestamp);
   const terminating = all.length - pods.length;
-  if (pods.length === 0) throw new CheckFailure(`no pods with label app=${app}${terminating ? ` (${terminating} terminating)` : ''}`);
+  if (pods.length === 0)
+    throw new CheckFailure(`no pods with label app=${app}${terminating ? ` (${terminating} terminating)` : ''}`);
   const notReady = pods.filter((pod) => {
     const statuses = pod.status?.containerStatuses ?? [];
     return pod.status?.phase !== 'Running' || statuses.length === 0 || statuses.some((c) => c.ready !== true);
@@ -46,7 +47,9 @@ export function judgePods(app: string, json: string): string {
       const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
       return `${pod.metadata?.name ?? '?'} ${waiting ?? pod.status?.phase ?? 'unknown'}`;
     });
-    throw new CheckFailure(`${pods.length - notReady.length}/${pods.length} pods ready; not ready: ${reasons.join(', ')}`);
+    throw new CheckFailure(
+      `${pods.length - notReady.length}/${pods.length} pods ready; not ready: ${reasons.join(', ')}`,
+    );
   }
   const leaving = terminating ? `; ${terminating} terminating, not counted` : '';
   return `${pods.length}/${pods.length} pods ready (${pods.map((p) => p.metadata?.name ?? '?').join(', ')})${leaving}`;
@@ -91,32 +94,56 @@ export async function runKubectlChecks(namespace: string, run: CommandRunner): P
   const results: CheckResult[] = [];
   let externalRedis = false;
   for (const app of WORKLOAD_APPS) {
-    results.push(await runCheck(`pods-${app}`, async () => {
-      const answer = await run('kubectl', ['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'json']);
-      if (answer.code !== 0) throw new CheckFailure(`kubectl get pods failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
-      if (app === workloadNames.redis && hasNoPods(answer.stdout)) {
-        // No Redis pod: an outage of the in-cluster Redis, or no in-cluster Redis at all.
-        const statefulSet = await run('kubectl', ['get', 'statefulset', workloadNames.redis, '-n', namespace, '--ignore-not-found', '-o', 'name']);
-        externalRedis = statefulSet.code === 0 && statefulSet.stdout.trim() === '';
-        if (externalRedis) return EXTERNAL_REDIS;
-      }
-      return judgePods(app, answer.stdout);
-    }));
+    results.push(
+      await runCheck(`pods-${app}`, async () => {
+        const answer = await run('kubectl', ['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'json']);
+        if (answer.code !== 0)
+          throw new CheckFailure(
+            `kubectl get pods failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`,
+          );
+        if (app === workloadNames.redis && hasNoPods(answer.stdout)) {
+          // No Redis pod: an outage of the in-cluster Redis, or no in-cluster Redis at all.
+          const statefulSet = await run('kubectl', [
+            'get',
+            'statefulset',
+            workloadNames.redis,
+            '-n',
+            namespace,
+            '--ignore-not-found',
+            '-o',
+            'name',
+          ]);
+          externalRedis = statefulSet.code === 0 && statefulSet.stdout.trim() === '';
+          if (externalRedis) return EXTERNAL_REDIS;
+        }
+        return judgePods(app, answer.stdout);
+      }),
+    );
   }
   for (const app of WORKLOAD_APPS) {
     if (app === workloadNames.redis && externalRedis) {
       results.push(await runCheck(`logs-${app}`, () => Promise.resolve(EXTERNAL_REDIS)));
       continue;
     }
-    results.push(await runCheck(`logs-${app}`, async () => {
-      const answer = await run('kubectl', ['logs', '-n', namespace, '-l', `app=${app}`, `--tail=${LOG_TAIL_LINES}`]);
-      if (answer.code !== 0) throw new CheckFailure(`kubectl logs failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`);
-      const errors = errorLines(answer.stdout);
-      if (errors.length > 0) {
-        throw new CheckFailure(`${errors.length} error line(s) in the last ${LOG_TAIL_LINES} per pod, e.g. ${errors.slice(0, 2).map((l) => l.slice(0, 200)).join(' | ')}`);
-      }
-      return `no error lines in the last ${LOG_TAIL_LINES} per pod`;
-    }));
+    results.push(
+      await runCheck(`logs-${app}`, async () => {
+        const answer = await run('kubectl', ['logs', '-n', namespace, '-l', `app=${app}`, `--tail=${LOG_TAIL_LINES}`]);
+        if (answer.code !== 0)
+          throw new CheckFailure(
+            `kubectl logs failed: ${answer.missing ? 'kubectl is not installed' : answer.stderr.trim()}`,
+          );
+        const errors = errorLines(answer.stdout);
+        if (errors.length > 0) {
+          throw new CheckFailure(
+            `${errors.length} error line(s) in the last ${LOG_TAIL_LINES} per pod, e.g. ${errors
+              .slice(0, 2)
+              .map((l) => l.slice(0, 200))
+              .join(' | ')}`,
+          );
+        }
+        return `no error lines in the last ${LOG_TAIL_LINES} per pod`;
+      }),
+    );
   }
   return results;
 }

@@ -64,10 +64,12 @@ export async function runVerify(options: VerifyOptions, run: CommandRunner, out:
     record(await runCheck('websocket-disabled', () => checkWebsocketDisabled(job)));
     record(await runCheck('polling-job', async () => remember(await checkPollingJob(job))));
   }
-  record(await runCheck('job-result', async () => {
-    if (!finishedJob) throw new CheckFailure('no finished job to read (see the job check above)');
-    return checkJobResult(baseUrl, token, finishedJob);
-  }));
+  record(
+    await runCheck('job-result', async () => {
+      if (!finishedJob) throw new CheckFailure('no finished job to read (see the job check above)');
+      return checkJobResult(baseUrl, token, finishedJob);
+    }),
+  );
 
   if (options.kubectlNamespace) {
     for (const result of await runKubectlChecks(options.kubectlNamespace, run)) record(result);

@@ -6,7 +6,13 @@ import WebSocket from 'ws';
 import { BEARER_SUBPROTOCOL } from '../../../app/domain/wire-contract.js';
 
 export type SocketOutcome =
-  | { readonly kind: 'closed'; readonly protocol: string; readonly frames: readonly string[]; readonly code: number; readonly reason: string }
+  | {
+      readonly kind: 'closed';
+      readonly protocol: string;
+      readonly frames: readonly string[];
+      readonly code: number;
+      readonly reason: string;
+    }
   | { readonly kind: 'refused'; readonly status: number; readonly body: string }
   | { readonly kind: 'error'; readonly message: string; readonly frames: readonly string[] }
   | { readonly kind: 'timeout'; readonly frames: readonly string[] };
@@ -33,7 +39,9 @@ export function watchSocket(url: string, token: string, timeoutMs: number, origi
     const timer = setTimeout(() => finish({ kind: 'timeout', frames }), timeoutMs);
 
     socket.on('message', (data: Buffer) => frames.push(data.toString()));
-    socket.on('close', (code, reason) => finish({ kind: 'closed', protocol: socket.protocol, frames, code, reason: reason.toString() }));
+    socket.on('close', (code, reason) =>
+      finish({ kind: 'closed', protocol: socket.protocol, frames, code, reason: reason.toString() }),
+    );
     socket.on('error', (error) => finish({ kind: 'error', message: error.message, frames }));
     // With this listener ws leaves the refused handshake to us: read the answer, then let go.
     socket.on('unexpected-response', (req, res) => {

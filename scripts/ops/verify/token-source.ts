@@ -20,5 +20,8 @@ export interface TokenSource {
 export async function resolveToken(source: TokenSource): Promise<string> {
   if (source.token) return source.token;
   if (source.secret) return signToken(source.secret, source.user ?? DEFAULT_VERIFY_USER, MINTED_TOKEN_TTL_SECONDS);
-  throw new OpsError('USAGE', 'No token: pass --token JWT, or set JWT_SECRET to the deployment\'s secret so verify can mint one.');
+  throw new OpsError(
+    'USAGE',
+    "No token: pass --token JWT, or set JWT_SECRET to the deployment's secret so verify can mint one.",
+  );
 }

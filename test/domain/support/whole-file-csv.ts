@@ -22,11 +22,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseCsv(bytes: Uint8Array, options: ParseCsvOptions): CsvTable {
   const text = decodeText(bytes);
   if (text.replace(/^\uFEFF/, '').trim() === '') {
-    throw new AppError('EMPTY_FILE', 'The file is empty. Upload a CSV file with a header row and at least one data row.');
+    throw new AppError(
+      'EMPTY_FILE',
+      'The file is empty. Upload a CSV file with a header row and at least one data row.',
+    );
   }
   const records = parseRecords(text);
   const [header, ...rest] = records.filter((r) => !isBlank(r.fields));
-  if (!header) throw new AppError('EMPTY_FILE', 'The file is empty. Upload a CSV file with a header row and at least one data row.');
+  if (!header)
+    throw new AppError(
+      'EMPTY_FILE',
+      'The file is empty. Upload a CSV file with a header row and at least one data row.',
+    );
   const rows = rest;
   for (const row of rows) {
     if (row.fields.length !== header.fields.length) {
@@ -37,10 +44,16 @@ export function parseCsv(bytes: Uint8Array, options: ParseCsvOptions): CsvTable 
     }
   }
   if (rows.length === 0) {
-    throw new AppError('NO_DATA_ROWS', 'The file has a header row but no data rows. Add at least one row and upload again.');
+    throw new AppError(
+      'NO_DATA_ROWS',
+      'The file has a header row but no data rows. Add at least one row and upload again.',
+    );
   }
   if (rows.length > options.maxRows) {
-    throw new AppError('TOO_MANY_ROWS', `The file has ${rows.length} data rows; the limit is ${options.maxRows}. Split it into smaller files.`);
+    throw new AppError(
+      'TOO_MANY_ROWS',
+      `The file has ${rows.length} data rows; the limit is ${options.maxRows}. Split it into smaller files.`,
+    );
   }
   return { header: header.fields, rows: rows.map((r) => r.fields) };
 }
@@ -84,7 +97,8 @@ function parseRecords(text: string): CsvRecord[] {
       },
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/ at line \d+.*$|, got .*$| on line \d+.*$/s, '') : 'unreadable';
+    const reason =
+      error instanceof Error ? error.message.replace(/ at line \d+.*$|, got .*$| on line \d+.*$/s, '') : 'unreadable';
     throw new AppError(
       'BAD_CSV',
       `Malformed CSV at line ${lineAt(lastEndByte)}: ${reason}. Check the quotes in the record that starts on that line and upload again.`,

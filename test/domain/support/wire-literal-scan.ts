@@ -15,8 +15,11 @@ export interface WireLiteral {
 }
 
 /** Every close code the module names; 1000 also means "milliseconds per second", so it is judged by context. */
-const CLOSE_CODES = new Set(Object.entries(contract).flatMap(([name, value]) =>
-  name.startsWith('CLOSE_') && typeof value === 'number' ? [value] : []));
+const CLOSE_CODES = new Set(
+  Object.entries(contract).flatMap(([name, value]) =>
+    name.startsWith('CLOSE_') && typeof value === 'number' ? [value] : [],
+  ),
+);
 const CONTEXTUAL = contract.CLOSE_NORMAL;
 const STRICT_CODES = [...CLOSE_CODES].filter((code) => code !== CONTEXTUAL);
 const STRICT_CODE_TEXT = new RegExp(`\\b(${STRICT_CODES.join('|')})\\b`);
@@ -24,12 +27,16 @@ const NORMAL_TEXT = new RegExp(`\\b${CONTEXTUAL}\\b`);
 const POLL_TEXT = new RegExp(`\\b${String(contract.POLL_INTERVAL_MS).replace(/\B(?=(\d{3})+$)/g, '_?')}\\b`);
 // A bound of a range (`code >= 1007 && code <= 1014`, RFC 6455's table of sendable codes) is not a copy.
 const RELATIONAL = new Set([
-  ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken,
-  ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken,
+  ts.SyntaxKind.LessThanToken,
+  ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
 ]);
 const EQUALITY = new Set([
-  ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
-  ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
 ]);
 
 /** Why a number literal copies the contract, or undefined when it is just a number. */
@@ -40,9 +47,10 @@ function numberProblem(node: ts.NumericLiteral): string | undefined {
   if (ts.isBinaryExpression(parent) && RELATIONAL.has(parent.operatorToken.kind)) return undefined;
   if (STRICT_CODES.includes(value)) return 'close code';
   if (value === CONTEXTUAL) {
-    const isClose = (ts.isCallExpression(parent) && /close/i.test(parent.expression.getText()))
-      || (ts.isBinaryExpression(parent) && EQUALITY.has(parent.operatorToken.kind) && /code/i.test(context))
-      || (ts.isArrayLiteralExpression(parent) && /code/i.test(parent.parent.getText().slice(0, 40)));
+    const isClose =
+      (ts.isCallExpression(parent) && /close/i.test(parent.expression.getText())) ||
+      (ts.isBinaryExpression(parent) && EQUALITY.has(parent.operatorToken.kind) && /code/i.test(context)) ||
+      (ts.isArrayLiteralExpression(parent) && /code/i.test(parent.parent.getText().slice(0, 40)));
     return isClose ? 'close code' : undefined;
   }
   if (value === contract.POLL_INTERVAL_MS && /poll/i.test(context)) return 'poll interval';

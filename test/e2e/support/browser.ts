@@ -11,8 +11,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Why the browser tests cannot run on this machine, or `undefined` when they can. */
@@ -52,7 +58,7 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   return {
     context,
     newPage: async (options = {}) => {
-      const page = await context.newPage() as Page & { errors: string[] };
+      const page = (await context.newPage()) as Page & { errors: string[] };
       page.errors = [];
       page.on('pageerror', (error) => page.errors.push(error.message));
       if (options.width) await page.setViewportSize({ width: options.width, height: options.height ?? 800 });

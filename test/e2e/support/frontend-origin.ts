@@ -21,7 +21,13 @@ export interface FrontendOrigin {
 export async function startFrontendOrigin(certificate: TestCertificate): Promise<FrontendOrigin> {
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [`${FIXTURE_DIR}page.ts`], bundle: true, write: false, format: 'esm', platform: 'browser', target: ['es2022'], logLevel: 'silent',
+    entryPoints: [`${FIXTURE_DIR}page.ts`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    logLevel: 'silent',
   });
   const files = new Map<string, { type: string; body: Buffer | Uint8Array }>([
     ['/', { type: 'text/html; charset=utf-8', body: await readFile(`${FIXTURE_DIR}index.html`) }],
@@ -42,9 +48,10 @@ export async function startFrontendOrigin(certificate: TestCertificate): Promise
   });
   return {
     origin: `https://${HOST}:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

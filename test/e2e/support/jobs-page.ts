@@ -14,8 +14,14 @@ export async function openJobsPage(page: Page, baseUrl: string, token: string): 
 }
 
 /** Uploads a CSV through the page's form; answers the Job the server created. */
-export async function uploadThroughPage(page: Page, filename: string, csv: string): Promise<{ id: string; total: number }> {
-  const created = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/jobs');
+export async function uploadThroughPage(
+  page: Page,
+  filename: string,
+  csv: string,
+): Promise<{ id: string; total: number }> {
+  const created = page.waitForResponse(
+    (response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/jobs',
+  );
   await page.locator('#file-input').setInputFiles({ name: filename, mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.locator('#upload-button').click();
   const response = await created;
@@ -37,15 +43,19 @@ export async function waitForStatus(page: Page, jobId: string, status: string, t
 
 /** Every update the page showed, in order, from its `progress-applied` User Timing marks. */
 export async function appliedUpdates(page: Page): Promise<AppliedUpdate[]> {
-  return page.evaluate(() => performance.getEntriesByName('progress-applied').map((entry) => ({
-    ...((entry as PerformanceMark).detail as ProgressMarkDetail),
-    appliedAt: performance.timeOrigin + entry.startTime,
-  })));
+  return page.evaluate(() =>
+    performance.getEntriesByName('progress-applied').map((entry) => ({
+      ...((entry as PerformanceMark).detail as ProgressMarkDetail),
+      appliedAt: performance.timeOrigin + entry.startTime,
+    })),
+  );
 }
 
 /** The job ids of the cards shown, top to bottom. */
 export async function shownJobIds(page: Page): Promise<string[]> {
-  return page.locator('#jobs > li').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.jobId ?? ''));
+  return page
+    .locator('#jobs > li')
+    .evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.jobId ?? ''));
 }
 
 /** Percentile `p` (0–100) of `values`, nearest rank. */

@@ -35,7 +35,9 @@ export function reconnectGaps(outcome: ClientOutcome): Gap[] {
     const pollBack = outcome.polls.find((p) => p.ok && p.answeredAt > closedAt)?.answeredAt;
     const backs = [socketBack, pollBack].filter((t): t is number => t !== undefined);
     const backAt = backs.length > 0 ? Math.min(...backs) : undefined;
-    const attempts = connections.slice(i + 1).filter((c) => c.startedAt >= closedAt && (backAt === undefined || c.startedAt <= backAt)).length;
+    const attempts = connections
+      .slice(i + 1)
+      .filter((c) => c.startedAt >= closedAt && (backAt === undefined || c.startedAt <= backAt)).length;
     let backoffMs = 0;
     for (let a = 0; a < attempts; a++) backoffMs += backoffCeiling(a);
     gaps.push({ index: outcome.index, code: connection.code, closedAt, backAt, attempts, backoffMs });
@@ -66,7 +68,11 @@ export function maxSocketsPerUser(webs: readonly WebLog[], ownerOf: ReadonlyMap<
       } catch {
         continue;
       }
-      const delta = entry.msg?.startsWith('WebSocket connected for job ') ? 1 : entry.msg?.startsWith('WebSocket disconnected for job ') ? -1 : 0;
+      const delta = entry.msg?.startsWith('WebSocket connected for job ')
+        ? 1
+        : entry.msg?.startsWith('WebSocket disconnected for job ')
+          ? -1
+          : 0;
       const user = entry.jobId === undefined ? undefined : ownerOf.get(entry.jobId);
       if (delta === 0 || user === undefined || entry.time === undefined) continue;
       events.push({ at: entry.time, user, delta });

@@ -9,7 +9,13 @@ import { WebSocket } from 'ws';
 import { JobWatcher, type SocketLike, type WatchPlatform } from '../../../app/client/job-watcher.js';
 import { parseProgressMessage } from '../../../app/domain/progress-message.js';
 import type { PollAnswer } from '../../../app/client/watch-machine.js';
-import { SERVER_HEADER, type ClientOutcome, type FleetClient, type FleetCommand, type FleetReport } from './watch-fleet-protocol.js';
+import {
+  SERVER_HEADER,
+  type ClientOutcome,
+  type FleetClient,
+  type FleetCommand,
+  type FleetReport,
+} from './watch-fleet-protocol.js';
 
 const send = (report: FleetReport): void => {
   process.send?.(report);
@@ -20,15 +26,27 @@ class Watched {
   readonly outcome: ClientOutcome;
   private readonly watcher: JobWatcher;
 
-  constructor(private readonly spec: FleetClient, private readonly onSettled: () => void) {
-    this.outcome = { index: spec.index, connections: [], polls: [], applied: [], frames: [], terminal: undefined, phase: 'idle' };
+  constructor(
+    private readonly spec: FleetClient,
+    private readonly onSettled: () => void,
+  ) {
+    this.outcome = {
+      index: spec.index,
+      connections: [],
+      polls: [],
+      applied: [],
+      frames: [],
+      terminal: undefined,
+      phase: 'idle',
+    };
     this.watcher = new JobWatcher({
       jobId: spec.jobId,
       lastSeq: 0,
       platform: this.platform(),
       onApply: (message) => {
         this.outcome.applied.push(message.seq);
-        if (message.status === 'succeeded' || message.status === 'failed') this.outcome.terminal = { status: message.status, seq: message.seq, at: Date.now() };
+        if (message.status === 'succeeded' || message.status === 'failed')
+          this.outcome.terminal = { status: message.status, seq: message.seq, at: Date.now() };
       },
       onPhase: (phase) => {
         this.outcome.phase = phase.kind;
@@ -54,7 +72,9 @@ class Watched {
         const at = Date.now();
         let answer: PollAnswer = { kind: 'error' };
         try {
-          const response = await fetch(`${spec.httpBase}/jobs/${jobId}/progress`, { headers: { authorization: `Bearer ${spec.token}` } });
+          const response = await fetch(`${spec.httpBase}/jobs/${jobId}/progress`, {
+            headers: { authorization: `Bearer ${spec.token}` },
+          });
           const text = await response.text();
           const message = response.ok ? parseProgressMessage(text) : undefined;
           if (response.status === 401) answer = { kind: 'refused', reason: 'unauthorized' };
@@ -72,7 +92,13 @@ class Watched {
   /** The browser's WebSocket, as `ws`, recording the attempt. */
   private openSocket(jobId: string): SocketLike {
     const { spec } = this;
-    const record: ClientOutcome['connections'][number] = { startedAt: Date.now(), upAt: undefined, closedAt: undefined, code: undefined, server: undefined };
+    const record: ClientOutcome['connections'][number] = {
+      startedAt: Date.now(),
+      upAt: undefined,
+      closedAt: undefined,
+      code: undefined,
+      server: undefined,
+    };
     this.outcome.connections.push(record);
     const ws = new WebSocket(`${spec.httpBase.replace(/^http/, 'ws')}/ws/jobs/${jobId}`, ['bearer', spec.token], {
       perMessageDeflate: false,
@@ -109,13 +135,20 @@ let settled = 0;
 let connected = 0;
 
 function status(): FleetReport {
-  const live = clients.filter((c) => c.outcome.connections.at(-1)?.upAt !== undefined && c.outcome.connections.at(-1)?.closedAt === undefined).length;
+  const live = clients.filter(
+    (c) => c.outcome.connections.at(-1)?.upAt !== undefined && c.outcome.connections.at(-1)?.closedAt === undefined,
+  ).length;
   return { type: 'status', total: clients.length, connected, live, settled };
 }
 
 process.on('message', (command: FleetCommand) => {
   if (command.type === 'start') {
-    clients = command.clients.map((spec) => new Watched(spec, () => { settled++; }));
+    clients = command.clients.map(
+      (spec) =>
+        new Watched(spec, () => {
+          settled++;
+        }),
+    );
     // Open in waves, as real users arrive, so the proxy's accept queue is not the thing under test.
     let next = 0;
     const pump = (): void => {

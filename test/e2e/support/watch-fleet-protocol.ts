@@ -38,9 +38,20 @@ export interface ClientOutcome {
 }
 
 export type FleetCommand =
-  | { readonly type: 'start'; readonly clients: readonly FleetClient[]; readonly connectPerTick: number; readonly tickMs: number }
+  | {
+      readonly type: 'start';
+      readonly clients: readonly FleetClient[];
+      readonly connectPerTick: number;
+      readonly tickMs: number;
+    }
   | { readonly type: 'report' };
 
 export type FleetReport =
-  | { readonly type: 'status'; readonly total: number; readonly connected: number; readonly live: number; readonly settled: number }
+  | {
+      readonly type: 'status';
+      readonly total: number;
+      readonly connected: number;
+      readonly live: number;
+      readonly settled: number;
+    }
   | { readonly type: 'outcomes'; readonly outcomes: ClientOutcome[] };

@@ -22,7 +22,11 @@ export class WatchFleet {
 
   /** Starts the process and its clients, `connectPerTick` every `tickMs`. */
   static start(clients: readonly FleetClient[], pacing = { connectPerTick: 100, tickMs: 50 }): WatchFleet {
-    const { child } = startNodeProcess('test/e2e/support/watch-fleet-main.ts', { raiseFileLimit: true, output: 'terminal', ipc: 'json' });
+    const { child } = startNodeProcess('test/e2e/support/watch-fleet-main.ts', {
+      raiseFileLimit: true,
+      output: 'terminal',
+      ipc: 'json',
+    });
     const fleet = new WatchFleet(child);
     child.send({ type: 'start', clients, ...pacing } satisfies FleetCommand);
     return fleet;

@@ -23,7 +23,9 @@ const floor: [number, number, number] = [7, 4, 6];
 
 /** `[major, minor, patch]` of an official `redis:X.Y.Z[-variant][@sha256:…]` reference. */
 function redisVersion(image: string): [number, number, number] {
-  const match = /^(?:docker\.io\/(?:library\/)?)?redis:(\d+)\.(\d+)\.(\d+)(?:-[\w.]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(image);
+  const match = /^(?:docker\.io\/(?:library\/)?)?redis:(\d+)\.(\d+)\.(\d+)(?:-[\w.]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(
+    image,
+  );
   if (!match) throw new Error(`not an official redis:X.Y.Z image: ${image}`);
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
@@ -42,8 +44,14 @@ function isFixedRelease(image: string): boolean {
 
 describe('the version check itself', () => {
   it.each([
-    ['redis:7.4.2-alpine', false], ['redis:7.4.5', false], ['redis:7.2.11-alpine', false], ['redis:8.2.1-alpine', false],
-    ['redis:8.0.3', false], ['redis:7.4.6-alpine', true], ['redis:8.0.4', true], ['redis:8.2.2-alpine', true],
+    ['redis:7.4.2-alpine', false],
+    ['redis:7.4.5', false],
+    ['redis:7.2.11-alpine', false],
+    ['redis:8.2.1-alpine', false],
+    ['redis:8.0.3', false],
+    ['redis:7.4.6-alpine', true],
+    ['redis:8.0.4', true],
+    ['redis:8.2.2-alpine', true],
     [`redis:8.10.1-alpine@sha256:${'a'.repeat(64)}`, true],
   ])('judges %s fixed: %s', (image, fixed) => {
     expect(isFixedRelease(image)).toBe(fixed);
@@ -80,7 +88,9 @@ describe('default manifests: data safety', () => {
   it('create no StorageClass when another one is configured', () => {
     const withOwnClass = synthObjects({ redisStorageClass: 'premium-rwo' });
     expect(withOwnClass.filter((o) => o.kind === 'StorageClass')).toEqual([]);
-    expect(findObject(withOwnClass, 'StatefulSet', 'redis').spec!.volumeClaimTemplates![0]!.spec!.storageClassName).toBe('premium-rwo');
+    expect(
+      findObject(withOwnClass, 'StatefulSet', 'redis').spec!.volumeClaimTemplates![0]!.spec!.storageClassName,
+    ).toBe('premium-rwo');
   });
 });
 

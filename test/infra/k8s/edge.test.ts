@@ -20,14 +20,27 @@ describe('EDGE=ingress', () => {
 
   it('adds the Ingress, the certificate, the backend and frontend configs and the web NetworkPolicy to the default objects', () => {
     const defaults = names(synthObjects());
-    expect(names(objects)).toEqual([...defaults, 'Ingress web', 'ManagedCertificate web', 'BackendConfig web', 'FrontendConfig web', 'NetworkPolicy web']);
+    expect(names(objects)).toEqual([
+      ...defaults,
+      'Ingress web',
+      'ManagedCertificate web',
+      'BackendConfig web',
+      'FrontendConfig web',
+      'NetworkPolicy web',
+    ]);
     const clusterScoped = ['Namespace', 'StorageClass'];
-    expect(new Set(objects.filter((o) => !clusterScoped.includes(o.kind)).map((o) => o.metadata.namespace))).toEqual(new Set(['personalizedline']));
+    expect(new Set(objects.filter((o) => !clusterScoped.includes(o.kind)).map((o) => o.metadata.namespace))).toEqual(
+      new Set(['personalizedline']),
+    );
   });
 
   it('passes every offline check', () => {
     expect(validateManifestObjects(objects)).toEqual([]);
-    expect(validateManifestObjects(synthObjects({ ...ingress, sessionAffinity: 'ClientIP', namespace: 'staging', staticIpName: 'staging-web' }))).toEqual([]);
+    expect(
+      validateManifestObjects(
+        synthObjects({ ...ingress, sessionAffinity: 'ClientIP', namespace: 'staging', staticIpName: 'staging-web' }),
+      ),
+    ).toEqual([]);
   });
 
   it('routes the domain to Service web port 80 through the gce class, on the named static IP, with the certificate and the redirect', () => {
@@ -38,14 +51,24 @@ describe('EDGE=ingress', () => {
       'networking.gke.io/managed-certificates': 'web',
       'networking.gke.io/v1beta1.FrontendConfig': 'web',
     });
-    expect(object.spec!.rules).toEqual([{
-      host: 'api.example.com',
-      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] },
-    }]);
+    expect(object.spec!.rules).toEqual([
+      {
+        host: 'api.example.com',
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+        },
+      },
+    ]);
     const named = findObject(synthObjects({ ...ingress, staticIpName: 'pl-prod-ip' }), 'Ingress', 'web');
     expect(named.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe('pl-prod-ip');
-    expect(findObject(objects, 'ManagedCertificate', 'web')).toMatchObject({ apiVersion: 'networking.gke.io/v1', spec: { domains: ['api.example.com'] } });
-    expect(findObject(objects, 'FrontendConfig', 'web')).toMatchObject({ apiVersion: 'networking.gke.io/v1beta1', spec: { redirectToHttps: { enabled: true } } });
+    expect(findObject(objects, 'ManagedCertificate', 'web')).toMatchObject({
+      apiVersion: 'networking.gke.io/v1',
+      spec: { domains: ['api.example.com'] },
+    });
+    expect(findObject(objects, 'FrontendConfig', 'web')).toMatchObject({
+      apiVersion: 'networking.gke.io/v1beta1',
+      spec: { redirectToHttps: { enabled: true } },
+    });
   });
 
   it('makes Service web a ClusterIP behind a NEG, with the BackendConfig, still port 80 to 8080', () => {
@@ -77,22 +100,29 @@ describe('EDGE=ingress', () => {
     expect(findObject(affine, 'Service', 'web').spec!.sessionAffinity).toBe('ClientIP');
   });
 
-  it('lets Google\'s front ends and health checks reach the web pods, and trusts only them as proxies', () => {
+  it("lets Google's front ends and health checks reach the web pods, and trusts only them as proxies", () => {
     const policy = findObject(objects, 'NetworkPolicy', 'web');
     expect(policy.spec!.podSelector).toEqual({ matchLabels: { app: 'web' } });
     expect(policy.spec!.policyTypes).toEqual(['Ingress']);
     const [rule] = policy.spec!.ingress!;
-    expect(rule!.from!.filter((peer) => peer.ipBlock).map((peer) => peer.ipBlock!.cidr)).toEqual(['130.211.0.0/22', '35.191.0.0/16']);
+    expect(rule!.from!.filter((peer) => peer.ipBlock).map((peer) => peer.ipBlock!.cidr)).toEqual([
+      '130.211.0.0/22',
+      '35.191.0.0/16',
+    ]);
     expect(rule!.ports).toEqual([{ protocol: 'TCP', port: container.ports![0]!.containerPort }]);
     expect(envByName(container).get('TRUST_PROXY')?.value).toBe(googleFrontEndRanges.join(','));
   });
 
-  it('gives the web container the frontends\' ALLOWED_ORIGINS, with either edge', () => {
+  it("gives the web container the frontends' ALLOWED_ORIGINS, with either edge", () => {
     const origins = ['https://app.example.com', 'http://localhost:3000'];
     for (const edge of ['ingress', 'loadbalancer'] as const) {
       const withOrigins = synthObjects({ ...ingress, edge, allowedOrigins: origins });
-      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'web'))).get('ALLOWED_ORIGINS')?.value).toBe(origins.join(','));
-      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'rq-worker'))).has('ALLOWED_ORIGINS')).toBe(false);
+      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'web'))).get('ALLOWED_ORIGINS')?.value).toBe(
+        origins.join(','),
+      );
+      expect(envByName(onlyContainer(findObject(withOrigins, 'Deployment', 'rq-worker'))).has('ALLOWED_ORIGINS')).toBe(
+        false,
+      );
       expect(validateManifestObjects(withOrigins)).toEqual([]);
     }
     expect(envByName(container).has('ALLOWED_ORIGINS')).toBe(false);
@@ -150,14 +180,20 @@ describe('strict checks of the GKE kinds', () => {
       'BackendConfig web: spec.healthCheck: expected an object, got an array',
       'BackendConfig web: spec.timeoutSec: expected number, got string',
     ]);
-    expect(checkKubeSchema(typed, 'BackendConfig web')[0]).toMatch(/healthCheck must be object, .*timeoutSec must be integer/);
+    expect(checkKubeSchema(typed, 'BackendConfig web')[0]).toMatch(
+      /healthCheck must be object, .*timeoutSec must be integer/,
+    );
     const frontend = clone(findObject(objects, 'FrontendConfig', 'web'));
     Reflect.deleteProperty(frontend.spec!.redirectToHttps!, 'enabled');
     expect(checkKubeSchema(frontend, 'FrontendConfig web')[0]).toMatch(/must have required property enabled/);
   });
 
   it('reports a kind that has no model, so a new kind cannot slip through unchecked', () => {
-    expect(checkUnknownFields({ apiVersion: 'networking.gke.io/v1', kind: 'GCPBackendPolicy' }, 'GCPBackendPolicy x')).toHaveLength(1);
-    expect(checkKubeSchema({ apiVersion: 'networking.gke.io/v1', kind: 'GCPBackendPolicy' }, 'GCPBackendPolicy x')).toHaveLength(1);
+    expect(
+      checkUnknownFields({ apiVersion: 'networking.gke.io/v1', kind: 'GCPBackendPolicy' }, 'GCPBackendPolicy x'),
+    ).toHaveLength(1);
+    expect(
+      checkKubeSchema({ apiVersion: 'networking.gke.io/v1', kind: 'GCPBackendPolicy' }, 'GCPBackendPolicy x'),
+    ).toHaveLength(1);
   });
 });

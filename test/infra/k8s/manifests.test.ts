@@ -23,13 +23,25 @@ describe('default manifests: contract', () => {
 
   it('list exactly the expected objects, Namespace first', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/personalizedline', 'StorageClass/personalizedline-redis-retain', 'Service/redis', 'StatefulSet/redis', 'NetworkPolicy/redis',
-      'Deployment/rq-worker', 'Deployment/web', 'Service/web',
-      'PodMonitoring/web', 'PodMonitoring/rq-worker', 'NetworkPolicy/rq-worker',
+      'Namespace/personalizedline',
+      'StorageClass/personalizedline-redis-retain',
+      'Service/redis',
+      'StatefulSet/redis',
+      'NetworkPolicy/redis',
+      'Deployment/rq-worker',
+      'Deployment/web',
+      'Service/web',
+      'PodMonitoring/web',
+      'PodMonitoring/rq-worker',
+      'NetworkPolicy/rq-worker',
     ]);
   });
 
-  it.each([[web, 'web'], [worker, 'rq-worker'], [redis, 'redis']] as const)('label workload %# app=%s everywhere', (workload, app) => {
+  it.each([
+    [web, 'web'],
+    [worker, 'rq-worker'],
+    [redis, 'redis'],
+  ] as const)('label workload %# app=%s everywhere', (workload, app) => {
     expect(workload.metadata.labels!.app).toBe(app);
     expect(workload.spec!.selector.matchLabels).toEqual({ app });
     expect(workload.spec!.template.metadata!.labels!.app).toBe(app);
@@ -59,7 +71,12 @@ describe('default manifests: contract', () => {
   });
 
   it('give no Service to the worker', () => {
-    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort()).toEqual(['redis', 'web']);
+    expect(
+      objects
+        .filter((o) => o.kind === 'Service')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['redis', 'web']);
   });
 });
 
@@ -75,7 +92,9 @@ describe('default manifests: web', () => {
   it('takes REDIS_URL and JWT_SECRET from the Secret personalizedline-secrets', () => {
     const env = envByName(container);
     for (const name of ['REDIS_URL', 'JWT_SECRET']) {
-      expect(env.get(name)?.valueFrom).toEqual({ secretKeyRef: { name: 'personalizedline-secrets', key: name, optional: false } });
+      expect(env.get(name)?.valueFrom).toEqual({
+        secretKeyRef: { name: 'personalizedline-secrets', key: name, optional: false },
+      });
     }
     expect(env.get('PORT')?.value).toBe('8080');
     expect(env.get('SHUTDOWN_TIMEOUT_MS')?.value).toBe('10000');
@@ -108,8 +127,14 @@ describe('default manifests: rq-worker', () => {
     expect(container.workingDir).toBe('/app');
     expect(container.command).toEqual(['node', 'build/app/worker/main.js']);
     const env = envByName(container);
-    expect(env.get('REDIS_URL')?.valueFrom!.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'REDIS_URL' });
-    expect(env.get('JWT_SECRET')?.valueFrom!.secretKeyRef).toMatchObject({ name: 'personalizedline-secrets', key: 'JWT_SECRET' });
+    expect(env.get('REDIS_URL')?.valueFrom!.secretKeyRef).toMatchObject({
+      name: 'personalizedline-secrets',
+      key: 'REDIS_URL',
+    });
+    expect(env.get('JWT_SECRET')?.valueFrom!.secretKeyRef).toMatchObject({
+      name: 'personalizedline-secrets',
+      key: 'JWT_SECRET',
+    });
     expect(env.get('JOB_TIMEOUT_MS')?.value).toBe('900000');
     expect(env.get('ROW_DELAY_MS')?.value).toBe('0');
   });
@@ -144,8 +169,11 @@ describe('default manifests: redis', () => {
 
   it('requires the password from the Secret without writing it into the manifest', () => {
     expect(arg('--requirepass')).toBe('$(REDIS_PASSWORD)');
-    expect(envByName(container).get('REDIS_PASSWORD')?.valueFrom!.secretKeyRef)
-      .toEqual({ name: 'personalizedline-secrets', key: 'REDIS_PASSWORD', optional: false });
+    expect(envByName(container).get('REDIS_PASSWORD')?.valueFrom!.secretKeyRef).toEqual({
+      name: 'personalizedline-secrets',
+      key: 'REDIS_PASSWORD',
+      optional: false,
+    });
   });
 
   it('admits only web and rq-worker pods, on 6379', () => {
@@ -153,10 +181,15 @@ describe('default manifests: redis', () => {
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { app: 'redis' } },
       policyTypes: ['Ingress'],
-      ingress: [{
-        from: [{ podSelector: { matchLabels: { app: 'web' } } }, { podSelector: { matchLabels: { app: 'rq-worker' } } }],
-        ports: [{ protocol: 'TCP', port: 6379 }],
-      }],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: { app: 'web' } } },
+            { podSelector: { matchLabels: { app: 'rq-worker' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: 6379 }],
+        },
+      ],
     });
   });
 
@@ -198,7 +231,9 @@ describe('default manifests: size and safety', () => {
   });
 
   it('have the Namespace enforce the restricted Pod Security Standard', () => {
-    expect(findObject(objects, 'Namespace', 'personalizedline').metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(
+      findObject(objects, 'Namespace', 'personalizedline').metadata.labels!['pod-security.kubernetes.io/enforce'],
+    ).toBe('restricted');
   });
 
   it('keep service links out of the environment', () => {

@@ -19,10 +19,18 @@ describe('MONITORING=gmp', () => {
   it('is the default, and adds PodMonitoring web and rq-worker and the worker NetworkPolicy', () => {
     expect(names(synthObjects())).toEqual(names(objects));
     const without = names(synthObjects({ monitoring: 'none' }));
-    expect(names(objects)).toEqual([...without, 'PodMonitoring web', 'PodMonitoring rq-worker', 'NetworkPolicy rq-worker']);
+    expect(names(objects)).toEqual([
+      ...without,
+      'PodMonitoring web',
+      'PodMonitoring rq-worker',
+      'NetworkPolicy rq-worker',
+    ]);
   });
 
-  it.each([['web', 'web'], ['rq-worker', 'rq-worker']])('PodMonitoring %s selects app=%s and scrapes /metrics on a named port of its container', (name, app) => {
+  it.each([
+    ['web', 'web'],
+    ['rq-worker', 'rq-worker'],
+  ])('PodMonitoring %s selects app=%s and scrapes /metrics on a named port of its container', (name, app) => {
     const monitor = findObject(objects, 'PodMonitoring', name);
     expect(monitor.apiVersion).toBe('monitoring.googleapis.com/v1');
     expect(monitor.metadata.namespace).toBe('personalizedline');
@@ -48,23 +56,33 @@ describe('MONITORING=gmp', () => {
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { app: 'rq-worker' } },
       policyTypes: ['Ingress'],
-      ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }],
-        ports: [{ protocol: 'TCP', port: 9464 }],
-      }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }],
+          ports: [{ protocol: 'TCP', port: 9464 }],
+        },
+      ],
     });
   });
 
   it('keeps the collectors admitted to the web pods behind the Ingress', () => {
     const ingressObjects = synthObjects({ edge: 'ingress', domain: 'api.example.com' });
     const rules = findObject(ingressObjects, 'NetworkPolicy', 'web').spec!.ingress!;
-    expect(rules.some((rule) => rule.from!.some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'gmp-system')
-      && rule.ports!.some((p) => p.port === 8080))).toBe(true);
+    expect(
+      rules.some(
+        (rule) =>
+          rule.from!.some(
+            (peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'gmp-system',
+          ) && rule.ports!.some((p) => p.port === 8080),
+      ),
+    ).toBe(true);
   });
 
   it('passes every offline check, also in another namespace and behind the Ingress', () => {
     expect(validateManifestObjects(objects)).toEqual([]);
-    expect(validateManifestObjects(synthObjects({ namespace: 'staging', edge: 'ingress', domain: 'api.example.com' }))).toEqual([]);
+    expect(
+      validateManifestObjects(synthObjects({ namespace: 'staging', edge: 'ingress', domain: 'api.example.com' })),
+    ).toEqual([]);
   });
 });
 
@@ -74,7 +92,11 @@ describe('MONITORING=none', () => {
     expect(objects.filter((o) => o.kind === 'PodMonitoring')).toEqual([]);
     expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['redis']);
     const gmp = synthObjects({ monitoring: 'gmp' });
-    expect(objects).toEqual(gmp.filter((o) => !(o.kind === 'PodMonitoring' || (o.kind === 'NetworkPolicy' && o.metadata.name === 'rq-worker'))));
+    expect(objects).toEqual(
+      gmp.filter(
+        (o) => !(o.kind === 'PodMonitoring' || (o.kind === 'NetworkPolicy' && o.metadata.name === 'rq-worker')),
+      ),
+    );
     expect(validateManifestObjects(objects)).toEqual([]);
   });
 });

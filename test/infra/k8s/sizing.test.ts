@@ -1,7 +1,13 @@
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../app/config.js';
-import { defaultSizing, nodeOptionsFor, redisRoom, sizingArithmetic, sizingProblems } from '../../../infra/k8s/sizing.js';
+import {
+  defaultSizing,
+  nodeOptionsFor,
+  redisRoom,
+  sizingArithmetic,
+  sizingProblems,
+} from '../../../infra/k8s/sizing.js';
 import { envByName, findObject, onlyContainer, synthObjects } from './support/manifests.js';
 
 const MiB = 1024 * 1024;
@@ -18,15 +24,23 @@ describe('sizing arithmetic', () => {
   });
 
   it('fails a process whose load outgrows 75 % of its limit, or whose large records outgrow the limit', () => {
-    expect(sizingProblems({ ...defaultSizing, workerConcurrency: 8 })[0]).toMatch(/^sizing: rq-worker: .* = 202 MiB ≤ 75 % of the 256Mi limit \(192 MiB\) does not hold/);
-    expect(sizingProblems({ ...defaultSizing, maxUploadBytes: 20 * MiB }).some((p) => /^sizing: web: 100 MiB idle \+ uploads of one 20 MiB record/.test(p))).toBe(true);
+    expect(sizingProblems({ ...defaultSizing, workerConcurrency: 8 })[0]).toMatch(
+      /^sizing: rq-worker: .* = 202 MiB ≤ 75 % of the 256Mi limit \(192 MiB\) does not hold/,
+    );
+    expect(
+      sizingProblems({ ...defaultSizing, maxUploadBytes: 20 * MiB }).some((p) =>
+        /^sizing: web: 100 MiB idle \+ uploads of one 20 MiB record/.test(p),
+      ),
+    ).toBe(true);
   });
 
   it('keeps room in Redis for the work in flight and at least 10 finished max-size jobs', () => {
     const room = redisRoom(defaultSizing);
     expect(room.inFlight).toBe(2 * room.job + room.upload);
     expect(room.retained).toBeGreaterThanOrEqual(10);
-    expect(sizingProblems({ ...defaultSizing, redisMaxMemoryMiB: 64 })).toEqual([expect.stringMatching(/^sizing: redis room: .* does not hold/)]);
+    expect(sizingProblems({ ...defaultSizing, redisMaxMemoryMiB: 64 })).toEqual([
+      expect.stringMatching(/^sizing: redis room: .* does not hold/),
+    ]);
   });
 });
 

@@ -60,7 +60,8 @@ const webPorts: PortMap = (containerPort) => {
   return webPort;
 };
 const workerPorts: PortMap = (containerPort) => {
-  if (containerPort !== containerPortOf(workerContainer, 'metrics')) throw new Error(`port ${containerPort} is not mapped`);
+  if (containerPort !== containerPortOf(workerContainer, 'metrics'))
+    throw new Error(`port ${containerPort} is not mapped`);
   return workerMetricsPort;
 };
 const started: LocalContainer[] = [];
@@ -80,7 +81,8 @@ function redisArgsForLocalRun(): string[] {
 /** Compiles the app the way the image's build stage does (`npm run build`'s tsc project) into `root/build`. */
 function buildImageRoot(root: string): void {
   const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(root, 'build')], {
-    cwd: REPO_ROOT, encoding: 'utf8',
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
 }
@@ -101,18 +103,27 @@ function start(container: IContainer, vars: Map<string, string>): LocalContainer
 async function waitUntilStarted(container: IContainer, proc: LocalContainer, ports: PortMap): Promise<void> {
   const startup = container.startupProbe!;
   // The kubelet's own budget for startup: failureThreshold × periodSeconds.
-  await waitForProbe('startup', startup, container, ports, proc, startup.failureThreshold! * startup.periodSeconds! * 1000);
+  await waitForProbe(
+    'startup',
+    startup,
+    container,
+    ports,
+    proc,
+    startup.failureThreshold! * startup.periodSeconds! * 1000,
+  );
   // Readiness never restarts a pod; it only has to pass eventually (Redis connects).
   await waitForProbe('readiness', container.readinessProbe!, container, ports, proc, 60_000);
 }
 
 beforeAll(async () => {
   redis = await startRedisServer({ args: redisArgsForLocalRun() });
-  services = [{
-    host: redisService.metadata.name!,
-    port: redisService.spec!.ports![0]!.port,
-    local: { host: '127.0.0.1', port: redis.port },
-  }];
+  services = [
+    {
+      host: redisService.metadata.name!,
+      port: redisService.spec!.ports![0]!.port,
+      local: { host: '127.0.0.1', port: redis.port },
+    },
+  ];
   const outputRoot = join(REPO_ROOT, 'test-output');
   mkdirSync(outputRoot, { recursive: true });
   // Inside the checkout, so the compiled files find node_modules and package.json ("type": "module")
@@ -159,7 +170,7 @@ describe('the synthesized containers, run locally', () => {
     }
   });
 
-  it('web runs with the manifest\'s ENABLE_WEBSOCKET', async () => {
+  it("web runs with the manifest's ENABLE_WEBSOCKET", async () => {
     const response = await fetch(`${baseUrl()}/config`);
     const env = resolveContainerEnv(webContainer, [secret]);
     expect(await response.json()).toMatchObject({ enableWebsocket: env.get('ENABLE_WEBSOCKET') === 'true' });
@@ -170,7 +181,9 @@ describe('the synthesized containers, run locally', () => {
     const auth = { authorization: `Bearer ${token}` };
     const csv = 'first_name,company\nAda,Analytical Engines\nGrace,Navy\nLinus,Kernel\n';
     const created = await fetch(`${baseUrl()}/jobs?filename=people.csv`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv,
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csv,
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
@@ -194,17 +207,22 @@ describe('the synthesized containers, run locally', () => {
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['Ada', 'Grace', 'Linus']);
   }, 120_000);
 
-  it('PodMonitoring web and rq-worker find each container\'s metrics on the named port and path they scrape', async () => {
-    const targets = [['web', webContainer, webPorts, 'ws_connections_open'], ['rq-worker', workerContainer, workerPorts, 'worker_jobs_succeeded_total 1']] as const;
+  it("PodMonitoring web and rq-worker find each container's metrics on the named port and path they scrape", async () => {
+    const targets = [
+      ['web', webContainer, webPorts, 'ws_connections_open'],
+      ['rq-worker', workerContainer, workerPorts, 'worker_jobs_succeeded_total 1'],
+    ] as const;
     for (const [name, container, ports, expected] of targets) {
       const [endpoint] = findObject(objects, 'PodMonitoring', name).spec.endpoints;
-      const response = await fetch(`http://127.0.0.1:${ports(containerPortOf(container, endpoint!.port))}${endpoint!.path}`);
+      const response = await fetch(
+        `http://127.0.0.1:${ports(containerPortOf(container, endpoint!.port))}${endpoint!.path}`,
+      );
       expect(response.status, name).toBe(200);
       expect(await response.text(), name).toContain(expected);
     }
   });
 
-  it('redis answers its own probe command with the Secret\'s password', () => {
+  it("redis answers its own probe command with the Secret's password", () => {
     const command = redisContainer.readinessProbe!.exec!.command!;
     // Only the port is mapped: the probe talks to 6379 in the pod, to the test Redis here.
     expect(command.join(' ')).toContain('-p 6379');

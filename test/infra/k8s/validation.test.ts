@@ -9,7 +9,14 @@ import { checkKubeSchema } from '../../../infra/k8s/validation/kube-schema.js';
 import { checkPolicy } from '../../../infra/k8s/validation/policy.js';
 import { checkUnknownFields } from '../../../infra/k8s/validation/strict-fields.js';
 import { validateManifestObjects } from '../../../infra/k8s/validation/validate-manifests.js';
-import { clone, findObject, onlyContainer, synthObjects, type KubeModel, type KubeObject } from './support/manifests.js';
+import {
+  clone,
+  findObject,
+  onlyContainer,
+  synthObjects,
+  type KubeModel,
+  type KubeObject,
+} from './support/manifests.js';
 
 const variants: Record<string, Partial<ManifestOptions>> = {
   default: {},
@@ -40,13 +47,19 @@ const variants: Record<string, Partial<ManifestOptions>> = {
 describe.each(Object.entries(variants))('the %s synthesis', (_name, overrides) => {
   const objects = synthObjects(overrides);
 
-  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s validates with kubernetes-models', (where, object) => {
-    expect(checkKubeSchema(object, where)).toEqual([]);
-  });
+  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))(
+    '%s validates with kubernetes-models',
+    (where, object) => {
+      expect(checkKubeSchema(object, where)).toEqual([]);
+    },
+  );
 
-  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s has only fields Kubernetes knows', (where, object) => {
-    expect(checkUnknownFields(object, where)).toEqual([]);
-  });
+  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))(
+    '%s has only fields Kubernetes knows',
+    (where, object) => {
+      expect(checkUnknownFields(object, where)).toEqual([]);
+    },
+  );
 
   it('keeps the policy', () => {
     expect(checkPolicy(objects)).toEqual([]);
@@ -90,7 +103,9 @@ describe('strict unknown-field check', () => {
   it('reports a struct where a scalar belongs', () => {
     const broken = clone(service);
     Object.assign(broken.spec!.ports![0]!, { targetPort: { number: 8080 } });
-    expect(checkUnknownFields(broken, 'Service web')).toEqual(['Service web: spec.ports[0].targetPort: expected a scalar, got object']);
+    expect(checkUnknownFields(broken, 'Service web')).toEqual([
+      'Service web: spec.ports[0].targetPort: expected a scalar, got object',
+    ]);
   });
 
   it('refuses kinds it has no type for', () => {
@@ -113,7 +128,9 @@ describe('kubernetes-models check', () => {
   });
 
   it('refuses kinds it has no model registered for', () => {
-    expect(checkKubeSchema({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, 'ConfigMap x')).toHaveLength(1);
+    expect(
+      checkKubeSchema({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, 'ConfigMap x'),
+    ).toHaveLength(1);
   });
 });
 
@@ -128,39 +145,91 @@ describe('policy check', () => {
   const redis = (objects: KubeObject[]): KubeModel<'StatefulSet'> => findObject(objects, 'StatefulSet', 'redis');
 
   it.each<[string, (objects: KubeObject[]) => void, string]>([
-    ['a missing memory limit', (o) => delete onlyContainer(web(o)).resources!.limits!.memory, 'resources.limits.memory must be set'],
-    ['a missing CPU request', (o) => delete onlyContainer(redis(o)).resources!.requests!.cpu, 'resources.requests.cpu must be set'],
-    ['root', (o) => {
-      onlyContainer(web(o)).securityContext!.runAsUser = 0;
-    }, 'runAsUser must be a numeric non-root uid'],
-    ['no numeric user anywhere', (o) => {
-      delete onlyContainer(redis(o)).securityContext!.runAsUser;
-      delete redis(o).spec!.template.spec!.securityContext!.runAsUser;
-    }, 'runAsUser must be a numeric non-root uid'],
-    ['a writable root filesystem', (o) => {
-      onlyContainer(web(o)).securityContext!.readOnlyRootFilesystem = false;
-    }, 'readOnlyRootFilesystem must be true'],
-    ['privilege escalation', (o) => delete onlyContainer(web(o)).securityContext!.allowPrivilegeEscalation, 'allowPrivilegeEscalation must be false'],
-    ['kept capabilities', (o) => {
-      onlyContainer(web(o)).securityContext!.capabilities = { drop: ['NET_RAW'] };
-    }, 'capabilities.drop must include ALL'],
-    ['an unconfined seccomp profile', (o) => {
-      onlyContainer(web(o)).securityContext!.seccompProfile = { type: 'Unconfined' };
-    }, 'seccompProfile.type must be RuntimeDefault'],
-    ['a mounted service-account token', (o) => delete web(o).spec!.template.spec!.automountServiceAccountToken, 'automountServiceAccountToken must be false'],
+    [
+      'a missing memory limit',
+      (o) => delete onlyContainer(web(o)).resources!.limits!.memory,
+      'resources.limits.memory must be set',
+    ],
+    [
+      'a missing CPU request',
+      (o) => delete onlyContainer(redis(o)).resources!.requests!.cpu,
+      'resources.requests.cpu must be set',
+    ],
+    [
+      'root',
+      (o) => {
+        onlyContainer(web(o)).securityContext!.runAsUser = 0;
+      },
+      'runAsUser must be a numeric non-root uid',
+    ],
+    [
+      'no numeric user anywhere',
+      (o) => {
+        delete onlyContainer(redis(o)).securityContext!.runAsUser;
+        delete redis(o).spec!.template.spec!.securityContext!.runAsUser;
+      },
+      'runAsUser must be a numeric non-root uid',
+    ],
+    [
+      'a writable root filesystem',
+      (o) => {
+        onlyContainer(web(o)).securityContext!.readOnlyRootFilesystem = false;
+      },
+      'readOnlyRootFilesystem must be true',
+    ],
+    [
+      'privilege escalation',
+      (o) => delete onlyContainer(web(o)).securityContext!.allowPrivilegeEscalation,
+      'allowPrivilegeEscalation must be false',
+    ],
+    [
+      'kept capabilities',
+      (o) => {
+        onlyContainer(web(o)).securityContext!.capabilities = { drop: ['NET_RAW'] };
+      },
+      'capabilities.drop must include ALL',
+    ],
+    [
+      'an unconfined seccomp profile',
+      (o) => {
+        onlyContainer(web(o)).securityContext!.seccompProfile = { type: 'Unconfined' };
+      },
+      'seccompProfile.type must be RuntimeDefault',
+    ],
+    [
+      'a mounted service-account token',
+      (o) => delete web(o).spec!.template.spec!.automountServiceAccountToken,
+      'automountServiceAccountToken must be false',
+    ],
     ['implicit replicas', (o) => delete web(o).spec!.replicas, 'spec.replicas must be written explicitly'],
-    ['a hashed name', (o) => {
-      findObject(o, 'Service', 'redis').metadata.name = 'redis-c8a1b2c3';
-    }, 'must be stable (no hash suffix)'],
-    ['a cdk8s address label', (o) => {
-      web(o).spec!.template.metadata!.labels!['cdk8s.io/metadata.addr'] = 'web-c8a1b2c3';
-    }, 'must not use the hashed cdk8s.io/metadata.addr label'],
-    ['a selector without app', (o) => {
-      web(o).spec!.selector.matchLabels = { name: 'web' };
-    }, 'spec.selector.matchLabels.app must be "web"'],
-    ['an object outside the Namespace', (o) => {
-      findObject(o, 'NetworkPolicy', 'redis').metadata.namespace = 'default';
-    }, 'metadata.namespace must be "personalizedline"'],
+    [
+      'a hashed name',
+      (o) => {
+        findObject(o, 'Service', 'redis').metadata.name = 'redis-c8a1b2c3';
+      },
+      'must be stable (no hash suffix)',
+    ],
+    [
+      'a cdk8s address label',
+      (o) => {
+        web(o).spec!.template.metadata!.labels!['cdk8s.io/metadata.addr'] = 'web-c8a1b2c3';
+      },
+      'must not use the hashed cdk8s.io/metadata.addr label',
+    ],
+    [
+      'a selector without app',
+      (o) => {
+        web(o).spec!.selector.matchLabels = { name: 'web' };
+      },
+      'spec.selector.matchLabels.app must be "web"',
+    ],
+    [
+      'an object outside the Namespace',
+      (o) => {
+        findObject(o, 'NetworkPolicy', 'redis').metadata.namespace = 'default';
+      },
+      'metadata.namespace must be "personalizedline"',
+    ],
   ])('fails %s', (_name, mutate, rule) => {
     const problems = broken(mutate);
     expect(problems).toHaveLength(1);
@@ -181,15 +250,31 @@ describe('policy check', () => {
     });
 
     it.each<[string, (objects: KubeObject[]) => void, string]>([
-      ['replicas written beside the autoscaler', (o) => { web(o).spec!.replicas = 1; },
-        'Deployment web: must not write spec.replicas while HorizontalPodAutoscaler web owns them'],
-      ['an autoscaler of a Deployment that is not there', (o) => { findObject(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'webb'; },
-        'HorizontalPodAutoscaler web: spec.scaleTargetRef must name a Deployment of the output'],
-      ['implicit replicas on another Deployment', (o) => delete findObject(o, 'Deployment', 'rq-worker').spec!.replicas,
-        'Deployment rq-worker: spec.replicas must be written explicitly'],
+      [
+        'replicas written beside the autoscaler',
+        (o) => {
+          web(o).spec!.replicas = 1;
+        },
+        'Deployment web: must not write spec.replicas while HorizontalPodAutoscaler web owns them',
+      ],
+      [
+        'an autoscaler of a Deployment that is not there',
+        (o) => {
+          findObject(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'webb';
+        },
+        'HorizontalPodAutoscaler web: spec.scaleTargetRef must name a Deployment of the output',
+      ],
+      [
+        'implicit replicas on another Deployment',
+        (o) => delete findObject(o, 'Deployment', 'rq-worker').spec!.replicas,
+        'Deployment rq-worker: spec.replicas must be written explicitly',
+      ],
     ])('fails %s', (_name, mutate, rule) => {
       const problems = brokenScaled(mutate);
-      expect(problems.some((p) => p.includes(rule)), problems.join('\n')).toBe(true);
+      expect(
+        problems.some((p) => p.includes(rule)),
+        problems.join('\n'),
+      ).toBe(true);
     });
   });
 });
@@ -200,6 +285,8 @@ describe('all checks together', () => {
     expect(validateManifestObjects(objects)).toEqual([]);
     const copy = clone(objects);
     Object.assign(findObject(copy, 'Service', 'web').spec!, { sessionAfinity: 'ClientIP' });
-    expect(validateManifestObjects(copy)).toEqual(['Service web: spec.sessionAfinity: unknown field "sessionAfinity" (not in ServiceSpec)']);
+    expect(validateManifestObjects(copy)).toEqual([
+      'Service web: spec.sessionAfinity: unknown field "sessionAfinity" (not in ServiceSpec)',
+    ]);
   });
 });

@@ -66,32 +66,35 @@ describe('stack config', () => {
   });
 
   it('takes every key from the stack, keeping explicit zeros and falses', () => {
-    const plain = without(read(
-      {
-        'gcp:region': 'europe-west1',
-        'personalizedline:clusterName': 'c',
-        'personalizedline:clusterLocation': 'europe-west1-b',
-        'personalizedline:namespace': 'ns',
-        'personalizedline:registry': 'eu.gcr.io',
-        'personalizedline:imageName': 'app',
-        'personalizedline:imageTag': 'v1.2.3',
-        'personalizedline:imageDigestOverride': `gcr.io/p/app@sha256:${'9'.repeat(64)}`,
-        'personalizedline:createGcrRepository': 'false',
-        'personalizedline:platform': 'linux/arm64',
-        'personalizedline:enableWebsocket': 'false',
-        'personalizedline:sessionAffinity': 'ClientIP',
-        'personalizedline:sessionAffinityTimeoutSeconds': '60',
-        'personalizedline:webReplicas': '0',
-        'personalizedline:workerReplicas': '0',
-        'personalizedline:webMaxReplicas': '4',
-        'personalizedline:workerMaxReplicas': '3',
-        'personalizedline:redis': 'memorystore',
-        'personalizedline:rolloutTimeoutMinutes': '3',
-        'personalizedline:nodeServiceAccount': 'nodes@proj.iam.gserviceaccount.com',
-        'personalizedline:monitoring': 'none',
-      },
-      noGit,
-    ), 'secrets');
+    const plain = without(
+      read(
+        {
+          'gcp:region': 'europe-west1',
+          'personalizedline:clusterName': 'c',
+          'personalizedline:clusterLocation': 'europe-west1-b',
+          'personalizedline:namespace': 'ns',
+          'personalizedline:registry': 'eu.gcr.io',
+          'personalizedline:imageName': 'app',
+          'personalizedline:imageTag': 'v1.2.3',
+          'personalizedline:imageDigestOverride': `gcr.io/p/app@sha256:${'9'.repeat(64)}`,
+          'personalizedline:createGcrRepository': 'false',
+          'personalizedline:platform': 'linux/arm64',
+          'personalizedline:enableWebsocket': 'false',
+          'personalizedline:sessionAffinity': 'ClientIP',
+          'personalizedline:sessionAffinityTimeoutSeconds': '60',
+          'personalizedline:webReplicas': '0',
+          'personalizedline:workerReplicas': '0',
+          'personalizedline:webMaxReplicas': '4',
+          'personalizedline:workerMaxReplicas': '3',
+          'personalizedline:redis': 'memorystore',
+          'personalizedline:rolloutTimeoutMinutes': '3',
+          'personalizedline:nodeServiceAccount': 'nodes@proj.iam.gserviceaccount.com',
+          'personalizedline:monitoring': 'none',
+        },
+        noGit,
+      ),
+      'secrets',
+    );
     expect(plain).toEqual({
       gcpProject: 'proj',
       gcpRegion: 'europe-west1',
@@ -133,7 +136,10 @@ describe('stack config', () => {
     pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis }, secretKeys);
     expect(() => readStackConfig(noGit)).toThrow(/redisPassword/);
     // Memorystore brings its own AUTH string: no password to configure.
-    pulumi.runtime.setAllConfig({ 'gcp:project': 'proj', ...noRedis, 'personalizedline:redis': 'memorystore', 'personalizedline:imageTag': 'v1' }, secretKeys);
+    pulumi.runtime.setAllConfig(
+      { 'gcp:project': 'proj', ...noRedis, 'personalizedline:redis': 'memorystore', 'personalizedline:imageTag': 'v1' },
+      secretKeys,
+    );
     expect(readStackConfig(noGit).secrets).toMatchObject({ kind: 'configured', redisPassword: undefined });
     expect(() => read({ 'personalizedline:redis': 'elasticache' })).toThrow(/redis/);
     expect(() => read({ 'personalizedline:webMaxReplicas': '0' })).toThrow(/webMaxReplicas/);
@@ -146,12 +152,19 @@ describe('project and example stack files', () => {
   });
 
   it('Pulumi.yaml runs infra/pulumi/index.ts as the ESM TypeScript project it is', () => {
-    const project = parse(readFileSync(`${projectRoot}Pulumi.yaml`, 'utf8')) as { name: string; main: string; runtime: { name: string; options: unknown } };
+    const project = parse(readFileSync(`${projectRoot}Pulumi.yaml`, 'utf8')) as {
+      name: string;
+      main: string;
+      runtime: { name: string; options: unknown };
+    };
     expect(project.name).toBe('personalizedline');
     expect(project.runtime.name).toBe('nodejs');
     expect(project.runtime.options).toMatchObject({ typescript: false, nodeargs: '--import tsx' });
     expect(existsSync(`${projectRoot}${project.main}`)).toBe(true);
-    const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as Record<string, Record<string, string>>;
+    const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     expect(pkg.type).toBe('module');
     expect(pkg.devDependencies?.tsx ?? pkg.dependencies?.tsx).toBeDefined();
   });
@@ -171,8 +184,16 @@ describe('project and example stack files', () => {
     const readKeys = new Set<string>();
     for (const method of ['get', 'getBoolean', 'getNumber', 'require', 'getSecret', 'requireSecret'] as const) {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound on purpose: the spy calls it with the spied Config as `this`
-      const original = pulumi.Config.prototype[method] as (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
-      vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: unknown[]) {
+      const original = pulumi.Config.prototype[method] as (
+        this: pulumi.Config,
+        key: string,
+        ...rest: unknown[]
+      ) => unknown;
+      vi.spyOn(pulumi.Config.prototype, method).mockImplementation(function (
+        this: pulumi.Config,
+        key: string,
+        ...rest: unknown[]
+      ) {
         readKeys.add(`${this.name}:${key}`);
         return original.call(this, key, ...rest);
       } as never);
@@ -203,7 +224,7 @@ describe('stack config during a preview without the secrets', () => {
     'personalizedline:previewSecretChecksum': checksum,
   };
 
-  it('takes the running image and the running Secret\'s checksum instead of the secrets', async () => {
+  it("takes the running image and the running Secret's checksum instead of the secrets", async () => {
     await installMockCloud({ preview: true });
     pulumi.runtime.setAllConfig(previewConfig, secretKeys);
     const config = readStackConfig(() => 'from-git');
@@ -225,7 +246,10 @@ describe('stack config during a preview without the secrets', () => {
 
   it('refuses a preview image that is not pinned by digest', async () => {
     await installMockCloud({ preview: true });
-    pulumi.runtime.setAllConfig({ ...previewConfig, 'personalizedline:previewImage': 'gcr.io/proj/personalizedline:latest' }, secretKeys);
+    pulumi.runtime.setAllConfig(
+      { ...previewConfig, 'personalizedline:previewImage': 'gcr.io/proj/personalizedline:latest' },
+      secretKeys,
+    );
     expect(() => readStackConfig(() => 'from-git')).toThrow(/previewImage/);
   });
 });

@@ -24,7 +24,9 @@ const generatedSecret = 'G'.repeat(64);
 type Program = typeof import('../../../infra/pulumi/index.js');
 
 async function runProgram(config: Record<string, string>): Promise<{ cloud: MockCloud; program: Program }> {
-  const cloud = await installMockCloud({ stateByName: { 'web-ip': { address: reservedIp }, 'jwt-secret': { result: generatedSecret } } });
+  const cloud = await installMockCloud({
+    stateByName: { 'web-ip': { address: reservedIp }, 'jwt-secret': { result: generatedSecret } },
+  });
   pulumi.runtime.setAllConfig(config, secretKeys);
   vi.resetModules();
   const program = await import('../../../infra/pulumi/index.js');
@@ -48,12 +50,19 @@ describe('pulumi edge', () => {
   it('with edge=ingress reserves the global IP the Ingress names and exports https and wss URLs', async () => {
     const { cloud, program } = await runProgram({ ...stackConfig, ...ingress });
     const address = cloud.one('gcp:compute/globalAddress:GlobalAddress', 'web-ip');
-    expect(address.inputs).toMatchObject({ name: 'web', project: 'pl-edge-project', addressType: 'EXTERNAL', ipVersion: 'IPV4' });
+    expect(address.inputs).toMatchObject({
+      name: 'web',
+      project: 'pl-edge-project',
+      addressType: 'EXTERNAL',
+      ipVersion: 'IPV4',
+    });
     expect(cloud.ofType('gcp:dns/recordSet:RecordSet')).toEqual([]);
 
     const objects = appObjects(cloud);
     const ingressObject = objects.find((o) => isKind(o, 'Ingress'));
-    expect(ingressObject?.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe(address.inputs.name);
+    expect(ingressObject?.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe(
+      address.inputs.name,
+    );
     expect(ingressObject?.spec!.rules![0]!.host).toBe('api.example.com');
     expect(objects.find((o) => isKind(o, 'ManagedCertificate'))?.spec!.domains).toEqual(['api.example.com']);
     expect(findObject(objects, 'Service', 'web').spec!.type).toBe('ClusterIP');
@@ -67,22 +76,38 @@ describe('pulumi edge', () => {
     expect(await valueOf(program.loadBalancerIp)).toBe(reservedIp);
   });
 
-  it('writes the domain\'s A record to the dnsZone, pointing at the reserved IP', async () => {
+  it("writes the domain's A record to the dnsZone, pointing at the reserved IP", async () => {
     const { cloud } = await runProgram({
-      ...stackConfig, ...ingress, 'personalizedline:dnsZone': 'example-com', 'personalizedline:staticIpName': 'pl-prod-ip',
+      ...stackConfig,
+      ...ingress,
+      'personalizedline:dnsZone': 'example-com',
+      'personalizedline:staticIpName': 'pl-prod-ip',
     });
     expect(cloud.one('gcp:compute/globalAddress:GlobalAddress', 'web-ip').inputs.name).toBe('pl-prod-ip');
-    expect(cloud.one('gcp:dns/recordSet:RecordSet', 'web-dns').inputs).toEqual(expect.objectContaining({
-      project: 'pl-edge-project', managedZone: 'example-com', name: 'api.example.com.', type: 'A', ttl: 300, rrdatas: [reservedIp],
-    }));
+    expect(cloud.one('gcp:dns/recordSet:RecordSet', 'web-dns').inputs).toEqual(
+      expect.objectContaining({
+        project: 'pl-edge-project',
+        managedZone: 'example-com',
+        name: 'api.example.com.',
+        type: 'A',
+        ttl: 300,
+        rrdatas: [reservedIp],
+      }),
+    );
     const ingressObject = appObjects(cloud).find((o) => isKind(o, 'Ingress'));
     expect(ingressObject?.metadata.annotations!['kubernetes.io/ingress.global-static-ip-name']).toBe('pl-prod-ip');
   });
 
   it('passes allowedOrigins to the web pods as ALLOWED_ORIGINS', async () => {
-    const { cloud } = await runProgram({ ...stackConfig, ...ingress, 'personalizedline:allowedOrigins': 'https://app.example.com,https://www.example.com' });
+    const { cloud } = await runProgram({
+      ...stackConfig,
+      ...ingress,
+      'personalizedline:allowedOrigins': 'https://app.example.com,https://www.example.com',
+    });
     const env = onlyContainer(findObject(appObjects(cloud), 'Deployment', 'web')).env!;
-    expect(env.find((e) => e.name === 'ALLOWED_ORIGINS')?.value).toBe('https://app.example.com,https://www.example.com');
+    expect(env.find((e) => e.name === 'ALLOWED_ORIGINS')?.value).toBe(
+      'https://app.example.com,https://www.example.com',
+    );
   });
 
   it('stops before creating anything when edge=ingress has no domain', async () => {
@@ -122,7 +147,9 @@ describe('JWT secret', () => {
     expect(cloud.ofType('random:index/randomPassword:RandomPassword')).toEqual([]);
     expect(program.jwtSecret).toBeUndefined();
     const secret = cloud.one('kubernetes:core/v1:Secret', 'app-secret');
-    expect((revealSecret(secret.inputs.stringData) as Record<string, string>).JWT_SECRET).toBe(stackConfig['personalizedline:jwtSecret']);
+    expect((revealSecret(secret.inputs.stringData) as Record<string, string>).JWT_SECRET).toBe(
+      stackConfig['personalizedline:jwtSecret'],
+    );
   });
 
   it('refuses a configured secret shorter than 32 bytes (RFC 7518 §3.2)', async () => {

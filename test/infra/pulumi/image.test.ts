@@ -20,9 +20,14 @@ describe('image references', () => {
     expect(imageRepository('eu.gcr.io', 'my-proj', 'personalizedline')).toBe('eu.gcr.io/my-proj/personalizedline');
   });
 
-  it("knows which Artifact Registry multi-region serves each gcr.io host", () => {
+  it('knows which Artifact Registry multi-region serves each gcr.io host', () => {
     expect(gcrHosts).toEqual(['gcr.io', 'us.gcr.io', 'eu.gcr.io', 'asia.gcr.io']);
-    expect(gcrRepositoryLocations).toEqual({ 'gcr.io': 'us', 'us.gcr.io': 'us', 'eu.gcr.io': 'europe', 'asia.gcr.io': 'asia' });
+    expect(gcrRepositoryLocations).toEqual({
+      'gcr.io': 'us',
+      'us.gcr.io': 'us',
+      'eu.gcr.io': 'europe',
+      'asia.gcr.io': 'asia',
+    });
   });
 });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeManifests } from '../../../infra/k8s/synthesize.js';
 import type { StackConfig } from '../../../infra/pulumi/config.js';
-import { appSecretName, manifestOptionsFor, renderManifests, splitDocuments, splitNamespace } from '../../../infra/pulumi/manifests.js';
+import {
+  appSecretName,
+  manifestOptionsFor,
+  renderManifests,
+  splitDocuments,
+  splitNamespace,
+} from '../../../infra/pulumi/manifests.js';
 
 const config = {
   namespace: 'pl-test',
@@ -49,7 +55,11 @@ describe('splitting the synthesized manifests', () => {
 
   it('keeps documents byte for byte and drops empty ones', () => {
     const stream = 'kind: A\nx: "---"\n---\n\n---\nkind: Namespace\nmetadata: {name: n}\n--- \nkind: B\n  # note\n';
-    expect(splitDocuments(stream)).toEqual(['kind: A\nx: "---"\n', 'kind: Namespace\nmetadata: {name: n}\n', 'kind: B\n  # note\n']);
+    expect(splitDocuments(stream)).toEqual([
+      'kind: A\nx: "---"\n',
+      'kind: Namespace\nmetadata: {name: n}\n',
+      'kind: B\n  # note\n',
+    ]);
     expect(splitNamespace(stream)).toEqual({
       namespaceYaml: 'kind: Namespace\nmetadata: {name: n}\n',
       workloadYaml: 'kind: A\nx: "---"\n---\nkind: B\n  # note\n',

@@ -27,11 +27,15 @@ type Program = typeof import('../../../infra/pulumi/index.js');
 
 /** Runs the program with the web Service at {@link webIp}; resolves once every policy is registered. */
 async function runProgram(config: Record<string, string>): Promise<{ cloud: MockCloud; program: Program }> {
-  const options: Parameters<typeof installMockCloud>[0] & { configGroupState?: Record<string, Record<string, unknown>> } = {
+  const options: Parameters<typeof installMockCloud>[0] & {
+    configGroupState?: Record<string, Record<string, unknown>>;
+  } = {
     stateByName: { 'web-live': { status: { loadBalancer: { ingress: [{ ip: webIp }] } } } },
   };
   const cloud = await installMockCloud(options);
-  const liveWeb = new k8s.core.v1.Service('web-live', { metadata: { name: 'web', namespace: config['personalizedline:namespace'] ?? 'personalizedline' } });
+  const liveWeb = new k8s.core.v1.Service('web-live', {
+    metadata: { name: 'web', namespace: config['personalizedline:namespace'] ?? 'personalizedline' },
+  });
   await valueOf(liveWeb.urn);
   options.configGroupState = { app: { resources: [liveWeb] } };
   pulumi.runtime.setAllConfig(config, secretKeys);
@@ -39,7 +43,13 @@ async function runProgram(config: Record<string, string>): Promise<{ cloud: Mock
   const program = await import('../../../infra/pulumi/index.js');
   // Every output, not only the policies: a lookup still in flight when the next test installs new
   // mocks would reject after this test has ended.
-  const outputs: pulumi.Output<unknown>[] = [program.alertPolicies, program.uptimeCheckId, program.healthUrl, program.imageRef, program.appSecretChecksum];
+  const outputs: pulumi.Output<unknown>[] = [
+    program.alertPolicies,
+    program.uptimeCheckId,
+    program.healthUrl,
+    program.imageRef,
+    program.appSecretChecksum,
+  ];
   await Promise.all(outputs.map((output) => valueOf(output)));
   return { cloud, program };
 }
@@ -50,18 +60,21 @@ interface RecordedCondition {
   conditionPrometheusQueryLanguage?: { query: string; duration: string; alertRule: string };
   conditionThreshold?: { filter: string };
 }
-const conditionOf = (policy: RecordedResource): RecordedCondition => (policy.inputs.conditions as RecordedCondition[])[0]!;
+const conditionOf = (policy: RecordedResource): RecordedCondition =>
+  (policy.inputs.conditions as RecordedCondition[])[0]!;
 
 describe('pulumi monitoring', () => {
   beforeEach(() => {
     pulumi.runtime.setAllConfig({});
   });
 
-  it('registers one PromQL alert policy per alert of the shared module, in the stack\'s namespace', async () => {
+  it("registers one PromQL alert policy per alert of the shared module, in the stack's namespace", async () => {
     const { cloud } = await runProgram(baseConfig);
     const rules = alertRules(defaultAlertThresholds, { namespace: 'personalizedline' });
     const policies = promqlPolicies(cloud);
-    expect(policies.map((p) => conditionOf(p).conditionPrometheusQueryLanguage!.alertRule)).toEqual(rules.map((r) => r.name));
+    expect(policies.map((p) => conditionOf(p).conditionPrometheusQueryLanguage!.alertRule)).toEqual(
+      rules.map((r) => r.name),
+    );
     policies.forEach((policy, i) => {
       const rule = rules[i]!;
       expect(policy.inputs).toMatchObject({
@@ -81,7 +94,9 @@ describe('pulumi monitoring', () => {
         disableMetricValidation: true,
       });
       expect(rule.expr).toContain('namespace="personalizedline"');
-      expect((policy.inputs.documentation as { content: string }).content).toContain(`Runbook: docs/runbook.md#${rule.name.toLowerCase()}.`);
+      expect((policy.inputs.documentation as { content: string }).content).toContain(
+        `Runbook: docs/runbook.md#${rule.name.toLowerCase()}.`,
+      );
     });
     expect(cloud.ofType('gcp:monitoring/notificationChannel:NotificationChannel')).toEqual([]);
   });
@@ -90,19 +105,30 @@ describe('pulumi monitoring', () => {
     const { cloud, program } = await runProgram(baseConfig);
     const dashboard = cloud.one('gcp:monitoring/dashboard:Dashboard', 'dashboard');
     expect(JSON.parse(String(dashboard.inputs.dashboardJson))).toEqual(
-      buildDashboard('personalizedline (personalizedline)', defaultAlertThresholds, { namespace: 'personalizedline' }));
+      buildDashboard('personalizedline (personalizedline)', defaultAlertThresholds, { namespace: 'personalizedline' }),
+    );
 
     const check = cloud.one('gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig', 'uptime-health');
     expect(check.inputs).toMatchObject({
       project: 'pl-mon-project',
-      httpCheck: { path: '/health', port: 80, useSsl: false, requestMethod: 'GET', acceptedResponseStatusCodes: [{ statusValue: 200 }] },
+      httpCheck: {
+        path: '/health',
+        port: 80,
+        useSsl: false,
+        requestMethod: 'GET',
+        acceptedResponseStatusCodes: [{ statusValue: 200 }],
+      },
       monitoredResource: { type: 'uptime_url', labels: { project_id: 'pl-mon-project', host: webIp } },
       contentMatchers: [{ content: '"status":"ok"', matcher: 'CONTAINS_STRING' }],
     });
     expect(await valueOf(program.uptimeCheckId)).toBe('uptime-health-check-id');
     const uptimeAlert = cloud.one(POLICY, 'alert-uptime-check-failed');
-    expect(conditionOf(uptimeAlert).conditionThreshold!.filter).toContain('metric.label.check_id="uptime-health-check-id"');
-    expect((uptimeAlert.inputs.documentation as { content: string }).content).toContain(`Runbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`);
+    expect(conditionOf(uptimeAlert).conditionThreshold!.filter).toContain(
+      'metric.label.check_id="uptime-health-check-id"',
+    );
+    expect((uptimeAlert.inputs.documentation as { content: string }).content).toContain(
+      `Runbook: docs/runbook.md#${UPTIME_ALERT_NAME.toLowerCase()}.`,
+    );
     expect(await valueOf(program.alertPolicies)).toHaveLength(7);
   });
 
@@ -115,20 +141,34 @@ describe('pulumi monitoring', () => {
       'personalizedline:alertNotReadyMinutes': '3',
     });
     const channel = cloud.one('gcp:monitoring/notificationChannel:NotificationChannel', 'alert-email');
-    expect(channel.inputs).toMatchObject({ type: 'email', labels: { email_address: 'oncall@example.com' }, project: 'pl-mon-project' });
-    for (const policy of cloud.ofType(POLICY)) expect(policy.inputs.notificationChannels, policy.name).toEqual(['projects/mock/notificationChannels/alert-email']);
-    const query = (name: string): string => conditionOf(cloud.one(POLICY, name)).conditionPrometheusQueryLanguage!.query;
+    expect(channel.inputs).toMatchObject({
+      type: 'email',
+      labels: { email_address: 'oncall@example.com' },
+      project: 'pl-mon-project',
+    });
+    for (const policy of cloud.ofType(POLICY))
+      expect(policy.inputs.notificationChannels, policy.name).toEqual([
+        'projects/mock/notificationChannels/alert-email',
+      ]);
+    const query = (name: string): string =>
+      conditionOf(cloud.one(POLICY, name)).conditionPrometheusQueryLanguage!.query;
     expect(query('alert-jobs-waiting-too-long')).toMatch(/> 120$/);
     expect(query('alert-delivery-latency-p99-high')).toMatch(/> 0.25$/);
-    expect(conditionOf(cloud.one(POLICY, 'alert-web-not-ready')).conditionPrometheusQueryLanguage!.duration).toBe('180s');
-    const dashboard = JSON.parse(String(cloud.one('gcp:monitoring/dashboard:Dashboard').inputs.dashboardJson)) as { mosaicLayout: { tiles: { widget: { title: string; xyChart?: { thresholds: { value: number }[] } } }[] } };
+    expect(conditionOf(cloud.one(POLICY, 'alert-web-not-ready')).conditionPrometheusQueryLanguage!.duration).toBe(
+      '180s',
+    );
+    const dashboard = JSON.parse(String(cloud.one('gcp:monitoring/dashboard:Dashboard').inputs.dashboardJson)) as {
+      mosaicLayout: { tiles: { widget: { title: string; xyChart?: { thresholds: { value: number }[] } } }[] };
+    };
     const latency = dashboard.mosaicLayout.tiles.find((t) => t.widget.title === 'Delivery latency p50 / p99')!;
     expect(latency.widget.xyChart!.thresholds[0]!.value).toBe(0.25);
   });
 
   it('with monitoring=none writes no PodMonitoring and creates no alert policy or dashboard, only the uptime check', async () => {
     const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:monitoring': 'none' });
-    await vi.waitFor(() => expect(typeof cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml).toBe('string'));
+    await vi.waitFor(() =>
+      expect(typeof cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml).toBe('string'),
+    );
     expect(String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml)).not.toContain('PodMonitoring');
     expect(cloud.ofType(POLICY).map((p) => p.name)).toEqual(['alert-uptime-check-failed']);
     expect(cloud.ofType('gcp:monitoring/dashboard:Dashboard')).toEqual([]);
@@ -137,20 +177,33 @@ describe('pulumi monitoring', () => {
 
   it('with monitoring=gmp (the default) rolls out the PodMonitoring objects with the app', async () => {
     const { cloud } = await runProgram(baseConfig);
-    await vi.waitFor(() => expect(typeof cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml).toBe('string'));
+    await vi.waitFor(() =>
+      expect(typeof cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml).toBe('string'),
+    );
     const yaml = String(cloud.one('kubernetes:yaml/v2:ConfigGroup', 'app').inputs.yaml);
     expect(yaml.match(/kind: PodMonitoring/g)).toHaveLength(2);
   });
 
   it('checks https://DOMAIN/health over TLS behind the Ingress', async () => {
-    const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:edge': 'ingress', 'personalizedline:domain': 'api.example.com' });
+    const { cloud } = await runProgram({
+      ...baseConfig,
+      'personalizedline:edge': 'ingress',
+      'personalizedline:domain': 'api.example.com',
+    });
     const check = cloud.one('gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig');
     expect(check.inputs.httpCheck).toMatchObject({ port: 443, useSsl: true, validateSsl: true });
-    expect(check.inputs.monitoredResource).toEqual({ type: 'uptime_url', labels: { project_id: 'pl-mon-project', host: 'api.example.com' } });
+    expect(check.inputs.monitoredResource).toEqual({
+      type: 'uptime_url',
+      labels: { project_id: 'pl-mon-project', host: 'api.example.com' },
+    });
   });
 
   it('stops before creating anything on a threshold out of range or a malformed email', async () => {
-    for (const [key, value] of [['alertJobFailureRatio', '2'], ['alertEmail', 'not-an-address'], ['alertNotReadyMinutes', '0']] as const) {
+    for (const [key, value] of [
+      ['alertJobFailureRatio', '2'],
+      ['alertEmail', 'not-an-address'],
+      ['alertNotReadyMinutes', '0'],
+    ] as const) {
       const cloud = await installMockCloud();
       pulumi.runtime.setAllConfig({ ...baseConfig, [`personalizedline:${key}`]: value }, secretKeys);
       vi.resetModules();

@@ -56,7 +56,12 @@ describe('pulumi program', () => {
   it('creates the gcr.io Artifact Registry repository in the us multi-region, unless told not to', async () => {
     const { cloud } = await runProgram(baseConfig);
     const repo = cloud.one('gcp:artifactregistry/repository:Repository');
-    expect(repo.inputs).toMatchObject({ repositoryId: 'gcr.io', location: 'us', format: 'DOCKER', project: 'pl-test-project' });
+    expect(repo.inputs).toMatchObject({
+      repositoryId: 'gcr.io',
+      location: 'us',
+      format: 'DOCKER',
+      project: 'pl-test-project',
+    });
 
     const without = await runProgram({ ...baseConfig, 'personalizedline:createGcrRepository': 'false' });
     expect(without.cloud.ofType('gcp:artifactregistry/repository:Repository')).toEqual([]);
@@ -66,7 +71,11 @@ describe('pulumi program', () => {
   it('talks to the cluster getCluster reports, authenticating with gke-gcloud-auth-plugin', async () => {
     const { cloud } = await runProgram({ ...baseConfig, 'personalizedline:clusterLocation': 'europe-west1-b' });
     const getCluster = cloud.calls.find((c) => c.token === 'gcp:container/getCluster:getCluster');
-    expect(getCluster?.inputs).toMatchObject({ name: 'pl-cluster', location: 'europe-west1-b', project: 'pl-test-project' });
+    expect(getCluster?.inputs).toMatchObject({
+      name: 'pl-cluster',
+      location: 'europe-west1-b',
+      project: 'pl-test-project',
+    });
 
     const provider = cloud.one('pulumi:providers:kubernetes', 'gke');
     const kubeconfig = parse(String(revealSecret(provider.inputs.kubeconfig))) as {
@@ -158,17 +167,23 @@ describe('pulumi program', () => {
     expect(web.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'ENABLE_WEBSOCKET', value: 'false' });
     expect(service.spec!.sessionAffinity).toBe('ClientIP');
     expect(service.spec!.sessionAffinityConfig!.clientIP!.timeoutSeconds).toBe(600);
-    for (const o of objects.filter((o) => o.kind !== 'StorageClass')) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
+    for (const o of objects.filter((o) => o.kind !== 'StorageClass'))
+      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pl-staging');
     expect(cloud.one('kubernetes:core/v1:Secret').inputs.metadata).toMatchObject({ namespace: 'pl-staging' });
   });
 
   it('exports the web Service address, the health and WebSocket URLs and the image reference', async () => {
-    const options: { stateByName: MockCloudOptions['stateByName']; configGroupState?: MockCloudOptions['configGroupState'] } = {
+    const options: {
+      stateByName: MockCloudOptions['stateByName'];
+      configGroupState?: MockCloudOptions['configGroupState'];
+    } = {
       stateByName: { 'web-live': { status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } } },
     };
     const cloud = await installMockCloud(options);
     // What the app ConfigGroup reports having created: among the objects, the web Service with its address.
-    const liveRedis = new k8s.core.v1.Service('redis-live', { metadata: { name: 'redis', namespace: 'personalizedline' } });
+    const liveRedis = new k8s.core.v1.Service('redis-live', {
+      metadata: { name: 'redis', namespace: 'personalizedline' },
+    });
     const liveWeb = new k8s.core.v1.Service('web-live', { metadata: { name: 'web', namespace: 'personalizedline' } });
     await valueOf(pulumi.all([liveRedis.urn, liveWeb.urn]));
     options.configGroupState = { app: { resources: [liveRedis, liveWeb] } };
@@ -187,9 +202,12 @@ describe('pulumi program', () => {
     const { cloud } = await runProgram(baseConfig);
     const urnOf = (type: string, name: string): string => `urn:pulumi:prod::personalizedline::${type}::${name}`;
     const depsOf = (type: string, name: string): string[] => cloud.one(type, name).options?.dependencies ?? [];
-    expect(depsOf('docker-build:index:Image', 'app-image'))
-      .toContain(urnOf('gcp:artifactregistry/repository:Repository', 'gcr-repository'));
-    expect(depsOf('kubernetes:core/v1:Secret', 'app-secret')).toContain(urnOf('kubernetes:yaml/v2:ConfigGroup', 'namespace'));
+    expect(depsOf('docker-build:index:Image', 'app-image')).toContain(
+      urnOf('gcp:artifactregistry/repository:Repository', 'gcr-repository'),
+    );
+    expect(depsOf('kubernetes:core/v1:Secret', 'app-secret')).toContain(
+      urnOf('kubernetes:yaml/v2:ConfigGroup', 'namespace'),
+    );
     expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'app')).toContain(urnOf('kubernetes:core/v1:Secret', 'app-secret'));
     // The Namespace does not wait for the image build.
     expect(depsOf('kubernetes:yaml/v2:ConfigGroup', 'namespace')).toEqual([]);
@@ -209,10 +227,18 @@ describe('pulumi program', () => {
       return args.opts;
     };
     for (const group of groups) {
-      const deployment = await transformed(group.transforms, 'kubernetes:apps/v1:Deployment', `${group.name}:personalizedline/web`);
+      const deployment = await transformed(
+        group.transforms,
+        'kubernetes:apps/v1:Deployment',
+        `${group.name}:personalizedline/web`,
+      );
       expect(deployment.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
       expect(deployment.protect, group.name).toBeUndefined();
-      const statefulSet = await transformed(group.transforms, 'kubernetes:apps/v1:StatefulSet', `${group.name}:personalizedline/redis`);
+      const statefulSet = await transformed(
+        group.transforms,
+        'kubernetes:apps/v1:StatefulSet',
+        `${group.name}:personalizedline/redis`,
+      );
       expect(statefulSet.customTimeouts, group.name).toEqual({ create: '13m', update: '13m', delete: '13m' });
       expect(statefulSet, group.name).toMatchObject({ protect: true, retainOnDelete: true });
     }
@@ -235,8 +261,9 @@ describe('pulumi program', () => {
     expect(configGroupYaml(cloud, 'app')).toContain(`image: ${pinned}`);
     expect(await valueOf(program.imageRef)).toBe(pinned);
 
-    await expect(runProgram({ ...baseConfig, 'personalizedline:imageDigestOverride': `${repository}:latest` }))
-      .rejects.toThrow(/imageDigestOverride/);
+    await expect(
+      runProgram({ ...baseConfig, 'personalizedline:imageDigestOverride': `${repository}:latest` }),
+    ).rejects.toThrow(/imageDigestOverride/);
   });
 
   it('during a preview, which pushes nothing, leaves the workloads unknown instead of deploying a tag', async () => {

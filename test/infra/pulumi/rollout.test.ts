@@ -15,7 +15,11 @@ const transformArgs = (type: string, custom = true): pulumi.ResourceTransformArg
 describe('rollout timeouts', () => {
   it('sets create, update and delete timeouts on every Kubernetes object, keeping props and options', async () => {
     const transform = rolloutTimeouts(7);
-    for (const type of ['kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet', 'kubernetes:core/v1:Service']) {
+    for (const type of [
+      'kubernetes:apps/v1:Deployment',
+      'kubernetes:apps/v1:StatefulSet',
+      'kubernetes:core/v1:Service',
+    ]) {
       const result = await transform(transformArgs(type));
       expect(result?.opts.customTimeouts, type).toEqual({ create: '7m', update: '7m', delete: '7m' });
       expect(result?.opts.protect).toBe(false);
@@ -55,13 +59,17 @@ describe('ConfigGroup options', () => {
     expect(deployment.opts.customTimeouts).toEqual({ create: '12m', update: '12m', delete: '12m' });
     expect(deployment.opts).toMatchObject({ protect: false });
     for (const type of ['kubernetes:core/v1:Namespace', 'kubernetes:apps/v1:StatefulSet']) {
-      expect((await applyAll(type)).opts, type).toMatchObject({ protect: true, retainOnDelete: true, customTimeouts: { create: '12m' } });
+      expect((await applyAll(type)).opts, type).toMatchObject({
+        protect: true,
+        retainOnDelete: true,
+        customTimeouts: { create: '12m' },
+      });
     }
   });
 });
 
 describe('load balancer address', () => {
-  it("is the ingress IP of the named Service, ignoring other Services and objects", async () => {
+  it('is the ingress IP of the named Service, ignoring other Services and objects', async () => {
     await installMockCloud({
       stateByName: {
         'other-ns-web': { status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } } },

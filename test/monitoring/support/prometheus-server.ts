@@ -36,23 +36,40 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(binary: string, targets: readonly ScrapeTarget[], rulesYaml: string): Promise<PrometheusServer> {
+export async function startPrometheus(
+  binary: string,
+  targets: readonly ScrapeTarget[],
+  rulesYaml: string,
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pl-prometheus-'));
   writeFileSync(join(dir, 'rules.yml'), rulesYaml);
-  writeFileSync(join(dir, 'prometheus.yml'), stringify({
-    global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
-    rule_files: [join(dir, 'rules.yml')],
-    scrape_configs: targets.map((t) => ({ job_name: t.job, static_configs: [{ targets: [new URL(t.url).host] }] })),
-  }));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    stringify({
+      global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
+      rule_files: [join(dir, 'rules.yml')],
+      scrape_configs: targets.map((t) => ({ job_name: t.job, static_configs: [{ targets: [new URL(t.url).host] }] })),
+    }),
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(binary, [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const api = async <T>(path: string): Promise<T> => {
@@ -78,8 +95,10 @@ export async function startPrometheus(binary: string, targets: readonly ScrapeTa
     url,
     seriesNames: () => api<string[]>('/api/v1/label/__name__/values?start=0'),
     alerts: async () => (await api<{ alerts: ActiveAlert[] }>('/api/v1/alerts')).alerts,
-    healthyTargets: async () => (await api<{ activeTargets: { health: string }[] }>('/api/v1/targets')).activeTargets
-      .filter((t) => t.health === 'up').length,
+    healthyTargets: async () =>
+      (await api<{ activeTargets: { health: string }[] }>('/api/v1/targets')).activeTargets.filter(
+        (t) => t.health === 'up',
+      ).length,
     output: () => output,
     stop,
   };

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { stringContaining } from '../../support/matchers.js';
 import type { CommandResult } from '../../../scripts/ops/command-runner.js';
 import { OpsError } from '../../../scripts/ops/outcome.js';
-import { assertNoLocalOverrides, bareStackName, configHomeProbe, judgeRedirection, redirectionProbe } from '../../../scripts/ops/preflight-stack.js';
+import {
+  assertNoLocalOverrides,
+  bareStackName,
+  configHomeProbe,
+  judgeRedirection,
+  redirectionProbe,
+} from '../../../scripts/ops/preflight-stack.js';
 import { parseStackFile } from '../../../scripts/ops/pulumi/config-home.js';
 
 const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '', missing: false });
@@ -10,7 +16,11 @@ const failed = (stderr: string): CommandResult => ({ code: 1, stdout: '', stderr
 
 describe('stack preflight', () => {
   it('accepts every state that routes gcr.io to Artifact Registry', () => {
-    for (const state of ['REDIRECTION_FROM_GCR_IO_ENABLED', 'REDIRECTION_FROM_GCR_IO_ENABLED_AND_COPYING', 'REDIRECTION_FROM_GCR_IO_FINALIZED']) {
+    for (const state of [
+      'REDIRECTION_FROM_GCR_IO_ENABLED',
+      'REDIRECTION_FROM_GCR_IO_ENABLED_AND_COPYING',
+      'REDIRECTION_FROM_GCR_IO_FINALIZED',
+    ]) {
       expect(judgeRedirection('p', ok(`${state}\n`))).toEqual({ detail: state });
     }
   });
@@ -24,14 +34,24 @@ describe('stack preflight', () => {
   });
 
   it('names the APIs to enable first when Artifact Registry is off', () => {
-    const off = failed('ERROR: (gcloud.artifacts.settings.describe) PERMISSION_DENIED: Artifact Registry API has not been used in project 42 before or it is disabled. [SERVICE_DISABLED]');
+    const off = failed(
+      'ERROR: (gcloud.artifacts.settings.describe) PERMISSION_DENIED: Artifact Registry API has not been used in project 42 before or it is disabled. [SERVICE_DISABLED]',
+    );
     expect(judgeRedirection('p', off)).toEqual({
-      problem: stringContaining('gcloud services enable artifactregistry.googleapis.com container.googleapis.com compute.googleapis.com --project=p'),
+      problem: stringContaining(
+        'gcloud services enable artifactregistry.googleapis.com container.googleapis.com compute.googleapis.com --project=p',
+      ),
     });
   });
 
   it('asks the project about it, in the project named by the stack', () => {
-    expect(redirectionProbe('p1').args).toEqual(['artifacts', 'settings', 'describe', '--project=p1', '--format=value(legacyRedirectionState)']);
+    expect(redirectionProbe('p1').args).toEqual([
+      'artifacts',
+      'settings',
+      'describe',
+      '--project=p1',
+      '--format=value(legacyRedirectionState)',
+    ]);
   });
 
   it('opens the settings environment and says how to fix a missing one', () => {
@@ -44,9 +64,13 @@ describe('stack preflight', () => {
   });
 
   it('refuses a stack file that shadows the config home, naming the command that fixes it', () => {
-    const file = parseStackFile('environment: [personalizedline/prod-settings]\nconfig:\n  personalizedline:imageDigestOverride: x\n');
+    const file = parseStackFile(
+      'environment: [personalizedline/prod-settings]\nconfig:\n  personalizedline:imageDigestOverride: x\n',
+    );
     expect(() => assertNoLocalOverrides(file, 'prod')).toThrow(OpsError);
-    expect(() => assertNoLocalOverrides(file, 'prod')).toThrow('pulumi config rm personalizedline:imageDigestOverride --stack prod');
+    expect(() => assertNoLocalOverrides(file, 'prod')).toThrow(
+      'pulumi config rm personalizedline:imageDigestOverride --stack prod',
+    );
     expect(() => assertNoLocalOverrides(parseStackFile('environment: [a/b]\n'), 'prod')).not.toThrow();
   });
 

@@ -22,15 +22,30 @@ export function toolsReady(): Rule[] {
     { tool: 'pulumi', match: ['version'], stdout: 'v3.248.0\n' },
     { tool: 'pulumi', match: ['whoami'], stdout: 'ci-bot\n' },
     { tool: 'pulumi', match: ['stack', '--show-name'], stdout: `${STACK}\n` },
-    { tool: 'pulumi', match: ['stack', 'ls', '--json'], stdout: JSON.stringify([{ name: STACK, current: true, updateInProgress: false, resourceCount: 14 }, { name: 'staging', current: false, updateInProgress: false }]) },
-    { tool: 'gcloud', match: ['--version'], stdout: 'Google Cloud SDK 530.0.0\nbq 2.1.19\ncore 2025.07.11\ngcloud-crc32c 1.0.0\ngsutil 5.35\n' },
+    {
+      tool: 'pulumi',
+      match: ['stack', 'ls', '--json'],
+      stdout: JSON.stringify([
+        { name: STACK, current: true, updateInProgress: false, resourceCount: 14 },
+        { name: 'staging', current: false, updateInProgress: false },
+      ]),
+    },
+    {
+      tool: 'gcloud',
+      match: ['--version'],
+      stdout: 'Google Cloud SDK 530.0.0\nbq 2.1.19\ncore 2025.07.11\ngcloud-crc32c 1.0.0\ngsutil 5.35\n',
+    },
     { tool: 'gcloud', match: ['auth', 'list'], stdout: 'deployer@example-project.iam.gserviceaccount.com\n' },
     { tool: 'gcloud', match: ['auth', 'application-default', 'print-access-token'], stdout: 'ya29.stand-in-token\n' },
     { tool: 'gke-gcloud-auth-plugin', match: ['--version'], stdout: 'Kubernetes v1.30.0+1.2.3\n' },
     { tool: 'kubectl', match: ['version', '--client'], stdout: 'Client Version: v1.31.0\nKustomize Version: v5.4.2\n' },
     { tool: 'kubectl', match: ['get', 'deployment', 'web'], stdout: 'deployment.apps/web\n' },
     // The stack's config home (Pulumi.prod.yaml names it) opens, and gcr.io is routed to Artifact Registry.
-    { tool: 'pulumi', match: ['env', 'open', SETTINGS_ENV, 'pulumiConfig'], stdout: '{"gcp:project":"example-project"}' },
+    {
+      tool: 'pulumi',
+      match: ['env', 'open', SETTINGS_ENV, 'pulumiConfig'],
+      stdout: '{"gcp:project":"example-project"}',
+    },
     { tool: 'gcloud', match: ['artifacts', 'settings', 'describe'], stdout: 'REDIRECTION_FROM_GCR_IO_ENABLED\n' },
     configValue('gcp:project', 'example-project'),
   ];
@@ -39,7 +54,12 @@ export function toolsReady(): Rule[] {
 /** `pulumi config get KEY` answers `value`, or Pulumi's "not found" error when undefined. */
 export function configValue(key: string, value: string | undefined): Rule {
   return value === undefined
-    ? { tool: 'pulumi', match: ['config', 'get', key], code: PULUMI_ERROR, stderr: `error: configuration key '${key}' not found for stack '${STACK}'\n` }
+    ? {
+        tool: 'pulumi',
+        match: ['config', 'get', key],
+        code: PULUMI_ERROR,
+        stderr: `error: configuration key '${key}' not found for stack '${STACK}'\n`,
+      }
     : { tool: 'pulumi', match: ['config', 'get', key], stdout: `${value}\n` };
 }
 
@@ -49,7 +69,16 @@ export function stackOutputs(baseUrl: string, image = IMAGE_C): Rule {
   return {
     tool: 'pulumi',
     match: ['stack', 'output', '--json'],
-    stdout: JSON.stringify({ healthUrl: `${baseUrl}/health`, imageRef: image, loadBalancerIp: host, websocketUrl: `ws://${host}/ws/jobs/{job_id}` }, null, 4),
+    stdout: JSON.stringify(
+      {
+        healthUrl: `${baseUrl}/health`,
+        imageRef: image,
+        loadBalancerIp: host,
+        websocketUrl: `ws://${host}/ws/jobs/{job_id}`,
+      },
+      null,
+      4,
+    ),
   };
 }
 
@@ -76,7 +105,8 @@ export function historyEntry(version: number, options: { kind?: string; result?:
     'gcp:project': { value: 'example-project', secret: false, object: false },
     'personalizedline:jwtSecret': { value: '[secret]', secret: true, object: false },
   };
-  if (options.pin) config['personalizedline:imageDigestOverride'] = { value: options.pin, secret: false, object: false };
+  if (options.pin)
+    config['personalizedline:imageDigestOverride'] = { value: options.pin, secret: false, object: false };
   return {
     version,
     kind: options.kind ?? 'update',
@@ -103,8 +133,17 @@ export function exportedVersion(version: number, image: string, options: { pinne
       deployment: {
         manifest: { time: '2026-01-01T10:01:00Z', magic: 'x', version: 'v3.248.0' },
         resources: [
-          { urn: `urn:pulumi:${STACK}::personalizedline::pulumi:pulumi:Stack::personalizedline-${STACK}`, custom: false, type: 'pulumi:pulumi:Stack', outputs: { imageRef: image, imagePinned: options.pinned ?? false, healthUrl: 'http://203.0.113.10/health' } },
-          { urn: `urn:pulumi:${STACK}::personalizedline::pulumi:providers:kubernetes::gke`, custom: true, type: 'pulumi:providers:kubernetes' },
+          {
+            urn: `urn:pulumi:${STACK}::personalizedline::pulumi:pulumi:Stack::personalizedline-${STACK}`,
+            custom: false,
+            type: 'pulumi:pulumi:Stack',
+            outputs: { imageRef: image, imagePinned: options.pinned ?? false, healthUrl: 'http://203.0.113.10/health' },
+          },
+          {
+            urn: `urn:pulumi:${STACK}::personalizedline::pulumi:providers:kubernetes::gke`,
+            custom: true,
+            type: 'pulumi:providers:kubernetes',
+          },
         ],
       },
     }),

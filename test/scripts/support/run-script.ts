@@ -21,9 +21,10 @@ export interface ScriptOptions {
 
 export function runScript(script: string, args: readonly string[], options: ScriptOptions): Promise<ScriptRun> {
   const node = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'scripts', script), ...args];
-  const [command, commandArgs] = options.ttyInput === undefined
-    ? [node[0]!, node.slice(1)]
-    : ['/usr/bin/script', ['-qec', node.map(shellQuote).join(' '), '/dev/null']];
+  const [command, commandArgs] =
+    options.ttyInput === undefined
+      ? [node[0]!, node.slice(1)]
+      : ['/usr/bin/script', ['-qec', node.map(shellQuote).join(' '), '/dev/null']];
   const child = spawn(command, commandArgs, {
     cwd: REPO_ROOT,
     env: { HOME: process.env.HOME ?? '/root', ...options.env },
@@ -34,11 +35,15 @@ export function runScript(script: string, args: readonly string[], options: Scri
   const err: Buffer[] = [];
   child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-  return new Promise((resolve) => child.once('close', (code) => resolve({
-    code,
-    stdout: Buffer.concat(out).toString('utf8'),
-    stderr: Buffer.concat(err).toString('utf8'),
-  })));
+  return new Promise((resolve) =>
+    child.once('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    ),
+  );
 }
 
 function shellQuote(word: string): string {
@@ -47,7 +52,8 @@ function shellQuote(word: string): string {
 
 /** The lines of `text` that start with PASS or FAIL, as `[verdict, name]` pairs. */
 export function checkLines(text: string): Array<[string, string]> {
-  return text.split('\n')
+  return text
+    .split('\n')
     .filter((line) => /^(PASS|FAIL) /.test(line))
     .map((line) => {
       const [verdict, name] = line.split(' ');

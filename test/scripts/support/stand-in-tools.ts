@@ -43,12 +43,17 @@ export function createStandIns(rules: readonly Rule[], tools: readonly Tool[] = 
   }
   return {
     dir,
-    calls: () => existsSync(callsFile)
-      ? readFileSync(callsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => {
-        const { tool, args } = JSON.parse(line) as { tool: string; args: string[] };
-        return [tool, ...args].join(' ');
-      })
-      : [],
+    calls: () =>
+      existsSync(callsFile)
+        ? readFileSync(callsFile, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+              const { tool, args } = JSON.parse(line) as { tool: string; args: string[] };
+              return [tool, ...args].join(' ');
+            })
+        : [],
     setRules: (next) => writeFileSync(rulesFile, JSON.stringify(next)),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -33,7 +33,13 @@ afterAll(async () => {
 });
 
 /** `count` processes' slots on one prefix; started (renewing) unless told otherwise. */
-function processes(count: number, max: number, leaseMs: number, keys: RedisKeys = redisKeys(`test-${randomUUID()}`), start = true): ConnectionSlots[] {
+function processes(
+  count: number,
+  max: number,
+  leaseMs: number,
+  keys: RedisKeys = redisKeys(`test-${randomUUID()}`),
+  start = true,
+): ConnectionSlots[] {
   return Array.from({ length: count }, () => {
     const connection = new Redis(redis.url);
     const slots = new ConnectionSlots(connection, { keys, max, leaseMs, log: pino({ level: 'silent' }) });
@@ -53,13 +59,17 @@ describe('WebSocket slots across processes', () => {
 
   it('frees a slot for any process once one process gives it back', async () => {
     const [a, b] = processes(2, 2, 15_000);
-    expect([await a!.tryAcquire('carol'), await a!.tryAcquire('carol'), await b!.tryAcquire('carol')]).toEqual([true, true, false]);
+    expect([await a!.tryAcquire('carol'), await a!.tryAcquire('carol'), await b!.tryAcquire('carol')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     a!.release('carol');
     expect(await b!.tryAcquire('carol')).toBe(true);
     expect(await b!.tryAcquire('carol')).toBe(false);
   });
 
-  it('stops counting a dead process\' sockets one lease after its last renewal, and its keys expire', async () => {
+  it("stops counting a dead process' sockets one lease after its last renewal, and its keys expire", async () => {
     const keys = redisKeys(`test-${randomUUID()}`);
     // The dead process: it took its slots (which registers its lease) and then never renewed.
     const [dead] = processes(1, 3, 1_500, keys, false);

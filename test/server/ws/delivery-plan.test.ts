@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { appendBacklog, planDelivery, type DeliveryState } from '../../../app/server/ws/delivery-plan.js';
 import type { ProgressFrame } from '../../../app/server/ws/progress-frame.js';
 
-const frame = (seq: number, terminal = false): ProgressFrame => ({ data: Buffer.from(`{"seq":${seq}}`), seq, terminal, atMs: 0 });
+const frame = (seq: number, terminal = false): ProgressFrame => ({
+  data: Buffer.from(`{"seq":${seq}}`),
+  seq,
+  terminal,
+  atMs: 0,
+});
 const live = (lastSeq: number, pending?: ProgressFrame): DeliveryState => ({ phase: 'live', lastSeq, pending });
 const LIMIT = 1000;
 

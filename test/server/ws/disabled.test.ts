@@ -35,10 +35,15 @@ describe('ENABLE_WEBSOCKET=false', () => {
   });
 
   it('tells pages to poll and still answers the progress endpoint', async () => {
-    expect(await (await fetch(`${stack.web.url}/config`)).json()).toEqual({ enableWebsocket: false, pollIntervalMs: 2000 });
+    expect(await (await fetch(`${stack.web.url}/config`)).json()).toEqual({
+      enableWebsocket: false,
+      pollIntervalMs: 2000,
+    });
     const job = await stack.createJob('alice', 1);
     const token = await tokenFor(SECRET, 'alice');
-    const progress = await fetch(`${stack.web.url}/jobs/${job.id}/progress`, { headers: { authorization: `Bearer ${token}` } });
+    const progress = await fetch(`${stack.web.url}/jobs/${job.id}/progress`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(progress.status).toBe(200);
   });
 

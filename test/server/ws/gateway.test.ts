@@ -44,7 +44,12 @@ describe('WebSocket /ws/jobs/{id}', () => {
     await listener.subscribe(progressChannel(job.id));
 
     const watched = watchJob(stack.web.url, job.id, { token: alice });
-    expect(JSON.parse(await watched.firstFrame)).toMatchObject({ type: 'progress', jobId: job.id, status: 'queued', seq: 1 });
+    expect(JSON.parse(await watched.firstFrame)).toMatchObject({
+      type: 'progress',
+      jobId: job.id,
+      status: 'queued',
+      seq: 1,
+    });
     await runToEnd(job.id, 5);
     const { code, frames } = await watched.closed;
     listener.disconnect();
@@ -56,7 +61,9 @@ describe('WebSocket /ws/jobs/{id}', () => {
     expect(statusOfFrame(frames.at(-1)!)).toBe('succeeded');
     // Byte-identical to the Redis message and to GET /progress for the same seq.
     for (const frame of frames.slice(1)) expect(published).toContain(frame);
-    const progress = await fetch(`${stack.web.url}/jobs/${job.id}/progress`, { headers: { authorization: `Bearer ${alice}` } });
+    const progress = await fetch(`${stack.web.url}/jobs/${job.id}/progress`, {
+      headers: { authorization: `Bearer ${alice}` },
+    });
     expect(await progress.text()).toBe(frames.at(-1));
   });
 
@@ -102,11 +109,11 @@ describe('WebSocket /ws/jobs/{id}', () => {
       expect(attempts[5]!.socket.protocol).toBe('bearer');
     });
 
-    it('closes 4404 identically for an unknown job, another user\'s job and a malformed id', async () => {
+    it("closes 4404 identically for an unknown job, another user's job and a malformed id", async () => {
       const bobsJob = await stack.createJob('bob', 1);
-      const results = await Promise.all([randomUUID(), bobsJob.id, 'not-a-job-id'].map(
-        (id) => watchJob(stack.web.url, id, { token: alice }).closed,
-      ));
+      const results = await Promise.all(
+        [randomUUID(), bobsJob.id, 'not-a-job-id'].map((id) => watchJob(stack.web.url, id, { token: alice }).closed),
+      );
       for (const result of results) {
         expect(result.code).toBe(4404);
         expect(result.frames).toEqual([]);
@@ -177,10 +184,11 @@ describe('WebSocket /ws/jobs/{id}', () => {
     expect((await flooding.closed).code).toBe(1009);
   });
 
-  it('unsubscribes a job\'s channel when its last socket leaves', async () => {
+  it("unsubscribes a job's channel when its last socket leaves", async () => {
     const job = await stack.createJob('alice', 1);
     const channel = progressChannel(job.id);
-    const numsub = async (): Promise<number> => Number(((await stack.redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const numsub = async (): Promise<number> =>
+      Number(((await stack.redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
     const a = watchJob(stack.web.url, job.id, { token: alice });
     const b = watchJob(stack.web.url, job.id, { protocols: ['bearer', alice] });
     await Promise.all([a.firstFrame, b.firstFrame]);
@@ -195,9 +203,18 @@ describe('WebSocket /ws/jobs/{id}', () => {
 
   it('exposes WebSocket metrics next to http_requests_total', async () => {
     const text = await (await fetch(`${stack.web.url}/metrics`)).text();
-    for (const name of ['ws_connections_open', 'ws_connections_opened_total', 'ws_connections_closed_total', 'ws_frames_sent_total',
-      'ws_frames_coalesced_total', 'ws_frames_dropped_total', 'ws_buffered_bytes', 'progress_redis_subscriptions',
-      'progress_delivery_latency_seconds_bucket', 'http_requests_total']) {
+    for (const name of [
+      'ws_connections_open',
+      'ws_connections_opened_total',
+      'ws_connections_closed_total',
+      'ws_frames_sent_total',
+      'ws_frames_coalesced_total',
+      'ws_frames_dropped_total',
+      'ws_buffered_bytes',
+      'progress_redis_subscriptions',
+      'progress_delivery_latency_seconds_bucket',
+      'http_requests_total',
+    ]) {
       expect(text).toContain(`\n${name}`);
     }
     expect(await metricValue(stack.web.url, 'ws_frames_sent_total')).toBeGreaterThan(0);

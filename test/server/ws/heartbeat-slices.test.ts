@@ -23,8 +23,12 @@ function fakeSocket(answers = true) {
 }
 
 describe('heartbeat slices', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('spreads one round over the interval instead of pinging every socket at once', () => {
     const sockets = Array.from({ length: 1000 }, () => fakeSocket());
@@ -51,7 +55,9 @@ describe('heartbeat slices', () => {
   it('terminates a peer that did not answer the previous ping, one interval later', () => {
     const silent = fakeSocket(false);
     const dead: unknown[] = [];
-    const heartbeat = new Heartbeat(new Set([silent, fakeSocket()] as unknown as ProgressSocket[]), 200, (s) => dead.push(s));
+    const heartbeat = new Heartbeat(new Set([silent, fakeSocket()] as unknown as ProgressSocket[]), 200, (s) =>
+      dead.push(s),
+    );
     heartbeat.start();
     vi.advanceTimersByTime(200);
     expect(silent).toMatchObject({ pings: 1, terminated: false });

@@ -24,7 +24,11 @@ describe('heartbeat', () => {
     const watched = watchJob(stack.web.url, job.id, { token: await tokenFor(SECRET, 'alice') });
     await watched.firstFrame;
     let pings = 0;
-    await new Promise<void>((resolve) => watched.socket.on('ping', () => { if (++pings === 3) resolve(); }));
+    await new Promise<void>((resolve) =>
+      watched.socket.on('ping', () => {
+        if (++pings === 3) resolve();
+      }),
+    );
     expect(watched.socket.readyState).toBe(watched.socket.OPEN);
     await stack.store.transition(job.id, { status: 'succeeded', processed: 1, total: 1 });
     expect((await watched.closed).code).toBe(1000);

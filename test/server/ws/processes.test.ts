@@ -50,7 +50,13 @@ afterAll(async () => {
 });
 
 const jsonLines = (proc: NodeProcess): Array<Record<string, unknown>> =>
-  proc.lines.flatMap((line) => { try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; } });
+  proc.lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
 
 describe('WebSocket across real processes', () => {
   it('delivers a job to watchers on two web processes sharing one Redis', async () => {
@@ -71,7 +77,9 @@ describe('WebSocket across real processes', () => {
 
     for (const web of [webA, webB]) {
       const connected = await web.waitForLine(new RegExp(`WebSocket connected for job ${jobId}`));
-      const disconnected = JSON.parse(await web.waitForLine(new RegExp(`WebSocket disconnected for job ${jobId}`))) as { code: number };
+      const disconnected = JSON.parse(await web.waitForLine(new RegExp(`WebSocket disconnected for job ${jobId}`))) as {
+        code: number;
+      };
       expect(JSON.parse(connected)).toMatchObject({ jobId });
       expect(disconnected).toMatchObject({ jobId, code: 1000 });
     }
@@ -79,14 +87,23 @@ describe('WebSocket across real processes', () => {
 
   it('closes every WebSocket with 1001 on SIGTERM and exits cleanly within SHUTDOWN_TIMEOUT_MS', async () => {
     const web = await startWebProcess({
-      REDIS_URL: redis.url, JWT_SECRET: SECRET, SHUTDOWN_TIMEOUT_MS: '4000', WS_DRAIN_WINDOW_MS: '500', WS_MAX_CONNECTIONS_PER_USER: '100',
+      REDIS_URL: redis.url,
+      JWT_SECRET: SECRET,
+      SHUTDOWN_TIMEOUT_MS: '4000',
+      WS_DRAIN_WINDOW_MS: '500',
+      WS_MAX_CONNECTIONS_PER_USER: '100',
     });
     processes.push(web);
     await waitForRelay(web.url);
     // Jobs that never finish (no worker sees them), so only the shutdown ends these sockets.
-    const jobs = await Promise.all([1, 2, 3].map(() => createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 })));
+    const jobs = await Promise.all(
+      [1, 2, 3].map(() =>
+        createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 }),
+      ),
+    );
     const watchers: Watched[] = [];
-    for (let i = 0; i < 30; i++) watchers.push(watchJob(web.url, jobs[i % 3]!.id, i % 2 ? { token: alice } : { protocols: ['bearer', alice] }));
+    for (let i = 0; i < 30; i++)
+      watchers.push(watchJob(web.url, jobs[i % 3]!.id, i % 2 ? { token: alice } : { protocols: ['bearer', alice] }));
     await Promise.all(watchers.map((w) => w.firstFrame));
     // And a peer that never reads, so it never answers the close handshake.
     const silent = await silentPeer(web.url, jobs[0]!.id, alice);
@@ -96,7 +113,11 @@ describe('WebSocket across real processes', () => {
     expect(exitCode).toBe(0);
     expect(web.lines.some((l) => l.includes('web server stopped cleanly'))).toBe(true);
     expect(web.lines.some((l) => l.includes('shutdown did not finish'))).toBe(false);
-    expect(web.lines.filter((l) => /WebSocket disconnected for job .*"code":1001|"code":1001.*WebSocket disconnected/.test(l)).length).toBeGreaterThanOrEqual(30);
+    expect(
+      web.lines.filter((l) =>
+        /WebSocket disconnected for job .*"code":1001|"code":1001.*WebSocket disconnected/.test(l),
+      ).length,
+    ).toBeGreaterThanOrEqual(30);
     silent.destroy();
   });
 
@@ -117,10 +138,17 @@ describe('WebSocket across real processes', () => {
     expect(everyLine.length).toBeGreaterThan(20);
     for (const token of tokens) {
       const signature = token.split('.').at(-1)!;
-      expect(everyLine.filter((line) => line.includes(token) || (signature.length > 10 && line.includes(signature)))).toEqual([]);
+      expect(
+        everyLine.filter((line) => line.includes(token) || (signature.length > 10 && line.includes(signature))),
+      ).toEqual([]);
     }
-    expect(jsonLines(webA).some((l) => typeof (l.req as { url?: string } | undefined)?.url === 'string'
-      && (l.req as { url: string }).url.includes('token=[REDACTED]'))).toBe(true);
+    expect(
+      jsonLines(webA).some(
+        (l) =>
+          typeof (l.req as { url?: string } | undefined)?.url === 'string' &&
+          (l.req as { url: string }).url.includes('token=[REDACTED]'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -129,10 +157,23 @@ async function silentPeer(baseUrl: string, jobId: string, token: string): Promis
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   socket.on('error', () => undefined);
-  socket.write([
-    `GET /ws/jobs/${jobId}?token=${token} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: Upgrade', 'Upgrade: websocket',
-    'Sec-WebSocket-Version: 13', `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`, '', '',
-  ].join('\r\n'));
-  await new Promise<void>((resolve) => socket.once('data', () => { socket.pause(); resolve(); }));
+  socket.write(
+    [
+      `GET /ws/jobs/${jobId}?token=${token} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  await new Promise<void>((resolve) =>
+    socket.once('data', () => {
+      socket.pause();
+      resolve();
+    }),
+  );
   return socket;
 }

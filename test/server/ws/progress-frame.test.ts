@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { frameOf } from '../../../app/server/ws/progress-frame.js';
 
 const message = (status: string, seq: number, error: string | null = null): string =>
-  JSON.stringify({ type: 'progress', jobId: 'j', status, processed: 1, total: 2, percent: 50, seq, error, at: '2026-01-01T00:00:00.000Z' });
+  JSON.stringify({
+    type: 'progress',
+    jobId: 'j',
+    status,
+    processed: 1,
+    total: 2,
+    percent: 50,
+    seq,
+    error,
+    at: '2026-01-01T00:00:00.000Z',
+  });
 
 describe('progress frame', () => {
   it('keeps the exact bytes and reads seq, terminal and at', () => {

@@ -46,7 +46,8 @@ describe('the subscribe-then-snapshot race', () => {
     const bursty = new Set<string>();
 
     const runningTo = async (jobId: string, from: number, to: number, total: number): Promise<void> => {
-      for (let processed = from; processed <= to; processed++) await store.transition(jobId, { status: 'running', processed, total });
+      for (let processed = from; processed <= to; processed++)
+        await store.transition(jobId, { status: 'running', processed, total });
     };
 
     beforeAll(async () => {
@@ -67,9 +68,17 @@ describe('the subscribe-then-snapshot race', () => {
       const config = loadConfig({ JWT_SECRET: SECRET, REDIS_URL: redis.url });
       server = createServer((_request, response) => response.writeHead(404).end());
       endpoint = attachWebSocketEndpoint(server, {
-        config, store: seam, metrics: new WebMetrics({ collectDefaults: false }), log: pino({ level: 'silent' }),
+        config,
+        store: seam,
+        metrics: new WebMetrics({ collectDefaults: false }),
+        log: pino({ level: 'silent' }),
         subscriber: connectRedis(redis.url, 'web-subscriber'),
-        slots: new ConnectionSlots(commands, { keys: store.keys, max: config.wsMaxConnectionsPerUser, leaseMs: config.wsSlotLeaseMs, log: pino({ level: 'silent' }) }),
+        slots: new ConnectionSlots(commands, {
+          keys: store.keys,
+          max: config.wsMaxConnectionsPerUser,
+          leaseMs: config.wsSlotLeaseMs,
+          log: pino({ level: 'silent' }),
+        }),
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -83,7 +92,12 @@ describe('the subscribe-then-snapshot race', () => {
     });
 
     it('delivers every change, in order, after a snapshot that already holds the first burst', async () => {
-      const job = await createJobFromText(store, { userId: 'alice', filename: 'race.csv', inputCsv: 'a\n1\n', total: 100 });
+      const job = await createJobFromText(store, {
+        userId: 'alice',
+        filename: 'race.csv',
+        inputCsv: 'a\n1\n',
+        total: 100,
+      });
       bursty.add(job.id);
       const watched = watchJob(baseUrl, job.id, { token: alice });
       // seq 1 was the create; the first burst of 20 is in the snapshot.

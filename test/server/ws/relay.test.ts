@@ -25,7 +25,10 @@ const SUBSCRIBER_NAME = 'personalizedline-web-subscriber';
 /** The ids of the web process' subscriber connections in Redis' CLIENT LIST. */
 async function subscriberIds(): Promise<string[]> {
   const list = (await stack.redis.client('LIST')) as string;
-  return list.split('\n').filter((line) => line.includes(` name=${SUBSCRIBER_NAME} `)).map((line) => /\bid=(\d+)/.exec(line)![1]!);
+  return list
+    .split('\n')
+    .filter((line) => line.includes(` name=${SUBSCRIBER_NAME} `))
+    .map((line) => /\bid=(\d+)/.exec(line)![1]!);
 }
 
 async function numsub(jobId: string): Promise<number> {
@@ -41,7 +44,8 @@ async function watchMany(jobs: number, perJob: number): Promise<{ records: JobRe
     const record = await stack.createJob(user, 3);
     const token = await tokenFor(SECRET, user);
     records.push(record);
-    for (let k = 0; k < perJob; k++) clients.push(watchJob(stack.web.url, record.id, k % 2 ? { token } : { protocols: ['bearer', token] }));
+    for (let k = 0; k < perJob; k++)
+      clients.push(watchJob(stack.web.url, record.id, k % 2 ? { token } : { protocols: ['bearer', token] }));
   }
   await Promise.all(clients.map((c) => c.firstFrame));
   return { records, clients };
@@ -73,7 +77,10 @@ describe('progress relay', () => {
     await expectAllTerminal(clients);
     for (const client of clients) expect(client.frames.map(seqOfFrame)).toEqual([1, 2, 3]);
 
-    await until(async () => (await metricValue(stack.web.url, 'progress_redis_subscriptions')) === 0, 'every channel to be released');
+    await until(
+      async () => (await metricValue(stack.web.url, 'progress_redis_subscriptions')) === 0,
+      'every channel to be released',
+    );
     await until(async () => (await numsub(records[0]!.id)) === 0, 'Redis to drop the subscription');
     expect(await subscriberIds()).toHaveLength(1);
   });
@@ -88,7 +95,7 @@ describe('progress relay', () => {
     // only the relay's fresh snapshot after the reconnect can deliver these.
     await Promise.all(gapJobs.map((r) => stack.store.transition(r.id, { status: 'running', processed: 2, total: 3 })));
     await finish(gapJobs);
-    const missedLive = await numsub(gapJobs[0]!.id) === 0;
+    const missedLive = (await numsub(gapJobs[0]!.id)) === 0;
     await expectAllTerminal(clients.slice(0, 20));
     const after = await subscriberIds();
     expect(after).toHaveLength(1);
@@ -101,7 +108,8 @@ describe('progress relay', () => {
     await expectAllTerminal(clients.slice(20));
     for (const client of clients.slice(20)) expect(client.frames.map(seqOfFrame)).toEqual([1, 2]);
     // Not an assertion on timing, a record of which path was taken.
-    if (!missedLive) console.warn('the subscriber reconnected before the changes were published; the live path delivered them');
+    if (!missedLive)
+      console.warn('the subscriber reconnected before the changes were published; the live path delivered them');
   });
 
   it('closes new sockets 1013 before any frame while Redis is down, and recovers by itself', async () => {

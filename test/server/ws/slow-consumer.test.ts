@@ -44,8 +44,15 @@ afterAll(async () => {
 /** A Progress message of `seq` padded to ~32 KiB, so a paused reader fills the network buffers quickly. */
 function bigMessage(jobId: string, seq: number, status = 'running'): string {
   return JSON.stringify({
-    type: 'progress', jobId, status, processed: seq, total: 100_000, percent: 0, seq,
-    error: 'x'.repeat(PADDING), at: new Date().toISOString(),
+    type: 'progress',
+    jobId,
+    status,
+    processed: seq,
+    total: 100_000,
+    percent: 0,
+    seq,
+    error: 'x'.repeat(PADDING),
+    at: new Date().toISOString(),
   });
 }
 
@@ -69,16 +76,20 @@ async function publishUntilCoalescing(web: WebProcess, jobId: string, firstSeq: 
   throw new Error('the server never started coalescing');
 }
 
-const resume = (watched: Watched): void => (watched.socket as WebSocket & { _socket: { resume(): void } })._socket.resume();
+const resume = (watched: Watched): void =>
+  (watched.socket as WebSocket & { _socket: { resume(): void } })._socket.resume();
 
 describe('a client that does not read', () => {
-  it('keeps the server\'s buffer bounded by coalescing, and still gets the terminal state', async () => {
+  it("keeps the server's buffer bounded by coalescing, and still gets the terminal state", async () => {
     const job = await createJobFromText(store, { userId: 'alice', filename: 'x.csv', inputCsv: 'a\n1\n', total: 1 });
     const watched = await pausedWatcher(patient, job.id);
     let seq = await publishUntilCoalescing(patient, job.id, 2);
     const coalesced = await metricValue(patient.url, 'ws_frames_coalesced_total');
     for (let i = 0; i < 100; i++) await commands.publish(progressChannel(job.id), bigMessage(job.id, seq++));
-    await until(async () => (await metricValue(patient.url, 'ws_frames_coalesced_total')) >= coalesced + 100, 'the server to take all 100 states');
+    await until(
+      async () => (await metricValue(patient.url, 'ws_frames_coalesced_total')) >= coalesced + 100,
+      'the server to take all 100 states',
+    );
     // 100 more states (3 MiB) arrived; the server holds at most the limit plus one frame for this socket.
     expect(await metricValue(patient.url, 'ws_buffered_bytes')).toBeLessThanOrEqual(LIMIT + PADDING + 1024);
     const published = seq - 1;
@@ -102,7 +113,9 @@ describe('a client that does not read', () => {
     const stalled = strict.waitForLine(/WebSocket reads too slowly; closing 1013/);
     // States keep coming while it stays behind; the server gives up on it after the timeout.
     let given = false;
-    void stalled.then(() => { given = true; });
+    void stalled.then(() => {
+      given = true;
+    });
     while (!given) {
       await commands.publish(progressChannel(job.id), bigMessage(job.id, seq++));
       await new Promise((r) => setImmediate(r));

@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { isOriginAllowed, readUpgradeTarget, selectProtocol, tokenOfProtocols } from '../../../app/server/ws/upgrade-request.js';
+import {
+  isOriginAllowed,
+  readUpgradeTarget,
+  selectProtocol,
+  tokenOfProtocols,
+} from '../../../app/server/ws/upgrade-request.js';
 
 const ID = '6f1c1b8e-3a52-4c86-9d1e-0c7a4c1b2f10';
 
 describe('upgrade request', () => {
   it('reads the job id and the ?token= of /ws/jobs/{id}', () => {
-    expect(readUpgradeTarget(`/ws/jobs/${ID}?token=abc.def.ghi`, {})).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: undefined, host: undefined });
+    expect(readUpgradeTarget(`/ws/jobs/${ID}?token=abc.def.ghi`, {})).toEqual({
+      jobId: ID,
+      token: 'abc.def.ghi',
+      origin: undefined,
+      host: undefined,
+    });
   });
 
   it('takes the token from the subprotocol pair bearer, <jwt> when there is no ?token=', () => {
-    const target = readUpgradeTarget(`/ws/jobs/${ID}`, { 'sec-websocket-protocol': 'bearer, abc.def.ghi', origin: 'https://a.example', host: 'api.example' });
+    const target = readUpgradeTarget(`/ws/jobs/${ID}`, {
+      'sec-websocket-protocol': 'bearer, abc.def.ghi',
+      origin: 'https://a.example',
+      host: 'api.example',
+    });
     expect(target).toEqual({ jobId: ID, token: 'abc.def.ghi', origin: 'https://a.example', host: 'api.example' });
   });
 
@@ -42,14 +56,14 @@ describe('upgrade request', () => {
     expect(selectProtocol(new Set(['eyJ.x.y']))).toBe(false);
   });
 
-  it('allows listed origins, the server\'s own, and requests without Origin; nothing else', () => {
+  it("allows listed origins, the server's own, and requests without Origin; nothing else", () => {
     expect(isOriginAllowed(undefined, [], 'api.example')).toBe(true);
     expect(isOriginAllowed(undefined, ['https://a.example'], undefined)).toBe(true);
     expect(isOriginAllowed('https://a.example', ['https://a.example'], 'api.example')).toBe(true);
     expect(isOriginAllowed('https://evil.example', ['https://a.example'], 'api.example')).toBe(false);
   });
 
-  it('treats an empty list as same origin only: the Origin\'s host and port must be the Host', () => {
+  it("treats an empty list as same origin only: the Origin's host and port must be the Host", () => {
     expect(isOriginAllowed('https://evil.example', [], 'api.example')).toBe(false);
     // Behind a TLS proxy the page is https: and the server sees plain HTTP; the host still matches.
     expect(isOriginAllowed('https://api.example', [], 'api.example')).toBe(true);

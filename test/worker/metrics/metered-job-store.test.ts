@@ -30,7 +30,9 @@ describe('metered job store', () => {
       await redis.stop();
       await expect(store.startAttempt(job.id, randomUUID(), 0, 1)).rejects.toThrow();
       await expect(store.transition(job.id, { status: 'running', processed: 1, total: 1 })).rejects.toThrow();
-      await expect(store.transition(job.id, { status: 'failed', processed: 1, total: 1, error: 'x' })).rejects.toThrow();
+      await expect(
+        store.transition(job.id, { status: 'failed', processed: 1, total: 1, error: 'x' }),
+      ).rejects.toThrow();
       expect(refused).toEqual(['progress', 'progress', 'terminal']);
     } finally {
       await redis.start();

@@ -37,7 +37,10 @@ describe('worker metrics', () => {
 
   it('writes every failure reason at 0 before the first failure, so a ratio over them is defined', async () => {
     const s = await samples(new WorkerMetrics({ collectDefaults: false }));
-    const reasons = s.filter((x) => x.name === 'worker_jobs_failed_total').map((x) => x.labels.reason).sort();
+    const reasons = s
+      .filter((x) => x.name === 'worker_jobs_failed_total')
+      .map((x) => x.labels.reason)
+      .sort();
     expect(reasons).toEqual(['bad_input', 'error', 'input_missing', 'lost', 'storage', 'timeout', 'worker_died']);
     expect(sumOf(s, 'worker_jobs_failed_total')).toBe(0);
   });

@@ -26,9 +26,16 @@ function tokenize(source: string): Token[] {
   while (at < source.length) {
     const rest = source.slice(at);
     const space = /^\s+/.exec(rest);
-    if (space) { at += space[0].length; continue; }
+    if (space) {
+      at += space[0].length;
+      continue;
+    }
     const op = /^(==|!=|&&|\|\||[!().[\],])/.exec(rest);
-    if (op) { tokens.push({ kind: 'op', value: op[0] as Extract<Token, { kind: 'op' }>['value'] }); at += op[0].length; continue; }
+    if (op) {
+      tokens.push({ kind: 'op', value: op[0] as Extract<Token, { kind: 'op' }>['value'] });
+      at += op[0].length;
+      continue;
+    }
     if (rest[0] === "'") {
       const string = /^'((?:[^']|'')*)'/.exec(rest);
       if (!string) throw new Error(`unterminated string at ${at} in: ${source}`);
@@ -37,9 +44,17 @@ function tokenize(source: string): Token[] {
       continue;
     }
     const number = /^-?\d+(\.\d+)?/.exec(rest);
-    if (number) { tokens.push({ kind: 'number', value: Number(number[0]) }); at += number[0].length; continue; }
+    if (number) {
+      tokens.push({ kind: 'number', value: Number(number[0]) });
+      at += number[0].length;
+      continue;
+    }
     const word = /^[A-Za-z_][\w-]*/.exec(rest);
-    if (word) { tokens.push({ kind: 'word', value: word[0] }); at += word[0].length; continue; }
+    if (word) {
+      tokens.push({ kind: 'word', value: word[0] });
+      at += word[0].length;
+      continue;
+    }
     throw new Error(`unsupported syntax at ${at} ("${rest.slice(0, 12)}") in: ${source}`);
   }
   return tokens;
@@ -60,12 +75,20 @@ export function evaluate(expression: string, context: Readonly<Record<string, Va
   // Precedence, loosest first: ||, &&, == and !=, !, then primaries.
   const or = (): Value => {
     let left = and();
-    while (isOp('||')) { at += 1; const right = and(); left = truthy(left) ? left : right; }
+    while (isOp('||')) {
+      at += 1;
+      const right = and();
+      left = truthy(left) ? left : right;
+    }
     return left;
   };
   const and = (): Value => {
     let left = equality();
-    while (isOp('&&')) { at += 1; const right = equality(); left = truthy(left) ? right : left; }
+    while (isOp('&&')) {
+      at += 1;
+      const right = equality();
+      left = truthy(left) ? right : left;
+    }
     return left;
   };
   const equality = (): Value => {
@@ -79,7 +102,10 @@ export function evaluate(expression: string, context: Readonly<Record<string, Va
     return left;
   };
   const unary = (): Value => {
-    if (isOp('!')) { at += 1; return !truthy(unary()); }
+    if (isOp('!')) {
+      at += 1;
+      return !truthy(unary());
+    }
     return primary();
   };
   const primary = (): Value => {
@@ -87,7 +113,11 @@ export function evaluate(expression: string, context: Readonly<Record<string, Va
     if (!token) throw new Error(`unexpected end of: ${body}`);
     at += 1;
     if (token.kind === 'string' || token.kind === 'number') return token.value;
-    if (token.kind === 'op' && token.value === '(') { const inner = or(); expect(')'); return inner; }
+    if (token.kind === 'op' && token.value === '(') {
+      const inner = or();
+      expect(')');
+      return inner;
+    }
     if (token.kind !== 'word') throw new Error(`unexpected "${token.value}" in: ${body}`);
     if (token.value === 'true') return true;
     if (token.value === 'false') return false;
@@ -105,7 +135,8 @@ export function evaluate(expression: string, context: Readonly<Record<string, Va
         at += 1;
         const key = or();
         expect(']');
-        if (typeof key === 'object' && key !== null) throw new Error(`expected a string or number index inside "[ ]" in: ${body}`);
+        if (typeof key === 'object' && key !== null)
+          throw new Error(`expected a string or number index inside "[ ]" in: ${body}`);
         value = property(value, String(key));
       } else {
         return value;

@@ -56,7 +56,10 @@ export function resolveContainerEnv(container: IContainer, secrets: readonly Loc
 }
 
 /** Rewrites every URL-valued variable that points at a mapped Service to its local address. */
-export function mapServiceUrls(vars: ReadonlyMap<string, string>, mappings: readonly ServiceMapping[]): Map<string, string> {
+export function mapServiceUrls(
+  vars: ReadonlyMap<string, string>,
+  mappings: readonly ServiceMapping[],
+): Map<string, string> {
   const mapped = new Map(vars);
   for (const [name, value] of vars) {
     let url: URL;
@@ -98,9 +101,14 @@ export interface LocalContainer {
  * Starts `container` as a local process: `command` + `args` expanded against `vars`, in `root` as
  * the image's working directory, with exactly `vars` plus PATH and HOME as its environment.
  */
-export function startLocalContainer(container: IContainer, root: string, vars: ReadonlyMap<string, string>): LocalContainer {
+export function startLocalContainer(
+  container: IContainer,
+  root: string,
+  vars: ReadonlyMap<string, string>,
+): LocalContainer {
   const argv = [...(container.command ?? []), ...(container.args ?? [])].map((a) => expandKubeVars(a, vars));
-  if (argv.length === 0) throw new Error(`container ${container.name} has no command (the image default is not used here)`);
+  if (argv.length === 0)
+    throw new Error(`container ${container.name} has no command (the image default is not used here)`);
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...Object.fromEntries(vars) },
@@ -150,7 +158,12 @@ export async function probeOnce(probe: IProbe, container: IContainer, ports: Por
  * output in the error so a failing run says why.
  */
 export async function waitForProbe(
-  kind: string, probe: IProbe, container: IContainer, ports: PortMap, proc: LocalContainer, budgetMs: number,
+  kind: string,
+  probe: IProbe,
+  container: IContainer,
+  ports: PortMap,
+  proc: LocalContainer,
+  budgetMs: number,
 ): Promise<void> {
   const deadline = Date.now() + budgetMs;
   let exited = false;
@@ -159,7 +172,9 @@ export async function waitForProbe(
     if (await probeOnce(probe, container, ports)) return;
     if (exited || Date.now() > deadline) {
       const why = exited ? 'the process exited' : `not within ${budgetMs} ms`;
-      throw new Error(`${proc.name}: ${kind} probe ${JSON.stringify(probe.httpGet)} did not pass (${why}). Last output:\n${proc.output().split('\n').slice(-30).join('\n')}`);
+      throw new Error(
+        `${proc.name}: ${kind} probe ${JSON.stringify(probe.httpGet)} did not pass (${why}). Last output:\n${proc.output().split('\n').slice(-30).join('\n')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

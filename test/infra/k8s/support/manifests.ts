@@ -69,7 +69,11 @@ export function asKubeObject(value: Record<string, unknown>): KubeObject {
 }
 
 /** The one object of `kind` named `name`; throws when there is none or more than one. */
-export function findObject<K extends keyof KindModels>(objects: readonly KubeObject[], kind: K, name: string): KubeModel<K>;
+export function findObject<K extends keyof KindModels>(
+  objects: readonly KubeObject[],
+  kind: K,
+  name: string,
+): KubeModel<K>;
 export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject;
 export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
@@ -96,7 +100,8 @@ export interface Workload {
 /** The only container of a workload's pod template. */
 export function onlyContainer(workload: Workload): IContainer {
   const containers = workload.spec?.template.spec?.containers ?? [];
-  if (containers.length !== 1) throw new Error(`expected one container in ${workload.metadata?.name}, found ${containers.length}`);
+  if (containers.length !== 1)
+    throw new Error(`expected one container in ${workload.metadata?.name}, found ${containers.length}`);
   return containers[0]!;
 }
 

@@ -55,4 +55,3 @@ export function withoutChecksum(yaml: string): { objects: KubeObject[]; checksum
   }
   return { objects, checksums };
 }
-

@@ -74,8 +74,20 @@ export const mockMemorystore = {
   port: 6378,
   authString: 'mock-auth:string/with@url?syntax',
   serverCaCerts: [
-    { cert: '-----BEGIN CERTIFICATE-----\nmock-ca-1\n-----END CERTIFICATE-----\n', createTime: '', expireTime: '', serialNumber: '1', sha1Fingerprint: '' },
-    { cert: '-----BEGIN CERTIFICATE-----\nmock-ca-2\n-----END CERTIFICATE-----', createTime: '', expireTime: '', serialNumber: '2', sha1Fingerprint: '' },
+    {
+      cert: '-----BEGIN CERTIFICATE-----\nmock-ca-1\n-----END CERTIFICATE-----\n',
+      createTime: '',
+      expireTime: '',
+      serialNumber: '1',
+      sha1Fingerprint: '',
+    },
+    {
+      cert: '-----BEGIN CERTIFICATE-----\nmock-ca-2\n-----END CERTIFICATE-----',
+      createTime: '',
+      expireTime: '',
+      serialNumber: '2',
+      sha1Fingerprint: '',
+    },
   ],
 };
 
@@ -110,9 +122,15 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
           // The provider answers the check's id, which the uptime alert's filter names.
           return { id: `${args.name}-id`, state: { ...inputs, uptimeCheckId: `${args.name}-check-id`, ...extra } };
         case 'gcp:monitoring/notificationChannel:NotificationChannel':
-          return { id: `${args.name}-id`, state: { ...inputs, name: `projects/mock/notificationChannels/${args.name}`, ...extra } };
+          return {
+            id: `${args.name}-id`,
+            state: { ...inputs, name: `projects/mock/notificationChannels/${args.name}`, ...extra },
+          };
         case 'gcp:monitoring/alertPolicy:AlertPolicy':
-          return { id: `${args.name}-id`, state: { ...inputs, name: `projects/mock/alertPolicies/${args.name}`, ...extra } };
+          return {
+            id: `${args.name}-id`,
+            state: { ...inputs, name: `projects/mock/alertPolicies/${args.name}`, ...extra },
+          };
         case 'kubernetes:yaml/v2:ConfigGroup':
           return {
             id: undefined,
@@ -133,14 +151,26 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
       calls.push({ token: args.token, inputs });
       switch (args.token) {
         case 'gcp:organizations/getClientConfig:getClientConfig':
-          return { accessToken: mockAccessToken, id: 'mock', project: 'mock', region: 'mock', zone: '', defaultLabels: {} };
+          return {
+            accessToken: mockAccessToken,
+            id: 'mock',
+            project: 'mock',
+            region: 'mock',
+            zone: '',
+            defaultLabels: {},
+          };
         case 'gcp:container/getCluster:getCluster':
           return {
             ...inputs,
             endpoint: mockCluster.endpoint,
             network: mockCluster.network,
             masterAuths: [
-              { clusterCaCertificate: mockCluster.caCertificate, clientCertificate: '', clientKey: '', clientCertificateConfigs: [] },
+              {
+                clusterCaCertificate: mockCluster.caCertificate,
+                clientCertificate: '',
+                clientKey: '',
+                clientCertificateConfigs: [],
+              },
             ],
             enableAutopilot: false,
             nodeConfigs: [{ serviceAccount: mockCluster.nodeServiceAccount }],
@@ -161,11 +191,15 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
   const previous = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, unknown> } | undefined;
   await pulumi.runtime.setMocks(mocks, 'personalizedline', 'prod', options.preview ?? false);
   // The mock interface hides resource options; read them off the request on its way to the mocks.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource; resources?: Map<string, unknown> };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource: RegisterResource;
+    resources?: Map<string, unknown>;
+  };
   // A program of an earlier test may still be rehydrating a resource reference (a ConfigGroup's
   // `resources`) after that test ended; the engine it asks is now this one. Let it find what it
   // registered there, or its lookup rejects unhandled in whichever test runs next.
-  for (const [urn, state] of previous?.resources ?? []) if (!monitor.resources?.has(urn)) monitor.resources?.set(urn, state);
+  for (const [urn, state] of previous?.resources ?? [])
+    if (!monitor.resources?.has(urn)) monitor.resources?.set(urn, state);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     pendingOptions.set(`${req.getType()}::${req.getName()}`, {
@@ -186,8 +220,10 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
     one(type, name) {
       const found = ofType(type).filter((r) => name === undefined || r.name === name);
       if (found.length !== 1) {
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${found.length}: ` +
-          resources.map((r) => `${r.type}/${r.name}`).join(', '));
+        throw new Error(
+          `expected one ${type}${name ? ` named ${name}` : ''}, found ${found.length}: ` +
+            resources.map((r) => `${r.type}/${r.name}`).join(', '),
+        );
       }
       return found[0]!;
     },
@@ -196,16 +232,24 @@ export async function installMockCloud(options: MockCloudOptions = {}): Promise<
 
 type RegisterResource = (
   req: {
-    getType(): string; getName(): string; getRetainondelete(): boolean | undefined; getProtect(): boolean | undefined;
-    getIgnorechangesList(): string[]; getTransformsList(): unknown[]; getDependenciesList(): string[];
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getTransformsList(): unknown[];
+    getDependenciesList(): string[];
   },
   callback: (err: unknown, response: unknown) => void,
 ) => unknown;
 
 /** True for a value the SDK sent as a secret (wrapped in the secret signature). */
 export function isSecretValue(value: unknown): boolean {
-  return typeof value === 'object' && value !== null &&
-    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
 }
 
 /** The value with every secret wrapper removed, at any depth. */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PULUMI_DIR, baseUrlFromOutputs, isDigestReference, pulumiArgs } from '../../../../scripts/ops/pulumi/pulumi-project.js';
+import {
+  PULUMI_DIR,
+  baseUrlFromOutputs,
+  isDigestReference,
+  pulumiArgs,
+} from '../../../../scripts/ops/pulumi/pulumi-project.js';
 import { IMAGE_A } from '../../support/cloud-answers.js';
 
 describe('pulumi project', () => {
@@ -12,7 +17,14 @@ describe('pulumi project', () => {
   });
 
   it('pins commands to the program directory and the stack', () => {
-    expect(pulumiArgs({ stack: 'prod', cwd: '/p' }, 'up', '--yes')).toEqual(['up', '--yes', '--stack', 'prod', '--cwd', '/p']);
+    expect(pulumiArgs({ stack: 'prod', cwd: '/p' }, 'up', '--yes')).toEqual([
+      'up',
+      '--yes',
+      '--stack',
+      'prod',
+      '--cwd',
+      '/p',
+    ]);
     expect(pulumiArgs({}, 'whoami')).toEqual(['whoami', '--cwd', PULUMI_DIR]);
   });
 
@@ -24,7 +36,9 @@ describe('pulumi project', () => {
   });
 
   it('finds the base URL from the health URL, else the load balancer IP', () => {
-    expect(baseUrlFromOutputs({ healthUrl: 'http://198.51.100.7/health', loadBalancerIp: '203.0.113.1' })).toBe('http://198.51.100.7');
+    expect(baseUrlFromOutputs({ healthUrl: 'http://198.51.100.7/health', loadBalancerIp: '203.0.113.1' })).toBe(
+      'http://198.51.100.7',
+    );
     expect(baseUrlFromOutputs({ loadBalancerIp: '203.0.113.1' })).toBe('http://203.0.113.1');
     expect(baseUrlFromOutputs({ loadBalancerIp: '2001:db8::1' })).toBe('http://[2001:db8::1]');
     expect(baseUrlFromOutputs({})).toBeUndefined();

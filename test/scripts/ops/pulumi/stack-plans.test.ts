@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deployPlan, emergencyRollbackPlan, fullRollbackPlan, previewPlan, quickRollbackPlan } from '../../../../scripts/ops/pulumi/stack-plans.js';
+import {
+  deployPlan,
+  emergencyRollbackPlan,
+  fullRollbackPlan,
+  previewPlan,
+  quickRollbackPlan,
+} from '../../../../scripts/ops/pulumi/stack-plans.js';
 import type { ConfigHome } from '../../../../scripts/ops/pulumi/config-home.js';
 import { formatCommand } from '../../../../scripts/ops/command-runner.js';
 import { printPlan, type Step } from '../../../../scripts/ops/plan.js';
@@ -28,8 +34,9 @@ describe('plans', () => {
 
   it('preview: pulumi preview --diff, with the temporary stack file when there is one', () => {
     expect(commands(previewPlan(target))).toEqual(['pulumi preview --diff --stack prod --cwd /p']);
-    expect(commands(previewPlan(target, '/tmp/x/Pulumi.preview.yaml')))
-      .toEqual(['pulumi preview --diff --config-file /tmp/x/Pulumi.preview.yaml --stack prod --cwd /p']);
+    expect(commands(previewPlan(target, '/tmp/x/Pulumi.preview.yaml'))).toEqual([
+      'pulumi preview --diff --config-file /tmp/x/Pulumi.preview.yaml --stack prod --cwd /p',
+    ]);
   });
 
   it('quick: WebSocket off in the config home, then pulumi up', () => {
@@ -71,7 +78,9 @@ describe('plans', () => {
 
   it('prints each step with its purpose and exact command, quoting what a shell would split', () => {
     const lines: string[] = [];
-    printPlan('Plan:', [{ description: 'say hi', command: 'echo', args: ['hello world', "it's"] }], (l) => lines.push(l));
+    printPlan('Plan:', [{ description: 'say hi', command: 'echo', args: ['hello world', "it's"] }], (l) =>
+      lines.push(l),
+    );
     expect(lines).toEqual(['Plan:', '  1. say hi', "     $ echo 'hello world' 'it'\\''s'"]);
   });
 });

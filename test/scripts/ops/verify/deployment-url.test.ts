@@ -34,6 +34,8 @@ describe('deployment URL', () => {
 describe('check lines', () => {
   it('start with PASS or FAIL and the check name, on one line', async () => {
     expect(formatCheck(await runCheck('health', () => Promise.resolve('200 ok')))).toBe('PASS health  200 ok');
-    expect(formatCheck(await runCheck('ready', () => Promise.reject(new Error('503\nRedis down'))))).toBe('FAIL ready  503 Redis down');
+    expect(formatCheck(await runCheck('ready', () => Promise.reject(new Error('503\nRedis down'))))).toBe(
+      'FAIL ready  503 Redis down',
+    );
   });
 });

@@ -4,23 +4,43 @@ import { errorLines, judgePods } from '../../../../scripts/ops/verify/kubectl-ch
 const pods = (items: object[]): string => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 const pod = (name: string, phase: string, ready: boolean[], waiting?: string): object => ({
   metadata: { name },
-  status: { phase, containerStatuses: ready.map((r) => ({ ready: r, state: waiting ? { waiting: { reason: waiting } } : { running: {} } })) },
+  status: {
+    phase,
+    containerStatuses: ready.map((r) => ({
+      ready: r,
+      state: waiting ? { waiting: { reason: waiting } } : { running: {} },
+    })),
+  },
 });
 
 describe('kubectl checks', () => {
   it('passes when every pod runs with every container ready', () => {
-    expect(judgePods('web', pods([pod('web-1', 'Running', [true]), pod('web-2', 'Running', [true])]))).toBe('2/2 pods ready (web-1, web-2)');
+    expect(judgePods('web', pods([pod('web-1', 'Running', [true]), pod('web-2', 'Running', [true])]))).toBe(
+      '2/2 pods ready (web-1, web-2)',
+    );
   });
 
   it('names the pods that are not ready, with the waiting reason', () => {
-    expect(() => judgePods('rq-worker', pods([pod('w-1', 'Running', [true]), pod('w-2', 'Running', [false], 'CrashLoopBackOff'), pod('w-3', 'Pending', [])])))
-      .toThrow('1/3 pods ready; not ready: w-2 CrashLoopBackOff, w-3 Pending');
+    expect(() =>
+      judgePods(
+        'rq-worker',
+        pods([
+          pod('w-1', 'Running', [true]),
+          pod('w-2', 'Running', [false], 'CrashLoopBackOff'),
+          pod('w-3', 'Pending', []),
+        ]),
+      ),
+    ).toThrow('1/3 pods ready; not ready: w-2 CrashLoopBackOff, w-3 Pending');
   });
 
   it('leaves terminating pods out (the old ones right after a rollout), and says how many', () => {
-    const leaving = { ...pod('web-old', 'Running', [false]), metadata: { name: 'web-old', deletionTimestamp: '2026-01-01T00:00:00Z' } };
-    expect(judgePods('web', pods([pod('web-new', 'Running', [true]), leaving])))
-      .toBe('1/1 pods ready (web-new); 1 terminating, not counted');
+    const leaving = {
+      ...pod('web-old', 'Running', [false]),
+      metadata: { name: 'web-old', deletionTimestamp: '2026-01-01T00:00:00Z' },
+    };
+    expect(judgePods('web', pods([pod('web-new', 'Running', [true]), leaving]))).toBe(
+      '1/1 pods ready (web-new); 1 terminating, not counted',
+    );
     expect(() => judgePods('web', pods([leaving]))).toThrow('no pods with label app=web (1 terminating)');
   });
 

@@ -7,10 +7,20 @@ function scenario(passOn: number): { clock: SettleClock; check: () => Promise<Ch
   let time = 1_000_000;
   let tries = 0;
   return {
-    clock: { now: () => time, sleep: (ms) => { time += ms; return Promise.resolve(); } },
+    clock: {
+      now: () => time,
+      sleep: (ms) => {
+        time += ms;
+        return Promise.resolve();
+      },
+    },
     check: () => {
       tries += 1;
-      return Promise.resolve(tries >= passOn ? { name: 'health', ok: true, detail: '200' } : { name: 'health', ok: false, detail: 'ECONNREFUSED' });
+      return Promise.resolve(
+        tries >= passOn
+          ? { name: 'health', ok: true, detail: '200' }
+          : { name: 'health', ok: false, detail: 'ECONNREFUSED' },
+      );
     },
     tries: () => tries,
   };
@@ -19,7 +29,11 @@ function scenario(passOn: number): { clock: SettleClock; check: () => Promise<Ch
 describe('waiting for the address to settle', () => {
   it('tries once when the check passes, adding nothing to its line', async () => {
     const s = scenario(1);
-    expect(await untilPassing(s.check, s.clock.now() + 60_000, s.clock)).toEqual({ name: 'health', ok: true, detail: '200' });
+    expect(await untilPassing(s.check, s.clock.now() + 60_000, s.clock)).toEqual({
+      name: 'health',
+      ok: true,
+      detail: '200',
+    });
     expect(s.tries()).toBe(1);
   });
 

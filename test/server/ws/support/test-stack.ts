@@ -22,7 +22,12 @@ export interface TestStack {
 export async function startTestStack(testRedis: RedisServer, env: Record<string, string> = {}): Promise<TestStack> {
   const prefix = `test-${randomUUID()}`;
   const config = loadConfig({
-    JWT_SECRET: 'ws-secret-at-least-32-bytes-long-hs256', REDIS_URL: testRedis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env,
+    JWT_SECRET: 'ws-secret-at-least-32-bytes-long-hs256',
+    REDIS_URL: testRedis.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
   });
   const web = await startWebServer(config, { prefix });
   if (config.enableWebsocket) await waitForRelay(web.url);
@@ -32,7 +37,8 @@ export async function startTestStack(testRedis: RedisServer, env: Record<string,
     web,
     store,
     redis,
-    createJob: (userId, total = 10) => createJobFromText(store, { userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
+    createJob: (userId, total = 10) =>
+      createJobFromText(store, { userId, filename: 'job.csv', inputCsv: 'a\n1\n', total }),
     close: async () => {
       await web.close();
       redis.disconnect();

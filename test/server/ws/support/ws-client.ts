@@ -31,7 +31,9 @@ export function watchJob(baseUrl: string, jobId: string, options: WatchOptions =
   const socket = new WebSocket(jobSocketUrl(baseUrl, jobId, token), protocols ?? [], clientOptions);
   const frames: string[] = [];
   let gotFirst: (text: string) => void = () => undefined;
-  const firstFrame = new Promise<string>((resolve) => { gotFirst = resolve; });
+  const firstFrame = new Promise<string>((resolve) => {
+    gotFirst = resolve;
+  });
   // Text frames arrive as one Buffer (ws's default binaryType 'nodebuffer').
   socket.on('message', (data: Buffer) => {
     const text = data.toString();
@@ -63,13 +65,26 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 }
 
 /** Sends a WebSocket upgrade request by hand and reads the HTTP answer (for refusals before the upgrade). */
-export async function rawUpgrade(baseUrl: string, path: string, headers: string[] = []): Promise<{ status: number; body: string }> {
+export async function rawUpgrade(
+  baseUrl: string,
+  path: string,
+  headers: string[] = [],
+): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
-  socket.write([
-    `GET ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: Upgrade', 'Upgrade: websocket',
-    'Sec-WebSocket-Version: 13', `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`, ...headers, '', '',
-  ].join('\r\n'));
+  socket.write(
+    [
+      `GET ${path} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`,
+      ...headers,
+      '',
+      '',
+    ].join('\r\n'),
+  );
   const chunks: Buffer[] = [];
   socket.on('data', (chunk) => chunks.push(chunk));
   await new Promise((resolve) => socket.on('close', resolve));
@@ -77,4 +92,3 @@ export async function rawUpgrade(baseUrl: string, path: string, headers: string[
   const [head, body = ''] = text.split('\r\n\r\n');
   return { status: Number(head!.split(' ')[1]), body };
 }
-
