@@ -133,3 +133,22 @@ export function judgeOutcomes(
     recorder.check(`job ${outcome.jobId}`, failure);
   }
 }
+
+/** A job a fault round follows: who uploaded it and how many rows its result must have. */
+export interface FollowedJob {
+  readonly id: string;
+  readonly token: string;
+  readonly rows: number;
+}
+
+/** {@link awaitJobOutcome} for every job, asking whichever web processes the stack runs at the time. */
+export function awaitOutcomes(
+  stack: { readonly webs: readonly { readonly url: string }[] },
+  jobs: readonly FollowedJob[],
+  timeoutMs: number,
+): Promise<JobOutcome[]> {
+  const urls = (): string[] => stack.webs.map((w) => w.url);
+  return Promise.all(
+    jobs.map((job) => awaitJobOutcome({ urls, token: job.token, jobId: job.id, expectedRows: job.rows, timeoutMs })),
+  );
+}

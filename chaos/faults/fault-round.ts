@@ -3,7 +3,7 @@
  * the fault, then judge every job and every client. The fault classes differ only in `inject`.
  */
 import { metricValue } from '../../kit/scrape-metrics.js';
-import { awaitJobOutcome, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
+import { awaitOutcomes, judgeOutcomes, type JobOutcome } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning, type UploadedJob } from '../clients/job-uploads.js';
 import { judgeWatchers, summarizeWatchers, type WatchResult } from '../clients/watch-result.js';
 import { startWatchers } from '../clients/watchers.js';
@@ -57,17 +57,7 @@ export async function runFaultRound(
       options.websocketClients,
     );
   recorder.recovered(await inject(jobs));
-  const outcomes = await Promise.all(
-    jobs.map((job) =>
-      awaitJobOutcome({
-        urls: () => stack.webs.map((w) => w.url),
-        token: job.token,
-        jobId: job.id,
-        expectedRows: job.rows,
-        timeoutMs,
-      }),
-    ),
-  );
+  const outcomes = await awaitOutcomes(stack, jobs, timeoutMs);
   judgeOutcomes(recorder, outcomes, { allowFailed: options.allowFailed ?? false });
   const watched = await watchers;
   judgeWatchers(recorder, watched);

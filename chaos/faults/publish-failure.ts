@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { sampleCsv } from '../../kit/sample-csv.js';
-import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
+import { awaitOutcomes, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
 import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { startWatchers, websocketAvailable } from '../clients/watchers.js';
@@ -109,17 +109,7 @@ export const publishFailure: ChaosClass = {
             await sleep(FAULT_MS);
             const endedAt = Date.now();
             await end();
-            const outcomes = await Promise.all(
-              jobs.map((job) =>
-                awaitJobOutcome({
-                  urls: () => stack.webs.map((w) => w.url),
-                  token: job.token,
-                  jobId: job.id,
-                  expectedRows: job.rows,
-                  timeoutMs: 90_000,
-                }),
-              ),
-            );
+            const outcomes = await awaitOutcomes(stack, jobs, 90_000);
             recorder.recovered(Date.now() - endedAt);
             const before = recorder.result().failures.length;
             judgeOutcomes(recorder, outcomes, { allowFailed: false });

@@ -2,7 +2,7 @@
  * Fault 5: the worker is killed with SIGKILL mid-job. A new worker must finish or fail every job
  * within the stalled-job interval: no job stays `running`, and every client sees the terminal state.
  */
-import { awaitJobOutcome, judgeOutcomes } from '../clients/job-outcome.js';
+import { awaitOutcomes, judgeOutcomes } from '../clients/job-outcome.js';
 import { uploadJobs, waitUntilRunning } from '../clients/job-uploads.js';
 import { judgeWatchers, summarizeWatchers } from '../clients/watch-result.js';
 import { startWatchers, websocketAvailable } from '../clients/watchers.js';
@@ -39,17 +39,7 @@ export const workerSigkill: ChaosClass = {
           const killedAt = Date.now();
           await stack.kill(worker, 'SIGKILL');
           await stack.startWorker();
-          const outcomes = await Promise.all(
-            jobs.map((job) =>
-              awaitJobOutcome({
-                urls: () => stack.webs.map((w) => w.url),
-                token: job.token,
-                jobId: job.id,
-                expectedRows: job.rows,
-                timeoutMs: WORKER_DEATH_BOUND_MS,
-              }),
-            ),
-          );
+          const outcomes = await awaitOutcomes(stack, jobs, WORKER_DEATH_BOUND_MS);
           recorder.recovered(Date.now() - killedAt);
           judgeOutcomes(recorder, outcomes, { allowFailed: true });
           const resumed = outcomes.filter((o) => o.status === 'succeeded').length;
